@@ -1,0 +1,75 @@
+"""The program table: one row of the applicant's sheet, in canonical form.
+
+Pure data: reading and validating files lives in `sheet.py`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Canonical columns, in the order outputs write them. Columns the user adds follow these.
+CANONICAL_COLUMNS = (
+    "program_id", "program", "institution", "city", "state", "specialty", "program_type", "img_pct", "visa",
+    "step1_cutoff", "step2_cutoff", "max_years_since_graduation", "usce_required", "alumni_from_my_school",
+    "positions", "apply", "accepts_signals", "signal", "notes",
+)
+REQUIRED_COLUMNS = ("program", "city", "state", "specialty")
+
+PROGRAM_TYPES = ("university", "university-affiliated", "community")
+PROGRAM_VISAS = ("none", "J-1", "H-1B", "J-1+H-1B")
+APPLY_CHOICES = ("must", "never")
+SIGNAL_KINDS = ("gold", "silver", "standard")
+
+
+@dataclass(frozen=True)
+class Program:
+    """One residency program as SmartPick uses it. `None` means the sheet did not say."""
+
+    program_id: str
+    program: str
+    city: str
+    state: str  # 2-letter postal code
+    specialty: str  # canonical name, e.g. "Internal Medicine"
+    institution: str = ""
+    program_type: str = "community"  # one of PROGRAM_TYPES
+    img_pct: float | None = None  # 0-100
+    visa: str = "J-1"  # one of PROGRAM_VISAS
+    step1_cutoff: int | None = None
+    step2_cutoff: int | None = None
+    max_years_since_graduation: int | None = None
+    usce_required: bool = False
+    alumni_from_my_school: int = 0  # count of alumni seen on the roster (yes = 1)
+    positions: int | None = None
+    apply: str | None = None  # "must", "never" or None
+    accepts_signals: bool = True
+    signal: str | None = None  # the applicant's own fixed signal choice
+    notes: str = ""
+    row: int = 0  # spreadsheet row (header = row 1); 0 for programs not read from a sheet
+    extra: tuple[tuple[str, str], ...] = field(default=())  # user-added columns, passed through
+
+    def visas(self) -> frozenset[str]:
+        """The visa types this program sponsors, as a set ('J-1+H-1B' -> {'J-1', 'H-1B'})."""
+        return frozenset() if self.visa == "none" else frozenset(self.visa.split("+"))
+
+    def as_row(self) -> dict:
+        """Canonical columns then user columns, as plain values for writing a sheet."""
+        row = {name: getattr(self, name) for name in CANONICAL_COLUMNS}
+        row.update(dict(self.extra))
+        return row
+
+
+@dataclass(frozen=True)
+class ProgramTable:
+    """Every program of one sheet, with where it came from and what the reader noticed."""
+
+    programs: tuple[Program, ...]
+    source: str  # file path as given, or "bundled demo data"
+    extra_columns: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    is_demo: bool = False
+
+    def __len__(self) -> int:
+        return len(self.programs)
+
+    def by_id(self) -> dict[str, Program]:
+        return {p.program_id: p for p in self.programs}
