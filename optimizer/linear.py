@@ -1,0 +1,179 @@
+"""A solver-neutral integer linear model, and the two backends that solve it (OR-Tools CP-SAT, PuLP).
+
+Both backends report through `_status`, which maps their statuses to SmartPick's own: optimal, feasible (with
+its proven gap), infeasible, time_limit (no list found in the time allowed).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+OBJECTIVE_SCALE = 1_000_000  # CP-SAT needs integer objective coefficients: values are kept to 1e-6
+
+
+@dataclass
+class LinearModel:
+    """Maximize sum(objective[v] * v) subject to rows lo <= sum(coef * var) <= hi; variables are integers."""
+
+    names: list[str] = field(default_factory=list)
+    lower: list[int] = field(default_factory=list)
+    upper: list[int] = field(default_factory=list)
+    objective: dict[int, float] = field(default_factory=dict)
+    rows: list[tuple[str, dict[int, int], float, float]] = field(default_factory=list)  # name, coefs, lo, hi
+    fixed: dict[int, int] = field(default_factory=dict)
+
+    def var(self, name: str, lower: int = 0, upper: int = 1, objective: float = 0.0) -> int:
+        self.names.append(name)
+        self.lower.append(lower)
+        self.upper.append(upper)
+        index = len(self.names) - 1
+        if objective:
+            self.objective[index] = objective
+        return index
+
+    def row(self, name: str, coefs: dict[int, int], lo: float = float("-inf"), hi: float = float("inf")) -> int:
+        self.rows.append((name, coefs, lo, hi))
+        return len(self.rows) - 1
+
+
+@dataclass(frozen=True)
+class RawSolution:
+    status: str  # optimal, feasible, infeasible, time_limit
+    values: tuple[int, ...] | None
+    objective: float | None
+    bound: float | None
+    seconds: float
+
+
+def _bound_int(x: float, up: bool) -> int:
+    import math
+
+    return int(math.floor(x + 1e-9)) if up else int(math.ceil(x - 1e-9))
+
+
+class CpSatBackend:
+    """OR-Tools CP-SAT. One worker and a fixed seed: the same inputs give the same list every time."""
+
+    name = "cpsat"
+
+    def __init__(self, model: LinearModel):
+        from ortools.sat.python import cp_model
+
+        self._cp_model = cp_model
+        self.model = model
+        self.cp = cp_model.CpModel()
+        self.vars = [self.cp.new_int_var(lo, hi, name) for name, lo, hi in zip(model.names, model.lower, model.upper)]
+        self.cons = []
+        for name, coefs, lo, hi in model.rows:
+            expr = sum(c * self.vars[i] for i, c in coefs.items())
+            lo_i = -(2**62) if lo == float("-inf") else _bound_int(lo, up=False)
+            hi_i = 2**62 if hi == float("inf") else _bound_int(hi, up=True)
+            self.cons.append(self.cp.add_linear_constraint(expr, lo_i, hi_i).with_name(name))
+        for i, v in model.fixed.items():
+            self.cp.add(self.vars[i] == v)
+        self.cp.maximize(sum(round(c * OBJECTIVE_SCALE) * self.vars[i] for i, c in model.objective.items()))
+        self._hint: tuple[int, ...] | None = None
+
+    def set_row_upper(self, row: int, hi: float) -> None:
+        """Change one row's upper limit (the frontier moves the budget row)."""
+        lo = self.model.rows[row][2]
+        lo_i = -(2**62) if lo == float("-inf") else _bound_int(lo, up=False)
+        proto = self.cons[row].proto.linear
+        proto.domain.clear()
+        proto.domain.extend([lo_i, _bound_int(hi, up=True)])
+
+    def solve(self, time_limit: float | None = None) -> RawSolution:
+        cp_model = self._cp_model
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.random_seed = 0
+        if time_limit:
+            solver.parameters.max_time_in_seconds = float(time_limit)
+        start = time.perf_counter()
+        code = solver.solve(self.cp)
+        seconds = time.perf_counter() - start
+        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            values = tuple(int(solver.value(v)) for v in self.vars)
+            objective = self._objective(values)
+            bound = solver.best_objective_bound / OBJECTIVE_SCALE
+            status = "optimal" if code == cp_model.OPTIMAL else "feasible"
+            return RawSolution(status, values, objective, max(bound, objective), seconds)
+        if code == cp_model.INFEASIBLE:
+            return RawSolution("infeasible", None, None, None, seconds)
+        return RawSolution("time_limit", None, None, None, seconds)
+
+    def _objective(self, values) -> float:
+        return sum(c * values[i] for i, c in self.model.objective.items())
+
+
+class PulpBackend:
+    """PuLP with HiGHS when it is installed, else CBC. A time-limited CBC run says "Optimal" in its status: the
+    solution status (sol_status) is what tells a proven optimum from a feasible list."""
+
+    name = "pulp"
+
+    def __init__(self, model: LinearModel):
+        import pulp
+
+        self._pulp = pulp
+        self.model = model
+        self.problem = pulp.LpProblem("application_list", pulp.LpMaximize)
+        self.vars = [pulp.LpVariable(f"v{i}", lowBound=lo, upBound=hi, cat="Integer")
+                     for i, (lo, hi) in enumerate(zip(model.lower, model.upper))]
+        self.problem += pulp.lpSum(c * self.vars[i] for i, c in model.objective.items())
+        self.row_cons = []
+        for k, (name, coefs, lo, hi) in enumerate(model.rows):
+            expr = pulp.lpSum(c * self.vars[i] for i, c in coefs.items())
+            pair = []
+            if lo != float("-inf"):
+                con = expr >= lo
+                self.problem += con, f"r{k}_lo"
+                pair.append(f"r{k}_lo")
+            if hi != float("inf"):
+                con = expr <= hi
+                self.problem += con, f"r{k}_hi"
+                pair.append(f"r{k}_hi")
+            self.row_cons.append(pair)
+        for i, v in model.fixed.items():
+            self.problem += self.vars[i] == v, f"fix{i}"
+
+    def set_row_upper(self, row: int, hi: float) -> None:
+        self.problem.constraints[f"r{row}_hi"].constant = -hi
+
+    def _solver(self, time_limit):
+        pulp = self._pulp
+        options = dict(msg=False)
+        if time_limit:
+            options["timeLimit"] = float(time_limit)
+        if "HiGHS" in pulp.listSolvers(onlyAvailable=True):
+            return pulp.HiGHS(**options), "HiGHS"
+        return pulp.PULP_CBC_CMD(**options), "CBC"
+
+    def solve(self, time_limit: float | None = None) -> RawSolution:
+        pulp = self._pulp
+        solver, self.solver_name = self._solver(time_limit)
+        start = time.perf_counter()
+        self.problem.solve(solver)
+        seconds = time.perf_counter() - start
+        status, sol_status = self.problem.status, self.problem.sol_status
+        if status == pulp.LpStatusInfeasible or sol_status == pulp.LpSolutionInfeasible:
+            return RawSolution("infeasible", None, None, None, seconds)
+        if sol_status in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible):
+            values = tuple(int(round(v.value() or 0)) for v in self.vars)
+            objective = sum(c * values[i] for i, c in self.model.objective.items())
+            if sol_status == pulp.LpSolutionOptimal:
+                return RawSolution("optimal", values, objective, objective, seconds)
+            return RawSolution("feasible", values, objective, self._dual_bound(objective), seconds)
+        return RawSolution("time_limit", None, None, None, seconds)
+
+    def _dual_bound(self, objective: float) -> float | None:
+        """HiGHS reports its proven bound; CBC through PuLP does not, so the gap is then unknown (None)."""
+        try:
+            info = self.problem.solverModel.getInfo()
+            return max(float(info.mip_dual_bound), objective)
+        except Exception:  # noqa: BLE001 - any solver without the attribute: gap unknown
+            return None
+
+
+BACKENDS = {"cpsat": CpSatBackend, "pulp": PulpBackend}

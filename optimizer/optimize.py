@@ -1,0 +1,159 @@
+"""Choose the application list: maximize the sum of weight x probability under the count window, tier bands,
+budget and optional limits per region, state and specialty.
+
+Model (data -> model -> variables -> constraints -> objective -> solve -> read):
+- Programs that share every constraint's coefficients (same specialty, tier and, when a limit names it, region
+  or state) compete only on their value, so within such a class the best list takes them in order of value.
+  Each class keeps at most `max_programs` candidates, chained x[k] >= x[k+1]: a model of a few hundred
+  variables instead of thousands, with the same optimum.
+- The ERAS fee of a specialty is convex after its first block (prices never fall with the count), so linear
+  segments price it exactly; a flat first block is one yes/no variable per specialty.
+Ties in value are broken by program_id (the sort order), and CP-SAT runs on one worker with a fixed seed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from optimizer.constraints import Limits, group_of, tier_bounds
+from optimizer.fees import Cost
+from optimizer.linear import BACKENDS, LinearModel, RawSolution
+from optimizer.scoring import TIERS, Candidate
+
+SHARE_SCALE = 1000  # tier shares are written as integers per thousand
+
+
+@dataclass(frozen=True)
+class Solution:
+    """An application list and how it was found."""
+
+    status: str  # optimal, feasible, infeasible, time_limit
+    chosen: tuple[Candidate, ...]  # in order of weighted probability, highest first
+    objective: float | None  # sum of weight x probability
+    bound: float | None  # proven upper bound on the objective
+    gap: float | None  # bound - objective (0 when optimal; None when the backend cannot say)
+    cost: Cost | None
+    budget_usd: float
+    backend: str
+    seconds: float
+    signals: dict[str, str] = field(default_factory=dict)  # program_id -> signal kind
+
+    @property
+    def count(self) -> int:
+        return len(self.chosen)
+
+
+class PortfolioModel:
+    """The model for one applicant, sheet and set of limits: build once, solve at one or many budgets."""
+
+    def __init__(self, candidates: list[Candidate], limits: Limits, backend: str = "cpsat",
+                 values: dict[str, float] | None = None):
+        """`values` overrides each program's objective value (default weight x probability)."""
+        self.limits = limits
+        self.backend_name = backend
+        self.value_of = values or {c.program_id: c.value for c in candidates}
+        pool = [c for c in candidates if c.eligible and c.program_id not in limits.never]
+        self.must = [c for c in pool if c.program_id in limits.must]
+        self.classes = self._classes([c for c in pool if c.program_id not in limits.must])
+        self.model = LinearModel()
+        self.items: list[tuple[int, Candidate]] = []  # (variable, candidate)
+        self._build()
+        self.backend = BACKENDS[backend](self.model)
+
+    # -- data ---------------------------------------------------------------------------------------------
+    def _class_key(self, c: Candidate) -> tuple:
+        key = [c.program.specialty, c.tier]
+        for attribute, lows, highs in self.limits.group_limits():
+            group = group_of(c, attribute)
+            key.append(group if (group in lows or group in highs) else "*")
+        return tuple(key)
+
+    def _classes(self, pool: list[Candidate]) -> dict[tuple, list[Candidate]]:
+        classes: dict[tuple, list[Candidate]] = {}
+        for c in pool:
+            classes.setdefault(self._class_key(c), []).append(c)
+        keep = self.limits.max_programs
+        return {key: sorted(members, key=lambda c: (-self.value_of[c.program_id], c.program_id))[:keep]
+                for key, members in sorted(classes.items(), key=lambda kv: tuple(map(str, kv[0])))}
+
+    # -- variables and constraints -------------------------------------------------------------------------
+    def _build(self) -> None:
+        m, limits = self.model, self.limits
+        for c in self.must:
+            self.items.append((m.var(f"must {c.program_id}", 1, 1, self.value_of[c.program_id]), c))
+        for key, members in self.classes.items():
+            previous = None
+            for c in members:
+                x = m.var(f"apply {c.program_id}", 0, 1, self.value_of[c.program_id])
+                self.items.append((x, c))
+                # within a class, take programs in order of value
+                if previous is not None:
+                    m.row(f"order {key}", {previous: 1, x: -1}, lo=0)
+                previous = x
+        all_x = {x: 1 for x, _ in self.items}
+        self.count_var = m.var("number of programs", 0, limits.max_programs)
+        # the list holds between min_programs and max_programs programs
+        m.row("count", {**all_x, self.count_var: -1}, lo=0, hi=0)
+        m.row("count window", {self.count_var: 1}, lo=limits.min_programs, hi=limits.max_programs)
+        # each tier's share of the list stays within its band
+        for tier in TIERS:
+            lo, hi = limits.bands[tier]
+            in_tier = {x: SHARE_SCALE for x, c in self.items if c.tier == tier}
+            m.row(f"{tier} at least {lo:.0%}", {**in_tier, self.count_var: -round(lo * SHARE_SCALE)}, lo=0)
+            m.row(f"{tier} at most {hi:.0%}", {**in_tier, self.count_var: -round(hi * SHARE_SCALE)}, hi=0)
+        # optional counts per region, state and specialty
+        for attribute, lows, highs in limits.group_limits():
+            for group in sorted(set(lows) | set(highs)):
+                members = {x: 1 for x, c in self.items if group_of(c, attribute) == group}
+                m.row(f"{attribute} {group}", members, lo=lows.get(group, float("-inf")),
+                      hi=highs.get(group, float("inf")))
+        # ERAS fees, per specialty, within the budget (in cents, after the transcript fee)
+        fees = limits.fees
+        budget_terms: dict[int, int] = {}
+        for specialty in sorted({c.program.specialty for _, c in self.items}):
+            xs = {x: 1 for x, c in self.items if c.program.specialty == specialty}
+            covered: dict[int, int] = {}
+            if fees.first_block_programs:
+                applies = m.var(f"applies to {specialty}")
+                m.row(f"{specialty} needs its first block", {**xs, applies: -len(xs)}, hi=0)
+                covered[applies] = fees.first_block_programs
+                budget_terms[applies] = round(fees.first_block_usd * 100)
+            for k, (length, usd) in enumerate(fees.segments(limits.max_programs)):
+                seg = m.var(f"{specialty} fee segment {k}", 0, length)
+                covered[seg] = 1
+                budget_terms[seg] = round(usd * 100)
+            # every chosen program is paid for by the first block or a priced segment
+            m.row(f"{specialty} programs paid", {**{s: -w for s, w in covered.items()}, **xs}, hi=0)
+        self.budget_row = m.row("budget", budget_terms, hi=self._budget_cents(limits.budget_usd))
+
+    def _budget_cents(self, budget_usd: float) -> float:
+        return round((budget_usd - self.limits.fees.transcript_usd) * 100, 6)
+
+    # -- solve and read --------------------------------------------------------------------------------------
+    def solve(self, budget_usd: float | None = None, time_limit: float | None = None) -> Solution:
+        budget = self.limits.budget_usd if budget_usd is None else budget_usd
+        self.backend.set_row_upper(self.budget_row, self._budget_cents(budget))
+        raw = self.backend.solve(time_limit)
+        return self._read(raw, budget)
+
+    def _read(self, raw: RawSolution, budget: float) -> Solution:
+        if raw.values is None:
+            return Solution(raw.status, (), None, None, None, None, budget, self.backend_name, raw.seconds)
+        chosen = [c for x, c in self.items if raw.values[x] == 1]
+        chosen.sort(key=lambda c: (-self.value_of[c.program_id], c.program_id))
+        counts: dict[str, int] = {}
+        for c in chosen:
+            counts[c.program.specialty] = counts.get(c.program.specialty, 0) + 1
+        objective = sum(self.value_of[c.program_id] for c in chosen)
+        bound = raw.bound
+        gap = 0.0 if raw.status == "optimal" else (None if bound is None else max(0.0, bound - objective))
+        if raw.status == "optimal":
+            bound = objective
+        return Solution(raw.status, tuple(chosen), objective, bound, gap, self.limits.fees.list_cost(counts),
+                        budget, self.backend_name, raw.seconds)
+
+
+def solve_portfolio(candidates: list[Candidate], limits: Limits, backend: str = "cpsat",
+                    time_limit: float | None = None, values: dict[str, float] | None = None) -> Solution:
+    """The best list for these candidates and limits (see PortfolioModel)."""
+    return PortfolioModel(candidates, limits, backend, values).solve(time_limit=time_limit)
