@@ -119,7 +119,9 @@ class PulpBackend:
         self._pulp = pulp
         self.model = model
         self.problem = pulp.LpProblem("application_list", pulp.LpMaximize)
-        self.vars = [pulp.LpVariable(f"v{i}", lowBound=lo, upBound=hi, cat="Integer")
+        # PuLP 3.3 attaches variables to the problem; older releases construct them on their own
+        make = getattr(self.problem, "add_variable", None) or pulp.LpVariable
+        self.vars = [make(f"v{i}", lowBound=lo, upBound=hi, cat="Integer")
                      for i, (lo, hi) in enumerate(zip(model.lower, model.upper))]
         self.problem += pulp.lpSum(c * self.vars[i] for i, c in model.objective.items())
         self.row_cons = []
@@ -139,7 +141,10 @@ class PulpBackend:
             self.problem += self.vars[i] == v, f"fix{i}"
 
     def set_row_upper(self, row: int, hi: float) -> None:
-        self.problem.constraints[f"r{row}_hi"].constant = -hi
+        name = f"r{row}_hi"
+        get = getattr(self.problem, "get_constraint_by_name", None)
+        constraint = get(name) if get else self.problem.constraints[name]
+        constraint.constant = -hi
 
     def _solver(self, time_limit):
         pulp = self._pulp

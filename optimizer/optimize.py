@@ -43,6 +43,16 @@ class Solution:
         return len(self.chosen)
 
 
+def class_key(c: Candidate, limits: Limits) -> tuple:
+    """Programs with the same key share every constraint coefficient: specialty (fees), tier, and the region or
+    state when a limit names it."""
+    key = [c.program.specialty, c.tier]
+    for attribute, lows, highs in limits.group_limits():
+        group = group_of(c, attribute)
+        key.append(group if (group in lows or group in highs) else "*")
+    return tuple(key)
+
+
 class PortfolioModel:
     """The model for one applicant, sheet and set of limits: build once, solve at one or many budgets."""
 
@@ -61,17 +71,10 @@ class PortfolioModel:
         self.backend = BACKENDS[backend](self.model)
 
     # -- data ---------------------------------------------------------------------------------------------
-    def _class_key(self, c: Candidate) -> tuple:
-        key = [c.program.specialty, c.tier]
-        for attribute, lows, highs in self.limits.group_limits():
-            group = group_of(c, attribute)
-            key.append(group if (group in lows or group in highs) else "*")
-        return tuple(key)
-
     def _classes(self, pool: list[Candidate]) -> dict[tuple, list[Candidate]]:
         classes: dict[tuple, list[Candidate]] = {}
         for c in pool:
-            classes.setdefault(self._class_key(c), []).append(c)
+            classes.setdefault(class_key(c, self.limits), []).append(c)
         keep = self.limits.max_programs
         return {key: sorted(members, key=lambda c: (-self.value_of[c.program_id], c.program_id))[:keep]
                 for key, members in sorted(classes.items(), key=lambda kv: tuple(map(str, kv[0])))}

@@ -1,0 +1,96 @@
+"""Explain, in words and numbers, why no list meets the limits: which limit fails and the least it would take."""
+
+from __future__ import annotations
+
+from optimizer.constraints import Limits, group_of, tier_bounds
+from optimizer.scoring import TIERS, Candidate
+
+
+def _money(usd: float) -> str:
+    return f"${usd:,.0f}"
+
+
+def cheapest_cost(n: int, available: dict[str, int], required: dict[str, int], limits: Limits) -> tuple[float, dict]:
+    """The least a list of `n` programs can cost (ERAS fees + transcript), choosing how many to take from each
+    specialty (at least `required`, at most `available`), and that mix. (inf, {}) when `n` cannot be reached."""
+    fees = limits.fees
+    best = {0: (0.0, {})}  # programs so far -> (cost, mix)
+    for specialty in sorted(available):
+        nxt: dict[int, tuple[float, dict]] = {}
+        for k, (cost, mix) in best.items():
+            for take in range(required.get(specialty, 0), min(available[specialty], n - k) + 1):
+                total = cost + fees.specialty_fee(take)
+                if k + take not in nxt or total < nxt[k + take][0]:
+                    nxt[k + take] = (total, {**mix, specialty: take} if take else mix)
+        best = nxt
+    if n not in best:
+        return float("inf"), {}
+    cost, mix = best[n]
+    return cost + (fees.transcript_usd if n else 0.0), mix
+
+
+def _describe_mix(n: int, mix: dict[str, int]) -> str:
+    if len(mix) == 1:
+        return f"{n} {next(iter(mix))} programs"
+    return f"{n} programs ({', '.join(f'{s} {k}' for s, k in sorted(mix.items()))})"
+
+
+def explain_infeasible(candidates: list[Candidate], limits: Limits) -> list[str]:
+    """Every limit that cannot be met, each as a sentence with the numbers; empty if none is found alone."""
+    reasons = []
+    pool = [c for c in candidates if c.eligible and c.program_id not in limits.never]
+    must = [c for c in pool if c.program_id in limits.must]
+    n_pool = len(pool)
+    if n_pool < limits.min_programs:
+        ineligible = sum(1 for c in candidates if not c.eligible)
+        reasons.append(f"only {n_pool} programs are open to you ({ineligible} of {len(candidates)} are excluded by "
+                       f"specialty, visa, cutoffs or graduation year); the minimum is {limits.min_programs}. "
+                       f"Lower min_programs to {n_pool} or add programs to the sheet.")
+    if len(must) > limits.max_programs:
+        reasons.append(f"{len(must)} must-apply programs, more than the maximum of {limits.max_programs}")
+
+    available: dict[str, int] = {}
+    required: dict[str, int] = {}
+    for c in pool:
+        available[c.program.specialty] = available.get(c.program.specialty, 0) + 1
+    for c in must:
+        required[c.program.specialty] = required.get(c.program.specialty, 0) + 1
+    n_min = min(limits.min_programs, n_pool)
+    cost, mix = cheapest_cost(n_min, available, required, limits)
+    if n_min and cost > limits.budget_usd + 1e-9:
+        affordable = max((n for n in range(n_min) if cheapest_cost(n, available, required, limits)[0]
+                          <= limits.budget_usd + 1e-9), default=0)
+        reasons.append(f"{_describe_mix(n_min, mix)} cost at least {_money(cost)} with the "
+                       f"{_money(limits.fees.transcript_usd)} transcript fee; the budget is "
+                       f"{_money(limits.budget_usd)}. Raise the budget by {_money(cost - limits.budget_usd)}, "
+                       f"or lower the minimum to {affordable} programs (the most this budget buys).")
+
+    tier_pool = {t: sum(1 for c in pool if c.tier == t) for t in TIERS}
+    if not any(_tiers_fit(n, tier_pool, limits) for n in range(limits.min_programs, limits.max_programs + 1)):
+        n = limits.min_programs
+        short = []
+        for t in TIERS:
+            low, high = tier_bounds(n, limits.bands[t])
+            short.append(f"{t} {tier_pool[t]} open to you, a list of {n} needs {low}-{high}")
+        reasons.append("the tier bands cannot be met: " + "; ".join(short) +
+                       ". Widen the bands in [goals.tiers] or add programs.")
+
+    for attribute, lows, highs in limits.group_limits():
+        for group, low in sorted(lows.items()):
+            have = sum(1 for c in pool if group_of(c, attribute) == group)
+            if have < low:
+                reasons.append(f"at least {low} programs in {group} were asked for; only {have} there are open "
+                               "to you")
+        for group, high in sorted(highs.items()):
+            forced = sum(1 for c in must if group_of(c, attribute) == group)
+            if forced > high:
+                reasons.append(f"{forced} must-apply programs in {group}, above its maximum of {high}")
+    if limits.min_programs > limits.max_programs:
+        reasons.append(f"the minimum ({limits.min_programs}) is above the maximum ({limits.max_programs})")
+    return reasons
+
+
+def _tiers_fit(n: int, tier_pool: dict[str, int], limits: Limits) -> bool:
+    lows, highs = zip(*(tier_bounds(n, limits.bands[t]) for t in TIERS))
+    caps = [min(h, tier_pool[t]) for h, t in zip(highs, TIERS)]
+    return all(lo <= cap for lo, cap in zip(lows, caps)) and sum(lows) <= n <= sum(caps)

@@ -1,0 +1,206 @@
+"""The whole job in one place, for the CLI and the reports: load the inputs, score, set the limits, solve,
+evaluate. Each step is a call into its own module; nothing here prints."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from optimizer.constraints import Limits
+from optimizer.errors import InfeasibleError, InputError
+from optimizer.fees import FeeSchedule, load_fee_schedule
+from optimizer.geography import Metro, load_metro
+from optimizer.profile_types import Profile
+from optimizer.programs import ProgramTable
+from optimizer.resources import DEMO_NOTE, DEMO_PROFILE, DEMO_PROGRAMS, data_path
+from optimizer.scoring import Candidate, InterviewModel, load_model, score_programs
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Everything one run reads: the sheet, the profile and the data files their settings point to."""
+
+    table: ProgramTable
+    profile: Profile
+    model: InterviewModel
+    metro: Metro
+    fees: FeeSchedule
+    signal_kinds: dict  # specialty -> signal kinds of the season, e.g. {"Family Medicine": ("standard",)}
+    notes: tuple[str, ...] = ()  # things the user must know (demo data, defaults assumed)
+
+
+def load_inputs(programs: str | Path | None = None, profile: str | Path | None = None,
+                sheet_name: str | None = None, model_path: str | None = None, use_signals: bool = True) -> Inputs:
+    """Read the sheet and profile (the bundled demo ones when not given) and the data they need."""
+    from optimizer.profile import load_profile
+    from optimizer.sheet import read_programs
+
+    table = read_programs(programs or data_path(DEMO_PROGRAMS), sheet_name)
+    prof = load_profile(profile or data_path(DEMO_PROFILE))
+    notes = []
+    if programs is None:
+        table = replace(table, source="bundled demo data", is_demo=True)
+        notes.append(DEMO_NOTE)
+    if not use_signals:
+        prof = replace(prof, goals=replace(prof.goals, use_signals=False))
+    if profile is None:
+        prof = replace(prof, is_demo=True)
+        notes.append(f"Profile: the bundled example ({DEMO_PROFILE}); pass --profile FILE for your own.")
+    return inputs_for(table, prof, load_model(model_path), tuple(notes))
+
+
+def inputs_for(table: ProgramTable, profile: Profile, model: InterviewModel, notes: tuple[str, ...] = ()) -> Inputs:
+    """The Inputs of a sheet and profile already read (scenarios swap the profile)."""
+    from optimizer.signals import signal_kinds
+
+    season = profile.goals.season
+    return Inputs(table=table, profile=profile, model=model, metro=load_metro(profile.goals.home_metro),
+                  fees=load_fee_schedule(season), signal_kinds=signal_kinds(season), notes=notes)
+
+
+def score(inputs: Inputs) -> list[Candidate]:
+    kinds = inputs.signal_kinds if inputs.profile.goals.use_signals else {}
+    return score_programs(inputs.table, inputs.profile, inputs.model, inputs.metro, kinds)
+
+
+def _resolve(names: tuple[str, ...], candidates: list[Candidate], flag: str) -> set[str]:
+    """Program ids for what the user typed after --must/--never: a program_id or a program's exact name."""
+    by_id = {c.program_id.lower(): c.program_id for c in candidates}
+    by_name: dict[str, list[str]] = {}
+    for c in candidates:
+        by_name.setdefault(c.program.program.lower().strip(), []).append(c.program_id)
+    out = set()
+    for name in names:
+        key = name.lower().strip()
+        if key in by_id:
+            out.add(by_id[key])
+        elif key in by_name:
+            out.update(by_name[key])
+        else:
+            raise InputError(f"{flag} '{name}' matches no program_id or program name in the sheet. "
+                             "Run `smartpick score` to see the program_id of each program.", file=flag)
+    return out
+
+
+def make_limits(inputs: Inputs, candidates: list[Candidate], budget_usd: float | None = None,
+                min_programs: int | None = None, max_programs: int | None = None,
+                must: tuple[str, ...] = (), never: tuple[str, ...] = ()) -> tuple[Limits, list[str]]:
+    """The limits of this run (profile goals, then the command's flags) and warnings about them."""
+    warnings = []
+    must_ids = {c.program_id for c in candidates if c.program.apply == "must"} | _resolve(must, candidates, "--must")
+    never_ids = {c.program_id for c in candidates if c.program.apply == "never"} | _resolve(never, candidates,
+                                                                                            "--never")
+    both = must_ids & never_ids
+    if both:
+        raise InputError(f"programs marked both must and never apply: {', '.join(sorted(both))}. Keep one.",
+                         file="apply")
+    by_id = {c.program_id: c for c in candidates}
+    for pid in sorted(must_ids):
+        if not by_id[pid].eligible:
+            warnings.append(f"must-apply program {pid} ({by_id[pid].program.program}) is not open to you and is "
+                            f"left out: {'; '.join(by_id[pid].reasons)}")
+    must_ids = {pid for pid in must_ids if by_id[pid].eligible}
+    limits = Limits.from_goals(inputs.profile.goals, inputs.fees, must_ids, never_ids, budget_usd=budget_usd,
+                               min_programs=min_programs, max_programs=max_programs)
+    if limits.min_programs > limits.max_programs:
+        raise InputError(f"the minimum number of programs ({limits.min_programs}) is above the maximum "
+                         f"({limits.max_programs}). Lower --min or raise --max.", file="--min/--max")
+    if limits.budget_usd < 0:
+        raise InputError(f"the budget is negative (${limits.budget_usd:,.0f}). Give a budget in US dollars.",
+                         file="--budget")
+    return limits, warnings
+
+
+def check_feasible(candidates: list[Candidate], limits: Limits) -> None:
+    """Raise InfeasibleError with every limit that cannot be met, before any solver runs."""
+    from optimizer.diagnose import explain_infeasible
+
+    reasons = explain_infeasible(candidates, limits)
+    if reasons:
+        raise InfeasibleError(reasons)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A solved list with everything a person reads about it."""
+
+    solution: "Solution"
+    objective: "Objective"
+    outcomes: "Outcomes | None"
+    binding: tuple[str, ...]  # limits the list presses against
+    gain_per_100: float | None  # objective gained with $100 more budget (None when not computed)
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def status(self) -> str:
+        return self.solution.status
+
+
+def evaluate_list(inputs: Inputs, chosen, applied_p=None):
+    """Outcomes of a list (interview distribution, P(at least k), P(match), both views)."""
+    from optimizer.outcomes import evaluate, load_match_curve
+
+    curve = load_match_curve(inputs.profile.applicant.applicant_type)
+    p = applied_p if applied_p is not None else [c.p_interview for c in chosen]
+    home = [c.region in ("home city", "home metro", "home state") for c in chosen]
+    return evaluate(p, curve, home=home, sigma=inputs.model.latent_sd or None)
+
+
+def binding_limits(solution, limits: Limits) -> list[str]:
+    """The limits the list presses against, in words."""
+    from optimizer.constraints import tier_bounds
+    from optimizer.scoring import TIERS
+
+    out = []
+    n = solution.count
+    if n == limits.max_programs:
+        out.append(f"the maximum of {limits.max_programs} programs")
+    if n == limits.min_programs:
+        out.append(f"the minimum of {limits.min_programs} programs")
+    counts: dict[str, int] = {}
+    for c in solution.chosen:
+        counts[c.program.specialty] = counts.get(c.program.specialty, 0) + 1
+    left = limits.budget_usd - solution.cost.total_usd
+    next_price = min((limits.fees.marginal_fee(k + 1) for k in counts.values()), default=0.0)
+    if counts and left < next_price:
+        out.append(f"the budget (${left:,.0f} left; the next program costs ${next_price:,.0f})")
+    for tier in TIERS:
+        k = sum(1 for c in solution.chosen if c.tier == tier)
+        low, high = tier_bounds(n, limits.bands[tier])
+        if k == low and low > 0:
+            out.append(f"the {tier} minimum ({low} of {n})")
+        if k == high:
+            out.append(f"the {tier} maximum ({high} of {n})")
+    return out
+
+
+def make_plan(inputs: Inputs, candidates: list[Candidate], limits: Limits, objective: str = "interviews",
+              backend: str = "cpsat", time_limit: float | None = None, correlated: bool = False,
+              marginal: bool = True, warnings: tuple[str, ...] = ()) -> Plan:
+    """Solve for the objective, evaluate the list and explain it. Raises InfeasibleError with the reasons."""
+    from optimizer.nonlinear import Objective, solve_risk
+    from optimizer.optimize import PortfolioModel
+
+    goal = Objective.parse(objective)
+    check_feasible(candidates, limits)
+    gain = None
+    if goal.kind == "interviews":
+        model = PortfolioModel(candidates, limits, backend)
+        solution = model.solve(time_limit=time_limit)
+        if marginal and solution.objective is not None:
+            richer = model.solve(budget_usd=limits.budget_usd + 100, time_limit=time_limit)
+            if richer.objective is not None:
+                gain = richer.objective - solution.objective
+    else:
+        from optimizer.outcomes import load_match_curve
+
+        curve = load_match_curve(inputs.profile.applicant.applicant_type)
+        sigma = inputs.model.latent_sd if correlated else None
+        solution = solve_risk(candidates, limits, goal, curve, sigma, backend, time_limit)
+    if solution.status == "infeasible":
+        raise InfeasibleError(["the limits together cannot be met, although each can be alone: loosen the tier "
+                               "bands, the count window, the budget or a per-region/state limit"])
+    if solution.status == "time_limit":
+        return Plan(solution, goal, None, (), None, warnings)
+    outcomes = evaluate_list(inputs, solution.chosen)
+    return Plan(solution, goal, outcomes, tuple(binding_limits(solution, limits)), gain, warnings)

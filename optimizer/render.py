@@ -1,0 +1,167 @@
+"""What people read: JSON payloads (unrounded numbers) and terminal tables (money as $1,234, chances as
+percents, readable at 100 columns). Pure: builds data and rich renderables; the CLI prints them."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from optimizer.scoring import TIERS
+from optimizer.profile_types import REGIONS
+
+
+def money(usd: float | None) -> str:
+    return "-" if usd is None else f"${usd:,.0f}"
+
+
+def pct(p: float | None, digits: int = 1) -> str:
+    return "-" if p is None else f"{100 * p:.{digits}f}%"
+
+
+def mix(chosen, attribute: str, order=()) -> dict[str, int]:
+    counts = Counter(getattr(c, attribute) if hasattr(c, attribute) else getattr(c.program, attribute)
+                     for c in chosen)
+    keys = [k for k in order if k in counts] + sorted(k for k in counts if k not in order)
+    return {k: counts[k] for k in keys}
+
+
+def fee_shares(solution) -> dict[str, float]:
+    """Each chosen program's share of its specialty's ERAS fee (the fee spread evenly over the specialty)."""
+    counts = Counter(c.program.specialty for c in solution.chosen)
+    return {c.program_id: solution.cost.per_specialty[c.program.specialty] / counts[c.program.specialty]
+            for c in solution.chosen}
+
+
+def program_rows(plan, with_sheet_columns: bool = True) -> list[dict]:
+    """One row per chosen program: the sheet's own columns, then what SmartPick adds."""
+    solution = plan.solution
+    shares = fee_shares(solution) if solution.cost else {}
+    rows = []
+    for c in solution.chosen:
+        signal = solution.signals.get(c.program_id)
+        applied = dict(c.p_with_signal).get(signal, c.p_interview) if signal else c.p_interview
+        row = c.program.as_row() if with_sheet_columns else {"program_id": c.program_id,
+                                                             "program": c.program.program}
+        row.update({"tier": c.tier, "p_interview": applied, "p_interview_unsignaled": c.p_interview,
+                    "signal": signal, "weight": c.weight, "region": c.region,
+                    "fee_share_usd": shares.get(c.program_id)})
+        rows.append(row)
+    return rows
+
+
+def solve_payload(inputs, plan, limits) -> dict:
+    """`smartpick solve --json` (contract: ../shared/CONTRACT.md)."""
+    s, o = plan.solution, plan.outcomes
+    payload = {
+        "status": s.status,
+        "objective_kind": str(plan.objective),
+        "objective": s.objective,
+        "bound": s.bound,
+        "gap": s.gap,
+        "expected_interviews": o.expected_interviews if o else None,
+        "weighted_expected_interviews": sum(c.value for c in s.chosen) if s.chosen else None,
+        "cost": s.cost.total_usd if s.cost else None,
+        "cost_breakdown": ({"eras_fees_by_specialty": s.cost.per_specialty,
+                            "usmle_transcript": s.cost.transcript_usd} if s.cost else None),
+        "budget": s.budget_usd,
+        "count": s.count,
+        "interview_distribution": list(o.distribution) if o else None,
+        "p_at_least": {str(k): v for k, v in o.p_at_least.items()} if o else None,
+        "p_match": o.p_match if o else None,
+        "correlated": ({"latent_sd": o.latent_sd, "sd": o.correlated_sd, "p_match": o.correlated_p_match,
+                        "p_at_least": {str(k): v for k, v in o.correlated_p_at_least.items()},
+                        "interview_distribution": list(o.correlated_distribution)}
+                       if o and o.correlated_distribution else None),
+        "sd": o.sd if o else None,
+        "expected_home_interviews": o.expected_home_interviews if o else None,
+        "tier_mix": mix(s.chosen, "tier", TIERS),
+        "region_mix": mix(s.chosen, "region", REGIONS),
+        "specialty_mix": mix(s.chosen, "specialty"),
+        "binding": list(plan.binding),
+        "gain_per_100_usd": plan.gain_per_100,
+        "backend": s.backend,
+        "solve_seconds": s.seconds,
+        "season": limits.fees.season,
+        "min_programs": limits.min_programs,
+        "max_programs": limits.max_programs,
+        "demo_data": inputs.table.is_demo,
+        "notes": list(inputs.notes),
+        "warnings": list(plan.warnings),
+        "programs": [{"program_id": r["program_id"], "program": r["program"], "specialty": r["specialty"],
+                      "city": r["city"], "state": r["state"], "tier": r["tier"], "p_interview": r["p_interview"],
+                      "p_interview_unsignaled": r["p_interview_unsignaled"], "weight": r["weight"],
+                      "region": r["region"], "signal": r["signal"], "fee_share_usd": r["fee_share_usd"]}
+                     for r in program_rows(plan)],
+    }
+    if o:
+        from optimizer.outcomes import RANK_ASSUMPTION
+
+        payload["rank_assumption"] = RANK_ASSUMPTION
+        payload["match_curve"] = {"source": o.curve.source, "year": o.curve.year, "assumption": o.curve.assumption}
+    return payload
+
+
+def _table(title=None, **kwargs):
+    from rich.table import Table
+
+    return Table(title=title, title_justify="left", header_style="bold", **kwargs)
+
+
+def summary_table(inputs, plan, limits):
+    """The summary of a solved list, as a two-column table."""
+    s, o = plan.solution, plan.outcomes
+    t = _table("Summary", show_header=False)
+    t.add_column("what", style="bold")
+    t.add_column("value")
+    status = s.status
+    if s.status == "feasible":
+        status += (f" (best found; proven gap {s.gap:.4g})" if s.gap is not None else " (best found; gap unknown)")
+    elif s.status == "optimal":
+        status += " (proven best under your limits)"
+    t.add_row("Status", status)
+    t.add_row("Objective", f"{plan.objective.label}: " + (
+        f"{s.objective:.2f}" if plan.objective.kind == "interviews" else pct(s.objective)))
+    if plan.objective.kind != "interviews" and s.bound is not None:
+        t.add_row("Proven upper bound", f"{pct(s.bound)} (gap {pct(s.gap, 2)})")
+    t.add_row("Programs", f"{s.count} (allowed {limits.min_programs}-{limits.max_programs})")
+    breakdown = ", ".join(f"{k} {money(v)}" for k, v in s.cost.per_specialty.items())
+    t.add_row("Cost", f"{money(s.cost.total_usd)} of {money(s.budget_usd)}: ERAS {breakdown}; USMLE transcript "
+              f"{money(s.cost.transcript_usd)} ({limits.fees.label})")
+    if o:
+        t.add_row("Expected interviews", f"{o.expected_interviews:.1f} (SD {o.sd:.1f}); weighted by region "
+                  f"{sum(c.value for c in s.chosen):.1f}")
+        t.add_row("Chance of at least 5", pct(o.p_at_least[5]) + (
+            f" (correlated view {pct(o.correlated_p_at_least[5])})" if o.correlated_p_at_least else ""))
+        t.add_row("Chance of matching", pct(o.p_match) + (
+            f" (correlated view {pct(o.correlated_p_match)})" if o.correlated_p_match is not None else ""))
+        if o.expected_home_interviews is not None:
+            t.add_row("Interviews in home state", f"{o.expected_home_interviews:.1f} expected")
+    t.add_row("Tiers", ", ".join(f"{k} {v}" for k, v in mix(s.chosen, "tier", TIERS).items()))
+    t.add_row("Regions", ", ".join(f"{k} {v}" for k, v in mix(s.chosen, "region", REGIONS).items()))
+    t.add_row("Limits reached", "; ".join(plan.binding) or "none")
+    if plan.gain_per_100 is not None:
+        t.add_row("$100 more would add", f"{plan.gain_per_100:.2f} weighted expected interviews")
+    return t
+
+
+def programs_table(plan, limit: int | None = None):
+    rows = program_rows(plan, with_sheet_columns=False)
+    t = _table(f"Your list ({len(rows)} programs, best chance first)")
+    for name, justify in (("#", "right"), ("Program", "left"), ("City", "left"), ("Specialty", "left"),
+                          ("Tier", "left"), ("Chance", "right"), ("Region", "left"), ("Signal", "left"),
+                          ("Fee", "right")):
+        t.add_column(name, justify=justify, overflow="fold")
+    by_id = {c.program_id: c for c in plan.solution.chosen}
+    for i, r in enumerate(rows[:limit] if limit else rows, start=1):
+        p = by_id[r["program_id"]].program
+        t.add_row(str(i), p.program[:38], f"{p.city}, {p.state}", _short(p.specialty), r["tier"],
+                  pct(r["p_interview"]), r["region"], r["signal"] or "", money(r["fee_share_usd"]))
+    return t
+
+
+SHORT = {"Internal Medicine": "IM", "Family Medicine": "FM", "Pediatrics": "Peds", "Psychiatry": "Psych",
+         "Transitional Year": "TY", "Internal Medicine (Preliminary)": "IM prelim", "Neurology": "Neuro",
+         "Surgery (Preliminary)": "Surg prelim"}
+
+
+def _short(specialty: str) -> str:
+    return SHORT.get(specialty, specialty)
