@@ -38,6 +38,8 @@ class InterviewModel:
     latent_sd: float
     signal_odds: dict  # signal kind -> odds multiplier (>= 1)
     season: str = ""
+    specialty_intercept: dict = field(default_factory=dict)  # specialty -> log-odds offset
+    specialty_reference: dict = field(default_factory=dict)  # specialty -> reference score offset
 
     @classmethod
     def from_dict(cls, data: dict) -> "InterviewModel":
@@ -51,6 +53,8 @@ class InterviewModel:
             latent_sd=float(data.get("correlation", {}).get("latent_sd", 0.0)),
             signal_odds=signal_odds,
             season=str(data.get("season", "")),
+            specialty_intercept=_numbers(data.get("specialty_intercept", {})),
+            specialty_reference=_numbers(data.get("specialty_reference_offset", {})),
         )
 
     def reference_score(self, program: Program, using_step1: bool) -> float:
@@ -59,8 +63,8 @@ class InterviewModel:
         ref = self.reference
         cutoff = program.step1_cutoff if using_step1 else program.step2_cutoff
         if cutoff is not None:
-            return cutoff + ref["above_stated_cutoff"]
-        base = ref[program.program_type]
+            return cutoff + ref["above_stated_cutoff"]  # a stated bar is the program's own: no specialty offset
+        base = ref[program.program_type] + self.specialty_reference.get(program.specialty, 0.0)
         if program.img_pct is not None:
             base += ref["per_10_img_points"] * (program.img_pct - self.coef["img_share_pivot"]) / 10
         if using_step1:
@@ -73,7 +77,8 @@ class InterviewModel:
         c = self.coef
         using_step1 = applicant.step2ck is None
         score = applicant.step1 if using_step1 else applicant.step2ck
-        terms = {"program type": self.intercept[program.program_type]}
+        terms = {"program type": self.intercept[program.program_type]
+                 + self.specialty_intercept.get(program.specialty, 0.0)}
         if score is not None:
             terms["Step score vs program"] = c["score_per_10"] * (score - self.reference_score(program, using_step1)) / 10
         else:  # "pass" only: treat as at the program's usual bar
