@@ -101,8 +101,10 @@ def solve_payload(inputs, plan, limits) -> dict:
 
 
 def _table(title=None, **kwargs):
+    from rich import box
     from rich.table import Table
 
+    kwargs.setdefault("box", box.SIMPLE_HEAD)
     return Table(title=title, title_justify="left", header_style="bold", **kwargs)
 
 
@@ -145,16 +147,25 @@ def summary_table(inputs, plan, limits):
 
 def programs_table(plan, limit: int | None = None):
     rows = program_rows(plan, with_sheet_columns=False)
+    for row, c in zip(rows, plan.solution.chosen):
+        row["specialty"] = c.program.specialty
     t = _table(f"Your list ({len(rows)} programs, best chance first)")
-    for name, justify in (("#", "right"), ("Program", "left"), ("City", "left"), ("Specialty", "left"),
-                          ("Tier", "left"), ("Chance", "right"), ("Region", "left"), ("Signal", "left"),
-                          ("Fee", "right")):
-        t.add_column(name, justify=justify, overflow="fold")
+    with_signals = any(r["signal"] for r in rows)
+    several = len({r["specialty"] for r in rows}) > 1 if rows and "specialty" in rows[0] else True
+    columns = ([("#", "right"), ("Program", "left"), ("City", "left")] + ([("Spec.", "left")] if several else [])
+               + [("Tier  ", "left"), ("Chance", "right"), ("Region", "left")]
+               + ([("Signal", "left")] if with_signals else []) + [("Fee", "right")])
+    widths = {"#": (3, 3), "Program": (12, 28), "City": (8, 16), "Region": (13, 13)}
+    for name, justify in columns:
+        low, high = widths.get(name, (max(len(name), 4), None))
+        t.add_column(name, justify=justify, no_wrap=True, overflow="ellipsis", min_width=low, max_width=high)
     by_id = {c.program_id: c for c in plan.solution.chosen}
     for i, r in enumerate(rows[:limit] if limit else rows, start=1):
         p = by_id[r["program_id"]].program
-        t.add_row(str(i), p.program[:38], f"{p.city}, {p.state}", _short(p.specialty), r["tier"],
-                  pct(r["p_interview"]), r["region"], r["signal"] or "", money(r["fee_share_usd"]))
+        cells = ([str(i), p.program, f"{p.city}, {p.state}"] + ([_short(p.specialty)] if several else [])
+                 + [r["tier"], pct(r["p_interview"]), r["region"]] + ([r["signal"] or ""] if with_signals else [])
+                 + [money(r["fee_share_usd"])])
+        t.add_row(*cells)
     return t
 
 

@@ -1,0 +1,305 @@
+"""Build data/programs.csv, SmartPick's bundled demo sheet.
+
+Illinois: real programs under their real names, institutions, cities and specialties (public program pages; ACGME
+ids where found). Their IMG %, visa policy, cutoffs, program type and positions are ESTIMATES unless the source
+column says otherwise. Every other state: synthetic programs (optimizer/synth.py), no Illinois program is invented.
+Per-specialty totals match the NRMP 2025 Main Match program counts.
+
+Run from the repository root:  python data/build_programs.py  (rewrites data/programs.csv; same bytes every run)
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import io
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from optimizer.synth import COLUMNS, SPECIALTY_CODES, synthetic_programs_by_specialty
+
+SEED = 2025
+OUT = Path(__file__).resolve().parent / "programs.csv"
+REAL = "real program; attributes estimated"
+
+# NRMP 2025 Main Residency Match, programs per specialty (as tabulated by secondary sources citing NRMP; FACTS.md).
+NRMP_2025_PROGRAMS = {
+    "Internal Medicine": 758,
+    "Family Medicine": 817,
+    "Pediatrics": 250,
+    "Psychiatry": 404,
+    "Transitional Year": 236,
+    "Internal Medicine (Preliminary)": 329,
+}
+
+IM, PRELIM, FM = "Internal Medicine", "Internal Medicine (Preliminary)", "Family Medicine"
+PEDS, PSYCH, TY = "Pediatrics", "Psychiatry", "Transitional Year"
+UNIV, AFFIL, COMM = "university", "university-affiliated", "community"
+
+# Where each program's name, city and specialty come from (notes column). ACGME ids: FACTS.md or the page named.
+FACTS = "FACTS.md Illinois table (public program pages)"
+RA = "residencyadvisor.com program page"
+NRMP_CODE = "NRMP preliminary code on residencyadvisor.com IM page"
+ASC_SF = "medicaleducation.ascension.org (Ascension Saint Francis)"
+ASC_SJ = "medicaleducation.ascension.org (Ascension Saint Joseph - Chicago)"
+SIU_FCM = "siumed.edu family medicine residency programs"
+COPLEY = "rushu.rush.edu / rushcopley.com family medicine residency"
+FRANCISCAN = "franciscanfmolympiafields.com; Franciscan Health Olympia Fields IM chief resident posting"
+MCHENRY = "Rosalind Franklin University GME pages (Northwestern Medicine McHenry internal medicine residency)"
+UCHI_PEDS = "pediatrics.uchicago.edu residency"
+
+# (program name, institution, city, specialty, ACGME id or "", type, IMG %, visa, Step 2 CK cutoff, max years since
+#  graduation, US clinical experience required, PGY-1 positions, source).
+# Type, IMG %, visa and positions are estimates; cutoffs and max years are estimates except where the source
+# page states them (Advocate Illinois Masonic IM: Step 220 and 5 years; UIC IM and Pediatrics: 5 years; Advocate
+# Children's Park Ridge and Northwestern Lake Forest FM: 3 years; Advocate Lutheran General Psychiatry: Step 2 CK
+# minimum 214 on FREIDA; SIU Psychiatry: graduation within 7 years preferred). Visa where a page states it: UIC
+# Pediatrics J-1 (FREIDA), Northwestern Psychiatry J-1 and H-1B, Advocate Children's Park Ridge J-1; FACTS.md:
+# J-1 at Advocate Illinois Masonic and UIC IM, J-1 and H-1B at UChicago, Northwestern and NorthShore IM.
+ILLINOIS = (
+    # Internal Medicine (categorical)
+    ("Advocate Illinois Masonic Medical Center", "Advocate Health", "Chicago", IM, "1401611114",
+     AFFIL, 70, "J-1", 220, 5, False, 14, FACTS),
+    ("Cook County Health (John H. Stroger Jr. Hospital)", "Cook County Health", "Chicago", IM, "1401612113",
+     AFFIL, 65, "J-1+H-1B", "", "", False, 30, FACTS),
+    ("Mount Sinai Hospital Medical Center of Chicago", "Sinai Chicago", "Chicago", IM, "1401621541",
+     COMM, 85, "J-1+H-1B", "", 5, False, 15, FACTS),
+    ("University of Chicago", "UChicago Medicine", "Chicago", IM, "1401611123",
+     UNIV, 5, "J-1+H-1B", "", "", False, 40, FACTS),
+    ("University of Illinois College of Medicine at Chicago", "UI Health", "Chicago", IM, "1401621124",
+     UNIV, 30, "J-1", "", 5, False, 30, FACTS),
+    ("McGaw Medical Center of Northwestern University", "Northwestern Medicine", "Chicago", IM, "1401621119",
+     UNIV, 3, "J-1+H-1B", "", "", False, 40, FACTS),
+    ("Louis A. Weiss Memorial Hospital", "Weiss", "Chicago", IM, "1401611115",
+     AFFIL, 85, "J-1+H-1B", "", 7, False, 12, FACTS),
+    ("Ascension Saint Joseph - Chicago", "Ascension Illinois", "Chicago", IM, "",
+     COMM, 65, "J-1", "", 5, False, 24, FACTS),
+    ("Swedish Hospital", "Endeavor Health", "Chicago", IM, "",
+     COMM, 60, "J-1", "", 5, True, 12, FACTS),
+    ("Rush University Medical Center", "Rush", "Chicago", IM, "",
+     UNIV, 12, "J-1", "", "", False, 36, FACTS),
+    ("Saint Anthony Hospital", "Saint Anthony", "Chicago", IM, "",
+     COMM, 90, "J-1+H-1B", "", 7, True, 10, FACTS),
+    ("University of Chicago (Endeavor Health NorthShore)", "Endeavor Health", "Evanston", IM, "1401631125",
+     AFFIL, 20, "J-1+H-1B", "", "", False, 20, FACTS),
+    ("Advocate Lutheran General Hospital", "Advocate Health", "Park Ridge", IM, "1401621130",
+     AFFIL, 45, "J-1", "", 5, False, 16, FACTS),
+    ("Loyola University Medical Center", "Loyola Medicine", "Maywood", IM, "1401621128",
+     UNIV, 15, "J-1", "", "", False, 30, FACTS),
+    ("Loyola MacNeal Hospital", "Loyola Medicine", "Berwyn", IM, "",
+     AFFIL, 55, "J-1", "", 5, False, 12, FACTS),
+    ("Advocate Christ Medical Center", "Advocate Health", "Oak Lawn", IM, "",
+     AFFIL, 45, "J-1", "", 5, False, 20, FACTS),
+    ("University of Illinois College of Medicine at Peoria", "OSF Saint Francis", "Peoria", IM, "1401631131",
+     UNIV, 45, "J-1+H-1B", "", "", False, 16, FACTS),
+    ("Carle Foundation Hospital", "Carle Health", "Urbana", IM, "1401621456",
+     AFFIL, 55, "J-1+H-1B", "", "", False, 14, FACTS),
+    ("Southern Illinois University", "SIU Medicine", "Springfield", IM, "",
+     UNIV, 45, "J-1+H-1B", "", "", False, 16, FACTS),
+    ("Franciscan Health Olympia Fields", "Franciscan Health", "Olympia Fields", IM, "",
+     COMM, 75, "none", "", 5, True, 12, FRANCISCAN),
+    ("Northwestern Medicine McHenry Hospital", "Northwestern Medicine", "McHenry", IM, "",
+     COMM, 70, "J-1", "", 5, True, 10, MCHENRY),
+    ("Ascension Saint Francis", "Ascension Illinois", "Evanston", IM, "",
+     COMM, 70, "J-1", "", 5, False, 14, ASC_SF),
+    # Internal Medicine (Preliminary): tracks of the IM programs above
+    ("Mount Sinai Hospital Medical Center of Chicago", "Sinai Chicago", "Chicago", PRELIM, "1401621541",
+     COMM, 50, "J-1", "", 5, False, 3, FACTS),
+    ("University of Illinois College of Medicine at Chicago", "UI Health", "Chicago", PRELIM, "1401621124",
+     UNIV, 15, "J-1", "", 5, False, 13, FACTS),
+    ("Louis A. Weiss Memorial Hospital", "Weiss", "Chicago", PRELIM, "1401611115",
+     AFFIL, 50, "J-1", "", 7, False, 6, FACTS),
+    ("Ascension Saint Joseph - Chicago", "Ascension Illinois", "Chicago", PRELIM, "",
+     COMM, 35, "J-1", "", 5, False, 7, FACTS),
+    ("University of Chicago (Endeavor Health NorthShore)", "Endeavor Health", "Evanston", PRELIM, "1401631125",
+     AFFIL, 10, "none", "", "", False, 6, FACTS),
+    ("Advocate Illinois Masonic Medical Center", "Advocate Health", "Chicago", PRELIM, "1401611114",
+     AFFIL, 35, "J-1", 220, 5, False, 6, NRMP_CODE),
+    ("Advocate Lutheran General Hospital", "Advocate Health", "Park Ridge", PRELIM, "1401621130",
+     AFFIL, 25, "J-1", "", 5, False, 6, NRMP_CODE),
+    ("McGaw Medical Center of Northwestern University", "Northwestern Medicine", "Chicago", PRELIM, "1401621119",
+     UNIV, 3, "none", "", "", False, 12, NRMP_CODE),
+    ("Ascension Saint Francis", "Ascension Illinois", "Evanston", PRELIM, "",
+     COMM, 40, "J-1", "", 5, False, 6, ASC_SF),
+    # Family Medicine
+    ("University of Illinois College of Medicine at Chicago", "UI Health", "Chicago", FM, "1201621488",
+     UNIV, 15, "J-1", "", "", False, 10, FACTS),
+    ("Cook County Health", "Cook County Health", "Chicago", FM, "1201611100",
+     AFFIL, 35, "J-1", "", "", False, 12, FACTS),
+    ("Northwestern (Erie Family Health - Humboldt Park)", "Northwestern Medicine", "Chicago", FM, "1201612701",
+     AFFIL, 10, "J-1", "", "", False, 8, FACTS),
+    ("Ascension Illinois / Resurrection", "Ascension Illinois", "Chicago", FM, "1201611102",
+     COMM, 60, "J-1", "", 5, True, 8, FACTS),
+    ("University of Chicago (Endeavor Health NorthShore)", "Endeavor Health", "Evanston", FM, "1201621654",
+     AFFIL, 20, "J-1", "", "", False, 8, FACTS),
+    ("Northwestern (Lake Forest)", "Northwestern Medicine", "Grayslake", FM, "1201600702",
+     AFFIL, 10, "none", "", 3, False, 6, FACTS),
+    ("West Suburban Medical Center", "West Suburban", "Oak Park", FM, "1201631112",
+     COMM, 75, "J-1+H-1B", "", 7, True, 10, FACTS),
+    ("Adventist Hinsdale Hospital", "AdventHealth", "Hinsdale", FM, "1201621109",
+     COMM, 45, "J-1", "", 5, False, 8, FACTS),
+    ("University of Illinois College of Medicine at Peoria", "Carle Health Methodist", "Peoria", FM, "1201611113",
+     AFFIL, 35, "J-1", "", "", False, 8, FACTS),
+    ("UI Peoria - Bloomington", "OSF St. Joseph", "Bloomington", FM, "1201600007",
+     COMM, 40, "J-1", "", 5, False, 6, FACTS),
+    ("University of Illinois College of Medicine at Rockford", "SwedishAmerican", "Rockford", FM, "1201631115",
+     AFFIL, 30, "J-1", "", "", False, 8, FACTS),
+    ("Loyola MacNeal Hospital", "Loyola Medicine", "Berwyn", FM, "",
+     AFFIL, 35, "J-1", "", 5, False, 8, FACTS),
+    ("Advocate Christ Medical Center", "Advocate Health", "Oak Lawn", FM, "",
+     AFFIL, 30, "J-1", "", 5, False, 8, FACTS),
+    ("Southern Illinois University", "SIU Medicine", "Springfield", FM, "",
+     UNIV, 25, "J-1", "", "", False, 10, FACTS),
+    ("Carle Foundation Hospital", "Carle Health", "Urbana", FM, "1201600707",
+     AFFIL, 30, "J-1", "", "", False, 8, RA),
+    ("Southern Illinois University (Quincy)", "SIU Medicine / Blessing Hospital", "Quincy", FM, "1201621365",
+     COMM, 40, "J-1", "", 5, False, 6, RA),
+    ("Southern Illinois University (Carbondale)", "SIU Medicine / SIH Memorial Hospital of Carbondale",
+     "Carbondale", FM, "", COMM, 40, "J-1", "", 5, False, 6, SIU_FCM),
+    ("Southern Illinois University (Decatur)", "SIU Medicine / Decatur Memorial Hospital", "Decatur", FM, "",
+     COMM, 45, "J-1", "", 5, False, 5, SIU_FCM),
+    ("Southern Illinois University (Alton)", "SIU Medicine / Alton Memorial Hospital", "Alton", FM, "",
+     COMM, 35, "J-1", "", 5, False, 6, SIU_FCM),
+    ("Rush Copley Medical Center", "Rush", "Aurora", FM, "",
+     COMM, 35, "none", "", 5, True, 4, COPLEY),
+    ("Franciscan Health Olympia Fields", "Franciscan Health", "Olympia Fields", FM, "",
+     COMM, 30, "none", "", 5, True, 6, FRANCISCAN),
+    # Pediatrics
+    ("McGaw Medical Center of Northwestern University (Lurie Children's)", "Northwestern Medicine", "Chicago", PEDS,
+     "3201621070", UNIV, 3, "J-1", "", "", False, 40, "pediatrics.northwestern.edu (ERAS program number)"),
+    ("University of Chicago (Comer Children's)", "UChicago Medicine", "Chicago", PEDS, "",
+     UNIV, 8, "J-1", "", "", False, 26, UCHI_PEDS),
+    ("Rush University Medical Center", "Rush", "Chicago", PEDS, "3201631069",
+     UNIV, 20, "J-1", "", "", False, 14, RA),
+    ("University of Illinois College of Medicine at Chicago", "UI Health", "Chicago", PEDS, "3201611074",
+     UNIV, 35, "J-1", "", 5, False, 15, RA + "; FREIDA"),
+    ("Cook County Health (John H. Stroger Jr. Hospital)", "Cook County Health", "Chicago", PEDS, "3201611065",
+     AFFIL, 70, "J-1+H-1B", "", 5, False, 10, RA),
+    ("Loyola University Medical Center", "Loyola Medicine", "Maywood", PEDS, "3201621075",
+     UNIV, 15, "J-1", "", "", False, 12, RA),
+    ("Advocate Children's Hospital (Park Ridge)", "Advocate Health", "Park Ridge", PEDS, "3201612077",
+     AFFIL, 40, "J-1", "", 3, False, 14, RA + "; advocatehealth.com fast facts"),
+    ("Advocate Children's Hospital (Oak Lawn)", "Advocate Health", "Oak Lawn", PEDS, "3201621382",
+     AFFIL, 40, "J-1", "", 5, False, 14, RA),
+    ("University of Illinois College of Medicine at Peoria", "OSF Children's Hospital of Illinois", "Peoria", PEDS,
+     "3201621078", UNIV, 35, "J-1", "", "", False, 12, RA),
+    ("Southern Illinois University", "SIU Medicine", "Springfield", PEDS, "3201621079",
+     UNIV, 40, "J-1", "", "", False, 8, RA),
+    # Psychiatry
+    ("McGaw Medical Center of Northwestern University", "Northwestern Medicine", "Chicago", PSYCH, "4001621060",
+     UNIV, 5, "J-1+H-1B", "", "", False, 12, RA),
+    ("University of Chicago", "UChicago Medicine", "Chicago", PSYCH, "4001631062",
+     UNIV, 10, "J-1", "", "", False, 8, RA),
+    ("Rush University Medical Center", "Rush", "Chicago", PSYCH, "4001611061",
+     UNIV, 15, "J-1", "", "", False, 8, RA),
+    ("University of Illinois College of Medicine at Chicago", "UI Health", "Chicago", PSYCH, "4001621063",
+     UNIV, 20, "J-1", "", "", False, 10, RA),
+    ("Loyola University Medical Center", "Loyola Medicine", "Maywood", PSYCH, "4001621064",
+     UNIV, 15, "J-1", "", "", False, 6, RA),
+    ("Advocate Lutheran General Hospital", "Advocate Health", "Park Ridge", PSYCH, "4001621257",
+     AFFIL, 25, "none", 214, "", False, 4, RA + "; FREIDA"),
+    ("Southern Illinois University", "SIU Medicine", "Springfield", PSYCH, "4001621065",
+     UNIV, 45, "J-1", "", 7, False, 6, RA + "; siumed.edu application requirements"),
+    ("Chicago Medical School/Rosalind Franklin University of Medicine & Science", "Rosalind Franklin University",
+     "North Chicago", PSYCH, "4001631056", UNIV, 45, "J-1", "", "", False, 6, RA),
+    # Transitional Year
+    ("Louis A. Weiss Memorial Hospital", "Weiss", "Chicago", TY, "9991600035",
+     AFFIL, 20, "none", "", "", False, 6, FACTS + "; " + RA),
+    ("Ascension Saint Joseph - Chicago", "Ascension Illinois", "Chicago", TY, "9991600033",
+     COMM, 15, "none", "", "", False, 8, ASC_SJ + "; " + RA),
+    ("University of Chicago (Endeavor Health NorthShore)", "Endeavor Health", "Evanston", TY, "",
+     AFFIL, 5, "none", "", "", False, 8, FACTS),
+    ("Loyola MacNeal Hospital", "Loyola Medicine", "Berwyn", TY, "",
+     AFFIL, 10, "none", "", "", False, 8, FACTS),
+    ("University of Illinois College of Medicine at Peoria", "OSF Saint Francis", "Peoria", TY, "9991600232",
+     UNIV, 10, "none", "", "", False, 8, RA),
+    ("Ascension Saint Francis", "Ascension Illinois", "Evanston", TY, "",
+     COMM, 15, "none", "", "", False, 8, ASC_SF),
+)
+
+
+def illinois_rows() -> list[dict]:
+    """The hand-written Illinois programs as sheet rows (canonical columns plus data_source)."""
+    rows = []
+    for (name, institution, city, specialty, acgme_id, kind, img_pct, visa, step2, max_years, usce, positions,
+         source) in ILLINOIS:
+        code, abbrev = SPECIALTY_CODES[specialty]
+        rows.append({
+            "program_id": _illinois_id(acgme_id, institution, city, specialty),
+            "program": f"{name} {abbrev}",
+            "institution": institution,
+            "city": city,
+            "state": "IL",
+            "specialty": specialty,
+            "program_type": kind,
+            "img_pct": img_pct,
+            "visa": visa,
+            "step1_cutoff": "",
+            "step2_cutoff": step2,
+            "max_years_since_graduation": max_years,
+            "usce_required": "yes" if usce else "no",
+            "alumni_from_my_school": "",
+            "positions": positions,
+            "apply": "",
+            "accepts_signals": "yes",
+            "signal": "",
+            "notes": f"Name, city, specialty: {source}. Attributes estimated: check FREIDA and the program website.",
+            "data_source": REAL,
+        })
+    return rows
+
+
+def _illinois_id(acgme_id: str, institution: str, city: str, specialty: str) -> str:
+    """The ACGME id (a preliminary track adds "-P" to its IM program's id), else a stable id derived from the name."""
+    if acgme_id:
+        return f"{acgme_id}-P" if specialty == PRELIM else acgme_id
+    digest = hashlib.sha1(f"{institution}|{city}|{specialty}".encode()).hexdigest()[:6].upper()
+    return f"IL-{SPECIALTY_CODES[specialty][0]}-{digest}"
+
+
+def build_rows(seed: int = SEED) -> list[dict]:
+    """Illinois programs plus synthetic programs elsewhere, totals per specialty as in NRMP 2025."""
+    illinois = illinois_rows()
+    in_illinois = {s: sum(r["specialty"] == s for r in illinois) for s in NRMP_2025_PROGRAMS}
+    synthetic = synthetic_programs_by_specialty(
+        {s: NRMP_2025_PROGRAMS[s] - in_illinois[s] for s in NRMP_2025_PROGRAMS}, seed, exclude_states=("IL",))
+    rows = illinois + synthetic
+    return sorted(rows, key=lambda r: (r["state"], r["city"], r["program"], r["program_id"]))
+
+
+def to_csv_text(rows: list[dict]) -> str:
+    """The rows as CSV text (header first, "\\n" line ends)."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(COLUMNS), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def write_atomically(text: str, path: Path) -> None:
+    """Write to a temporary file beside `path`, then replace `path` with it."""
+    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Rebuild SmartPick's bundled programs.csv.")
+    parser.add_argument("--out", type=Path, default=OUT, help=f"where to write (default {OUT})")
+    args = parser.parse_args(argv)
+    rows = build_rows()
+    write_atomically(to_csv_text(rows), args.out)
+    print(f"wrote {len(rows)} programs to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,124 @@
+"""The budget frontier: the best list at each budget, and where one more dollar stops buying interviews.
+
+It is a loop over the budget on one model (PyPortfolioOpt's pattern), reusing work between points:
+- budgets below the cheapest possible list are infeasible without a solve (diagnose.cheapest_cost);
+- the list that is best with no budget limit costs some amount C; at every budget >= C it is still the best
+  (it is feasible there and nothing better exists at any budget), so those points need no solve;
+- the rest move the budget row of one model, which CP-SAT solves from scratch each time (so every point equals a
+  fresh `solve` at that budget).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from optimizer.constraints import Limits
+from optimizer.errors import InputError
+
+FLAT_BELOW_PER_100 = 0.1  # diminishing returns: $100 more adds fewer weighted expected interviews than this
+
+
+@dataclass(frozen=True)
+class FrontierPoint:
+    budget: float
+    status: str
+    objective: float | None
+    expected_interviews: float | None
+    p_match: float | None
+    p_at_least_5: float | None
+    count: int
+    cost: float | None
+    gain_per_100: float | None  # objective gained per $100 since the previous point
+
+
+@dataclass(frozen=True)
+class Frontier:
+    points: tuple[FrontierPoint, ...]
+    diminishing_at: float | None  # the budget after which each $100 adds less than FLAT_BELOW_PER_100
+    rule: str
+
+
+def parse_budgets(text: str) -> list[float]:
+    """'1000:3000:100' (HIGH included when it lies on the step) or '1500,2000,2500'."""
+    def number(part: str) -> float:
+        cleaned = part.strip().replace("$", "").replace(",", "").replace("_", "")
+        try:
+            value = float(cleaned)
+        except ValueError:
+            raise InputError(f"'{part}' is not an amount in dollars. Write --budget 1000:3000:100 or "
+                             "--budget 1500,2000,2500.", file="--budget") from None
+        if value < 0 or value != value or value > 1e7:
+            raise InputError(f"'{part}' is not a usable budget (0 to $10,000,000).", file="--budget")
+        return value
+
+    text = text.strip()
+    if ":" in text:
+        parts = text.split(":")
+        if len(parts) != 3:
+            raise InputError(f"'{text}': a range is LOW:HIGH:STEP, e.g. 1000:3000:100.", file="--budget")
+        low, high, step = (number(p) for p in parts)
+        if step <= 0 or high < low:
+            raise InputError(f"'{text}': STEP must be above 0 and HIGH at least LOW.", file="--budget")
+        count = int((high - low) / step + 1e-9) + 1
+        if count > 1000:
+            raise InputError(f"'{text}' gives {count} budgets; use at most 1,000 (a larger STEP).", file="--budget")
+        return [round(low + i * step, 6) for i in range(count)]
+    values = [number(p) for p in text.replace(";", ",").split(",") if p.strip()]
+    if not values:
+        raise InputError("no budget given. Write --budget 1000:3000:100 or --budget 1500,2000,2500.",
+                         file="--budget")
+    return sorted(set(values))
+
+
+def compute_frontier(candidates, limits: Limits, budgets: list[float], evaluate, backend: str = "cpsat",
+                     time_limit: float | None = None) -> Frontier:
+    """The best list at each budget (expected-interviews objective). `evaluate(chosen)` gives its Outcomes."""
+    from optimizer.diagnose import cheapest_cost
+    from optimizer.optimize import PortfolioModel
+
+    model = PortfolioModel(candidates, limits, backend)
+    unlimited = model.solve(budget_usd=1e9, time_limit=time_limit)
+    pool = [c for c in candidates if c.eligible and c.program_id not in limits.never]
+    available, required = {}, {}
+    for c in pool:
+        available[c.program.specialty] = available.get(c.program.specialty, 0) + 1
+        if c.program_id in limits.must:
+            required[c.program.specialty] = required.get(c.program.specialty, 0) + 1
+    floor, _ = cheapest_cost(min(limits.min_programs, len(pool)), available, required, limits)
+    points, outcomes_cache, previous = [], {}, None
+    for budget in sorted(budgets):
+        if budget + 1e-9 < floor:
+            solution = None
+            status = "infeasible"
+        elif unlimited.status == "optimal" and budget >= unlimited.cost.total_usd:
+            solution = unlimited
+            status = solution.status
+        else:
+            solution = model.solve(budget_usd=budget, time_limit=time_limit)
+            status = solution.status
+        if solution is None or not solution.chosen:
+            points.append(FrontierPoint(budget, status, None, None, None, None, 0, None, None))
+            continue
+        key = tuple(c.program_id for c in solution.chosen)
+        if key not in outcomes_cache:
+            outcomes_cache[key] = evaluate(solution.chosen)
+        o = outcomes_cache[key]
+        gain = None
+        if previous is not None and previous.objective is not None and budget > previous.budget:
+            gain = (solution.objective - previous.objective) / (budget - previous.budget) * 100
+        point = FrontierPoint(budget, status, solution.objective, o.expected_interviews, o.p_match,
+                              o.p_at_least[5], solution.count, solution.cost.total_usd, gain)
+        points.append(point)
+        previous = point
+    return Frontier(tuple(points), _diminishing(points), rule=(
+        f"the smallest budget from which each further $100 adds less than {FLAT_BELOW_PER_100} weighted expected "
+        "interviews, at every later point"))
+
+
+def _diminishing(points) -> float | None:
+    solved = [p for p in points if p.objective is not None]
+    for i, point in enumerate(solved):
+        later = [q.gain_per_100 for q in solved[i + 1:] if q.gain_per_100 is not None]
+        if later and all(g < FLAT_BELOW_PER_100 for g in later):
+            return point.budget
+    return None

@@ -1,0 +1,149 @@
+"""Charts of outcomes: the interview distribution of one list, and the budget frontier.
+
+Plot functions take `ax=None` and return the axes; with no axes they draw on a new Figure rendered by Agg, without
+pyplot, so no global matplotlib state changes. Only `save_figure` writes a file (the CLI calls it). matplotlib is
+imported here and nowhere else, and only when a chart is drawn.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from optimizer.errors import InputError
+
+INDEPENDENT_COLOR = "#1f77b4"
+CORRELATED_COLOR = "#ff7f0e"
+SHOWN_MASS = 0.999  # the x axis runs until this share of probability is shown
+
+
+def _new_axes(figsize: tuple[float, float]):
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=figsize, layout="constrained").subplots()
+
+
+def _percent(value: float) -> str:
+    return f"{100 * value:.0f}%"
+
+
+def _last_shown_count(distribution) -> int:
+    """The smallest n with P(N <= n) >= SHOWN_MASS, so long empty tails are not drawn."""
+    total = 0.0
+    for n, probability in enumerate(distribution):
+        total += probability
+        if total >= SHOWN_MASS:
+            return n
+    return len(distribution) - 1
+
+
+def plot_distribution(outcomes, ax=None, title: str | None = None):
+    """Bars of P(N = n interviews) for a list's Outcomes; the correlated view beside it when present.
+
+    The legend gives P(at least 5 interviews) and P(match) of each view. Returns the axes.
+    """
+    from matplotlib.ticker import MaxNLocator, PercentFormatter
+
+    if ax is None:
+        ax = _new_axes((8, 4.5))
+    independent = list(outcomes.distribution)
+    correlated = list(outcomes.correlated_distribution) if outcomes.correlated_distribution is not None else None
+    last = _last_shown_count(independent)
+    if correlated is not None:
+        last = max(last, _last_shown_count(correlated))
+    counts = range(last + 1)
+    width = 0.4 if correlated is not None else 0.8
+    offset = width / 2 if correlated is not None else 0.0
+
+    label = (f"Independent decisions: P(at least 5) {_percent(outcomes.p_at_least.get(5, 0.0))}, "
+             f"P(match) {_percent(outcomes.p_match)}")
+    ax.bar([n - offset for n in counts], independent[:last + 1], width=width, color=INDEPENDENT_COLOR, label=label)
+    if correlated is not None:
+        label = (f"Correlated decisions (latent SD {outcomes.latent_sd:g}): P(at least 5) "
+                 f"{_percent(outcomes.correlated_p_at_least.get(5, 0.0))}, "
+                 f"P(match) {_percent(outcomes.correlated_p_match)}")
+        ax.bar([n + offset for n in counts], correlated[:last + 1], width=width, color=CORRELATED_COLOR,
+               label=label)
+    ax.set_xlabel("Number of interviews")
+    ax.set_ylabel("Probability")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
+    ax.set_xlim(-0.6, last + 0.6)
+    ax.legend(loc="upper right", fontsize="small")
+    ax.set_title(title if title is not None else
+                 f"Interviews to expect: {outcomes.expected_interviews:.1f} on average")
+    return ax
+
+
+def _field(point, name: str):
+    return point.get(name) if isinstance(point, Mapping) else getattr(point, name, None)
+
+
+def plot_frontier(points: Iterable, ax=None):
+    """Expected interviews (left axis) and P(match) (right axis) against the budget in USD.
+
+    `points` are dicts or objects with budget, expected_interviews and p_match; a point without a value (an
+    infeasible budget) is left out of that line. Returns the left axes.
+    """
+    from matplotlib.ticker import FuncFormatter, PercentFormatter
+
+    if ax is None:
+        ax = _new_axes((8, 4.5))
+    rows = sorted(((_field(p, "budget"), _field(p, "expected_interviews"), _field(p, "p_match")) for p in points),
+                  key=lambda row: row[0])
+    interviews = [(budget, value) for budget, value, _ in rows if value is not None]
+    matches = [(budget, value) for budget, _, value in rows if value is not None]
+
+    left_line = ax.plot([b for b, _ in interviews], [v for _, v in interviews], marker="o",
+                        color=INDEPENDENT_COLOR, label="Expected interviews")
+    ax.set_xlabel("Budget (USD)")
+    ax.set_ylabel("Expected interviews")
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: f"${x:,.0f}"))
+    ax.set_ylim(bottom=0)
+
+    right = ax.twinx()
+    right_line = right.plot([b for b, _ in matches], [v for _, v in matches], marker="s", linestyle="--",
+                            color=CORRELATED_COLOR, label="P(match)")
+    right.set_ylabel("P(match)")
+    right.set_ylim(0, 1)
+    right.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
+
+    lines = left_line + right_line
+    ax.legend(lines, [line.get_label() for line in lines], loc="lower right", fontsize="small")
+    ax.set_title("What each budget buys")
+    return ax
+
+
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def save_figure(ax_or_fig, path: str | Path) -> Path:
+    """Write the figure holding `ax_or_fig` (axes or figure) as a PNG at `path`, atomically.
+
+    The PNG goes to a temporary file in the same folder, then replaces `path` in one step, so a reader never sees a
+    half-written chart. Returns the path. A missing folder is an InputError.
+    """
+    path = Path(path)
+    figure = ax_or_fig
+    while not hasattr(figure, "savefig"):  # axes (or a subfigure) -> the figure that holds it
+        figure = figure.figure
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise InputError(f"the folder '{folder}' does not exist; create it or choose another path for the chart.",
+                         file=str(path))
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            figure.savefig(stream, format="png", dpi=150)
+        # mkstemp creates the file readable by its owner only; give it the mode a normal new file would have.
+        os.chmod(temporary, 0o666 & ~_current_umask())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path

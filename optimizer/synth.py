@@ -1,0 +1,413 @@
+"""Synthetic national program sheets: seeded, pure, for demo data, tests and benchmarks.
+
+Every row is a dict keyed by the canonical sheet columns (plus `data_source` = "synthetic"), with values as a user
+would type them: numbers as numbers, blanks as "", yes/no for flags. Nothing here describes a real program.
+
+The distributions below are ASSUMPTIONS chosen to look like the national landscape; where a published figure
+anchors one, the comment names it (see /work/shared/FACTS.md). Randomness comes only from `random.Random.random()`
+(the Mersenne Twister stream, stable across Python versions), so a seed gives the same sheet everywhere.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Mapping, Sequence
+
+from optimizer.programs import CANONICAL_COLUMNS
+
+SYNTHETIC = "synthetic"
+COLUMNS = CANONICAL_COLUMNS + ("data_source",)
+DEFAULT_SPECIALTIES = ("Internal Medicine", "Family Medicine", "Pediatrics", "Psychiatry")
+
+# ACGME program ids start with a three-digit specialty code (FACTS.md: 120 FM, 140 IM, 320 Pediatrics,
+# 400 Psychiatry, 999 TY; 180 Neurology); preliminary IM tracks belong to an IM program, hence 140.
+# Synthetic ids are "SYN-" + specialty code + two-digit FIPS state code + a five-digit serial.
+SPECIALTY_CODES = {
+    "Internal Medicine": ("140", "IM"),
+    "Internal Medicine (Preliminary)": ("140", "IM Prelim"),
+    "Family Medicine": ("120", "FM"),
+    "Pediatrics": ("320", "Peds"),
+    "Psychiatry": ("400", "Psych"),
+    "Transitional Year": ("999", "TY"),
+    "Neurology": ("180", "Neuro"),
+}
+
+# Default split of n across specialties: relative sizes rounded from the NRMP 2025 program counts (IM 758,
+# FM 817, Pediatrics 250, Psychiatry 404, TY 236, IM preliminary 329; FACTS.md); Neurology is an assumption.
+SPECIALTY_WEIGHTS = {
+    "Internal Medicine": 758, "Family Medicine": 817, "Pediatrics": 250, "Psychiatry": 404,
+    "Transitional Year": 236, "Internal Medicine (Preliminary)": 329, "Neurology": 190,
+}
+
+# ASSUMPTION: relative number of residency programs per state (more in NY, CA, TX, PA, OH, FL, IL, MI ...).
+STATE_WEIGHTS = {
+    "NY": 12.0, "CA": 10.0, "TX": 8.0, "PA": 7.0, "OH": 5.5, "FL": 5.5, "IL": 5.5, "MI": 5.0, "MA": 3.5,
+    "NJ": 3.5, "NC": 3.0, "GA": 3.0, "MO": 2.5, "VA": 2.5, "TN": 2.5, "MD": 2.5, "WI": 2.0, "IN": 2.0, "CT": 2.0,
+    "AZ": 2.0, "LA": 1.8, "MN": 1.5, "CO": 1.5, "WA": 1.5, "KY": 1.5, "SC": 1.5, "AL": 1.5, "OK": 1.2, "DC": 1.2,
+    "KS": 1.0, "IA": 1.0, "AR": 1.0, "OR": 1.0, "MS": 0.8, "NE": 0.8, "UT": 0.8, "NV": 0.8, "WV": 0.8, "NM": 0.6,
+    "RI": 0.6, "ME": 0.5, "NH": 0.4, "DE": 0.4, "HI": 0.4, "ID": 0.4, "VT": 0.3, "MT": 0.3, "ND": 0.3, "SD": 0.3,
+    "WY": 0.2, "AK": 0.2,
+}
+
+# US Census Bureau FIPS state codes (used in synthetic ids only).
+FIPS = {
+    "AL": "01", "AK": "02", "AZ": "04", "AR": "05", "CA": "06", "CO": "08", "CT": "09", "DE": "10", "DC": "11",
+    "FL": "12", "GA": "13", "HI": "15", "ID": "16", "IL": "17", "IN": "18", "IA": "19", "KS": "20", "KY": "21",
+    "LA": "22", "ME": "23", "MD": "24", "MA": "25", "MI": "26", "MN": "27", "MS": "28", "MO": "29", "MT": "30",
+    "NE": "31", "NV": "32", "NH": "33", "NJ": "34", "NM": "35", "NY": "36", "NC": "37", "ND": "38", "OH": "39",
+    "OK": "40", "OR": "41", "PA": "42", "RI": "44", "SC": "45", "SD": "46", "TN": "47", "TX": "48", "UT": "49",
+    "VT": "50", "VA": "51", "WA": "53", "WV": "54", "WI": "55", "WY": "56",
+}
+
+STATE_NAMES = {
+    "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California", "CO": "Colorado",
+    "CT": "Connecticut", "DE": "Delaware", "DC": "District of Columbia", "FL": "Florida", "GA": "Georgia",
+    "HI": "Hawaii", "ID": "Idaho", "IL": "Illinois", "IN": "Indiana", "IA": "Iowa", "KS": "Kansas",
+    "KY": "Kentucky", "LA": "Louisiana", "ME": "Maine", "MD": "Maryland", "MA": "Massachusetts", "MI": "Michigan",
+    "MN": "Minnesota", "MS": "Mississippi", "MO": "Missouri", "MT": "Montana", "NE": "Nebraska", "NV": "Nevada",
+    "NH": "New Hampshire", "NJ": "New Jersey", "NM": "New Mexico", "NY": "New York", "NC": "North Carolina",
+    "ND": "North Dakota", "OH": "Ohio", "OK": "Oklahoma", "OR": "Oregon", "PA": "Pennsylvania",
+    "RI": "Rhode Island", "SC": "South Carolina", "SD": "South Dakota", "TN": "Tennessee", "TX": "Texas",
+    "UT": "Utah", "VT": "Vermont", "VA": "Virginia", "WA": "Washington", "WV": "West Virginia", "WI": "Wisconsin",
+    "WY": "Wyoming",
+}
+
+# Real city names, largest or busiest teaching centres first (earlier cities are drawn more often).
+CITIES = {
+    "AL": ("Birmingham", "Mobile", "Huntsville", "Montgomery", "Tuscaloosa", "Dothan"),
+    "AK": ("Anchorage", "Fairbanks"),
+    "AZ": ("Phoenix", "Tucson", "Mesa", "Scottsdale", "Chandler", "Flagstaff"),
+    "AR": ("Little Rock", "Fayetteville", "Fort Smith", "Jonesboro", "Pine Bluff"),
+    "CA": ("Los Angeles", "San Francisco", "San Diego", "Sacramento", "Fresno", "Oakland", "Torrance", "Riverside",
+           "Orange", "Loma Linda", "Long Beach", "San Jose", "Bakersfield", "Stockton", "Santa Barbara", "Modesto",
+           "Pasadena", "Salinas", "Redding", "Palm Springs"),
+    "CO": ("Denver", "Aurora", "Colorado Springs", "Fort Collins", "Pueblo", "Grand Junction"),
+    "CT": ("Hartford", "New Haven", "Bridgeport", "Stamford", "Waterbury", "Norwalk", "Danbury"),
+    "DE": ("Wilmington", "Newark", "Dover"),
+    "DC": ("Washington",),
+    "FL": ("Miami", "Orlando", "Tampa", "Jacksonville", "Gainesville", "Fort Lauderdale", "Tallahassee",
+           "Pensacola", "St. Petersburg", "Sarasota", "Hollywood", "Lakeland", "Ocala", "Boca Raton",
+           "Daytona Beach"),
+    "GA": ("Atlanta", "Augusta", "Macon", "Savannah", "Columbus", "Albany", "Rome"),
+    "HI": ("Honolulu", "Hilo"),
+    "ID": ("Boise", "Pocatello", "Nampa", "Coeur d'Alene"),
+    "IL": ("Chicago", "Peoria", "Springfield", "Rockford", "Urbana", "Evanston", "Oak Lawn", "Joliet"),
+    "IN": ("Indianapolis", "Fort Wayne", "Evansville", "South Bend", "Muncie", "Terre Haute", "Gary",
+           "Lafayette"),
+    "IA": ("Des Moines", "Iowa City", "Cedar Rapids", "Davenport", "Sioux City", "Waterloo"),
+    "KS": ("Wichita", "Kansas City", "Topeka", "Salina"),
+    "KY": ("Louisville", "Lexington", "Bowling Green", "Owensboro", "Pikeville", "Hazard"),
+    "LA": ("New Orleans", "Baton Rouge", "Shreveport", "Lafayette", "Monroe", "Lake Charles", "Alexandria"),
+    "ME": ("Portland", "Bangor", "Lewiston", "Augusta"),
+    "MD": ("Baltimore", "Bethesda", "Silver Spring", "Cheverly", "Annapolis", "Salisbury", "Hagerstown"),
+    "MA": ("Boston", "Worcester", "Springfield", "Cambridge", "Pittsfield", "Salem", "Brockton", "Lowell"),
+    "MI": ("Detroit", "Grand Rapids", "Ann Arbor", "Lansing", "Flint", "Kalamazoo", "Royal Oak", "Southfield",
+           "Dearborn", "Saginaw", "Warren", "Pontiac", "Traverse City", "Marquette"),
+    "MN": ("Minneapolis", "St. Paul", "Rochester", "Duluth", "St. Cloud"),
+    "MS": ("Jackson", "Gulfport", "Hattiesburg", "Tupelo", "Meridian"),
+    "MO": ("St. Louis", "Kansas City", "Columbia", "Springfield", "Joplin", "Cape Girardeau"),
+    "MT": ("Billings", "Missoula", "Great Falls", "Bozeman"),
+    "NE": ("Omaha", "Lincoln", "Kearney", "Grand Island"),
+    "NV": ("Las Vegas", "Reno", "Henderson"),
+    "NH": ("Manchester", "Lebanon", "Concord", "Nashua"),
+    "NJ": ("Newark", "Camden", "Hackensack", "New Brunswick", "Paterson", "Jersey City", "Trenton", "Livingston",
+           "Morristown", "Atlantic City", "Elizabeth", "Neptune"),
+    "NM": ("Albuquerque", "Las Cruces", "Santa Fe", "Roswell"),
+    "NY": ("New York", "Brooklyn", "Bronx", "Queens", "Buffalo", "Rochester", "Syracuse", "Albany", "Mineola",
+           "Valhalla", "Stony Brook", "Manhasset", "Staten Island", "Jamaica", "Flushing", "Yonkers",
+           "Cooperstown", "Binghamton", "Utica", "New Rochelle"),
+    "NC": ("Charlotte", "Durham", "Raleigh", "Winston-Salem", "Greenville", "Greensboro", "Asheville",
+           "Wilmington", "Fayetteville", "Concord"),
+    "ND": ("Fargo", "Bismarck", "Grand Forks", "Minot"),
+    "OH": ("Cleveland", "Columbus", "Cincinnati", "Toledo", "Akron", "Dayton", "Youngstown", "Canton",
+           "Kettering", "Lima", "Mansfield", "Zanesville"),
+    "OK": ("Oklahoma City", "Tulsa", "Lawton", "Enid"),
+    "OR": ("Portland", "Eugene", "Salem", "Medford", "Bend"),
+    "PA": ("Philadelphia", "Pittsburgh", "Allentown", "Hershey", "Bethlehem", "Harrisburg", "Scranton", "Erie",
+           "Lancaster", "Reading", "Wilkes-Barre", "Johnstown", "Danville", "Abington", "Darby", "Upland", "York",
+           "Altoona"),
+    "RI": ("Providence", "Pawtucket", "Warwick"),
+    "SC": ("Columbia", "Charleston", "Greenville", "Spartanburg", "Florence", "Anderson"),
+    "SD": ("Sioux Falls", "Rapid City", "Aberdeen"),
+    "TN": ("Nashville", "Memphis", "Knoxville", "Chattanooga", "Johnson City", "Jackson", "Kingsport"),
+    "TX": ("Houston", "Dallas", "San Antonio", "Austin", "Fort Worth", "El Paso", "Lubbock", "Galveston", "Temple",
+           "Amarillo", "Corpus Christi", "Odessa", "McAllen", "Harlingen", "Tyler", "Conroe", "Beaumont", "Waco",
+           "Baytown", "Pasadena", "Sugar Land", "Weslaco", "Midland", "Abilene", "Longview", "Wichita Falls"),
+    "UT": ("Salt Lake City", "Provo", "Ogden", "St. George"),
+    "VT": ("Burlington", "Rutland", "Brattleboro"),
+    "VA": ("Richmond", "Norfolk", "Roanoke", "Charlottesville", "Falls Church", "Lynchburg", "Portsmouth",
+           "Fairfax", "Blacksburg", "Winchester"),
+    "WA": ("Seattle", "Spokane", "Tacoma", "Everett", "Renton", "Vancouver", "Yakima"),
+    "WV": ("Morgantown", "Charleston", "Huntington", "Wheeling", "Beckley"),
+    "WI": ("Milwaukee", "Madison", "Green Bay", "La Crosse", "Marshfield", "Wausau", "Eau Claire", "Appleton"),
+    "WY": ("Casper", "Cheyenne", "Laramie"),
+}
+
+# Hospital-ish words for invented institution names.
+NAME_WORDS = (
+    "Riverside", "Lakeside", "Summit", "Valley", "Mercy", "Memorial", "Providence", "Good Samaritan",
+    "Sacred Heart", "St. Luke's", "St. Joseph's", "St. Vincent's", "Baptist", "Methodist", "Presbyterian",
+    "Lutheran", "Unity", "Northgate", "Eastside", "Westview", "Union", "Heritage", "Pioneer", "Cedar Hill",
+    "Oak Grove", "Pine Ridge", "Fairview", "Bayview", "Hillcrest", "Meadowbrook", "Brookside", "Harbor",
+    "Crossroads", "Highland", "Prairie", "Bluewater", "Stonebridge", "Maple Grove", "Willow Creek", "Silver Lake",
+    "Red Oak", "Granite", "Evergreen", "Liberty", "Frontier", "Beacon", "Trinity", "Grace",
+)
+COMMUNITY_KINDS = ("Hospital", "Medical Center", "Regional Medical Center", "Community Hospital", "Health System")
+
+# ASSUMPTION: program type mix of new institutions (university ~25%, university-affiliated ~30%, community ~45%).
+TYPE_SHARES = (("university", 0.25), ("university-affiliated", 0.30), ("community", 0.45))
+
+# Visa sponsorship by type, anchored on IM: 63.7% of programs accept J-1 and ~22% of all also sponsor H-1B;
+# community programs less likely to accept J-1 (adjusted OR 0.2) (Tiako et al., J Grad Med Educ 2022;14(6):680).
+# With the type mix above these give ~64% J-1 and ~22% J-1+H-1B for IM (odds ratio community/university ~0.27).
+P_J1 = {"university": 0.80, "university-affiliated": 0.68, "community": 0.52}
+P_H1B_GIVEN_J1 = {"university": 0.45, "university-affiliated": 0.33, "community": 0.25}
+P_H1B_ONLY = 0.02  # ASSUMPTION: few programs sponsor H-1B but not J-1
+
+# ASSUMPTION: IMG share of residents by type (triangular: low, high, mode), then scaled per specialty so that the
+# national means land near the NRMP 2025 IMG shares of filled positions (IM ~43%, FM ~27%, Peds ~19% non-US IMG,
+# Psychiatry 8% non-US IMG, TY 5.7%, IM preliminary 8.7%; FACTS.md).
+IMG_PCT = {"university": (5, 40, 15), "university-affiliated": (15, 70, 38), "community": (30, 90, 62)}
+
+
+class _Profile:
+    """ASSUMPTION: how a specialty departs from IM in the synthetic world."""
+
+    def __init__(self, img_factor: float, j1_factor: float, positions: tuple[int, int], signals_share: float,
+                 reuse: float):
+        self.img_factor = img_factor  # multiplies the IMG share drawn for the program type
+        self.j1_factor = j1_factor  # multiplies the chance of accepting J-1
+        self.positions = positions  # PGY-1 positions (low, high) before the type's scaling
+        self.signals_share = signals_share  # share of programs accepting ERAS signals
+        self.reuse = reuse  # chance of sitting at an institution that already has another specialty
+
+
+PROFILES = {
+    # Every IM program opted in to signals unless it opted out (AAIM, 2026 season): nearly all accept them.
+    "Internal Medicine": _Profile(1.00, 1.00, (8, 40), 0.98, 0.10),
+    "Internal Medicine (Preliminary)": _Profile(0.45, 0.85, (4, 12), 0.98, 0.85),
+    "Family Medicine": _Profile(0.65, 0.85, (4, 16), 0.92, 0.30),
+    "Pediatrics": _Profile(0.60, 0.85, (6, 30), 0.92, 0.45),
+    "Psychiatry": _Profile(0.45, 0.70, (4, 14), 0.92, 0.45),
+    "Transitional Year": _Profile(0.30, 0.40, (4, 16), 0.92, 0.60),
+    "Neurology": _Profile(0.80, 0.90, (4, 14), 0.92, 0.55),
+}
+POSITION_SCALE = {"university": 1.0, "university-affiliated": 0.75, "community": 0.55}
+
+# ASSUMPTION: how often programs state limits, and their ranges (Step 2 CK cutoff on ~30% of programs, 210-240;
+# a maximum number of years since graduation on ~35%, 3-10; US clinical experience required on some).
+P_STEP2_CUTOFF = {"university": 0.40, "university-affiliated": 0.30, "community": 0.25}
+STEP2_CUTOFF_RANGE = {"university": (220, 240), "university-affiliated": (215, 235), "community": (210, 230)}
+P_MAX_YEARS = {"university": 0.25, "university-affiliated": 0.33, "community": 0.42}
+MAX_YEARS_CHOICES = (3, 3, 4, 5, 5, 5, 6, 7, 8, 10)
+P_USCE_REQUIRED = {"university": 0.10, "university-affiliated": 0.20, "community": 0.30}
+
+
+def synthetic_programs(n: int, seed: int = 0, specialties: Sequence[str] = DEFAULT_SPECIALTIES, *,
+                       exclude_states: Sequence[str] = ()) -> list[dict]:
+    """`n` synthetic programs split across `specialties` by national size, every state present when n allows.
+
+    Returns row dicts (COLUMNS as keys), sorted by state, city and program; the same seed gives the same rows.
+    """
+    if not isinstance(n, int) or n < 0:
+        raise ValueError(f"n must be a whole number of programs, 0 or more (got {n!r})")
+    if not specialties:
+        raise ValueError("specialties must name at least one specialty")
+    _check_specialties(specialties)
+    weights = [SPECIALTY_WEIGHTS[s] for s in specialties]
+    counts = dict(zip(specialties, _apportion(n, weights)))
+    return synthetic_programs_by_specialty(counts, seed, exclude_states=exclude_states)
+
+
+def synthetic_programs_by_specialty(counts: Mapping[str, int], seed: int = 0, *,
+                                    exclude_states: Sequence[str] = ()) -> list[dict]:
+    """Synthetic programs with exactly `counts[specialty]` rows per specialty, states spread by STATE_WEIGHTS.
+
+    `exclude_states` (postal codes) get no programs, e.g. a state whose real programs are listed by hand.
+    """
+    _check_specialties(counts)
+    if any(not isinstance(c, int) or c < 0 for c in counts.values()):
+        raise ValueError(f"program counts must be whole numbers, 0 or more (got {dict(counts)!r})")
+    unknown = sorted(set(exclude_states) - set(STATE_WEIGHTS))
+    if unknown:
+        raise ValueError(f"unknown state codes in exclude_states: {', '.join(unknown)}")
+    states = [s for s in sorted(STATE_WEIGHTS) if s not in set(exclude_states)]
+    draw = _Draw(seed)
+    total = sum(counts.values())
+
+    state_slots = [s for s, k in zip(states, _apportion(total, [STATE_WEIGHTS[s] for s in states],
+                                                        minimum=1 if total >= len(states) else 0))
+                   for _ in range(k)]
+    draw.shuffle(state_slots)
+    # IM first, so that preliminary and other tracks can join institutions that already train internists.
+    ordered = sorted(counts, key=lambda s: (list(SPECIALTY_CODES).index(s), s))
+    specialty_slots = [s for s in ordered for _ in range(counts[s])]
+
+    world = _World(draw)
+    rows = [world.program(specialty, state) for specialty, state in zip(specialty_slots, state_slots)]
+    return sorted(rows, key=lambda r: (r["state"], r["city"], r["program"]))
+
+
+def _check_specialties(specialties) -> None:
+    unknown = [s for s in specialties if s not in SPECIALTY_CODES]
+    if unknown:
+        raise ValueError(f"no synthetic profile for {', '.join(map(repr, unknown))}; "
+                         f"known: {', '.join(SPECIALTY_CODES)}")
+
+
+def _apportion(total: int, weights: Sequence[float], minimum: int = 0) -> list[int]:
+    """Split `total` in proportion to `weights` (largest remainder), each part at least `minimum`."""
+    parts = [minimum] * len(weights)
+    rest = total - minimum * len(weights)
+    if rest < 0:
+        raise ValueError("total is smaller than the minimum per part")
+    whole = sum(weights)
+    shares = [rest * w / whole for w in weights]
+    for i, share in enumerate(shares):
+        parts[i] += math.floor(share)
+    left = total - sum(parts)
+    by_remainder = sorted(range(len(weights)), key=lambda i: (-(shares[i] - math.floor(shares[i])), i))
+    for i in by_remainder[:left]:
+        parts[i] += 1
+    return parts
+
+
+class _Draw:
+    """Random draws built on `Random.random()` alone, so results do not depend on the Python version."""
+
+    def __init__(self, seed: int):
+        self._rng = random.Random(seed)
+
+    def uniform(self) -> float:
+        return self._rng.random()
+
+    def chance(self, p: float) -> bool:
+        return self._rng.random() < p
+
+    def integer(self, low: int, high: int) -> int:
+        """A whole number from low to high, both included."""
+        return low + min(int(self._rng.random() * (high - low + 1)), high - low)
+
+    def pick(self, items: Sequence):
+        return items[self.integer(0, len(items) - 1)]
+
+    def weighted(self, items: Sequence, weights: Sequence[float]):
+        target = self._rng.random() * sum(weights)
+        for item, weight in zip(items, weights):
+            target -= weight
+            if target < 0:
+                return item
+        return items[-1]
+
+    def triangular(self, low: float, high: float, mode: float) -> float:
+        u = self._rng.random()
+        cut = (mode - low) / (high - low)
+        if u < cut:
+            return low + math.sqrt(u * (high - low) * (mode - low))
+        return high - math.sqrt((1 - u) * (high - low) * (high - mode))
+
+    def shuffle(self, items: list) -> None:
+        for i in range(len(items) - 1, 0, -1):
+            j = self.integer(0, i)
+            items[i], items[j] = items[j], items[i]
+
+
+class _Institution:
+    def __init__(self, name: str, city: str, state: str, program_type: str):
+        self.name, self.city, self.state, self.program_type = name, city, state, program_type
+        self.specialties: set[str] = set()
+
+
+class _World:
+    """The institutions invented so far, so names and ids stay unique and tracks can share an institution."""
+
+    def __init__(self, draw: _Draw):
+        self.draw = draw
+        self.by_state: dict[str, list[_Institution]] = {}
+        self.names: set[str] = set()
+        self.serials: dict[tuple[str, str], int] = {}
+
+    def program(self, specialty: str, state: str) -> dict:
+        draw, profile = self.draw, PROFILES[specialty]
+        institution = self._institution_for(specialty, state, profile)
+        institution.specialties.add(specialty)
+        kind = institution.program_type
+        code, abbrev = SPECIALTY_CODES[specialty]
+        self.serials[(code, state)] = serial = self.serials.get((code, state), 0) + 1
+
+        low, high, mode = IMG_PCT[kind]
+        img_pct = round(draw.triangular(low, high, mode) * profile.img_factor)
+        step2 = draw.integer(*STEP2_CUTOFF_RANGE[kind]) if draw.chance(P_STEP2_CUTOFF[kind]) else ""
+        max_years = draw.pick(MAX_YEARS_CHOICES) if draw.chance(P_MAX_YEARS[kind]) else ""
+        low_pos, high_pos = profile.positions
+        positions = max(4, min(40, round(draw.integer(low_pos, high_pos) * POSITION_SCALE[kind] + 2)))
+        row = {
+            "program_id": f"SYN-{code}{FIPS[state]}{serial:05d}",
+            "program": f"{institution.name} {abbrev}",
+            "institution": institution.name,
+            "city": institution.city,
+            "state": state,
+            "specialty": specialty,
+            "program_type": kind,
+            "img_pct": max(0, min(100, img_pct)),
+            "visa": self._visa(kind, profile),
+            "step1_cutoff": "",  # Step 1 is reported pass/fail; numeric Step 1 cutoffs are left blank
+            "step2_cutoff": step2,
+            "max_years_since_graduation": max_years,
+            "usce_required": "yes" if draw.chance(P_USCE_REQUIRED[kind]) else "no",
+            "alumni_from_my_school": "",
+            "positions": positions,
+            "apply": "",
+            "accepts_signals": "yes" if draw.chance(profile.signals_share) else "no",
+            "signal": "",
+            "notes": "",
+            "data_source": SYNTHETIC,
+        }
+        return {column: row[column] for column in COLUMNS}
+
+    def _visa(self, kind: str, profile: _Profile) -> str:
+        draw = self.draw
+        p_j1 = P_J1[kind] * profile.j1_factor
+        u = draw.uniform()
+        if u < p_j1:
+            return "J-1+H-1B" if draw.chance(P_H1B_GIVEN_J1[kind]) else "J-1"
+        if u < p_j1 + P_H1B_ONLY * profile.j1_factor:
+            return "H-1B"
+        return "none"
+
+    def _institution_for(self, specialty: str, state: str, profile: _Profile) -> _Institution:
+        draw = self.draw
+        hosts = [i for i in self.by_state.get(state, []) if specialty not in i.specialties]
+        if specialty == "Internal Medicine (Preliminary)":
+            # preliminary IM tracks sit at institutions with a categorical IM program when there is one
+            hosts = [i for i in hosts if "Internal Medicine" in i.specialties] or hosts
+        if hosts and draw.chance(profile.reuse):
+            return draw.pick(hosts)
+        kind = draw.weighted([k for k, _ in TYPE_SHARES], [w for _, w in TYPE_SHARES])
+        cities = CITIES[state]
+        city = draw.weighted(cities, [1 / (i + 1) ** 0.8 for i in range(len(cities))])
+        institution = _Institution(self._new_name(kind, city, state), city, state, kind)
+        self.by_state.setdefault(state, []).append(institution)
+        return institution
+
+    def _new_name(self, kind: str, city: str, state: str) -> str:
+        draw = self.draw
+        for _ in range(30):
+            word = draw.pick(NAME_WORDS)
+            if kind == "university":
+                name = f"{STATE_NAMES[state]} {word} University Hospital"
+                if name in self.names:  # a second university campus in the state is named by its city
+                    name = f"{STATE_NAMES[state]} {word} University Hospital at {city}"
+            elif kind == "university-affiliated":
+                name = f"{city} {word} Medical Center"
+            else:
+                name = f"{city} {word} {draw.pick(COMMUNITY_KINDS)}"
+            if name not in self.names:
+                self.names.add(name)
+                return name
+        number = 2
+        while f"{name} Campus {number}" in self.names:
+            number += 1
+        self.names.add(f"{name} Campus {number}")
+        return f"{name} Campus {number}"

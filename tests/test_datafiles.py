@@ -1,0 +1,282 @@
+"""The bundled data files: the demo programs sheet, ERAS seasons, match curves and home metros.
+
+Files are read with the csv and tomllib modules directly, so these tests check the data, not a reader.
+"""
+
+from __future__ import annotations
+
+import csv
+import tomllib
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from optimizer.programs import CANONICAL_COLUMNS, PROGRAM_TYPES, PROGRAM_VISAS
+from optimizer.synth import STATE_WEIGHTS
+from smartpick_data import build_programs
+
+DATA = Path(build_programs.__file__).resolve().parent
+NRMP_2025 = {"Internal Medicine": 758, "Family Medicine": 817, "Pediatrics": 250, "Psychiatry": 404,
+             "Transitional Year": 236, "Internal Medicine (Preliminary)": 329}
+
+# FACTS.md, "Illinois programs": (program, city, specialties, ACGME id or None).
+FACTS_ILLINOIS = [
+    ("Advocate Illinois Masonic Medical Center", "Chicago", ["Internal Medicine"], "1401611114"),
+    ("Cook County Health (John H. Stroger Jr. Hospital)", "Chicago", ["Internal Medicine"], "1401612113"),
+    ("Mount Sinai Hospital Medical Center of Chicago", "Chicago",
+     ["Internal Medicine", "Internal Medicine (Preliminary)"], "1401621541"),
+    ("University of Chicago", "Chicago", ["Internal Medicine"], "1401611123"),
+    ("University of Illinois College of Medicine at Chicago", "Chicago",
+     ["Internal Medicine", "Internal Medicine (Preliminary)"], "1401621124"),
+    ("McGaw Medical Center of Northwestern University", "Chicago", ["Internal Medicine"], "1401621119"),
+    ("Louis A. Weiss Memorial Hospital", "Chicago",
+     ["Internal Medicine", "Internal Medicine (Preliminary)", "Transitional Year"], "1401611115"),
+    ("Ascension Saint Joseph - Chicago", "Chicago", ["Internal Medicine", "Internal Medicine (Preliminary)"], None),
+    ("Swedish Hospital", "Chicago", ["Internal Medicine"], None),
+    ("Rush University Medical Center", "Chicago", ["Internal Medicine"], None),
+    ("Saint Anthony Hospital", "Chicago", ["Internal Medicine"], None),
+    ("University of Chicago (Endeavor Health NorthShore)", "Evanston",
+     ["Internal Medicine", "Internal Medicine (Preliminary)", "Transitional Year"], "1401631125"),
+    ("Advocate Lutheran General Hospital", "Park Ridge", ["Internal Medicine"], "1401621130"),
+    ("Loyola University Medical Center", "Maywood", ["Internal Medicine"], "1401621128"),
+    ("Loyola MacNeal Hospital", "Berwyn", ["Internal Medicine", "Family Medicine", "Transitional Year"], None),
+    ("Advocate Christ Medical Center", "Oak Lawn", ["Internal Medicine", "Family Medicine"], None),
+    ("University of Illinois College of Medicine at Peoria", "Peoria", ["Internal Medicine"], "1401631131"),
+    ("Carle Foundation Hospital", "Urbana", ["Internal Medicine"], "1401621456"),
+    ("Southern Illinois University", "Springfield", ["Internal Medicine", "Family Medicine"], None),
+    ("University of Illinois College of Medicine at Chicago", "Chicago", ["Family Medicine"], "1201621488"),
+    ("Cook County Health", "Chicago", ["Family Medicine"], "1201611100"),
+    ("Northwestern (Erie Family Health - Humboldt Park)", "Chicago", ["Family Medicine"], "1201612701"),
+    ("Ascension Illinois / Resurrection", "Chicago", ["Family Medicine"], "1201611102"),
+    ("University of Chicago (Endeavor Health NorthShore)", "Evanston", ["Family Medicine"], "1201621654"),
+    ("Northwestern (Lake Forest)", "Grayslake", ["Family Medicine"], "1201600702"),
+    ("West Suburban Medical Center", "Oak Park", ["Family Medicine"], "1201631112"),
+    ("Adventist Hinsdale Hospital", "Hinsdale", ["Family Medicine"], "1201621109"),
+    ("University of Illinois College of Medicine at Peoria", "Peoria", ["Family Medicine"], "1201611113"),
+    ("UI Peoria - Bloomington", "Bloomington", ["Family Medicine"], "1201600007"),
+    ("University of Illinois College of Medicine at Rockford", "Rockford", ["Family Medicine"], "1201631115"),
+]
+
+
+def read_csv(path: Path) -> list[dict]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def read_toml(path: Path) -> dict:
+    with path.open("rb") as handle:
+        return tomllib.load(handle)
+
+
+@pytest.fixture(scope="module")
+def programs():
+    return read_csv(DATA / "programs.csv")
+
+
+# --- programs.csv ---------------------------------------------------------------------------------------------
+
+def test_programs_file_is_what_the_build_script_writes():
+    text = (DATA / "programs.csv").read_text(encoding="utf-8")
+    assert build_programs.to_csv_text(build_programs.build_rows()) == text, \
+        "data/programs.csv is stale: run python data/build_programs.py"
+
+
+def test_build_is_deterministic(tmp_path):
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    build_programs.main(["--out", str(first)])
+    build_programs.main(["--out", str(second)])
+    assert first.read_bytes() == second.read_bytes()
+
+
+def test_national_scale_with_nrmp_counts_per_specialty(programs):
+    assert 2700 <= len(programs) <= 2900
+    per_specialty = Counter(r["specialty"] for r in programs)
+    assert set(per_specialty) == set(NRMP_2025)
+    for specialty, count in NRMP_2025.items():
+        assert per_specialty[specialty] == pytest.approx(count, rel=0.02), specialty
+
+
+def test_columns_and_canonical_values(programs):
+    assert tuple(programs[0]) == CANONICAL_COLUMNS + ("data_source",)
+    assert len({r["program_id"] for r in programs}) == len(programs)
+    assert len({r["program"] for r in programs}) == len(programs)
+    for row in programs:
+        assert row["program_type"] in PROGRAM_TYPES
+        assert row["visa"] in PROGRAM_VISAS
+        assert 0 <= int(row["img_pct"]) <= 100
+        assert row["usce_required"] in ("yes", "no")
+
+
+def test_every_state_and_dc(programs):
+    assert {r["state"] for r in programs} == set(STATE_WEIGHTS)
+    assert len(set(STATE_WEIGHTS)) == 51
+
+
+@pytest.mark.parametrize("name, city, specialties, acgme_id", FACTS_ILLINOIS)
+def test_facts_illinois_programs_are_present(programs, name, city, specialties, acgme_id):
+    for specialty in specialties:
+        found = [r for r in programs if r["state"] == "IL" and r["city"] == city and r["specialty"] == specialty
+                 and r["program"].startswith(name + " ")]
+        assert len(found) == 1, (name, city, specialty)
+        # the ACGME id names the first specialty's program; a preliminary track adds "-P" to its IM program's id
+        if acgme_id and specialty == specialties[0]:
+            assert found[0]["program_id"] == acgme_id
+        elif acgme_id and specialty == "Internal Medicine (Preliminary)":
+            assert found[0]["program_id"] == acgme_id + "-P"
+
+
+def test_illinois_is_real_and_everything_else_synthetic(programs):
+    for row in programs:
+        if row["state"] == "IL":
+            assert row["data_source"] == build_programs.REAL
+            assert row["notes"]  # says where the name comes from and that attributes are estimates
+        else:
+            assert row["data_source"] == "synthetic"
+
+
+def test_illinois_covers_chicago_suburbs_and_downstate(programs):
+    cities = {r["city"] for r in programs if r["state"] == "IL"}
+    assert {"Chicago", "Evanston", "Park Ridge", "Maywood", "Berwyn", "Oak Lawn", "Oak Park", "Hinsdale",
+            "Grayslake"} <= cities
+    assert {"Peoria", "Urbana", "Springfield", "Rockford", "Bloomington"} <= cities
+    specialties = {r["specialty"] for r in programs if r["state"] == "IL"}
+    assert specialties == set(NRMP_2025)
+
+
+def test_an_im_applicant_needing_a_j1_with_step2_233_has_hundreds_of_programs(programs):
+    eligible = [r for r in programs if r["specialty"] == "Internal Medicine" and "J-1" in r["visa"]
+                and (r["step2_cutoff"] == "" or int(r["step2_cutoff"]) <= 233)]
+    assert len(eligible) >= 300
+    community_high_img = [r for r in eligible if r["program_type"] == "community" and int(r["img_pct"]) >= 40]
+    assert len(community_high_img) >= 100
+
+
+# --- ERAS seasons ----------------------------------------------------------------------------------------------
+
+SEASONS = sorted((DATA / "seasons").glob("*.toml"))
+
+
+def specialty_fee(fees: dict, n: int) -> float:
+    """A small independent fee calculator: flat first block, then per-program tiers (per specialty)."""
+    if n <= 0:
+        return 0.0
+    total = fees["first_block_usd"] if fees["first_block_programs"] else 0.0
+    for tier in fees["per_program"]:
+        last = n if "to" not in tier else min(n, tier["to"])
+        total += max(0, last - tier["from"] + 1) * tier["usd"]
+    return total
+
+
+def test_the_expected_seasons_exist():
+    assert {p.stem for p in SEASONS} >= {"2025", "2026"}
+
+
+@pytest.mark.parametrize("path", SEASONS, ids=lambda p: p.stem)
+def test_season_file_reproduces_the_aamc_examples(path):
+    season = read_toml(path)
+    assert season["season"] == path.stem and season["label"] and season["source"]
+    assert season["transcript_fee_usd"] == 80 and season["transcript_source"]
+    fees = season["fees"]
+    assert fees["examples"], "each season lists the AAMC's worked examples"
+    for example in fees["examples"]:
+        assert sum(specialty_fee(fees, n) for n in example["programs"].values()) == example["usd"], example
+
+
+@pytest.mark.parametrize("path", SEASONS, ids=lambda p: p.stem)
+def test_season_tiers_are_contiguous_and_never_cheaper(path):
+    fees = read_toml(path)["fees"]
+    tiers = fees["per_program"]
+    assert tiers[0]["from"] == fees["first_block_programs"] + 1
+    for before, after in zip(tiers, tiers[1:]):
+        assert after["from"] == before["to"] + 1
+        assert after["usd"] >= before["usd"]
+    assert "to" not in tiers[-1]
+    if fees["first_block_programs"]:
+        # the flat block's price per program is not above the next tier's (prices nondecreasing per program)
+        assert fees["first_block_usd"] / fees["first_block_programs"] <= tiers[0]["usd"]
+
+
+@pytest.mark.parametrize("path", SEASONS, ids=lambda p: p.stem)
+def test_season_signals(path):
+    signals = read_toml(path)["signals"]
+    assert signals["source"]
+    im = signals["Internal Medicine"]
+    assert (im["gold"], im["silver"], im["unit"]) == (3, 12, "institution")
+    assert im["covers"] == ["Internal Medicine (Preliminary)"]
+    expected = {"Family Medicine": 5, "Pediatrics": 5, "Psychiatry": 10, "Neurology": 8, "Transitional Year": 12}
+    for specialty, count in expected.items():
+        assert signals[specialty]["standard"] == count
+
+
+def test_2026_fees_and_carried_over_signals_are_labelled():
+    season = read_toml(DATA / "seasons" / "2026.toml")
+    assert season["fees"]["per_program"] == [{"from": 1, "to": 30, "usd": 11}, {"from": 31, "usd": 30}]
+    assert "assumed_from" not in season["signals"]["Internal Medicine"]
+    assert season["signals"]["Psychiatry"]["assumed_from"] == "2025"
+
+
+# --- match curves ----------------------------------------------------------------------------------------------
+
+CURVES = read_toml(DATA / "match_curves.toml")["curves"]
+
+
+def test_each_applicant_type_has_an_all_specialty_curve():
+    assert {(c["applicant_type"], c["specialty"]) for c in CURVES} >= {
+        ("non-US IMG", "all"), ("US IMG", "all"), ("US MD/DO", "all")}
+
+
+@pytest.mark.parametrize("curve", CURVES, ids=lambda c: f"{c['applicant_type']}/{c['specialty']}")
+def test_curve_is_sourced_increasing_concave_and_plateaus(curve):
+    assert curve["source"] and curve["note"] and isinstance(curve["assumption"], bool) and curve["year"]
+    ranks, p = curve["ranks"], curve["p_match"]
+    assert ranks == list(range(len(ranks))) and len(p) == len(ranks) >= 21
+    assert p[0] == 0.0 and all(0.0 <= x <= 1.0 for x in p)
+    steps = [b - a for a, b in zip(p, p[1:])]
+    assert all(step >= 0 for step in steps)
+    assert all(later <= earlier + 1e-9 for earlier, later in zip(steps, steps[1:])), "not concave"
+    assert p[20] - p[15] < 0.03  # flat by ~20 ranks
+
+
+def test_non_us_img_curve_matches_its_anchors():
+    curve = next(c for c in CURVES if c["applicant_type"] == "non-US IMG" and c["specialty"] == "all")
+    p = curve["p_match"]
+    assert curve["assumption"] is True
+    assert (p[1], p[3], p[10]) == (0.35, 0.50, 0.90)
+    assert p[9] >= 0.80 and p[16] >= 0.97
+    assert 0.50 <= p[4] <= 0.65  # a typical applicant with few interviews sits near the 58.0% 2025 match rate
+
+
+# --- home metros -----------------------------------------------------------------------------------------------
+
+def test_chicago_metro():
+    metro = read_toml(DATA / "metros" / "chicago.toml")
+    assert (metro["name"], metro["state"], metro["city"]) == ("Chicago", "IL", "Chicago")
+    assert metro["source"] and metro["division"] == "East North Central"
+    assert metro["division_states"] == ["IL", "IN", "MI", "OH", "WI"]
+    suburbs = set(metro["suburbs"])
+    assert len(suburbs) == len(metro["suburbs"]) >= 80
+    assert {"Evanston", "Oak Park", "Maywood", "Berwyn", "Oak Lawn", "Park Ridge", "Hinsdale", "Grayslake",
+            "Naperville", "Aurora", "Joliet", "Elgin", "Waukegan", "North Chicago", "Downers Grove",
+            "Elk Grove Village", "Arlington Heights", "Skokie", "Harvey", "Blue Island", "Melrose Park",
+            "Hazel Crest", "Libertyville", "Lake Forest", "Highland Park", "Glenview", "Winfield", "Barrington",
+            "Des Plaines", "Evergreen Park"} <= suburbs
+    assert "Chicago" not in suburbs
+    assert {"Gary", "Hammond", "Merrillville", "Munster"} <= set(metro["suburbs_other_states"]["IN"])
+    assert metro["weights"] == {"home city": 1.5, "home metro": 1.4, "home state": 1.2, "home division": 1.1,
+                                "elsewhere": 1.0}
+
+
+def test_bundled_illinois_suburbs_are_in_the_chicago_metro(programs):
+    metro = read_toml(DATA / "metros" / "chicago.toml")
+    downstate = {"Peoria", "Urbana", "Springfield", "Rockford", "Bloomington", "Quincy", "Carbondale", "Decatur",
+                 "Alton"}
+    for city in {r["city"] for r in programs if r["state"] == "IL"} - downstate - {"Chicago"}:
+        assert city in metro["suburbs"], city
+
+
+def test_houston_metro():
+    metro = read_toml(DATA / "metros" / "houston.toml")
+    assert (metro["state"], metro["city"], metro["division"]) == ("TX", "Houston", "West South Central")
+    assert metro["division_states"] == ["AR", "LA", "OK", "TX"]
+    assert {"Pasadena", "Sugar Land", "The Woodlands", "Galveston"} <= set(metro["suburbs"])

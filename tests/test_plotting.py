@@ -1,0 +1,70 @@
+"""Tests for optimizer/plotting.py: charts draw, and save_figure writes a real PNG atomically."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from optimizer.errors import InputError
+from optimizer.outcomes import MatchCurve, evaluate
+from optimizer.plotting import plot_distribution, plot_frontier, save_figure
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def setup_outcomes(sigma=None):
+    curve = MatchCurve.from_dict({"applicant_type": "non-US IMG", "specialty": "all", "year": 2024,
+                                  "source": "test fixture", "assumption": True, "note": "",
+                                  "ranks": [1, 5, 10], "p_match": [0.35, 0.7, 0.85]})
+    p = np.random.default_rng(1).uniform(0.0, 0.2, 100)
+    return evaluate(p, curve, sigma=sigma)
+
+
+def assert_png(path):
+    data = path.read_bytes()
+    assert len(data) > 1000
+    assert data.startswith(PNG_SIGNATURE)
+
+
+def test_distribution_chart_with_both_views(tmp_path):
+    ax = plot_distribution(setup_outcomes(sigma=0.8), title="My list")
+    labels = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert len(labels) == 2 and all("P(at least 5)" in t and "P(match)" in t and "%" in t for t in labels)
+    assert ax.get_xlabel() == "Number of interviews" and ax.get_ylabel() == "Probability"
+    assert ax.get_title() == "My list"
+    written = save_figure(ax, tmp_path / "distribution.png")
+    assert_png(written)
+    assert [p.name for p in tmp_path.iterdir()] == ["distribution.png"]  # no temporary file left behind
+
+
+def test_distribution_chart_independent_only_on_given_axes(tmp_path):
+    from matplotlib.figure import Figure
+
+    figure = Figure()
+    ax = figure.subplots()
+    assert plot_distribution(setup_outcomes(), ax=ax) is ax
+    assert len(ax.get_legend().get_texts()) == 1
+    assert_png(save_figure(figure, tmp_path / "independent.png"))
+
+
+def test_frontier_chart_from_dicts_and_objects(tmp_path):
+    points = [{"budget": 2500, "expected_interviews": 9.1, "p_match": 0.8},
+              SimpleNamespace(budget=1500, expected_interviews=6.0, p_match=0.66),
+              {"budget": 500, "expected_interviews": None, "p_match": None}]  # an infeasible budget
+    ax = plot_frontier(points)
+    assert ax.get_xlabel() == "Budget (USD)"
+    ax.figure.canvas.draw()
+    ticks = [label.get_text() for label in ax.get_xticklabels()]
+    assert any(t.startswith("$") and "," in t for t in ticks), ticks
+    assert list(ax.get_lines()[0].get_xdata()) == [1500, 2500]
+    target = tmp_path / "frontier.png"
+    target.write_bytes(b"old chart")
+    assert_png(save_figure(ax, target))
+
+
+def test_saving_into_a_missing_folder_is_an_input_error(tmp_path):
+    ax = plot_distribution(setup_outcomes())
+    with pytest.raises(InputError, match="does not exist"):
+        save_figure(ax, tmp_path / "no such folder" / "chart.png")
