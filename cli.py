@@ -37,5 +37,400 @@ def main():
 
 # --- commands are added below, one section each -------------------------------------------------------------
 
+# --- shared options -------------------------------------------------------------------------------------------
+
+def input_options(command):
+    """--programs, --sheet, --profile and --model, shared by every command that scores programs."""
+    options = [
+        click.option("--programs", "programs", type=click.Path(dir_okay=False), default=None,
+                     help="Your programs sheet (CSV or XLSX). Default: the bundled demo data."),
+        click.option("--sheet", "sheet_name", default=None, help="Sheet name inside an XLSX file (default: first)."),
+        click.option("--profile", "profile", type=click.Path(dir_okay=False), default=None,
+                     help="Your profile (TOML). Default: the bundled example IM applicant."),
+        click.option("--model", "model_path", type=click.Path(dir_okay=False), default=None,
+                     help="A copy of data/model.toml with your own coefficients."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _console():
+    from rich.console import Console
+
+    return Console(width=100, soft_wrap=False)
+
+
+def _print_json(payload) -> None:
+    import json
+
+    click.echo(json.dumps(payload, indent=2, default=str))
+
+
+def _notes(console, inputs, warnings=()) -> None:
+    for note in inputs.notes:
+        console.print(f"[dim]Note: {note}[/dim]")
+    for warning in list(inputs.table.warnings) + list(warnings):
+        console.print(f"[yellow]Warning:[/yellow] {warning}")
+
+
+# --- score ---------------------------------------------------------------------------------------------------
+
+@main.command()
+@input_options
+@click.option("--out", type=click.Path(dir_okay=False), default=None, help="Write every program (.csv/.xlsx/.json).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
+@guarded
+def score(programs, sheet_name, profile, model_path, out, as_json):
+    """Every program's interview chance, tier, region, weight and eligibility, with reasons.
+
+    Example: smartpick score --programs my_programs.xlsx --profile me.toml --out scored.xlsx
+    """
+    from optimizer import pipeline
+    from optimizer.render_score import score_payload, score_rows, score_tables
+    from optimizer.writers import check_out_path, write_table
+
+    inputs = pipeline.load_inputs(programs, profile, sheet_name, model_path)
+    candidates = pipeline.score(inputs)
+    payload = score_payload(inputs, candidates)
+    if out:
+        path = check_out_path(out, (programs, profile))
+        write_table(path, {"Scored programs": score_rows(candidates)}, payload)
+    if as_json:
+        _print_json(payload)
+        return
+    console = _console()
+    _notes(console, inputs)
+    for table in score_tables(inputs, candidates):
+        console.print(table)
+    if out:
+        console.print(f"Wrote {out}")
+
+
+# --- frontier ------------------------------------------------------------------------------------------------
+
+@main.command()
+@input_options
+@click.option("--budget", "budgets", required=True, metavar="LOW:HIGH:STEP|A,B,C",
+              help="Budgets in dollars: a range 1000:3000:100 (HIGH included when on the step) or a list.")
+@click.option("--backend", type=click.Choice(["cpsat", "pulp"]), default="cpsat", show_default=True)
+@click.option("--no-signals", is_flag=True, help="Leave ERAS program signals out of the choice.")
+@click.option("--plot", type=click.Path(dir_okay=False), default=None, help="Draw the frontier (.png).")
+@click.option("--out", type=click.Path(dir_okay=False), default=None, help="Write the points (.csv/.xlsx/.json).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@guarded
+def frontier(programs, sheet_name, profile, model_path, budgets, backend, no_signals, plot, out, as_json):
+    """The best list at each budget: what each extra $100 buys, and where it stops paying.
+
+    Example: smartpick frontier --budget 1500:4000:100 --plot frontier.png
+    """
+    from optimizer import pipeline
+    from optimizer.frontier import compute_frontier, parse_budgets
+    from optimizer.render_more import frontier_payload, frontier_table
+    from optimizer.writers import check_out_path, write_table
+
+    budget_list = parse_budgets(budgets)
+    if out:
+        check_out_path(out, (programs, profile))
+    inputs = pipeline.load_inputs(programs, profile, sheet_name, model_path, use_signals=not no_signals)
+    candidates = pipeline.score(inputs)
+    limits, warnings = pipeline.make_limits(inputs, candidates)
+    result = compute_frontier(candidates, limits, budget_list, lambda chosen: pipeline.evaluate_list(inputs, chosen),
+                              backend)
+    payload = frontier_payload(inputs, result)
+    if out:
+        write_table(out, {"Frontier": payload["points"]}, payload)
+    if plot:
+        from optimizer.plotting import plot_frontier, save_figure
+
+        save_figure(plot_frontier([p for p in payload["points"] if p["objective"] is not None]), plot)
+    if as_json:
+        _print_json(payload)
+        return
+    console = _console()
+    _notes(console, inputs, warnings)
+    console.print(frontier_table(result))
+    if result.diminishing_at is not None:
+        console.print(f"Diminishing returns from ${result.diminishing_at:,.0f}: {result.rule}.")
+    else:
+        console.print(f"No point of diminishing returns in this range ({result.rule}).")
+
+
+# --- scenarios -----------------------------------------------------------------------------------------------
+
+@main.group()
+def scenarios():
+    """What-if scenarios: change your scores, visa, budget or weights and compare the results."""
+
+
+@scenarios.command("run")
+@click.argument("paths", nargs=-1, type=click.Path())
+@input_options
+@click.option("--no-signals", is_flag=True, help="Leave ERAS program signals out of the choice.")
+@click.option("--out", type=click.Path(dir_okay=False), default=None, help="Write the table (.csv/.xlsx/.json).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@guarded
+def scenarios_run(paths, programs, sheet_name, profile, model_path, no_signals, out, as_json):
+    """Solve each scenario (files, or folders of .toml files) and show them side by side.
+
+    With no PATHS it runs the bundled examples. Example: smartpick scenarios run my_scenarios/ --profile me.toml
+    """
+    from optimizer import pipeline
+    from optimizer.profile import read_profile_data
+    from optimizer.render_more import scenarios_payload, scenarios_table
+    from optimizer.resources import DEMO_PROFILE, data_path, scenarios_dir
+    from optimizer.scenario_files import load_scenarios
+    from optimizer.scenarios import run_scenarios
+    from optimizer.scoring import load_model
+    from optimizer.sheet import read_programs
+    from optimizer.writers import check_out_path, write_table
+
+    if out:
+        check_out_path(out, (programs, profile))
+    profile_path = profile or data_path(DEMO_PROFILE)
+    base = read_profile_data(profile_path)
+    found, errors = load_scenarios(list(paths) or [scenarios_dir()], base, str(profile_path))
+    table = read_programs(programs or data_path("programs.csv"), sheet_name)
+    console = _console()
+    with _progress(len(found), as_json) as advance:
+        results = run_scenarios(table, found, load_model(model_path), not no_signals, progress=advance)
+    payload = scenarios_payload(results, errors, demo=programs is None)
+    if out:
+        write_table(out, {"Scenarios": payload["scenarios"]}, payload)
+    if as_json:
+        _print_json(payload)
+    else:
+        if programs is None:
+            from optimizer.resources import DEMO_NOTE
+
+            console.print(f"[dim]Note: {DEMO_NOTE}[/dim]")
+        for block in scenarios_table(results):
+            console.print(block)
+        for result in results:
+            if result.error:
+                console.print(f"[yellow]{result.name}[/yellow] ({result.file}): {result.error}")
+        for error in errors:
+            console.print(f"[red]Error[/red] in {error.file}" + (f", key '{error.key}'" if error.key else "")
+                          + f": {error.message}")
+    if errors:
+        sys.exit(EXIT_INPUT)
+
+
+def _progress(total: int, quiet: bool):
+    """A progress bar on stderr (silent with --json), used as a context manager giving advance(i, name)."""
+    import contextlib
+
+    from rich.console import Console
+    from rich.progress import Progress
+
+    @contextlib.contextmanager
+    def bar():
+        if quiet or total == 0:
+            yield lambda i, name: None
+            return
+        with Progress(console=Console(stderr=True), transient=True) as progress:
+            task = progress.add_task("Solving scenarios", total=total)
+
+            def advance(i, name):
+                progress.update(task, completed=i, description=f"Solving {name}")
+
+            yield advance
+            progress.update(task, completed=total)
+
+    return bar()
+
+
+# --- solve ---------------------------------------------------------------------------------------------------
+
+@main.command()
+@input_options
+@click.option("--budget", type=float, default=None, help="Budget in US dollars (default: the profile's budget_usd).")
+@click.option("--min", "min_programs", type=int, default=None, help="Fewest programs (default: profile, 80).")
+@click.option("--max", "max_programs", type=int, default=None, help="Most programs (default: profile, 120).")
+@click.option("--objective", default=None, metavar="interviews|match|at-least:K",
+              help="What to maximize: expected interviews (default), P(match), or P(at least K interviews).")
+@click.option("--correlated", is_flag=True, help="Optimize P(match)/P(at least K) under the correlated view.")
+@click.option("--backend", type=click.Choice(["cpsat", "pulp"]), default="cpsat", show_default=True,
+              help="Solver: OR-Tools CP-SAT or PuLP (HiGHS, else CBC).")
+@click.option("--time-limit", type=float, default=60.0, show_default=True, help="Seconds the solver may use.")
+@click.option("--must", multiple=True, metavar="ID", help="A program_id (or exact name) that must be on the list.")
+@click.option("--never", multiple=True, metavar="ID", help="A program_id (or exact name) to leave out.")
+@click.option("--no-signals", is_flag=True, help="Leave ERAS program signals out of the choice.")
+@click.option("--out", type=click.Path(dir_okay=False), default=None, help="Write the list (.csv/.xlsx/.json).")
+@click.option("--plot", type=click.Path(dir_okay=False), default=None, help="Draw the interview distribution (.png).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
+@guarded
+def solve(programs, sheet_name, profile, model_path, budget, min_programs, max_programs, objective, correlated,
+          backend, time_limit, must, never, no_signals, out, plot, as_json):
+    """Choose the list that maximizes your expected interviews within your budget and limits.
+
+    Example: smartpick solve --programs my_programs.csv --profile me.toml --budget 3000 --out my_list.xlsx
+    """
+    from optimizer import pipeline
+    from optimizer.render import programs_table, solve_payload, summary_table
+    from optimizer.writers import check_out_path
+
+    if out:
+        check_out_path(out, (programs, profile))
+    inputs = pipeline.load_inputs(programs, profile, sheet_name, model_path, use_signals=not no_signals)
+    candidates = pipeline.score(inputs)
+    limits, warnings = pipeline.make_limits(inputs, candidates, budget, min_programs, max_programs, must, never)
+    plan = pipeline.make_plan(inputs, candidates, limits, objective or inputs.profile.goals.objective, backend,
+                              time_limit, correlated, warnings=tuple(warnings))
+    payload = solve_payload(inputs, plan, limits)
+    if out:
+        from optimizer.report_files import write_solution
+
+        write_solution(out, inputs, plan, payload)
+    if plot and plan.outcomes:
+        from optimizer.plotting import plot_distribution, save_figure
+
+        save_figure(plot_distribution(plan.outcomes, title="Number of interviews"), plot)
+    if as_json:
+        _print_json(payload)
+    else:
+        console = _console()
+        _notes(console, inputs, warnings)
+        console.print(programs_table(plan))
+        console.print(summary_table(inputs, plan, limits))
+        if out:
+            console.print(f"Wrote {out}")
+    if plan.status == "time_limit":
+        click.echo(f"No list was found within the time limit of {time_limit:g} s. Raise --time-limit.", err=True)
+
+
+# --- validate and init: the program sheet ---------------------------------------------------------------------
+
+@main.command()
+@click.argument("file", type=click.Path(path_type=str))
+@click.option("--sheet", "sheet_name", metavar="NAME", help="Worksheet to read in an .xlsx file (default: the first).")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@guarded
+def validate(file, sheet_name, as_json):
+    """Read and check a programs sheet (CSV or XLSX) without changing it.
+
+    Lists every problem with its row and column, and what SmartPick assumes where the sheet says nothing.
+    Exit code 2 if anything must be fixed.
+
+    Example: smartpick validate my_programs.xlsx
+    """
+    import json
+
+    from optimizer.sheet import validate_programs
+
+    report = validate_programs(file, sheet_name)
+    if as_json:
+        click.echo(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
+    else:
+        _print_validation(file, report)
+    if report.errors:
+        sys.exit(EXIT_INPUT)
+
+
+def _print_validation(file, report) -> None:
+    """Counts and warnings wrapped at 100 columns; each error on one line of its own (easy to search)."""
+    import textwrap
+
+    from optimizer.sheet import format_problem
+
+    read_the_file = report.rows or not report.errors  # else the file itself could not be read
+    if read_the_file:
+        click.echo(f"{file}: {report.rows} program row{'s' if report.rows != 1 else ''} read.")
+    for key, label in (("specialty", "By specialty"), ("state", "By state"), ("visa", "By visa sponsored")):
+        counts = report.counts.get(key) or {}
+        if counts:
+            # no-break spaces inside each "name count" keep a name on one line when wrapped
+            listed = ", ".join(f"{name} {count}".replace(" ", "\u00a0")
+                               for name, count in sorted(counts.items(), key=lambda kv: -kv[1]))
+            wrapped = textwrap.fill(f"{label}: {listed}", width=100, subsequent_indent="  ")
+            click.echo(wrapped.replace("\u00a0", " "))
+    if report.warnings:
+        click.echo(f"\nWarnings ({len(report.warnings)}): SmartPick can go on, but check these.")
+        for warning in report.warnings:
+            click.echo(textwrap.fill(warning, width=100, initial_indent="- ", subsequent_indent="  "))
+    if report.errors:
+        count = len(report.errors)
+        if not read_the_file:
+            for problem in report.errors:
+                click.echo(f"Error: {format_problem(problem, with_file=True)}", err=True)
+            return
+        plural = "s" if count != 1 else ""
+        click.echo(f"\n{count} problem{plural} to fix before SmartPick can use this sheet:", err=True)
+        for problem in report.errors:
+            click.echo(f"- {format_problem(problem)}", err=True)
+        shown = f'"{file}"' if " " in file else file
+        click.echo(f"\nFix them in the sheet, save it, and run `smartpick validate {shown}` again.", err=True)
+    else:
+        click.echo("\nThe sheet is ready. Next: smartpick solve --programs "
+                   f"{file} --profile YOUR_PROFILE.toml")
+
+
+_MINIMAL_PROFILE = """\
+# Your applicant profile. Change the values to yours, then run:
+#   smartpick solve --programs programs.xlsx --profile profile.toml
+# Lines starting with # are notes for you; SmartPick ignores them.
+
+[applicant]
+# The specialties you apply to: full names or abbreviations (IM, FM, Peds, Psych, TY).
+specialties = ["Internal Medicine"]
+# USMLE Step 1 score as a number, or "pass".
+step1 = "pass"
+# Step 2 CK score. Leave this line out if you have not taken it yet.
+step2ck = 230
+# The year you graduated from medical school.
+graduation_year = 2021
+# The visas you can train on: "none", "J-1", "H-1B", or "J-1 or H-1B".
+visa = "J-1"
+
+[goals]
+# Your home city's metro area, and the most you want to spend on ERAS fees (US dollars).
+home_metro = "Chicago"
+budget_usd = 2500
+"""
+
+
+@main.command()
+@click.argument("directory", metavar="DIR", type=click.Path(path_type=str))
+@guarded
+def init(directory):
+    """Start your own sheet: writes programs.csv, programs.xlsx and profile.toml into DIR.
+
+    The sheets hold three example rows (real Illinois programs with estimated values): replace them with your
+    programs. Existing files are never overwritten.
+
+    Example: smartpick init my_search
+    """
+    from pathlib import Path
+
+    from optimizer.errors import InputError
+    from optimizer.resources import DEMO_PROFILE, data_path
+    from optimizer.sheet import template_rows, write_programs, write_text_atomic
+
+    folder = Path(directory)
+    targets = [folder / "programs.csv", folder / "programs.xlsx", folder / "profile.toml"]
+    if folder.exists() and not folder.is_dir():
+        raise InputError("this is a file, not a folder. Give the name of a folder (it is created if needed).",
+                         file=directory)
+    existing = [str(path) for path in targets if path.exists()]
+    if existing:
+        raise InputError(f"these files already exist and SmartPick never overwrites them: {', '.join(existing)}. "
+                         "Choose another folder, or move them away first.", file=directory)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise InputError(f"the folder cannot be created ({error.strerror or error}). Check the path.",
+                         file=directory) from None
+    example = data_path(DEMO_PROFILE)
+    profile_text = example.read_text(encoding="utf-8") if example.is_file() else _MINIMAL_PROFILE
+    rows = template_rows()
+    write_programs(rows, targets[0])
+    write_programs(rows, targets[1], help_sheet=True)
+    write_text_atomic(targets[2], profile_text)
+    click.echo(f"Wrote {', '.join(str(path) for path in targets)}.")
+    click.echo("Next: replace the three example rows with your programs (one row per program; the 'How to fill' "
+               "sheet of programs.xlsx explains each column), put your own details in profile.toml, then run:\n"
+               f"  smartpick validate {targets[1]}")
+
+
 if __name__ == "__main__":
     main()

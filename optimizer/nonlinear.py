@@ -74,47 +74,60 @@ def upper_bound(e_max: float, objective: Objective, curve) -> float:
     return at_least_upper_bound(e_max, objective.k)
 
 
+def _p(c: Candidate, kind: str | None) -> float:
+    return dict(c.p_with_signal)[kind] if kind else c.p_interview
+
+
 def solve_risk(candidates: list[Candidate], limits: Limits, objective: Objective, curve, sigma: float | None = None,
-               backend: str = "cpsat", time_limit: float | None = None) -> Solution:
-    """The list with the highest P(match) or P(at least K) found, with a proven bound and its gap."""
-    base = PortfolioModel(candidates, limits, backend, values={c.program_id: c.p_interview for c in candidates})
-    mean_best = base.solve(time_limit=time_limit)
+               backend: str = "cpsat", time_limit: float | None = None, signal_rules: dict | None = None) -> Solution:
+    """The list (and signals) with the highest P(match) or P(at least K) found, with a proven bound and its gap."""
+    mean_best = PortfolioModel(candidates, limits, backend, value=_p, signal_rules=signal_rules).solve(
+        time_limit=time_limit)
     if mean_best.status in ("infeasible", "time_limit"):
         return mean_best
     bound = upper_bound(mean_best.bound if mean_best.bound is not None else mean_best.objective, objective, curve)
 
-    def value(chosen) -> float:
-        return risk_value(np.array([c.p_interview for c in chosen]), objective, curve, sigma)
+    def value(chosen, signals) -> float:
+        p = np.array([_p(c, signals.get(c.program_id)) for c in chosen])
+        return risk_value(p, objective, curve, sigma)
 
-    best, best_value = list(mean_best.chosen), value(mean_best.chosen)
-    statuses = [mean_best.status]
+    best = (list(mean_best.chosen), dict(mean_best.signals))
+    best_value = value(*best)
     for lam in LAMBDAS[1:]:
-        values = {c.program_id: c.p_interview - lam * c.p_interview * (1 - c.p_interview) for c in candidates}
-        found = PortfolioModel(candidates, limits, backend, values=values).solve(time_limit=time_limit)
-        statuses.append(found.status)
-        if found.chosen and value(found.chosen) > best_value + 1e-12:
-            best, best_value = list(found.chosen), value(found.chosen)
-    best, best_value = _polish(best, best_value, candidates, limits, value)
+        def surrogate(c, kind, lam=lam):
+            p = _p(c, kind)
+            return p - lam * p * (1 - p)
+
+        found = PortfolioModel(candidates, limits, backend, value=surrogate, signal_rules=signal_rules).solve(
+            time_limit=time_limit)
+        if found.chosen and value(found.chosen, found.signals) > best_value + 1e-12:
+            best, best_value = (list(found.chosen), dict(found.signals)), value(found.chosen, found.signals)
+    chosen, signals = best
+    chosen, best_value = _polish(chosen, best_value, candidates, limits, lambda ch: value(ch, signals),
+                                 keep=set(signals))
+    signals = {pid: kind for pid, kind in signals.items() if pid in {c.program_id for c in chosen}}
     gap = max(0.0, bound - best_value)
     status = "optimal" if gap < 1e-9 else "feasible"
-    best.sort(key=lambda c: (-c.p_interview, c.program_id))
+    chosen.sort(key=lambda c: (-_p(c, signals.get(c.program_id)), c.program_id))
     counts: dict[str, int] = {}
-    for c in best:
+    for c in chosen:
         counts[c.program.specialty] = counts.get(c.program.specialty, 0) + 1
-    return replace(mean_best, status=status, chosen=tuple(best), objective=best_value, bound=bound, gap=gap,
-                   cost=limits.fees.list_cost(counts))
+    return replace(mean_best, status=status, chosen=tuple(chosen), objective=best_value, bound=bound, gap=gap,
+                   cost=limits.fees.list_cost(counts), signals=signals)
 
 
-def _polish(chosen, current, candidates, limits, value):
-    """Local search: move one program in or out (or swap) while the exact value improves and no limit breaks."""
+def _polish(chosen, current, candidates, limits, value, keep=frozenset()):
+    """Local search: move one program in or out (or swap) while the exact value improves and no limit breaks.
+    Signaled programs stay (their signals were chosen with the list)."""
     pool = [c for c in candidates if c.eligible and c.program_id not in limits.never]
     pool.sort(key=lambda c: (-c.p_interview, c.program_id))
+    fixed = set(limits.must) | set(keep)
     for _ in range(MAX_POLISH_ROUNDS):
         ids = {c.program_id for c in chosen}
         outside = [c for c in pool if c.program_id not in ids]
         # within a class only the best outside program and the worst inside one can improve the list
         best_out = _first_per_class(outside, limits)
-        removable = [c for c in chosen if c.program_id not in limits.must]
+        removable = [c for c in chosen if c.program_id not in fixed]
         worst_in = _first_per_class(sorted(removable, key=lambda c: (c.p_interview, c.program_id)), limits)
         moves = [chosen + [c] for c in best_out]
         moves += [[x for x in chosen if x is not c] for c in worst_in]

@@ -13,12 +13,14 @@ Ties in value are broken by program_id (the sort order), and CP-SAT runs on one 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from optimizer.constraints import Limits, group_of, tier_bounds
 from optimizer.fees import Cost
 from optimizer.linear import BACKENDS, LinearModel, RawSolution
 from optimizer.scoring import TIERS, Candidate
+from optimizer.signals import SignalSetup
 
 SHARE_SCALE = 1000  # tier shares are written as integers per thousand
 
@@ -42,6 +44,16 @@ class Solution:
     def count(self) -> int:
         return len(self.chosen)
 
+    def applied_p(self, c: Candidate) -> float:
+        """The program's interview chance as this list applies it (with its signal, if any)."""
+        kind = self.signals.get(c.program_id)
+        return dict(c.p_with_signal)[kind] if kind else c.p_interview
+
+
+def default_value(c: Candidate, kind: str | None) -> float:
+    """Weight x probability, with the signal's probability when the program is signaled."""
+    return c.weight * (dict(c.p_with_signal)[kind] if kind else c.p_interview)
+
 
 def class_key(c: Candidate, limits: Limits) -> tuple:
     """Programs with the same key share every constraint coefficient: specialty (fees), tier, and the region or
@@ -57,16 +69,23 @@ class PortfolioModel:
     """The model for one applicant, sheet and set of limits: build once, solve at one or many budgets."""
 
     def __init__(self, candidates: list[Candidate], limits: Limits, backend: str = "cpsat",
-                 values: dict[str, float] | None = None):
-        """`values` overrides each program's objective value (default weight x probability)."""
+                 value: Callable[[Candidate, str | None], float] | None = None,
+                 signal_rules: dict | None = None):
+        """`value(candidate, signal kind or None)` is what the objective sums for a chosen program (default:
+        weight x probability, with the signal's probability when signaled). `signal_rules` (specialty ->
+        signals.SignalRule) turns on the joint choice of signals; None or {} leaves signals out."""
         self.limits = limits
         self.backend_name = backend
-        self.value_of = values or {c.program_id: c.value for c in candidates}
+        self.value = value or default_value
+        self.value_of = {c.program_id: self.value(c, None) for c in candidates}
+        self.signals = SignalSetup(signal_rules or {}, candidates)
         pool = [c for c in candidates if c.eligible and c.program_id not in limits.never]
-        self.must = [c for c in pool if c.program_id in limits.must]
-        self.classes = self._classes([c for c in pool if c.program_id not in limits.must])
+        forced = limits.must | self.signals.fixed_ids()
+        self.must = [c for c in pool if c.program_id in forced]
+        self.classes = self._classes([c for c in pool if c.program_id not in forced])
         self.model = LinearModel()
         self.items: list[tuple[int, Candidate]] = []  # (variable, candidate)
+        self.signal_vars: list[tuple[int, Candidate, str]] = []  # (variable, program, kind)
         self._build()
         self.backend = BACKENDS[backend](self.model)
 
@@ -76,8 +95,18 @@ class PortfolioModel:
         for c in pool:
             classes.setdefault(class_key(c, self.limits), []).append(c)
         keep = self.limits.max_programs
-        return {key: sorted(members, key=lambda c: (-self.value_of[c.program_id], c.program_id))[:keep]
-                for key, members in sorted(classes.items(), key=lambda kv: tuple(map(str, kv[0])))}
+        out = {}
+        for key, members in sorted(classes.items(), key=lambda kv: tuple(map(str, kv[0]))):
+            by_value = sorted(members, key=lambda c: (-self.value_of[c.program_id], c.program_id))
+            kept = by_value[:keep]
+            # a signaled program may come from further down: keep the best by each signaled value too
+            for kind, extra in self.signals.kinds_in(members):
+                ranked = sorted(members, key=lambda c: (-self.value(c, kind) if kind in dict(c.p_with_signal)
+                                                        else float("inf"), c.program_id))
+                kept += ranked[:keep + extra]
+            chosen_ids = {c.program_id for c in kept}
+            out[key] = [c for c in by_value if c.program_id in chosen_ids]
+        return out
 
     # -- variables and constraints -------------------------------------------------------------------------
     def _build(self) -> None:
@@ -86,13 +115,15 @@ class PortfolioModel:
             self.items.append((m.var(f"must {c.program_id}", 1, 1, self.value_of[c.program_id]), c))
         for key, members in self.classes.items():
             previous = None
+            ordered = not self.signals.kinds_in(members)
             for c in members:
                 x = m.var(f"apply {c.program_id}", 0, 1, self.value_of[c.program_id])
                 self.items.append((x, c))
-                # within a class, take programs in order of value
-                if previous is not None:
+                # within a class without signals, take programs in order of value
+                if ordered and previous is not None:
                     m.row(f"order {key}", {previous: 1, x: -1}, lo=0)
                 previous = x
+        self._add_signals()
         all_x = {x: 1 for x, _ in self.items}
         self.count_var = m.var("number of programs", 0, limits.max_programs)
         # the list holds between min_programs and max_programs programs
@@ -129,6 +160,46 @@ class PortfolioModel:
             m.row(f"{specialty} programs paid", {**{s: -w for s, w in covered.items()}, **xs}, hi=0)
         self.budget_row = m.row("budget", budget_terms, hi=self._budget_cents(limits.budget_usd))
 
+    def _add_signals(self) -> None:
+        """Signals, chosen with the list: a signal goes to a unit (a program, or for IM an institution whose
+        categorical and preliminary tracks it covers), one signal per unit, each on a unit with a program in the
+        list, at most the allowance per specialty and kind; a chosen program in a signaled unit counts at its
+        signaled value."""
+        m = self.model
+        units: dict[tuple, dict] = {}  # unit -> {kind: variable}
+        members: dict[tuple, list[int]] = {}  # unit -> list of x variables in it
+        for x, c in self.items:
+            for kind in dict(c.p_with_signal):
+                unit = self.signals.unit_of(c)
+                if unit is None:
+                    continue
+                members.setdefault(unit, [])
+                if x not in members[unit]:
+                    members[unit].append(x)
+                if kind not in units.setdefault(unit, {}):
+                    fixed = self.signals.fixed_kind(unit)
+                    lower = 1 if fixed == kind else 0
+                    upper = 0 if (fixed is not None and fixed != kind) else 1
+                    units[unit][kind] = m.var(f"signal {kind} to {unit[1]}", lower, upper)
+                s = m.var(f"{c.program_id} counts as signaled {kind}", 0, 1,
+                          self.value(c, kind) - self.value_of[c.program_id])
+                self.signal_vars.append((s, c, kind))
+                # a program counts as signaled only if it is on the list and its unit holds that signal
+                m.row(f"signal needs {c.program_id} listed", {s: 1, x: -1}, hi=0)
+                m.row(f"signal needs its unit {unit[1]}", {s: 1, units[unit][kind]: -1}, hi=0)
+        allowance_terms: dict[tuple, dict[int, int]] = {}
+        for unit, by_kind in units.items():
+            # one signal per unit, and only on a unit with a program in the list
+            m.row(f"one signal to {unit[1]}", {v: 1 for v in by_kind.values()}, hi=1)
+            m.row(f"signal to {unit[1]} needs a listed program",
+                  {**{v: 1 for v in by_kind.values()}, **{x: -1 for x in members[unit]}}, hi=0)
+            for kind, v in by_kind.items():
+                allowance_terms.setdefault((unit[0], kind), {})[v] = 1
+        for (specialty, kind), terms in sorted(allowance_terms.items()):
+            m.row(f"{specialty} {kind} signals within the allowance", terms,
+                  hi=self.signals.allowance(specialty, kind))
+        self.units = units
+
     def _budget_cents(self, budget_usd: float) -> float:
         return round((budget_usd - self.limits.fees.transcript_usd) * 100, 6)
 
@@ -143,20 +214,21 @@ class PortfolioModel:
         if raw.values is None:
             return Solution(raw.status, (), None, None, None, None, budget, self.backend_name, raw.seconds)
         chosen = [c for x, c in self.items if raw.values[x] == 1]
-        chosen.sort(key=lambda c: (-self.value_of[c.program_id], c.program_id))
+        signals = {c.program_id: kind for s, c, kind in self.signal_vars if raw.values[s] == 1}
+        chosen.sort(key=lambda c: (-self.value(c, signals.get(c.program_id)), c.program_id))
         counts: dict[str, int] = {}
         for c in chosen:
             counts[c.program.specialty] = counts.get(c.program.specialty, 0) + 1
-        objective = sum(self.value_of[c.program_id] for c in chosen)
+        objective = sum(self.value(c, signals.get(c.program_id)) for c in chosen)
         bound = raw.bound
         gap = 0.0 if raw.status == "optimal" else (None if bound is None else max(0.0, bound - objective))
         if raw.status == "optimal":
             bound = objective
         return Solution(raw.status, tuple(chosen), objective, bound, gap, self.limits.fees.list_cost(counts),
-                        budget, self.backend_name, raw.seconds)
+                        budget, self.backend_name, raw.seconds, signals)
 
 
 def solve_portfolio(candidates: list[Candidate], limits: Limits, backend: str = "cpsat",
-                    time_limit: float | None = None, values: dict[str, float] | None = None) -> Solution:
+                    time_limit: float | None = None, value=None, signal_rules: dict | None = None) -> Solution:
     """The best list for these candidates and limits (see PortfolioModel)."""
-    return PortfolioModel(candidates, limits, backend, values).solve(time_limit=time_limit)
+    return PortfolioModel(candidates, limits, backend, value, signal_rules).solve(time_limit=time_limit)

@@ -130,6 +130,7 @@ class Plan:
     binding: tuple[str, ...]  # limits the list presses against
     gain_per_100: float | None  # objective gained with $100 more budget (None when not computed)
     warnings: tuple[str, ...] = ()
+    signal_report: "SignalReport | None" = None
 
     @property
     def status(self) -> str:
@@ -181,26 +182,33 @@ def make_plan(inputs: Inputs, candidates: list[Candidate], limits: Limits, objec
     from optimizer.nonlinear import Objective, solve_risk
     from optimizer.optimize import PortfolioModel
 
+    from optimizer.signals import check_fixed_signals, explain_signals, signal_rules
+
     goal = Objective.parse(objective)
     check_feasible(candidates, limits)
+    rules = signal_rules(inputs.profile.goals.season) if inputs.profile.goals.use_signals else {}
+    check_fixed_signals(candidates, rules)
     gain = None
+    report = None
     if goal.kind == "interviews":
-        model = PortfolioModel(candidates, limits, backend)
+        model = PortfolioModel(candidates, limits, backend, signal_rules=rules)
         solution = model.solve(time_limit=time_limit)
         if marginal and solution.objective is not None:
             richer = model.solve(budget_usd=limits.budget_usd + 100, time_limit=time_limit)
             if richer.objective is not None:
                 gain = richer.objective - solution.objective
+            if rules and solution.signals:
+                report = explain_signals(candidates, limits, solution, rules, backend, time_limit)
     else:
         from optimizer.outcomes import load_match_curve
 
         curve = load_match_curve(inputs.profile.applicant.applicant_type)
         sigma = inputs.model.latent_sd if correlated else None
-        solution = solve_risk(candidates, limits, goal, curve, sigma, backend, time_limit)
+        solution = solve_risk(candidates, limits, goal, curve, sigma, backend, time_limit, rules)
     if solution.status == "infeasible":
         raise InfeasibleError(["the limits together cannot be met, although each can be alone: loosen the tier "
                                "bands, the count window, the budget or a per-region/state limit"])
     if solution.status == "time_limit":
         return Plan(solution, goal, None, (), None, warnings)
-    outcomes = evaluate_list(inputs, solution.chosen)
-    return Plan(solution, goal, outcomes, tuple(binding_limits(solution, limits)), gain, warnings)
+    outcomes = evaluate_list(inputs, solution.chosen, [solution.applied_p(c) for c in solution.chosen])
+    return Plan(solution, goal, outcomes, tuple(binding_limits(solution, limits)), gain, warnings, report)

@@ -39,3 +39,131 @@ def signal_kinds(season: str) -> dict[str, tuple[str, ...]]:
         for covered in rule.covers:
             kinds.setdefault(covered, kinds[specialty])
     return kinds
+
+
+def _institution_key(text: str) -> str:
+    return " ".join(text.lower().replace("-", " ").split())
+
+
+class SignalSetup:
+    """The signal rules applied to one set of candidates: units, allowances and the applicant's fixed choices."""
+
+    def __init__(self, rules: dict[str, SignalRule], candidates):
+        self.rules = rules
+        self.parent = {}  # specialty -> the rule's specialty whose allowance it draws on
+        for specialty, rule in rules.items():
+            self.parent[specialty] = specialty
+            for covered in rule.covers:
+                self.parent.setdefault(covered, specialty)
+        # an institution rule: a covered track (IM preliminary) joins the one program of the rule's specialty at the
+        # same institution and city; where there is none, or several, it is a unit of its own
+        self.home_program: dict[tuple, str] = {}
+        seen: dict[tuple, list[str]] = {}
+        for c in candidates:
+            if c.program.specialty in rules and rules[c.program.specialty].unit == "institution":
+                seen.setdefault(self._place(c), []).append(c.program_id)
+        self.home_program = {place: ids[0] for place, ids in seen.items() if len(ids) == 1}
+        self.fixed: dict[tuple, str] = {}
+        self.fixed_programs: set[str] = set()
+        if rules:
+            for c in candidates:
+                if c.eligible and c.program.signal and c.program.signal in dict(c.p_with_signal):
+                    unit = self.unit_of(c)
+                    if unit is not None:
+                        self.fixed[unit] = c.program.signal
+                        self.fixed_programs.add(c.program_id)
+
+    @staticmethod
+    def _place(c) -> tuple:
+        return _institution_key(c.program.institution or c.program.program), _institution_key(c.program.city)
+
+    def unit_of(self, c) -> tuple | None:
+        """(rule specialty, unit id): for an institution rule, the categorical program whose institution (same
+        name and city) a covered track belongs to; otherwise the program itself."""
+        specialty = self.parent.get(c.program.specialty)
+        if specialty is None:
+            return None
+        if specialty != c.program.specialty and self.rules[specialty].unit == "institution":
+            return specialty, self.home_program.get(self._place(c), c.program_id)
+        return specialty, c.program_id
+
+    def fixed_kind(self, unit) -> str | None:
+        return self.fixed.get(unit)
+
+    def fixed_ids(self) -> set[str]:
+        """Programs the applicant has fixed a signal on: they must be on the list."""
+        return set(self.fixed_programs)
+
+    def allowance(self, specialty: str, kind: str) -> int:
+        return dict(self.rules[specialty].allowance).get(kind, 0)
+
+    def kinds_in(self, members) -> list[tuple[str, int]]:
+        """(kind, allowance) of the signals the programs in `members` can receive."""
+        out = {}
+        for c in members:
+            specialty = self.parent.get(c.program.specialty)
+            if specialty is None:
+                continue
+            for kind in dict(c.p_with_signal):
+                out[kind] = self.allowance(specialty, kind)
+        return sorted(out.items())
+
+
+def check_fixed_signals(candidates, rules: dict[str, SignalRule]) -> None:
+    """Refuse fixed signals (the sheet's `signal` column) that exceed an allowance or a program cannot take."""
+    from optimizer.errors import InputError, Problem
+
+    if not rules:
+        return
+    setup = SignalSetup(rules, candidates)
+    problems = []
+    for c in candidates:
+        kind = c.program.signal
+        if kind and c.eligible and kind not in dict(c.p_with_signal):
+            allowed = ", ".join(dict(c.p_with_signal)) or "none"
+            problems.append(Problem(file=c.program.row and "programs sheet" or "", row=c.program.row or None,
+                                    column="signal", value=kind, message=(
+                                        f"{c.program.specialty} programs take these signals: {allowed} (or the "
+                                        "program does not accept signals). Change or clear the cell.")))
+    used: dict[tuple, int] = {}
+    for unit, kind in setup.fixed.items():
+        used[(unit[0], kind)] = used.get((unit[0], kind), 0) + 1
+    for (specialty, kind), n in sorted(used.items()):
+        if n > setup.allowance(specialty, kind):
+            problems.append(Problem(file="programs sheet", column="signal", value=kind, message=(
+                f"{n} {kind} signals are fixed in {specialty}; the season allows {setup.allowance(specialty, kind)}."
+                " Clear some cells of the signal column.")))
+    if problems:
+        raise InputError(problems)
+
+
+@dataclass(frozen=True)
+class SignalReport:
+    """Where the signals went and what they add, against two lists without a joint choice."""
+
+    rows: tuple[dict, ...]  # per signaled program: program_id, program, kind, p_without, p_with, gain
+    joint: float  # objective of the list and signals chosen together
+    no_signals: float  # the best list with no signals
+    list_then_signal: float  # the best list without signals, then the best signals inside it
+
+
+def explain_signals(candidates, limits, solution, rules, backend="cpsat", time_limit=None) -> SignalReport:
+    """The gain of each signal, and the joint choice against 'no signals' and 'choose the list, then signal'."""
+    from dataclasses import replace
+
+    from optimizer.optimize import PortfolioModel, default_value
+
+    plain = PortfolioModel(candidates, limits, backend).solve(time_limit=time_limit)
+    listed = {c.program_id for c in plain.chosen}
+    inside = [c if c.program_id in listed else replace(c, eligible=False) for c in candidates]
+    fixed_list = replace(limits, must=frozenset(listed), min_programs=len(listed), max_programs=len(listed))
+    then_signal = PortfolioModel(inside, fixed_list, backend, signal_rules=rules).solve(time_limit=time_limit)
+    rows = []
+    for c in solution.chosen:
+        kind = solution.signals.get(c.program_id)
+        if kind:
+            rows.append({"program_id": c.program_id, "program": c.program.program, "specialty": c.program.specialty,
+                         "kind": kind, "p_without": c.p_interview, "p_with": dict(c.p_with_signal)[kind],
+                         "gain": default_value(c, kind) - default_value(c, None)})
+    rows.sort(key=lambda r: (-r["gain"], r["program_id"]))
+    return SignalReport(tuple(rows), solution.objective, plain.objective or 0.0, then_signal.objective or 0.0)

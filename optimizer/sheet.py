@@ -1,0 +1,786 @@
+"""Reading, checking and writing the applicant's program sheet (CSV or XLSX): sheet -> ProgramTable.
+
+The reader never changes the input file and never lets a bad cell through silently: `validate_programs` collects
+every problem (file, spreadsheet row with the header as row 1, the column as the user wrote it, the value, and what
+to write instead); `read_programs` raises them all at once as one InputError.
+
+Defaults for what the sheet does not say (a missing optional column, or a blank cell in it):
+- program_type: community (the most common setting of programs that take many IMGs).
+- visa: J-1. 267 of 419 IM programs (63.7%) accept J-1 (Tiako et al., J Grad Med Educ 2022;14(6):680), so J-1 is
+  the likeliest single answer; H-1B is not assumed (only ~22% of IM programs sponsor it).
+- img_pct: unknown (None: the model uses its own prior). Cutoffs and the years-since-graduation limit: none.
+- usce_required: no. alumni_from_my_school: 0. accepts_signals: yes (every IM program takes signals unless it
+  opted out, AAIM 2026). apply and signal: blank (SmartPick decides). positions: unknown.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+import os
+import re
+import tempfile
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from optimizer import vocab
+from optimizer.errors import InputError, Problem
+from optimizer.programs import CANONICAL_COLUMNS, REQUIRED_COLUMNS, Program, ProgramTable
+
+EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+MAX_BLANK_RUN = 1000  # stop reading an XLSX after this many empty rows in a row (formatted but empty sheets)
+MAX_CELL_CHARS = 10_000
+Row = tuple[int, list[str]]  # (spreadsheet row number, header = 1; the cells as text)
+
+# What SmartPick assumes when the sheet says nothing: (when the column is missing, when some cells are blank).
+_DEFAULT_REASONS = {
+    "program_type": ("every program is treated as a community program",
+                     "those programs are treated as community programs"),
+    "visa": ("every program is assumed to sponsor J-1 only (63.7% of IM programs accept J-1, Tiako et al. 2022), "
+             "which is wrong for some",
+             "those programs are assumed to sponsor J-1 only (the most common policy: 63.7% of IM programs accept "
+             "J-1, Tiako et al. 2022)"),
+    "img_pct": ("the share of IMG residents is treated as unknown, and SmartPick uses its average for the setting",
+                "their share of IMG residents is treated as unknown (SmartPick uses its average for the setting)"),
+    "step1_cutoff": ("no Step 1 cutoff is assumed", ""),
+    "step2_cutoff": ("no Step 2 CK cutoff is assumed", ""),
+    "max_years_since_graduation": ("no limit on years since graduation is assumed", ""),
+    "usce_required": ("US clinical experience is assumed not required", ""),
+}
+# Columns whose blank cells are worth a warning (a blank cutoff or note simply means "none").
+_WARN_BLANK = ("program_type", "visa", "img_pct")
+DEFAULT_VISA = Program.__dataclass_fields__["visa"].default
+DEFAULT_PROGRAM_TYPE = Program.__dataclass_fields__["program_type"].default
+
+
+@dataclass
+class ValidationReport:
+    """What `validate_programs` found: programs read, every problem, warnings, and counts by canonical value."""
+
+    rows: int
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    counts: dict = field(default_factory=lambda: {"specialty": {}, "state": {}, "visa": {}})
+    table: ProgramTable | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def as_json(self) -> dict:
+        """The `smartpick validate --json` shape (see CONTRACT.md)."""
+        return {"rows": self.rows,
+                "errors": [{"row": p.row, "column": p.column, "value": p.value, "message": p.message}
+                           for p in self.errors],
+                "warnings": list(self.warnings),
+                "counts": self.counts}
+
+
+def format_problem(problem: Problem, with_file: bool = False) -> str:
+    """One line for a person: "row 7, column 'Visa': not a visa SmartPick knows (found 'J-3'). Write J-1, ..."."""
+    where = [problem.file] if with_file or (problem.row is None and not problem.column) else []
+    if problem.row is not None:
+        where.append(f"row {problem.row}")
+    if problem.column:
+        where.append(f"column '{problem.column}'")
+    reason, _, advice = problem.message.partition(". ")
+    found = f" (found '{_shorten(problem.value)}')" if problem.value not in (None, "") else ""
+    text = f"{reason}{found}" + (f". {advice}" if advice else "")
+    return f"{', '.join(where)}: {text}" if where else text
+
+
+# --- reading ---------------------------------------------------------------------------------------------------
+
+def read_programs(path, sheet_name: str | None = None) -> ProgramTable:
+    """The programs of a CSV or XLSX sheet. Raises InputError listing every problem found, each with its place."""
+    report = validate_programs(path, sheet_name)
+    if report.errors:
+        raise InputError(report.errors, file=str(path))
+    return report.table
+
+
+def validate_programs(path, sheet_name: str | None = None) -> ValidationReport:
+    """Read and check a sheet without raising for the user's mistakes: they are in the report's `errors`."""
+    file = str(path)
+    try:
+        header, rows, notes = _read_grid(Path(path), sheet_name)
+    except InputError as error:
+        return ValidationReport(rows=0, errors=list(error.problems))
+    return _check_grid(file, header, rows, notes)
+
+
+def _read_grid(path: Path, sheet_name: str | None) -> tuple[Row, list[Row], list[str]]:
+    """(the header row, the data rows after it, reader notes) of a CSV or XLSX file."""
+    data = _read_bytes(path)
+    notes = []
+    kind = _file_kind(path, data)
+    if kind == "xlsx":
+        grid = _xlsx_rows(path, sheet_name)
+    else:
+        if sheet_name:
+            notes.append(f"--sheet '{sheet_name}' is ignored: {path.name} is a CSV file, which has one sheet.")
+        grid = _csv_rows(path, _decode(path, data))
+    return (*_split_header(path, grid), notes)
+
+
+def _read_bytes(path: Path) -> bytes:
+    file = str(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError("file not found. Check the path and the file name (run `smartpick init DIR` to get a "
+                         "template sheet).", file=file) from None
+    except IsADirectoryError:
+        raise InputError("this is a folder, not a sheet. Give the path of a .csv or .xlsx file.", file=file) from None
+    except PermissionError:
+        raise InputError("SmartPick is not allowed to read this file. Check its permissions, or copy it to a "
+                         "folder of your own.", file=file) from None
+    except OSError as error:
+        raise InputError(f"the file cannot be read ({error.strerror or error}). Check the path.", file=file) from None
+    except ValueError:  # e.g. a NUL character in the name
+        raise InputError("this is not a valid file name. Check the path.", file=file.replace("\x00", "")) from None
+    if not data.strip():
+        raise InputError("the file is empty. Put a header row (program, city, state, specialty, ...) and one row "
+                         "per program in it, or run `smartpick init DIR` for a template.", file=file)
+    return data
+
+
+def _file_kind(path: Path, data: bytes) -> str:
+    """'xlsx' or 'csv', from the content first (files are often misnamed), else an InputError saying what to do."""
+    file, suffix = str(path), path.suffix.lower()
+    if data.startswith(b"PK\x03\x04"):
+        if suffix in (".ods", ".numbers"):
+            raise InputError("this spreadsheet format cannot be read. Save it as .xlsx (Excel) or .csv and try "
+                             "again.", file=file)
+        return "xlsx"
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise InputError("this is an old Excel file (.xls), which SmartPick cannot read. Open it in Excel and save "
+                         "it as .xlsx (File > Save As > Excel Workbook) or as CSV UTF-8.", file=file)
+    if suffix in EXCEL_SUFFIXES:
+        raise InputError("the file is named .xlsx but is not a valid Excel file (it may be damaged or only "
+                         "partly downloaded). Open it in Excel and save it again, or export it as CSV.", file=file)
+    if suffix == ".xls":
+        raise InputError("this is an old Excel file (.xls), which SmartPick cannot read. Open it in Excel and save "
+                         "it as .xlsx or as CSV UTF-8.", file=file)
+    return "csv"
+
+
+def _decode(path: Path, data: bytes) -> str:
+    """The text of a CSV: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252 (Excel's usual export)."""
+    for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"),
+                          (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF16_LE, "utf-16"),
+                          (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                break
+    if b"\x00" in data[:4096]:
+        utf16 = _guess_utf16(data)
+        if utf16 is not None:
+            return utf16
+        raise InputError("this is not a text or Excel file (it looks like binary data). Save your sheet as .xlsx "
+                         "or .csv and give that file.", file=str(path))
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            text = data.decode("latin-1")
+    if _looks_binary(text):
+        raise InputError("this is not a text or Excel file (it looks like binary data). Save your sheet as .xlsx "
+                         "or .csv and give that file.", file=str(path))
+    return text
+
+
+def _guess_utf16(data: bytes) -> str | None:
+    """UTF-16 text without a BOM (every other byte zero), or None."""
+    sample = data[:4096]
+    for encoding, zeros in (("utf-16-le", sample[1::2]), ("utf-16-be", sample[0::2])):
+        if zeros and zeros.count(0) / len(zeros) > 0.9:
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                return None
+    return None
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:4096]
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\r\n\f\v")
+    return controls > max(2, len(sample) // 100)
+
+
+def _csv_rows(path: Path, text: str) -> list[Row]:
+    """Rows of CSV text as (spreadsheet row, cells), with the delimiter (comma, semicolon, tab) sniffed."""
+    text = text.replace("\x00", "")
+    delimiter = _sniff_delimiter(text)
+    rows = []
+    try:
+        for number, cells in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1):
+            rows.append((number, cells))
+    except csv.Error as error:
+        raise InputError(f"the file is not a readable CSV ({error}) near row {len(rows) + 1}. Open it in Excel "
+                         "and save it again as CSV UTF-8.", file=str(path)) from None
+    return rows
+
+
+def _sniff_delimiter(text: str) -> str:
+    """The delimiter that splits the first non-empty line into the most cells (comma on a tie)."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    best, best_count = ",", 1
+    for delimiter in (",", ";", "\t", "|"):
+        try:
+            count = len(next(csv.reader([first], delimiter=delimiter), []))
+        except csv.Error:
+            continue
+        if count > best_count:
+            best, best_count = delimiter, count
+    return best
+
+
+def _xlsx_rows(path: Path, sheet_name: str | None) -> list[Row]:
+    """Rows of one worksheet as (row number, cell texts): the first sheet, or the one named `sheet_name`."""
+    import openpyxl
+
+    file = str(path)
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    # openpyxl raises many kinds of errors for a damaged file (zip, XML, missing parts); all mean the same to a user.
+    except Exception:
+        raise InputError("this Excel file cannot be opened (it may be damaged, password-protected or only partly "
+                         "downloaded). Open it in Excel and save it again, or export it as CSV.", file=file) from None
+    try:
+        sheet = _pick_sheet(workbook, sheet_name, file)
+        return list(_sheet_rows(sheet, file))
+    finally:
+        workbook.close()
+
+
+def _pick_sheet(workbook, sheet_name: str | None, file: str):
+    names = workbook.sheetnames
+    if not sheet_name:
+        if not workbook.worksheets:
+            raise InputError("the workbook has no worksheet with data. Put your programs on the first sheet.",
+                             file=file)
+        return workbook.worksheets[0]
+    matches = [name for name in names if name == sheet_name] or \
+              [name for name in names if name.strip().lower() == sheet_name.strip().lower()]
+    if not matches:
+        listed = ", ".join(f"'{name}'" for name in names)
+        raise InputError(f"there is no sheet named '{sheet_name}'. The sheets in this file are: {listed}. "
+                         "Give one of them with --sheet, or leave --sheet out to read the first.", file=file)
+    return workbook[matches[0]]
+
+
+def _sheet_rows(sheet, file: str):
+    blank_run = 0
+    try:
+        for number, cells in enumerate(sheet.iter_rows(), start=1):
+            texts = [_excel_text(cell) for cell in cells]
+            blank_run = blank_run + 1 if not any(texts) else 0
+            if blank_run > MAX_BLANK_RUN:
+                return
+            yield number, texts
+    except Exception:  # damaged sheet XML surfaces only while iterating
+        raise InputError("part of this Excel file is damaged and cannot be read. Open it in Excel and save it "
+                         "again, or export it as CSV.", file=file) from None
+
+
+def _excel_text(cell) -> str:
+    """A cell as the text the user sees: 45% stays '45%', 220.0 becomes '220', TRUE becomes 'yes'."""
+    value = getattr(cell, "value", None)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (int, float)):
+        if "%" in (getattr(cell, "number_format", "") or ""):
+            return f"{_number_text(round(value * 100, 10))}%"
+        return _number_text(value)
+    return str(value)
+
+
+def _number_text(value) -> str:
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return repr(value) if isinstance(value, float) else str(value)
+
+
+def _split_header(path: Path, grid: list[Row]) -> tuple[Row, list[Row]]:
+    """(header row number, header cells) and the data rows after it; the header is the first non-empty row."""
+    start = next((i for i, (_, cells) in enumerate(grid) if any(vocab.clean_text(c) for c in cells)), None)
+    if start is None:
+        raise InputError("the file has no rows with text. Put a header row (program, city, state, specialty, "
+                         "...) and one row per program in it.", file=str(path))
+    return grid[start], grid[start + 1:]
+
+
+# --- checking --------------------------------------------------------------------------------------------------
+
+@dataclass
+class _Columns:
+    """Which position of a row holds which canonical column, and the user's own columns."""
+
+    canonical: dict[str, int]  # canonical name -> position
+    written: dict[str, str]  # canonical name -> header as the user wrote it
+    extra: list[tuple[str, int]]  # (header, position) of the user's own columns
+    width: int  # header cells, counting extra columns without a header
+
+
+def _check_grid(file, header, rows, notes) -> ValidationReport:
+    """Check header and rows; return the report (with the table when there are no errors)."""
+    errors, warnings = [], list(notes)
+    columns = _map_header(file, header, rows, errors, warnings)
+    data_rows = [(number, cells) for number, cells in rows if any(vocab.clean_text(c) for c in cells)]
+    report = ValidationReport(rows=len(data_rows), errors=errors, warnings=warnings)
+    if not data_rows:
+        errors.append(Problem(file=file, message="the sheet has a header row but no programs. Add one row per "
+                                                 "program under the header."))
+    if any(p.row is None and p.column in REQUIRED_COLUMNS for p in errors):
+        return report  # without a required column every row would repeat the same problem
+    blanks: dict[str, list[int]] = {}
+    parsed, programs = [], []
+    for number, cells in data_rows:
+        values = _check_row(file, number, cells, columns, errors, blanks)
+        _count(report.counts, values)
+        parsed.append((number, values))
+        if values.get("_ok"):
+            programs.append(_make_program(number, values, columns))
+    errors.extend(_duplicates(file, parsed, columns))
+    errors.sort(key=lambda problem: problem.row or 0)  # file and header problems first, then row by row
+    warnings.extend(_blank_warnings(blanks, columns))
+    if not errors:
+        report.table = ProgramTable(programs=tuple(programs), source=file,
+                                    extra_columns=tuple(name for name, _ in columns.extra),
+                                    warnings=tuple(warnings))
+    return report
+
+
+def _map_header(file, header, rows, errors, warnings) -> _Columns:
+    """Map the header cells to canonical columns; missing required columns and clashes go to `errors`."""
+    header_row, cells = header
+    width = max([len(cells)] + [len(r) for _, r in rows]) if rows else len(cells)
+    canonical, written, extra, seen_extra = {}, {}, [], Counter()
+    for position in range(width):
+        text = vocab.clean_text(cells[position]) if position < len(cells) else ""
+        if not text:
+            has_data = any(position < len(r) and vocab.clean_text(r[position]) for _, r in rows)
+            if has_data and position < len(cells):  # cells past the header's end are reported row by row
+                name = f"column {_letter(position)}"
+                warnings.append(f"Column {_letter(position)} has no header; its cells are kept as '{name}'. Give "
+                                "it a header to name it.")
+                extra.append((name, position))
+            continue
+        column = vocab.canonical_column(text)
+        if column is None:
+            seen_extra[text] += 1
+            name = text if seen_extra[text] == 1 else f"{text} ({seen_extra[text]})"
+            extra.append((name, position))
+        elif column in canonical:
+            errors.append(Problem(file=file, row=header_row, column=text, value=text,
+                                  message=f"two columns mean '{column}': '{written[column]}' and '{text}'. Rename "
+                                          "or delete one of them."))
+        else:
+            canonical[column], written[column] = position, text
+    for column in REQUIRED_COLUMNS:
+        if column not in canonical:
+            errors.append(Problem(file=file, column=column,
+                                  message=f"the sheet has no '{column}' column, which SmartPick needs. Add it, with "
+                                          f"a header such as {vocab.header_help(column)}."))
+    warnings.extend(_missing_column_warnings(canonical))
+    return _Columns(canonical, written, extra, len(cells))
+
+
+def _missing_column_warnings(canonical: dict[str, int]) -> list[str]:
+    warnings = []
+    for column, (reason, _) in _DEFAULT_REASONS.items():
+        if column not in canonical:
+            warnings.append(f"No '{column}' column: {reason}. Add a column with a header such as "
+                            f"{vocab.header_help(column, 3)} to say it per program.")
+    quiet = [c for c in CANONICAL_COLUMNS if c not in canonical and c not in _DEFAULT_REASONS
+             and c not in REQUIRED_COLUMNS and c != "program_id"]
+    if quiet:
+        warnings.append("Columns not in the sheet, left at their defaults: " + ", ".join(quiet) + ".")
+    return warnings
+
+
+def _letter(position: int) -> str:
+    """Spreadsheet column letter: 0 -> A, 26 -> AA."""
+    letters = ""
+    position += 1
+    while position:
+        position, remainder = divmod(position - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def _check_row(file, number, cells, columns: _Columns, errors, blanks) -> dict:
+    """Parse one row's cells into canonical values; each bad cell becomes a Problem in `errors`."""
+    def cell(column):
+        position = columns.canonical.get(column)
+        text = cells[position] if position is not None and position < len(cells) else ""
+        return vocab.clean_lines(text) if column == "notes" else vocab.clean_text(text)
+
+    values, first_error, failed = {}, len(errors), set()
+    if len(cells) > columns.width and any(vocab.clean_text(c) for c in cells[columns.width:]):
+        stray = next(vocab.clean_text(c) for c in cells[columns.width:] if vocab.clean_text(c))
+        errors.append(Problem(file=file, row=number, column=f"column {_letter(columns.width)}", value=stray,
+                              message=f"this row has {len(cells)} cells but the header has {columns.width}. A comma "
+                                      "inside a name shifts the cells: put such names in double quotes, or add a "
+                                      "header for the extra column."))
+    for column in columns.canonical:
+        text = cell(column)
+        try:
+            result = _PARSERS[column](text)
+        except ValueError as error:
+            result, message = _UNKNOWN, str(error)
+        else:
+            message = _unknown_message(column, text) if result is _UNKNOWN else ""
+        if result is _UNKNOWN:
+            errors.append(_cell_problem(file, number, columns, column, text, message))
+            failed.add(column)
+        elif result is _BLANK:
+            blanks.setdefault(column, []).append(number)
+        else:
+            values[column] = result
+    if "visa" not in failed:
+        values.setdefault("visa", DEFAULT_VISA)  # counted by visa even when another cell of the row is wrong
+    for name, position in columns.extra:
+        values.setdefault("_extra", []).append((name, vocab.clean_lines(cells[position]) if position < len(cells)
+                                                else ""))
+    values["_ok"] = len(errors) == first_error
+    return values
+
+
+def _cell_problem(file, number, columns, column, text, message) -> Problem:
+    return Problem(file=file, row=number, column=columns.written[column], value=_shorten(text), message=message)
+
+
+def _shorten(text, limit: int = 80):
+    if text is None or len(text) <= limit:
+        return text
+    return text[:limit - 3] + "..."
+
+
+# Sentinels from the cell parsers: a blank cell (the column default applies) and an unrecognized word.
+_BLANK, _UNKNOWN = object(), object()
+
+
+def _required_text(text):
+    if vocab.is_blank(text):
+        raise ValueError("this cell is empty, and SmartPick needs it. Fill it in, or delete the row.")
+    if len(text) > MAX_CELL_CHARS:
+        raise ValueError(f"this cell is over {MAX_CELL_CHARS} characters long. Shorten it.")
+    return text
+
+
+def _optional_text(text):
+    if len(text) > MAX_CELL_CHARS:
+        raise ValueError(f"this cell is over {MAX_CELL_CHARS} characters long. Shorten it.")
+    return text
+
+
+def _choice(parse):
+    """A parser for a column with a default: blank -> _BLANK, unrecognized -> _UNKNOWN."""
+    def parse_cell(text):
+        if vocab.is_blank(text):
+            return _BLANK
+        result = parse(text)
+        return _UNKNOWN if result is None else result
+    return parse_cell
+
+
+def _required_choice(parse):
+    def parse_cell(text):
+        _required_text(text)
+        result = parse(text)
+        return _UNKNOWN if result is None else result
+    return parse_cell
+
+
+def _with_blank(parse):
+    """A value parser whose blank cells are worth counting for a warning."""
+    def parse_cell(text):
+        return _BLANK if vocab.is_blank(text) else parse(text)
+    return parse_cell
+
+
+_PARSERS = {
+    "program_id": lambda text: None if vocab.is_blank(text) else text,
+    "program": _required_text,
+    "institution": _optional_text,
+    "city": _required_text,
+    "state": _required_choice(vocab.canonical_state),
+    "specialty": _required_choice(vocab.canonical_specialty),
+    "program_type": _choice(vocab.parse_program_type),
+    "img_pct": _with_blank(vocab.parse_percent),
+    "visa": _choice(vocab.parse_program_visa),
+    "step1_cutoff": vocab.parse_cutoff,
+    "step2_cutoff": vocab.parse_cutoff,
+    "max_years_since_graduation": vocab.parse_years,
+    "usce_required": vocab.parse_bool,
+    "alumni_from_my_school": vocab.parse_alumni,
+    "positions": lambda text: vocab.parse_count(text, low=1, high=500, what="number of positions"),
+    "apply": vocab.parse_apply,
+    "accepts_signals": vocab.parse_bool,
+    "signal": vocab.parse_signal,
+    "notes": _optional_text,
+}
+
+
+def _unknown_message(column: str, text: str) -> str:
+    if column == "specialty":
+        note = vocab.specialty_note(text)
+        if note:
+            return f"{note}. {vocab.SPECIALTY_HELP}"
+        near = vocab.suggest_specialty(text)
+        hint = f"Did you mean {' or '.join(repr(n) for n in near)}? " if near else ""
+        return f"not a specialty SmartPick knows. {hint}{vocab.SPECIALTY_HELP}"
+    reason, help_text = {
+        "state": ("not a US state SmartPick knows", vocab.STATE_HELP),
+        "visa": ("not a visa answer SmartPick knows", vocab.VISA_HELP),
+        "program_type": ("not a program type SmartPick knows", vocab.PROGRAM_TYPE_HELP),
+    }[column]
+    return f"{reason}. {help_text}"
+
+
+def _count(counts: dict, values: dict) -> None:
+    """Add a row's specialty, state and visa (after defaults) to the counts."""
+    for key in ("specialty", "state"):
+        if key in values:
+            counts[key][values[key]] = counts[key].get(values[key], 0) + 1
+    if "visa" in values:
+        counts["visa"][values["visa"]] = counts["visa"].get(values["visa"], 0) + 1
+
+
+def _make_program(number: int, values: dict, columns: _Columns) -> Program:
+    """A Program from a row's parsed values; what the row does not say takes the Program defaults."""
+    fields = {k: v for k, v in values.items() if not k.startswith("_") and v is not None}
+    fields["program_id"] = _program_id(values)
+    return Program(**fields, row=number, extra=tuple(values.get("_extra", ())))
+
+
+def _program_id(values: dict) -> str | None:
+    """The sheet's id, else one derived from name, specialty and city (None when one of them is unreadable)."""
+    if values.get("program_id"):
+        return values["program_id"]
+    if all(values.get(key) for key in ("program", "specialty", "city")):
+        return derive_program_id(values["program"], values["specialty"], values["city"])
+    return None
+
+
+def _key_text(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", vocab._fold(text))
+
+
+def derive_program_id(program: str, specialty: str, city: str) -> str:
+    """A stable id for a row without one: a readable slug plus a short hash of name, specialty and city.
+
+    Spelling variants the reader treats as the same program ('Cook County', 'COOK  county') get the same id.
+    """
+    key = "|".join((_key_text(program), _key_text(specialty), _key_text(city)))
+    digest = hashlib.sha1(key.encode("utf-8")).hexdigest()[:6]
+    slug = re.sub(r"[^a-z0-9]+", "-", vocab._fold(program)).strip("-")[:40].strip("-") or "program"
+    return f"{slug}-{digest}"
+
+
+def _duplicates(file, parsed: list[tuple[int, dict]], columns: _Columns) -> list[Problem]:
+    """Rows naming the same program (name, specialty and city) twice, and repeated program ids."""
+    problems, seen_program, seen_id, repeated = [], {}, {}, set()
+    name_column = columns.written.get("program", "program")
+    for number, values in parsed:
+        if not all(values.get(key) for key in ("program", "specialty", "city")):
+            continue
+        key = (_key_text(values["program"]), values["specialty"], _key_text(values["city"]))
+        first = seen_program.setdefault(key, number)
+        if first != number:
+            repeated.add(number)
+            problems.append(Problem(
+                file=file, row=number, column=name_column, value=values["program"],
+                message=f"the same program as row {first} (same name, specialty and city). Delete one of the two "
+                        "rows, or if they are different programs, make their names differ."))
+    id_column = columns.written.get("program_id", "program_id")
+    for number, values in parsed:
+        program_id = _program_id(values)
+        if program_id is None or number in repeated:
+            continue
+        first = seen_id.setdefault(program_id, number)
+        if first != number:
+            problems.append(Problem(
+                file=file, row=number, column=id_column, value=program_id,
+                message=f"the same program id as row {first}. Each program needs its own id: fix one of the two, "
+                        "or leave the cell blank to let SmartPick make one."))
+    return problems
+
+
+def _blank_warnings(blanks: dict[str, list[int]], columns: _Columns) -> list[str]:
+    """One warning per column with blank cells that matter: which rows, and the default they get."""
+    warnings = []
+    for column in _WARN_BLANK:
+        rows = blanks.get(column)
+        if not rows:
+            continue
+        listed = ", ".join(str(r) for r in rows[:10]) + (f" and {len(rows) - 10} more" if len(rows) > 10 else "")
+        reason = _DEFAULT_REASONS[column][1]
+        warnings.append(f"Column '{columns.written[column]}' is blank in row{'s' if len(rows) > 1 else ''} {listed}: "
+                        f"{reason}. Fill them in if you know.")
+    return warnings
+
+
+# --- writing ---------------------------------------------------------------------------------------------------
+
+def template_rows() -> tuple[Program, ...]:
+    """Three example rows: real Illinois programs (names, cities, ACGME ids), estimated values, marked as examples."""
+    note = "EXAMPLE row: estimated values. Check FREIDA and the program's website, then replace with your own."
+    return (
+        Program(program_id="1401611114", program="Advocate Illinois Masonic Medical Center",
+                institution="Advocate Health", city="Chicago", state="IL", specialty="Internal Medicine",
+                program_type="university-affiliated", img_pct=40.0, visa="J-1", step2_cutoff=220,
+                max_years_since_graduation=5, usce_required=True, positions=22, notes=note),
+        Program(program_id="1401631125", program="University of Chicago (Endeavor Health NorthShore)",
+                institution="Endeavor Health", city="Evanston", state="IL", specialty="Internal Medicine",
+                program_type="university-affiliated", img_pct=20.0, visa="J-1+H-1B", step2_cutoff=230,
+                max_years_since_graduation=3, usce_required=True, positions=18, notes=note),
+        Program(program_id="1201631112", program="West Suburban Medical Center", institution="West Suburban",
+                city="Oak Park", state="IL", specialty="Family Medicine", program_type="community", img_pct=50.0,
+                visa="J-1", usce_required=False, positions=8, notes=note),
+    )
+
+
+def write_programs(programs, path, *, help_sheet: bool = False) -> Path:
+    """Write programs to a .csv or .xlsx sheet (by extension) atomically; return the path.
+
+    `programs` is a ProgramTable, Programs, or dicts keyed by column. The file appears complete or not at all
+    (written to a temporary file in the same folder, then renamed). `help_sheet` adds a 'How to fill' sheet (XLSX).
+    """
+    path = Path(path)
+    header, rows = _table_rows(programs)
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return _atomic_write(path, lambda handle: _write_csv(handle, header, rows))
+    if suffix in EXCEL_SUFFIXES:
+        return _atomic_write(path, lambda handle: _write_xlsx(handle, header, rows, help_sheet))
+    raise InputError("SmartPick writes sheets as .csv or .xlsx. Give a file name ending in one of them.",
+                     file=str(path))
+
+
+def write_text_atomic(path, text: str) -> Path:
+    """Write a text file (UTF-8) atomically: complete or not at all."""
+    return _atomic_write(Path(path), lambda handle: handle.write(text.encode("utf-8")))
+
+
+def _table_rows(programs) -> tuple[list[str], list[dict]]:
+    if isinstance(programs, ProgramTable):
+        extra_columns, programs = list(programs.extra_columns), programs.programs
+    else:
+        extra_columns = []
+    rows = [p.as_row() if isinstance(p, Program) else dict(p) for p in programs]
+    for row in rows:
+        extra_columns += [key for key in row if key not in CANONICAL_COLUMNS and key not in extra_columns]
+    return [*CANONICAL_COLUMNS, *extra_columns], rows
+
+
+def _cell_text(column: str, value) -> str:
+    """A value as sheet text the reader reads back to the same value."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if not isinstance(value, (int, float)):
+        return str(value)
+    if column == "img_pct":
+        return f"{_number_text(float(value))}%"  # the % sign keeps 0.5 (percent) from reading as a fraction
+    return _number_text(value)
+
+
+def _write_csv(handle, header, rows) -> None:
+    # utf-8-sig: Excel opens a UTF-8 CSV correctly only with the BOM (accents in names survive).
+    text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
+    writer = csv.writer(text)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_cell_text(column, row.get(column)) for column in header])
+    text.flush()
+    text.detach()
+
+
+def _write_xlsx(handle, header, rows, help_sheet: bool) -> None:
+    import openpyxl
+    from openpyxl.styles import Font
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Programs"
+    sheet.append(header)
+    for row in rows:
+        sheet.append([_xlsx_value(column, row.get(column)) for column in header])
+    for position, column in enumerate(header):
+        sheet.cell(row=1, column=position + 1).font = Font(bold=True)
+        sheet.column_dimensions[_letter(position)].width = max(10, min(45, len(column) + 2))
+        if column == "img_pct":
+            for cells in sheet.iter_rows(min_row=2, min_col=position + 1, max_col=position + 1):
+                if isinstance(cells[0].value, float):
+                    whole = round(cells[0].value * 100, 10).is_integer()
+                    cells[0].number_format = "0%" if whole else "0.0##%"  # shows 45% and 33.25%
+    sheet.freeze_panes = "A2"
+    if help_sheet:
+        _write_help_sheet(workbook.create_sheet("How to fill"))
+    workbook.save(handle)
+
+
+def _xlsx_value(column: str, value):
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if column == "img_pct" and isinstance(value, (int, float)):
+        return round(float(value) / 100, 12)  # Excel stores 45% as 0.45; the reader turns it back into 45
+    return value
+
+
+def _write_help_sheet(sheet) -> None:
+    """Column meanings and accepted values, for the template workbook."""
+    sheet.append(["column", "what to write"])
+    lines = {
+        "program_id": "ACGME id if you have it (e.g. 1401611114); blank and SmartPick makes one.",
+        "program": "Program name (required).", "institution": "Hospital or health system (optional).",
+        "city": "City (required).", "state": "State (required). " + vocab.STATE_HELP,
+        "specialty": "Specialty (required). " + vocab.SPECIALTY_HELP,
+        "program_type": vocab.PROGRAM_TYPE_HELP + " Blank: community.",
+        "img_pct": vocab.PERCENT_HELP, "visa": vocab.VISA_HELP + " Blank: J-1.",
+        "step1_cutoff": vocab.CUTOFF_HELP, "step2_cutoff": vocab.CUTOFF_HELP,
+        "max_years_since_graduation": vocab.YEARS_HELP,
+        "usce_required": "Does the program require US clinical experience? " + vocab.BOOL_HELP,
+        "alumni_from_my_school": vocab.ALUMNI_HELP,
+        "positions": "PGY-1 positions (a whole number), or blank.", "apply": vocab.APPLY_HELP,
+        "accepts_signals": "Does the program take ERAS signals? " + vocab.BOOL_HELP + " Blank: yes.",
+        "signal": vocab.SIGNAL_HELP, "notes": "Anything you like. Extra columns of your own are kept too.",
+    }
+    for column in CANONICAL_COLUMNS:
+        sheet.append([column, lines.get(column, "")])
+    sheet.column_dimensions["A"].width = 28
+    sheet.column_dimensions["B"].width = 110
+
+
+def _atomic_write(path: Path, write) -> Path:
+    """Call write(binary handle) on a temporary file next to `path`, then rename it over `path`."""
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as error:
+        raise InputError(f"cannot write in this folder ({error.strerror or error}). Check that it exists and that "
+                         "you may write in it.", file=str(path)) from None
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            write(handle)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
+    return path

@@ -1,0 +1,534 @@
+"""The words people write in their program sheets, mapped to SmartPick's canonical values.
+
+Pure functions, no I/O. Two conventions:
+
+- Choice parsers (`canonical_specialty`, `canonical_state`, `parse_program_visa`, `parse_program_type`,
+  `canonical_column`) return the canonical value, or None when the text is not recognized. The caller handles blank
+  cells first (see `is_blank`) and builds the message from the `*_HELP` text.
+- Value parsers where "not given" is itself a value (`parse_percent`, `parse_cutoff`, `parse_bool`, `parse_count`,
+  `parse_apply`, `parse_signal`, `parse_alumni`) return None for a blank cell and raise ValueError with a message for
+  the user (what was wrong and what is accepted) when the text cannot be read.
+
+Decisions worth knowing:
+- Visa "N/A" means the program sponsors no visa ("none"): people write it under "Visa sponsorship" for "not
+  applicable". "unknown", "?" and blank mean the sheet does not say, and the reader applies its default.
+- Visa "yes" is ambiguous (which visa?) and is not accepted: the message asks for J-1, H-1B or both.
+- A percent with a decimal point and at most 1 ("0.45", "1.0") is a fraction (45%, 100%); other numbers are
+  percents ("45", "1" = 1%); a "%" sign always means percent ("0.5%" = 0.5%).
+- A Step cutoff of 0 means "no cutoff" (it excludes nobody).
+
+Every ValueError message reads "<what is wrong>. <what to write instead>": the first sentence never contains ". ",
+so a renderer can put the offending value between the two.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+import unicodedata
+
+# --- shared text helpers ------------------------------------------------------------------------------------
+
+# Cell texts that mean "the sheet does not say": the reader applies the column's default.
+BLANK_WORDS = frozenset({"", "-", "--", "—", "–", "?", "??", "unknown", "unk", "tbd", "not sure"})
+# Extra words meaning "no value" where a number is expected (cutoffs, percents, counts).
+NO_NUMBER_WORDS = frozenset({"n/a", "na", "n.a.", "none", "no", "nil", "no cutoff", "no minimum", "not required",
+                             "no min", "not applicable", "no limit", "any"})
+
+
+def clean_text(text) -> str:
+    """The cell as a plain, trimmed string: None -> '', NBSP and BOM removed, inner whitespace collapsed."""
+    if text is None:
+        return ""
+    text = str(text).replace("\ufeff", "").replace("\u00a0", " ")
+    return " ".join(text.split())
+
+
+def clean_lines(text) -> str:
+    """Like `clean_text` but keeping line breaks, for free text such as notes: spaces collapsed within each line."""
+    if text is None:
+        return ""
+    lines = str(text).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "\n".join(clean_text(line) for line in lines).strip("\n")
+
+
+def is_blank(text) -> bool:
+    """True when the cell is empty or says it is unknown ('-', '?', 'unknown', 'TBD')."""
+    return clean_text(text).lower() in BLANK_WORDS
+
+
+def _fold(text) -> str:
+    """Lower case without accents: 'Hôpital' -> 'hopital'."""
+    decomposed = unicodedata.normalize("NFKD", clean_text(text).lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _tokens(text) -> list[str]:
+    """Words of the text, folded; '&' and '+' count as 'and', other punctuation separates words."""
+    folded = _fold(text).replace("&", " and ").replace("+", " and ")
+    return [word for word in re.split(r"[^a-z0-9]+", folded) if word]
+
+
+# --- specialties ----------------------------------------------------------------------------------------------
+
+SPECIALTIES = (
+    "Internal Medicine", "Family Medicine", "Pediatrics", "Psychiatry", "Neurology", "Transitional Year",
+    "Internal Medicine (Preliminary)", "Surgery (Preliminary)", "General Surgery", "Emergency Medicine",
+    "Obstetrics and Gynecology", "Pathology", "Anesthesiology", "Diagnostic Radiology",
+    "Physical Medicine and Rehabilitation", "Internal Medicine-Pediatrics", "Child Neurology",
+)
+
+# Keys are the words of a spelling joined without spaces, after dropping filler words and British "ae" -> "e".
+_SPECIALTY_ALIASES = {
+    "Internal Medicine": ("internalmedicine", "im", "intmed", "medicine", "internal", "generalinternalmedicine",
+                          "gim", "intmedicine", "internalmed", "med"),
+    "Family Medicine": ("familymedicine", "fm", "familypractice", "fp", "family", "fammed", "famed",
+                        "familymed", "generalpractice"),
+    "Pediatrics": ("pediatrics", "peds", "ped", "pediatric", "pediatry", "pediatricmedicine", "paeds"),
+    "Psychiatry": ("psychiatry", "psych", "psy", "psychiatric", "adultpsychiatry", "generalpsychiatry"),
+    "Neurology": ("neurology", "neuro", "adultneurology", "neur"),
+    "Transitional Year": ("transitionalyear", "ty", "transitional", "transitionyear", "transyear"),
+    "General Surgery": ("generalsurgery", "surgery", "gensurg", "gensurgery", "gs", "surg", "generalsurg"),
+    "Emergency Medicine": ("emergencymedicine", "em", "emergency", "emed", "emergencymed", "er"),
+    "Obstetrics and Gynecology": ("obstetricsgynecology", "obgyn", "obg", "og", "obsgyn", "obsgynecology",
+                                  "obstetricsgyn", "obgynecology", "gynecologyobstetrics", "obstetrics",
+                                  "womenshealth"),
+    "Pathology": ("pathology", "path", "apcp", "anatomicclinicalpathology", "anatomicalclinicalpathology"),
+    "Anesthesiology": ("anesthesiology", "anesthesia", "anesth", "anes", "anest", "anesthetics"),
+    "Diagnostic Radiology": ("diagnosticradiology", "radiology", "rads", "rad", "dr", "diagnosticrad",
+                             "radiologydiagnostic"),
+    "Physical Medicine and Rehabilitation": ("physicalmedicinerehabilitation", "pmr", "physiatry", "rehab",
+                                             "physicalmedicinerehab", "rehabilitation", "pmrehab",
+                                             "rehabilitationmedicine"),
+    "Internal Medicine-Pediatrics": ("internalmedicinepediatrics", "medpeds", "impeds", "impediatrics",
+                                     "medicinepediatrics", "medped", "internalmedpeds", "medicinepeds"),
+    "Child Neurology": ("childneurology", "childneuro", "pediatricneurology", "pedsneuro", "pedsneurology",
+                        "pediatricneuro", "cn"),
+    "Internal Medicine (Preliminary)": ("internalmedicinepreliminary",),
+    "Surgery (Preliminary)": ("surgerypreliminary",),
+}
+_SPECIALTY_KEYS = {key: name for name, keys in _SPECIALTY_ALIASES.items() for key in keys}
+# Words that do not change the specialty: "Internal Medicine - Categorical residency program".
+_SPECIALTY_FILLER = frozenset({"and", "of", "categorical", "cat", "residency", "program", "programs", "pgy1",
+                               "pgy", "1", "track", "training"})
+_PRELIM_WORDS = frozenset({"prelim", "preliminary", "pre", "prelims"})
+_PRELIM_OF = {"Internal Medicine": "Internal Medicine (Preliminary)",
+              "General Surgery": "Surgery (Preliminary)"}
+
+SPECIALTY_HELP = ("Use one of: " + ", ".join(SPECIALTIES)
+                  + " (abbreviations such as IM, FM, Peds, Psych, TY, Prelim IM, OB/GYN, EM, PM&R also work).")
+
+
+def _specialty_words(text) -> list[str]:
+    words = [word.replace("ae", "e") for word in _tokens(text)]  # paediatrics, anaesthesia, gynaecology
+    return [word for word in words if word not in _SPECIALTY_FILLER]
+
+
+def canonical_specialty(text) -> str | None:
+    """The canonical specialty name for what the user wrote ('IM', 'Prelim IM', 'Paediatrics'), or None."""
+    words = _specialty_words(text)
+    if not words:
+        return None
+    prelim = any(word in _PRELIM_WORDS for word in words)
+    base = _SPECIALTY_KEYS.get("".join(word for word in words if word not in _PRELIM_WORDS))
+    if not prelim:
+        return base
+    # "Internal Medicine (Preliminary)" itself, or "IM-Prelim", "Prelim Surgery", "Medicine-Preliminary".
+    if base in _PRELIM_OF.values():
+        return base
+    return _PRELIM_OF.get(base)
+
+
+# Specialties people may list that SmartPick does not cover: IM fellowships and other residencies.
+_FELLOWSHIPS = frozenset({
+    "cardiology", "cards", "gastroenterology", "gi", "pulmonology", "pulmonary", "pulmonarycriticalcare", "pccm",
+    "criticalcare", "nephrology", "hematology", "oncology", "hematologyoncology", "hemeonc", "infectiousdisease",
+    "infectiousdiseases", "id", "endocrinology", "endo", "rheumatology", "rheum", "geriatrics",
+    "geriatricmedicine", "allergyimmunology", "sleepmedicine", "hospicepalliativemedicine", "palliativecare",
+    "sportsmedicine", "neonatology", "childadolescentpsychiatry", "addictionmedicine",
+})
+_NOT_COVERED = frozenset({
+    "orthopedicsurgery", "orthopedics", "ortho", "dermatology", "derm", "ophthalmology", "ophtho", "urology",
+    "otolaryngology", "ent", "neurosurgery", "neurologicalsurgery", "plasticsurgery", "plastics",
+    "radiationoncology", "interventionalradiology", "ir", "nuclearmedicine", "preventivemedicine",
+    "vascularsurgery", "thoracicsurgery", "medicalgenetics", "internalmedicinepsychiatry",
+    "familymedicinepsychiatry", "emergencymedicineinternalmedicine", "occupationalmedicine",
+})
+
+
+def specialty_note(text) -> str | None:
+    """Why a recognizable but unsupported specialty cannot be used (a fellowship, or not covered), else None."""
+    key = "".join(_specialty_words(text))
+    if key in _FELLOWSHIPS:
+        return ("a fellowship (after residency), not a residency program. List the residency programs you "
+                "apply to")
+    if key in _NOT_COVERED:
+        return "a specialty SmartPick does not cover yet. Remove the row, or use one of the specialties listed"
+    return None
+
+
+def suggest_specialty(text, limit: int = 3) -> list[str]:
+    """Canonical names closest to an unrecognized specialty, best first (may be empty)."""
+    key = "".join(_specialty_words(text))
+    if not key or specialty_note(text):
+        return []
+    candidates = {}
+    for alias_key, name in _SPECIALTY_KEYS.items():
+        score = difflib.SequenceMatcher(None, key, alias_key).ratio()
+        candidates[name] = max(score, candidates.get(name, 0.0))
+    ranked = sorted((score, name) for name, score in candidates.items() if score >= 0.6)
+    return [name for _, name in reversed(ranked)][:limit]
+
+
+# --- states ---------------------------------------------------------------------------------------------------
+
+STATE_NAMES = {
+    "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California", "CO": "Colorado",
+    "CT": "Connecticut", "DE": "Delaware", "DC": "District of Columbia", "FL": "Florida", "GA": "Georgia",
+    "HI": "Hawaii", "ID": "Idaho", "IL": "Illinois", "IN": "Indiana", "IA": "Iowa", "KS": "Kansas",
+    "KY": "Kentucky", "LA": "Louisiana", "ME": "Maine", "MD": "Maryland", "MA": "Massachusetts", "MI": "Michigan",
+    "MN": "Minnesota", "MS": "Mississippi", "MO": "Missouri", "MT": "Montana", "NE": "Nebraska", "NV": "Nevada",
+    "NH": "New Hampshire", "NJ": "New Jersey", "NM": "New Mexico", "NY": "New York", "NC": "North Carolina",
+    "ND": "North Dakota", "OH": "Ohio", "OK": "Oklahoma", "OR": "Oregon", "PA": "Pennsylvania",
+    "RI": "Rhode Island", "SC": "South Carolina", "SD": "South Dakota", "TN": "Tennessee", "TX": "Texas",
+    "UT": "Utah", "VT": "Vermont", "VA": "Virginia", "WA": "Washington", "WV": "West Virginia", "WI": "Wisconsin",
+    "WY": "Wyoming", "PR": "Puerto Rico",
+}
+# Newspaper (AP) abbreviations and other common short forms, written without dots.
+_STATE_SHORT = {
+    "ala": "AL", "ariz": "AZ", "ark": "AR", "calif": "CA", "cal": "CA", "colo": "CO", "conn": "CT", "del": "DE",
+    "fla": "FL", "ill": "IL", "ills": "IL", "ind": "IN", "kan": "KS", "kans": "KS", "ken": "KY", "mass": "MA",
+    "mich": "MI", "minn": "MN", "miss": "MS", "mont": "MT", "neb": "NE", "nebr": "NE", "nev": "NV", "okla": "OK",
+    "ore": "OR", "oreg": "OR", "penn": "PA", "penna": "PA", "tenn": "TN", "tex": "TX", "wash": "WA",
+    "wva": "WV", "wis": "WI", "wisc": "WI", "wyo": "WY", "washingtondc": "DC", "dcwashington": "DC",
+    "districtcolumbia": "DC",
+}
+_STATE_KEYS = {code.lower(): code for code in STATE_NAMES}
+_STATE_KEYS.update({re.sub(r"[^a-z]", "", name.lower()): code for code, name in STATE_NAMES.items()})
+_STATE_KEYS.update(_STATE_SHORT)
+_STATE_KEYS["districtofcolumbia"] = "DC"
+
+STATE_HELP = "Use the 2-letter postal code (IL, NY, TX, DC, PR) or the full state name."
+
+
+def canonical_state(text) -> str | None:
+    """The 2-letter postal code for a state written as 'IL', 'il', 'Illinois', 'Ill.'; None if unknown."""
+    key = re.sub(r"[^a-z]", "", _fold(text))
+    if key.startswith("stateof"):
+        key = key[len("stateof"):]
+    return _STATE_KEYS.get(key)
+
+
+# --- visa sponsorship -----------------------------------------------------------------------------------------
+
+VISA_HELP = ("Write J-1, H-1B, 'J-1 + H-1B' (or 'both') or 'none' (also accepted: J1, H1B, 'J-1 only', "
+             "'J1/H1B', 'no', 'no visa', 'does not sponsor', 'citizens/GC only', 'N/A' = none).")
+_NEGATIONS = frozenset({"no", "not", "none", "non", "without", "doesnt", "dont", "na", "nil", "never",
+                        "nope", "cannot", "cant"})
+_NO_VISA_PEOPLE = frozenset({"citizen", "citizens", "gc", "green", "permanent", "ead", "usc"})
+# Words allowed around the visa names without changing their meaning.
+_VISA_FILLER = frozenset({
+    "only", "visa", "visas", "sponsor", "sponsors", "sponsored", "sponsorship", "sponsoring", "accept", "accepts",
+    "accepted", "and", "or", "both", "does", "do", "is", "are", "yes", "y", "card", "cards", "holder", "holders",
+    "residents", "resident", "us", "u", "s", "case", "by", "basis", "preferred", "waiver", "cap", "exempt",
+    "type", "types", "applicants", "will", "can", "offer", "offers", "provided", "available", "for",
+    "the", "a", "of", "clinical", "alien", "physician", "physicians", "ecfmg",
+})
+
+
+def _visa_words(text) -> list[str]:
+    folded = _fold(text).replace("n/a", " na ").replace("&", " and ").replace("+", " and ")
+    folded = folded.replace("'", "")
+    # "J-1", "J 1", "H-1B", "H1-B", "H 1 B" -> "j1", "h1b"; a bare "H1" is H-1B too.
+    folded = re.sub(r"\bj\s*-?\s*1\b", " j1 ", folded)
+    folded = re.sub(r"\bh\s*-?\s*1\s*-?\s*b?\b", " h1b ", folded)
+    return [word for word in re.split(r"[^a-z0-9]+", folded) if word]
+
+
+def parse_program_visa(text) -> str | None:
+    """The visa a program sponsors: 'none', 'J-1', 'H-1B' or 'J-1+H-1B'; None if not recognized.
+
+    Blank cells are the caller's business (they take the column default). 'yes' alone is not recognized.
+    """
+    words = _visa_words(text)
+    if not words:
+        return None
+    sponsored, negate, said_no = set(), False, False
+    for word in words:
+        if word in _NEGATIONS:
+            negate = said_no = True
+        elif word in ("j1", "h1b"):
+            if not negate:
+                sponsored.add(word)
+        elif word in _NO_VISA_PEOPLE:
+            said_no = True
+        elif word not in _VISA_FILLER:
+            return None  # an unknown word, e.g. "J-3" or "F-1": do not guess
+    if sponsored:
+        return {frozenset({"j1"}): "J-1", frozenset({"h1b"}): "H-1B"}.get(frozenset(sponsored), "J-1+H-1B")
+    if "both" in words and not said_no:
+        return "J-1+H-1B"
+    return "none" if said_no else None
+
+
+# --- program type, apply, signal ------------------------------------------------------------------------------
+
+PROGRAM_TYPE_HELP = "Use university, university-affiliated or community."
+_PROGRAM_TYPE_KEYS = {
+    "university": ("university", "academic", "universitybased", "univ", "uni", "academicmedicalcenter", "amc",
+                   "universityprogram", "academiccenter", "universityhospital"),
+    "university-affiliated": ("universityaffiliated", "affiliated", "univaffiliated", "communityuniversity",
+                              "communitybaseduniversityaffiliated", "communityuniversityaffiliated",
+                              "universityaffiliatedcommunity", "affiliate", "uniaffiliated", "hybrid",
+                              "communitybaseduniversity", "academicaffiliated", "univaff", "affil"),
+    "community": ("community", "communitybased", "comm", "communityhospital", "communityprogram", "private"),
+}
+_PROGRAM_TYPES = {key: kind for kind, keys in _PROGRAM_TYPE_KEYS.items() for key in keys}
+
+
+def parse_program_type(text) -> str | None:
+    """'university', 'university-affiliated' or 'community'; None if not recognized."""
+    return _PROGRAM_TYPES.get("".join(w for w in _tokens(text) if w not in ("and", "program")))
+
+
+APPLY_HELP = "Write 'must' (always include it), 'never' (leave it out), or leave the cell blank (SmartPick decides)."
+_APPLY_MUST = frozenset({"must", "yes", "y", "x", "mustapply", "always", "include", "required", "apply", "1",
+                         "true"})
+_APPLY_NEVER = frozenset({"never", "no", "n", "dont", "donot", "donotapply", "dontapply", "skip", "exclude",
+                          "0", "false", "neverapply", "notapplying"})
+
+
+def parse_apply(text) -> str | None:
+    """'must', 'never' or None (blank: SmartPick decides). Raises ValueError for other words."""
+    if is_blank(text):
+        return None
+    key = "".join(_tokens(clean_text(text).replace("'", "")))
+    if key in _APPLY_MUST or clean_text(text) in ("✓", "✔"):
+        return "must"
+    if key in _APPLY_NEVER:
+        return "never"
+    raise ValueError(f"not an apply choice SmartPick knows. {APPLY_HELP}")
+
+
+SIGNAL_HELP = "Write gold, silver or standard (or 'yes'/'signal' for a standard signal), or leave it blank."
+_SIGNAL_KEYS = {"gold": "gold", "silver": "silver", "standard": "standard", "yes": "standard",
+                "signal": "standard", "y": "standard", "x": "standard", "std": "standard",
+                "goldsignal": "gold", "silversignal": "silver", "standardsignal": "standard", "regular": "standard"}
+_SIGNAL_NONE = frozenset({"no", "n", "none", "na", "nosignal", "0"})
+
+
+def parse_signal(text) -> str | None:
+    """The applicant's own signal choice: 'gold', 'silver', 'standard' or None. Raises ValueError otherwise."""
+    if is_blank(text):
+        return None
+    key = "".join(_tokens(text))
+    if key in _SIGNAL_NONE:
+        return None
+    if key in _SIGNAL_KEYS:
+        return _SIGNAL_KEYS[key]
+    if clean_text(text) in ("✓", "✔"):
+        return "standard"
+    raise ValueError(f"not a signal kind SmartPick knows. {SIGNAL_HELP}")
+
+
+# --- yes/no ---------------------------------------------------------------------------------------------------
+
+BOOL_HELP = "Write yes or no (y/n, true/false, x, 1/0 also work)."
+_TRUE = frozenset({"yes", "y", "true", "t", "x", "1", "required", "req", "✓", "✔", "☑", "si", "oui", "ja"})
+_FALSE = frozenset({"no", "n", "false", "f", "0", "notrequired", "preferred", "recommended", "optional",
+                    "not required", "none", "na", "n/a", "nonrequired"})
+
+
+def parse_bool(text) -> bool | None:
+    """yes/no, y/n, true/false, x, 1/0, ✓ -> True/False; blank -> None (the caller's default).
+
+    'preferred' and 'recommended' read as False: they are not requirements. Raises ValueError otherwise.
+    """
+    if is_blank(text):
+        return None
+    word = _fold(text).strip(" .!")
+    if word.endswith(".0") and word[:-2] in ("0", "1"):
+        word = word[:-2]
+    if word in _TRUE:
+        return True
+    compact = word.replace(" ", "").replace("-", "")
+    if word in _FALSE or compact in _FALSE:
+        return False
+    raise ValueError(f"not a yes/no answer. {BOOL_HELP}")
+
+
+# --- numbers --------------------------------------------------------------------------------------------------
+
+def _number(text) -> float:
+    """A finite float from the cell, accepting '1,234', '45,5' (decimal comma); raises ValueError with a message."""
+    raw = clean_text(text).replace(" ", "")
+    if re.fullmatch(r"-?\d+,\d{1,2}", raw):  # a decimal comma: 45,5
+        raw = raw.replace(",", ".")
+    elif re.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d+)?", raw):  # thousands separators: 1,234
+        raw = raw.replace(",", "")
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError("this is not a number.") from None
+    if math.isnan(value) or math.isinf(value):
+        raise ValueError("this is not a usable number.")
+    return value
+
+
+PERCENT_HELP = "Write a percent from 0 to 100 (45, 45% or 0.45), or leave it blank if unknown."
+
+
+def parse_percent(text) -> float | None:
+    """A share as a percent 0-100: '45', '45%', '0.45' -> 45.0; '1' -> 1.0; '1.0' -> 100.0; blank -> None.
+
+    Raises ValueError (with the accepted range) for text, NaN, infinity, negatives and values above 100.
+    """
+    raw = clean_text(text)
+    if is_blank(raw) or raw.lower() in NO_NUMBER_WORDS:
+        return None
+    has_sign = raw.endswith("%")
+    body = raw.removesuffix("%").strip()
+    try:
+        value = _number(body)
+    except ValueError as error:
+        raise ValueError(f"{error} {PERCENT_HELP}") from None
+    if value < 0:
+        raise ValueError(f"a share cannot be negative. {PERCENT_HELP}")
+    if not has_sign and value <= 1 and "." in body.replace(",", "."):
+        value = round(value * 100, 10)  # a fraction such as 0.45 (what Excel stores for 45%); no float noise
+    if value > 100:
+        raise ValueError(f"a share cannot be above 100%. {PERCENT_HELP}")
+    return value
+
+
+CUTOFF_HELP = "Write the minimum score as a whole number from 1 to 300 (e.g. 220), or leave it blank if none."
+
+
+def parse_cutoff(text) -> int | None:
+    """A USMLE Step score cutoff 1-300: '220', '220.0' -> 220; blank, 'N/A', 'none', 'no cutoff', '-', 0 -> None.
+
+    Raises ValueError for text, fractions, negatives and scores above 300.
+    """
+    raw = clean_text(text)
+    folded = raw.lower()
+    if is_blank(raw) or folded in NO_NUMBER_WORDS or folded in ("pass", "p/f", "pass/fail", "passed"):
+        return None
+    try:
+        value = _number(raw)
+    except ValueError as error:
+        raise ValueError(f"{error} {CUTOFF_HELP}") from None
+    if value != int(value) or not 0 <= value <= 300:
+        raise ValueError(f"not a Step score from 1 to 300. {CUTOFF_HELP}")
+    return int(value) or None
+
+
+def parse_count(text, *, low: int = 0, high: int = 1000, what: str = "number") -> int | None:
+    """A whole number between low and high ('12', '12.0'); blank or 'N/A' -> None. Raises ValueError otherwise."""
+    raw = clean_text(text)
+    if is_blank(raw) or raw.lower() in NO_NUMBER_WORDS:
+        return None
+    help_text = f"Write the {what} as a whole number from {low} to {high}, or leave it blank."
+    try:
+        value = _number(raw)
+    except ValueError as error:
+        raise ValueError(f"{error} {help_text}") from None
+    if value != int(value) or not low <= value <= high:
+        raise ValueError(f"not a whole number from {low} to {high}. {help_text}")
+    return int(value)
+
+
+ALUMNI_HELP = "Write yes/no (or x), or how many alumni of your school are on the roster (0-500)."
+
+
+def parse_alumni(text) -> int | None:
+    """Alumni of the applicant's school at the program: yes/x -> 1, no -> 0, a count as is; blank -> None."""
+    if is_blank(text):
+        return None
+    try:
+        flag = parse_bool(text)
+    except ValueError:
+        flag = None
+    if flag is not None and clean_text(text) not in ("0", "1"):
+        return int(flag)
+    try:
+        return parse_count(text, low=0, high=500, what="number of alumni")
+    except ValueError:
+        raise ValueError(f"not yes/no or a count. {ALUMNI_HELP}") from None
+
+
+# --- column headers -------------------------------------------------------------------------------------------
+
+# Header spellings per canonical column, as people write them (also shown in messages).
+HEADER_ALIASES = {
+    "program_id": ("program_id", "ID", "Program ID", "ACGME ID", "NRMP code", "NRMP ID", "ERAS ID", "Code",
+                   "Program code", "ACGME number", "Program number"),
+    "program": ("program", "Program name", "Program", "Name", "Residency program", "Residency", "Program title"),
+    "institution": ("institution", "Hospital", "Institution", "Sponsoring institution", "Sponsor",
+                    "Health system", "Medical center", "Hospital name"),
+    "city": ("city", "City", "Town", "Location city", "City/town"),
+    "state": ("state", "State", "ST", "State code", "Province", "State/territory"),
+    "specialty": ("specialty", "Specialty", "Speciality", "Specialisation", "Specialization", "Field",
+                  "Discipline", "Program specialty"),
+    "program_type": ("program_type", "Type", "Program type", "Setting", "Program setting", "Hospital type"),
+    "img_pct": ("img_pct", "IMG %", "% IMG", "IMGs (%)", "IMG percentage", "Percent IMG", "IMG", "IMGs",
+                "IMG share", "% IMGs", "IMG percent", "Percent IMGs", "IMG ratio", "IMG rate", "Current IMGs (%)",
+                "IMG friendly (%)", "% of IMG residents"),
+    "visa": ("visa", "Visa sponsorship", "Visa", "Visa policy", "Sponsors visa", "Visas", "Visa sponsored",
+             "Visa type", "Visas sponsored", "Visa status", "Sponsorship"),
+    "step1_cutoff": ("step1_cutoff", "Step 1 cutoff", "Min Step 1", "Step 1 min", "Step 1 minimum",
+                     "Minimum Step 1", "Step1 cutoff", "Step 1", "USMLE Step 1 cutoff", "Step 1 score cutoff"),
+    "step2_cutoff": ("step2_cutoff", "Step 2 CK cutoff", "Step 2 cutoff", "CK cutoff", "Step2CK min",
+                     "Min Step 2", "Min Step 2 CK", "Step 2 CK min", "Step 2 CK minimum", "Step 2 CK",
+                     "Minimum Step 2 CK", "Step 2", "USMLE Step 2 CK cutoff", "Step 2 score cutoff", "CK min"),
+    "max_years_since_graduation": ("max_years_since_graduation", "Max years since graduation", "YOG cutoff",
+                                   "Years since graduation", "Graduation cutoff (years)", "YOG",
+                                   "Year of graduation cutoff", "Max YOG", "Max years from graduation",
+                                   "Years since graduation (max)", "Graduation cutoff", "Max years since MD",
+                                   "Years from graduation"),
+    "usce_required": ("usce_required", "USCE required", "US clinical experience required", "USCE",
+                      "Requires USCE", "USCE needed", "US experience required", "US clinical experience"),
+    "alumni_from_my_school": ("alumni_from_my_school", "Alumni", "Alumni from my school", "My school alumni",
+                              "Alumni from school", "Alumni at program", "School alumni", "Alumni count"),
+    "positions": ("positions", "Positions", "Spots", "Slots", "Seats", "Number of positions", "PGY-1 positions",
+                  "Positions offered", "Quota"),
+    "apply": ("apply", "Apply", "Must apply", "Apply?", "Decision", "Apply decision", "Include"),
+    "accepts_signals": ("accepts_signals", "Accepts signals", "Signals accepted", "Participates in signaling",
+                        "Signaling", "Accepts signal", "Takes signals"),
+    "signal": ("signal", "Signal", "My signal", "Signal type", "Signal choice"),
+    "notes": ("notes", "Notes", "Comments", "Comment", "Remarks", "Note"),
+}
+
+
+def normalize_header(text) -> str:
+    """A header reduced to its letters and digits: ' IMG (%) ' -> 'imgpct'; case, spaces, punctuation, BOM ignored."""
+    folded = _fold(text).replace("%", " pct ").replace("&", " and ").replace("#", " number ")
+    return re.sub(r"[^a-z0-9]+", "", folded)
+
+
+_HEADER_KEYS = {normalize_header(alias): column for column, aliases in HEADER_ALIASES.items() for alias in aliases}
+
+
+def canonical_column(header) -> str | None:
+    """The canonical column a header means ('Visa sponsorship' -> 'visa'), or None for a column of the user's own."""
+    return _HEADER_KEYS.get(normalize_header(header))
+
+
+def header_help(column: str, limit: int = 6) -> str:
+    """The accepted header spellings for a canonical column, for messages: "'Program name', 'Program', ..."."""
+    spellings = [alias for alias in HEADER_ALIASES[column] if alias != column][:limit]
+    return ", ".join(f"'{alias}'" for alias in [column, *spellings])
+
+
+YEARS_HELP = "Write the largest number of years since graduation the program accepts (0-60), or leave it blank."
+
+
+def parse_years(text) -> int | None:
+    """Years since graduation: '5', '5 years', '<= 5 yrs', 'within 5' -> 5; blank, 'none', 'no limit' -> None."""
+    raw = _fold(text)
+    raw = re.sub(r"^(max(imum)?|within|up to|<=|<|≤)\s*", "", raw)
+    raw = re.sub(r"\s*(years?|yrs?|y)\.?$", "", raw)
+    try:
+        return parse_count(raw, low=0, high=60, what="number of years")
+    except ValueError:
+        raise ValueError(f"not a number of years. {YEARS_HELP}") from None
