@@ -187,7 +187,10 @@ def scenarios_run(paths, programs, sheet_name, profile, model_path, no_signals, 
 
     if out:
         check_out_path(out, (programs, profile))
+    from optimizer.profile import load_profile
+
     profile_path = profile or data_path(DEMO_PROFILE)
+    load_profile(profile_path)  # a broken profile is reported once, before any scenario
     base = read_profile_data(profile_path)
     found, errors = load_scenarios(list(paths) or [scenarios_dir()], base, str(profile_path))
     table = read_programs(programs or data_path("programs.csv"), sheet_name)
@@ -292,6 +295,10 @@ def solve(programs, sheet_name, profile, model_path, budget, min_programs, max_p
         console = _console()
         _notes(console, inputs, warnings)
         console.print(programs_table(plan))
+        if plan.signal_report is not None:
+            from optimizer.render import signals_table
+
+            console.print(signals_table(plan.signal_report))
         console.print(summary_table(inputs, plan, limits))
         if out:
             console.print(f"Wrote {out}")

@@ -24,6 +24,8 @@ def read_toml(path: str | Path) -> dict:
             return tomllib.load(handle)
     except FileNotFoundError:
         raise InputError("file not found. Check the path.", file=str(path)) from None
+    except PermissionError:
+        raise InputError("SmartPick may not read this file. Check its permissions.", file=str(path)) from None
     except IsADirectoryError:
         raise InputError("this is a folder, not a TOML file.", file=str(path)) from None
     except UnicodeDecodeError:

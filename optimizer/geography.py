@@ -68,5 +68,9 @@ def load_metro(name: str) -> Metro:
     """The bundled metro definition for `name` (e.g. "Chicago" -> data/metros/chicago.toml)."""
     from optimizer.datafiles import load_bundled_toml
 
-    slug = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
-    return Metro.from_dict(load_bundled_toml(f"metros/{slug}.toml"))
+    return Metro.from_dict(load_bundled_toml(f"metros/{metro_slug(name)}.toml"))
+
+
+def metro_slug(name: str) -> str:
+    """The metro file stem for a metro name ("Chicago" -> "chicago", "New York" -> "new_york")."""
+    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")

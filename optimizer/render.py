@@ -92,6 +92,12 @@ def solve_payload(inputs, plan, limits) -> dict:
                       "region": r["region"], "signal": r["signal"], "fee_share_usd": r["fee_share_usd"]}
                      for r in program_rows(plan)],
     }
+    report = plan.signal_report
+    payload["signals"] = None if report is None else {
+        "placed": list(report.rows), "objective_joint": report.joint, "objective_no_signals": report.no_signals,
+        "objective_list_then_signal": report.list_then_signal,
+        "gain_vs_no_signals": report.joint - report.no_signals,
+        "gain_vs_list_then_signal": report.joint - report.list_then_signal}
     if o:
         from optimizer.outcomes import RANK_ASSUMPTION
 
@@ -176,3 +182,18 @@ SHORT = {"Internal Medicine": "IM", "Family Medicine": "FM", "Pediatrics": "Peds
 
 def _short(specialty: str) -> str:
     return SHORT.get(specialty, specialty)
+
+
+def signals_table(report):
+    """Where the signals went, what each adds, and the joint choice against two simpler ways."""
+    t = _table(f"Your ERAS signals ({len(report.rows)}), chosen together with the list")
+    for name, justify in (("Program", "left"), ("Kind", "left"), ("Chance without", "right"),
+                          ("With signal", "right"), ("Adds", "right")):
+        t.add_column(name, justify=justify, no_wrap=True, overflow="ellipsis", max_width=40 if name == "Program" else None)
+    for r in report.rows:
+        t.add_row(r["program"], r["kind"], pct(r["p_without"]), pct(r["p_with"]), f"+{r['gain']:.2f}")
+    t.caption = (f"Weighted expected interviews: {report.joint:.2f} with signals chosen with the list; "
+                 f"{report.list_then_signal:.2f} choosing the list first, then signalling inside it; "
+                 f"{report.no_signals:.2f} with no signals.")
+    t.caption_justify = "left"
+    return t
