@@ -1,0 +1,143 @@
+"""The solve, score, frontier and scenarios commands, end to end on the bundled data (CliRunner)."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cli import main
+
+
+def run(*args):
+    result = CliRunner().invoke(main, list(args))
+    return result
+
+
+def run_json(*args):
+    result = run(*args, "--json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+@pytest.fixture(scope="module")
+def solved():
+    return run_json("solve")
+
+
+def test_solve_json_has_the_contract_fields(solved):
+    for key in ("status", "objective", "expected_interviews", "cost", "count", "interview_distribution", "p_match",
+                "bound", "gap", "programs"):
+        assert key in solved
+    assert solved["status"] == "optimal" and solved["gap"] == 0
+    assert 80 <= solved["count"] <= 120 and solved["cost"] <= 2500
+    assert abs(sum(solved["interview_distribution"]) - 1) < 1e-9
+    for program in solved["programs"]:
+        assert {"program_id", "program", "specialty", "tier", "p_interview", "weight", "region", "signal"} <= set(program)
+    applied = sum(p["p_interview"] for p in solved["programs"])
+    assert applied == pytest.approx(solved["expected_interviews"])
+    weighted = sum(p["p_interview"] * p["weight"] for p in solved["programs"])
+    assert weighted == pytest.approx(solved["objective"])
+    tiers = solved["tier_mix"]
+    n = solved["count"]
+    assert 0.2 * n - 1e-9 <= tiers["reach"] <= 0.3 * n + 1e-9
+    assert 0.5 * n - 1e-9 <= tiers["core"] <= 0.6 * n + 1e-9
+    assert solved["demo_data"] is True
+
+
+def test_solve_table_is_readable():
+    result = run("solve")
+    assert result.exit_code == 0, result.output
+    assert "Demo data" in result.output and "Chance of matching" in result.output
+    assert "$2,4" in result.output  # money as $1,234
+    assert max(len(line) for line in result.output.splitlines()) <= 100
+
+
+def test_an_impossible_budget_is_refused_with_the_numbers():
+    result = run("solve", "--budget", "300")
+    assert result.exit_code == 2
+    assert "80 Internal Medicine programs cost at least $1,910 with the $80 transcript fee; the budget is $300" \
+        in result.output
+
+
+def test_min_above_max_is_refused():
+    result = run("solve", "--min", "130", "--max", "120")
+    assert result.exit_code == 2 and "above the maximum" in result.output
+
+
+def test_must_and_never_by_id_and_unknown_names(solved):
+    top = solved["programs"][0]["program_id"]
+    result = run_json("solve", "--never", top, "--no-signals")
+    assert top not in {p["program_id"] for p in result["programs"]}
+    bad = run("solve", "--must", "No Such Program")
+    assert bad.exit_code == 2 and "matches no program_id" in bad.output
+
+
+def test_out_csv_keeps_the_sheet_columns(tmp_path):
+    out = tmp_path / "list.csv"
+    result = run("solve", "--out", str(out), "--no-signals")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert 80 <= len(rows) <= 120
+    assert {"program_id", "program", "city", "state", "specialty", "visa", "data_source", "tier",
+            "p_interview"} <= set(rows[0])
+
+
+def test_match_objective_reports_bound_and_gap(solved):
+    match = run_json("solve", "--objective", "match")
+    assert match["status"] in ("optimal", "feasible")
+    assert match["bound"] >= match["objective"] - 1e-12
+    assert match["gap"] == pytest.approx(match["bound"] - match["objective"])
+    assert match["objective"] == pytest.approx(match["p_match"])
+    assert match["p_match"] >= solved["p_match"] - 1e-9
+
+
+def test_unknown_objective_is_refused():
+    result = run("solve", "--objective", "happiness")
+    assert result.exit_code == 2 and "at-least:K" in result.output
+
+
+def test_score_json_lists_every_row_with_reasons():
+    data = run_json("score")
+    programs = data["programs"]
+    assert len(programs) == 2794
+    for p in programs:
+        assert p["eligible"] or p["reasons"]
+        assert 0.0 <= p["p_interview"] <= 1.0
+        assert p["visa"] in ("none", "J-1", "H-1B", "J-1+H-1B")
+    im = next(p for p in programs if p["eligible"] and p["specialty"] == "Internal Medicine")
+    assert set(im["p_with_signal"]) == {"gold", "silver"}
+    assert all(p["p_with_signal"] == {} for p in programs if not p["eligible"])
+
+
+def test_frontier_is_monotone_and_matches_solve():
+    data = run_json("frontier", "--budget", "1800:3200:200", "--no-signals")
+    points = data["points"]
+    assert [p["budget"] for p in points] == [1800 + 200 * i for i in range(8)]
+    solved_values = [p["objective"] for p in points if p["objective"] is not None]
+    assert solved_values == sorted(solved_values)
+    inside = next(p for p in points if p["budget"] == 2400)
+    single = run_json("solve", "--budget", "2400", "--no-signals")
+    assert inside["objective"] == pytest.approx(single["objective"], abs=1e-6)
+    assert inside["count"] == single["count"]
+
+
+def test_frontier_rejects_a_bad_range():
+    result = run("frontier", "--budget", "3000:1000:100")
+    assert result.exit_code == 2 and "HIGH at least LOW" in result.output
+
+
+def test_scenarios_run_reports_a_broken_one_and_solves_the_rest(tmp_path):
+    (tmp_path / "good.toml").write_text('name = "More money"\n[goals]\nbudget_usd = 3000\n', encoding="utf-8")
+    (tmp_path / "broken.toml").write_text('name = "Typo"\n[goals]\nbudget_usdd = 3000\n', encoding="utf-8")
+    result = run("scenarios", "run", str(tmp_path), "--json", "--no-signals")
+    assert result.exit_code == 2
+    data = json.loads(result.output)
+    assert [s["name"] for s in data["scenarios"]] == ["More money"]
+    assert data["scenarios"][0]["status"] == "optimal"
+    error = data["errors"][0]
+    assert error["file"].endswith("broken.toml") and "budget_usdd" in error["key"]
+    assert "budget_usd" in error["message"]
