@@ -135,8 +135,12 @@ def frontier(programs, sheet_name, profile, model_path, budgets, backend, no_sig
     inputs = pipeline.load_inputs(programs, profile, sheet_name, model_path, use_signals=not no_signals)
     candidates = pipeline.score(inputs)
     limits, warnings = pipeline.make_limits(inputs, candidates)
-    result = compute_frontier(candidates, limits, budget_list, lambda chosen: pipeline.evaluate_list(inputs, chosen),
-                              backend)
+    from optimizer.signals import signal_rules
+
+    rules = signal_rules(inputs.profile.goals.season) if inputs.profile.goals.use_signals else {}
+    result = compute_frontier(candidates, limits, budget_list,
+                              lambda chosen, applied: pipeline.evaluate_list(inputs, chosen, applied), backend,
+                              signal_rules=rules)
     payload = frontier_payload(inputs, result)
     if out:
         write_table(out, {"Frontier": payload["points"]}, payload)
@@ -241,6 +245,113 @@ def _progress(total: int, quiet: bool):
             progress.update(task, completed=total)
 
     return bar()
+
+
+# --- compare and report ----------------------------------------------------------------------------------------
+
+@main.command()
+@click.argument("portfolios", nargs=-1, required=True, metavar="LIST_A LIST_B [LIST_C...]",
+                type=click.Path(dir_okay=False))
+@input_options
+@click.option("--no-signals", is_flag=True, help="Ignore the signal column of the lists.")
+@click.option("--out", type=click.Path(dir_okay=False), default=None,
+              help="Write the comparison (.xlsx: a sheet per list; .csv: the summary; .json).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
+@guarded
+def compare(portfolios, programs, sheet_name, profile, model_path, no_signals, out, as_json):
+    """Compare application lists side by side, each re-evaluated against your sheet and profile.
+
+    Each LIST is a file from `smartpick solve --out` (CSV, XLSX or JSON), perhaps edited by hand, a list you
+    made (a CSV or XLSX with a program_id or program-name column), or a scenario file (.toml), which is solved
+    first. Rows that match no program are listed by row number.
+
+    Example: smartpick compare my_list.csv optimized.xlsx scenarios/tight_budget.toml --out compared.xlsx
+    """
+    from optimizer import pipeline
+    from optimizer.compare import compare_portfolios, comparison_payload, comparison_tables
+    from optimizer.portfolio_files import load_portfolios
+    from optimizer.resources import DEMO_PROFILE, data_path
+    from optimizer.writers import check_out_path
+
+    if out:
+        check_out_path(out, (programs, profile, *portfolios))
+    inputs = pipeline.load_inputs(programs, profile, sheet_name, model_path, use_signals=not no_signals)
+    candidates = pipeline.score(inputs)
+    limits, warnings = pipeline.make_limits(inputs, candidates)
+    saved = load_portfolios(portfolios, inputs, profile or data_path(DEMO_PROFILE), use_signals=not no_signals)
+    comparison = compare_portfolios(saved, inputs, candidates, limits, use_signals=not no_signals)
+    payload = comparison_payload(comparison, inputs)
+    if out:
+        from optimizer.report_files import write_comparison
+
+        write_comparison(out, comparison, payload)
+    if as_json:
+        _print_json(payload)
+        return
+    console = _console()
+    _notes(console, inputs, warnings)
+    for block in comparison_tables(comparison):
+        console.print(block)
+    if out:
+        console.print(f"Wrote {out}")
+
+
+@main.command()
+@input_options
+@click.option("--scenarios", "scenario_paths", multiple=True, type=click.Path(), metavar="DIR|FILE",
+              help="What-if scenarios to add (a folder of .toml files, or files; repeatable). Default: none.")
+@click.option("--no-signals", is_flag=True, help="Leave ERAS program signals out of the choice.")
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="The page to write (.html).")
+@guarded
+def report(programs, sheet_name, profile, model_path, scenario_paths, no_signals, out):
+    """Write one web page with your list, its chances, a budget frontier and your scenarios, with charts.
+
+    The page needs no internet connection: open it in any browser, print it, or send it to your advisor.
+
+    Example: smartpick report --programs my_programs.xlsx --profile me.toml --scenarios my_scenarios --out report.html
+    """
+    from optimizer import pipeline
+    from optimizer.frontier import compute_frontier
+    from optimizer.html_report import check_html_path, frontier_budgets, render_report, write_report
+
+    check_html_path(out, (programs, profile))
+    inputs = pipeline.load_inputs(programs, profile, sheet_name, model_path, use_signals=not no_signals)
+    candidates = pipeline.score(inputs)
+    limits, warnings = pipeline.make_limits(inputs, candidates)
+    plan = pipeline.make_plan(inputs, candidates, limits, inputs.profile.goals.objective,
+                              warnings=tuple(warnings))
+    if plan.outcomes is None:
+        from optimizer.errors import InfeasibleError
+
+        raise InfeasibleError(["the solver found no list within its time limit; narrow the count window or the "
+                               "programs sheet"])
+    frontier_result = compute_frontier(candidates, limits, frontier_budgets(limits.budget_usd),
+                                       lambda chosen: pipeline.evaluate_list(inputs, chosen))
+    results = _report_scenarios(scenario_paths, inputs, profile, no_signals) if scenario_paths else None
+    html = render_report(inputs, plan, limits, frontier_result, results)
+    write_report(out, html)
+    console = _console()
+    _notes(console, inputs, warnings)
+    o = plan.outcomes
+    console.print(f"{plan.solution.count} programs, ${plan.solution.cost.total_usd:,.0f}; expected interviews "
+                  f"{o.expected_interviews:.1f}; chance of matching {100 * o.p_match:.1f}%.")
+    console.print(f"Wrote {out}: open it in any web browser.")
+
+
+def _report_scenarios(paths, inputs, profile, no_signals):
+    """The scenarios for `report`: every one solved, or InputError listing the broken files."""
+    from optimizer.errors import InputError, Problem
+    from optimizer.profile import read_profile_data
+    from optimizer.resources import DEMO_PROFILE, data_path
+    from optimizer.scenario_files import load_scenarios
+    from optimizer.scenarios import run_scenarios
+
+    profile_path = profile or data_path(DEMO_PROFILE)
+    found, errors = load_scenarios(list(paths), read_profile_data(profile_path), str(profile_path))
+    if errors:
+        raise InputError([Problem(file=e.file, column=e.key, message=e.message) for e in errors])
+    with _progress(len(found), False) as advance:
+        return run_scenarios(inputs.table, found, inputs.model, not no_signals, progress=advance)
 
 
 # --- solve ---------------------------------------------------------------------------------------------------

@@ -71,12 +71,13 @@ def parse_budgets(text: str) -> list[float]:
 
 
 def compute_frontier(candidates, limits: Limits, budgets: list[float], evaluate, backend: str = "cpsat",
-                     time_limit: float | None = None) -> Frontier:
-    """The best list at each budget (expected-interviews objective). `evaluate(chosen)` gives its Outcomes."""
+                     time_limit: float | None = None, signal_rules: dict | None = None) -> Frontier:
+    """The best list (and signals) at each budget, for the expected-interviews objective.
+    `evaluate(chosen, applied_p)` gives a list's Outcomes."""
     from optimizer.diagnose import cheapest_cost
     from optimizer.optimize import PortfolioModel
 
-    model = PortfolioModel(candidates, limits, backend)
+    model = PortfolioModel(candidates, limits, backend, signal_rules=signal_rules)
     unlimited = model.solve(budget_usd=1e9, time_limit=time_limit)
     pool = [c for c in candidates if c.eligible and c.program_id not in limits.never]
     available, required = {}, {}
@@ -99,9 +100,9 @@ def compute_frontier(candidates, limits: Limits, budgets: list[float], evaluate,
         if solution is None or not solution.chosen:
             points.append(FrontierPoint(budget, status, None, None, None, None, 0, None, None))
             continue
-        key = tuple(c.program_id for c in solution.chosen)
+        key = tuple((c.program_id, solution.signals.get(c.program_id)) for c in solution.chosen)
         if key not in outcomes_cache:
-            outcomes_cache[key] = evaluate(solution.chosen)
+            outcomes_cache[key] = evaluate(solution.chosen, [solution.applied_p(c) for c in solution.chosen])
         o = outcomes_cache[key]
         gain = None
         if previous is not None and previous.objective is not None and budget > previous.budget:

@@ -141,3 +141,17 @@ def test_scenarios_run_reports_a_broken_one_and_solves_the_rest(tmp_path):
     error = data["errors"][0]
     assert error["file"].endswith("broken.toml") and "budget_usdd" in error["key"]
     assert "budget_usd" in error["message"]
+
+
+def test_frontier_with_signals_matches_solve_with_signals():
+    points = run_json("frontier", "--budget", "2100,2600")["points"]
+    single = run_json("solve", "--budget", "2100")
+    assert points[0]["objective"] == pytest.approx(single["objective"], abs=1e-6)
+    assert points[1]["objective"] >= points[0]["objective"]
+
+
+def test_plot_writes_a_png(tmp_path):
+    out = tmp_path / "dist.png"
+    result = run("solve", "--plot", str(out), "--no-signals")
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
