@@ -6,6 +6,9 @@ its proven gap), infeasible, time_limit (no list found in the time allowed).
 
 from __future__ import annotations
 
+import contextlib
+import os
+import sys
 import time
 from dataclasses import dataclass, field
 
@@ -159,7 +162,8 @@ class PulpBackend:
         pulp = self._pulp
         solver, self.solver_name = self._solver(time_limit)
         start = time.perf_counter()
-        self.problem.solve(solver)
+        with _quiet_stdout():  # HiGHS prints a banner even with msg=False; --json output must stay clean
+            self.problem.solve(solver)
         seconds = time.perf_counter() - start
         status, sol_status = self.problem.status, self.problem.sol_status
         if status == pulp.LpStatusInfeasible or sol_status == pulp.LpSolutionInfeasible:
@@ -179,6 +183,20 @@ class PulpBackend:
             return max(float(info.mip_dual_bound), objective)
         except Exception:  # noqa: BLE001 - any solver without the attribute: gap unknown
             return None
+
+
+@contextlib.contextmanager
+def _quiet_stdout():
+    """Silence what a solver library writes to the process's standard output (file descriptor 1)."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 1)
+            yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
 
 
 BACKENDS = {"cpsat": CpSatBackend, "pulp": PulpBackend}

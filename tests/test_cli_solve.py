@@ -155,3 +155,9 @@ def test_plot_writes_a_png(tmp_path):
     result = run("solve", "--plot", str(out), "--no-signals")
     assert result.exit_code == 0, result.output
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_pulp_backend_gives_clean_json_and_the_same_objective(solved):
+    pulp = run_json("solve", "--backend", "pulp")
+    assert pulp["backend"] == "pulp" and pulp["status"] == "optimal"
+    assert pulp["objective"] == pytest.approx(solved["objective"], abs=1e-4)
