@@ -91,6 +91,9 @@ class CpSatBackend:
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1
         solver.parameters.random_seed = 0
+        # the LP relaxation of the signal constraints is what proves optimality quickly (level 1 left a 7% gap
+        # open for a minute on 10,000 programs with signals; level 2 closes it in under a second)
+        solver.parameters.linearization_level = 2
         if time_limit:
             solver.parameters.max_time_in_seconds = float(time_limit)
         start = time.perf_counter()

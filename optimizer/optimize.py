@@ -113,17 +113,24 @@ class PortfolioModel:
         m, limits = self.model, self.limits
         for c in self.must:
             self.items.append((m.var(f"must {c.program_id}", 1, 1, self.value_of[c.program_id]), c))
+        chains = []
         for key, members in self.classes.items():
-            previous = None
-            ordered = not self.signals.kinds_in(members)
+            chain = []
             for c in members:
                 x = m.var(f"apply {c.program_id}", 0, 1, self.value_of[c.program_id])
                 self.items.append((x, c))
-                # within a class without signals, take programs in order of value
-                if ordered and previous is not None:
-                    m.row(f"order {key}", {previous: 1, x: -1}, lo=0)
-                previous = x
+                chain.append(x)
+            chains.append((key, chain))
         self._add_signals()
+        signaled: dict[int, dict[int, int]] = {}
+        x_of = {c.program_id: x for x, c in self.items}
+        for s, c, _kind in self.signal_vars:
+            signaled.setdefault(x_of[c.program_id], {})[s] = 1
+        # within a class, programs listed without a signal are taken in order of value: if a program is listed
+        # unsignaled, the one before it is listed too (a signaled program may sit anywhere)
+        for key, chain in chains:
+            for previous, x in zip(chain, chain[1:]):
+                m.row(f"order {key}", {previous: 1, x: -1, **signaled.get(x, {})}, lo=0)
         all_x = {x: 1 for x, _ in self.items}
         self.count_var = m.var("number of programs", 0, limits.max_programs)
         # the list holds between min_programs and max_programs programs
