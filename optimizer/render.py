@@ -24,6 +24,11 @@ def mix(chosen, attribute: str, order=()) -> dict[str, int]:
     return {k: counts[k] for k in keys}
 
 
+def weighted_expected(solution) -> float:
+    """Sum of region weight x interview chance as the list applies it (with its signals)."""
+    return sum(c.weight * solution.applied_p(c) for c in solution.chosen)
+
+
 def fee_shares(solution) -> dict[str, float]:
     """Each chosen program's share of its specialty's ERAS fee (the fee spread evenly over the specialty)."""
     counts = Counter(c.program.specialty for c in solution.chosen)
@@ -58,7 +63,7 @@ def solve_payload(inputs, plan, limits) -> dict:
         "bound": s.bound,
         "gap": s.gap,
         "expected_interviews": o.expected_interviews if o else None,
-        "weighted_expected_interviews": sum(c.value for c in s.chosen) if s.chosen else None,
+        "weighted_expected_interviews": weighted_expected(s) if s.chosen else None,
         "cost": s.cost.total_usd if s.cost else None,
         "cost_breakdown": ({"eras_fees_by_specialty": s.cost.per_specialty,
                             "usmle_transcript": s.cost.transcript_usd} if s.cost else None),
@@ -136,7 +141,7 @@ def summary_table(inputs, plan, limits):
               f"{money(s.cost.transcript_usd)} ({limits.fees.label})")
     if o:
         t.add_row("Expected interviews", f"{o.expected_interviews:.1f} (SD {o.sd:.1f}); weighted by region "
-                  f"{sum(c.value for c in s.chosen):.1f}")
+                  f"{weighted_expected(s):.1f}")
         t.add_row("Chance of at least 5", pct(o.p_at_least[5]) + (
             f" (correlated view {pct(o.correlated_p_at_least[5])})" if o.correlated_p_at_least else ""))
         t.add_row("Chance of matching", pct(o.p_match) + (

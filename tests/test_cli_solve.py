@@ -40,7 +40,7 @@ def test_solve_json_has_the_contract_fields(solved):
     applied = sum(p["p_interview"] for p in solved["programs"])
     assert applied == pytest.approx(solved["expected_interviews"])
     weighted = sum(p["p_interview"] * p["weight"] for p in solved["programs"])
-    assert weighted == pytest.approx(solved["objective"])
+    assert weighted == pytest.approx(solved["objective"]) == pytest.approx(solved["weighted_expected_interviews"])
     tiers = solved["tier_mix"]
     n = solved["count"]
     assert 0.2 * n - 1e-9 <= tiers["reach"] <= 0.3 * n + 1e-9
