@@ -87,6 +87,11 @@ def explain_infeasible(candidates: list[Candidate], limits: Limits) -> list[str]
                 reasons.append(f"{forced} must-apply programs in {group}, above its maximum of {high}")
     if limits.min_programs > limits.max_programs:
         reasons.append(f"the minimum ({limits.min_programs}) is above the maximum ({limits.max_programs})")
+    if reasons:
+        n = limits.min_programs
+        needs = ", ".join(f"{t} {'-'.join(map(str, tier_bounds(n, limits.bands[t])))}" for t in TIERS)
+        reasons.append("for reference, programs open to you by tier: " +
+                       ", ".join(f"{t} {tier_pool[t]}" for t in TIERS) + f"; a list of {n} needs {needs}")
     return reasons
 
 
