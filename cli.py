@@ -68,10 +68,12 @@ def _print_json(payload) -> None:
 
 
 def _notes(console, inputs, warnings=()) -> None:
+    from rich.markup import escape
+
     for note in inputs.notes:
-        console.print(f"[dim]Note: {note}[/dim]")
+        console.print(f"[dim]Note: {escape(note)}[/dim]")
     for warning in list(inputs.table.warnings) + list(warnings):
-        console.print(f"[yellow]Warning:[/yellow] {warning}")
+        console.print(f"[yellow]Warning:[/yellow] {escape(warning)}")
 
 
 # --- score ---------------------------------------------------------------------------------------------------
@@ -201,9 +203,13 @@ def scenarios_run(paths, programs, sheet_name, profile, model_path, no_signals, 
     console = _console()
     with _progress(len(found), as_json) as advance:
         results = run_scenarios(table, found, load_model(model_path), not no_signals, progress=advance)
+    from rich.markup import escape
+
     payload = scenarios_payload(results, errors, demo=programs is None)
     if out:
-        write_table(out, {"Scenarios": payload["scenarios"]}, payload)
+        from optimizer.report_files import write_scenarios
+
+        write_scenarios(out, results, payload)
     if as_json:
         _print_json(payload)
     else:
@@ -215,10 +221,11 @@ def scenarios_run(paths, programs, sheet_name, profile, model_path, no_signals, 
             console.print(block)
         for result in results:
             if result.error:
-                console.print(f"[yellow]{result.name}[/yellow] ({result.file}): {result.error}")
+                console.print(f"[yellow]{escape(result.name)}[/yellow] ({escape(result.file)}): "
+                              f"{escape(result.error)}")
         for error in errors:
-            console.print(f"[red]Error[/red] in {error.file}" + (f", key '{error.key}'" if error.key else "")
-                          + f": {error.message}")
+            key = f", key '{escape(error.key)}'" if error.key else ""
+            console.print(f"[red]Error[/red] in {escape(error.file)}{key}: {escape(error.message)}")
     if errors:
         sys.exit(EXIT_INPUT)
 
@@ -253,7 +260,7 @@ def _progress(total: int, quiet: bool):
 @click.argument("portfolios", nargs=-1, required=True, metavar="LIST_A LIST_B [LIST_C...]",
                 type=click.Path(dir_okay=False))
 @input_options
-@click.option("--no-signals", is_flag=True, help="Ignore the signal column of the lists.")
+@click.option("--no-signals", is_flag=True, help="Ignore the lists' signal columns (and place none in scenarios).")
 @click.option("--out", type=click.Path(dir_okay=False), default=None,
               help="Write the comparison (.xlsx: a sheet per list; .csv: the summary; .json).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
@@ -313,8 +320,10 @@ def report(programs, sheet_name, profile, model_path, scenario_paths, no_signals
     from optimizer import pipeline
     from optimizer.frontier import compute_frontier
     from optimizer.html_report import check_html_path, frontier_budgets, render_report, write_report
+    from optimizer.signals import signal_rules
 
     check_html_path(out, (programs, profile))
+    scenarios_found = _load_report_scenarios(scenario_paths, profile) if scenario_paths else None
     inputs = pipeline.load_inputs(programs, profile, sheet_name, model_path, use_signals=not no_signals)
     candidates = pipeline.score(inputs)
     limits, warnings = pipeline.make_limits(inputs, candidates)
@@ -325,9 +334,16 @@ def report(programs, sheet_name, profile, model_path, scenario_paths, no_signals
 
         raise InfeasibleError(["the solver found no list within its time limit; narrow the count window or the "
                                "programs sheet"])
+    rules = signal_rules(inputs.profile.goals.season) if inputs.profile.goals.use_signals else {}
     frontier_result = compute_frontier(candidates, limits, frontier_budgets(limits.budget_usd),
-                                       lambda chosen: pipeline.evaluate_list(inputs, chosen))
-    results = _report_scenarios(scenario_paths, inputs, profile, no_signals) if scenario_paths else None
+                                       lambda chosen, applied: pipeline.evaluate_list(inputs, chosen, applied),
+                                       signal_rules=rules)
+    results = None
+    if scenarios_found is not None:
+        from optimizer.scenarios import run_scenarios
+
+        with _progress(len(scenarios_found), False) as advance:
+            results = run_scenarios(inputs.table, scenarios_found, inputs.model, not no_signals, progress=advance)
     html = render_report(inputs, plan, limits, frontier_result, results)
     write_report(out, html)
     console = _console()
@@ -338,20 +354,18 @@ def report(programs, sheet_name, profile, model_path, scenario_paths, no_signals
     console.print(f"Wrote {out}: open it in any web browser.")
 
 
-def _report_scenarios(paths, inputs, profile, no_signals):
-    """The scenarios for `report`: every one solved, or InputError listing the broken files."""
+def _load_report_scenarios(paths, profile):
+    """The scenario files for `report`, read before anything is solved; InputError lists the broken ones."""
     from optimizer.errors import InputError, Problem
     from optimizer.profile import read_profile_data
     from optimizer.resources import DEMO_PROFILE, data_path
     from optimizer.scenario_files import load_scenarios
-    from optimizer.scenarios import run_scenarios
 
     profile_path = profile or data_path(DEMO_PROFILE)
     found, errors = load_scenarios(list(paths), read_profile_data(profile_path), str(profile_path))
     if errors:
         raise InputError([Problem(file=e.file, column=e.key, message=e.message) for e in errors])
-    with _progress(len(found), False) as advance:
-        return run_scenarios(inputs.table, found, inputs.model, not no_signals, progress=advance)
+    return found
 
 
 # --- solve ---------------------------------------------------------------------------------------------------

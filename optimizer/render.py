@@ -3,6 +3,8 @@ percents, readable at 100 columns). Pure: builds data and rich renderables; the 
 
 from __future__ import annotations
 
+from rich.markup import escape
+
 from collections import Counter
 
 from optimizer.scoring import TIERS
@@ -116,6 +118,7 @@ def _table(title=None, **kwargs):
     from rich.table import Table
 
     kwargs.setdefault("box", box.SIMPLE_HEAD)
+    kwargs.setdefault("pad_edge", False)
     return Table(title=title, title_justify="left", header_style="bold", **kwargs)
 
 
@@ -173,7 +176,7 @@ def programs_table(plan, limit: int | None = None):
     by_id = {c.program_id: c for c in plan.solution.chosen}
     for i, r in enumerate(rows[:limit] if limit else rows, start=1):
         p = by_id[r["program_id"]].program
-        cells = ([str(i), p.program, f"{p.city}, {p.state}"] + ([_short(p.specialty)] if several else [])
+        cells = ([str(i), escape(p.program), escape(f"{p.city}, {p.state}")] + ([_short(p.specialty)] if several else [])
                  + [r["tier"], pct(r["p_interview"]), r["region"]] + ([r["signal"] or ""] if with_signals else [])
                  + [money(r["fee_share_usd"])])
         t.add_row(*cells)
@@ -196,7 +199,7 @@ def signals_table(report):
                           ("With signal", "right"), ("Adds", "right")):
         t.add_column(name, justify=justify, no_wrap=True, overflow="ellipsis", max_width=40 if name == "Program" else None)
     for r in report.rows:
-        t.add_row(r["program"], r["kind"], pct(r["p_without"]), pct(r["p_with"]), f"+{r['gain']:.2f}")
+        t.add_row(escape(r["program"]), r["kind"], pct(r["p_without"]), pct(r["p_with"]), f"+{r['gain']:.2f}")
     t.caption = (f"Weighted expected interviews: {report.joint:.2f} with signals chosen with the list; "
                  f"{report.list_then_signal:.2f} choosing the list first, then signalling inside it; "
                  f"{report.no_signals:.2f} with no signals.")

@@ -17,7 +17,7 @@ def frontier_payload(inputs, frontier) -> dict:
 
 def frontier_table(frontier):
     t = _table("Best list at each budget")
-    for name in ("Budget", "Status", "Programs", "Cost", "Weighted obj.", "E[interviews]", "P(>=5)", "P(match)",
+    for name in ("Budget", "Status", "Programs", "Cost", "Weighted obj.", "Expected interviews", "P(>=5)", "P(match)",
                  "Per +$100"):
         t.add_column(name, justify="left" if name == "Status" else "right")
     for p in frontier.points:
@@ -56,7 +56,7 @@ def _scenarios_block(rows, part, parts):
     t.add_row("Status", *[r["status"] for r in rows])
     line("Programs", lambda r: str(r["count"]))
     line("Cost", lambda r: money(r["cost"]))
-    line("E[interviews]", lambda r: f"{r['expected_interviews']:.1f}")
+    line("Expected interviews", lambda r: f"{r['expected_interviews']:.1f}")
     line("P(at least 5)", lambda r: pct(r["p_at_least_5"]))
     line("P(match)", lambda r: pct(r["p_match"]))
     line("Reach/core/safe", lambda r: "/".join(str(v) for v in r["tier_mix"].values()))

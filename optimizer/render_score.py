@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rich.markup import escape
+
 from collections import Counter
 
 from optimizer.profile_types import REGIONS
@@ -62,14 +64,19 @@ def score_rows(candidates) -> list[dict]:
 def score_tables(inputs, candidates, top: int = 40):
     s = summary(candidates)
     head = _table(f"Programs open to you, by weighted chance (top {top} of {s['eligible']})")
-    for name, justify in (("#", "right"), ("Program", "left"), ("City", "left"), ("Spec.", "left"),
-                          ("Visa", "left"), ("Chance", "right"), ("Tier", "left"), ("Region", "left"),
-                          ("Weight", "right")):
-        head.add_column(name, justify=justify)
-    for i, c in enumerate([c for c in _sorted(candidates) if c.eligible][:top], start=1):
-        head.add_row(str(i), c.program.program[:36], f"{c.program.city[:16]}, {c.program.state}",
-                     _short(c.program.specialty), c.program.visa, pct(c.p_interview), c.tier, c.region,
-                     f"{c.weight:g}")
+    widths = {"#": (3, 4), "Program": (12, 21), "City": (8, 14), "Region": (13, 13), "Visa": (8, 8), "Tier": (6, 6),
+              "Weight": (6, 6)}
+    shown = [c for c in _sorted(candidates) if c.eligible][:top]
+    several = len({c.program.specialty for c in shown}) > 1
+    names = (("#", "right"), ("Program", "left"), ("City", "left")) + ((("Spec.", "left"),) if several else ()) + (
+        ("Visa", "left"), ("Chance", "right"), ("Tier", "left"), ("Region", "left"), ("Weight", "right"))
+    for name, justify in names:
+        low, high = widths.get(name, (len(name), None))
+        head.add_column(name, justify=justify, no_wrap=True, overflow="ellipsis", min_width=low, max_width=high)
+    for i, c in enumerate(shown, start=1):
+        head.add_row(str(i), escape(c.program.program), escape(f"{c.program.city}, {c.program.state}"),
+                     *([_short(c.program.specialty)] if several else []), c.program.visa, pct(c.p_interview),
+                     c.tier, c.region, f"{c.weight:g}")
     totals = _table("Summary", show_header=False)
     totals.add_column("what", style="bold")
     totals.add_column("value")
@@ -86,6 +93,7 @@ def score_tables(inputs, candidates, top: int = 40):
         why.add_column("City")
         why.add_column("Why", overflow="fold")
         for c in excluded[:15]:
-            why.add_row(c.program.program[:36], f"{c.program.city[:16]}, {c.program.state}", "; ".join(c.reasons))
+            why.add_row(escape(c.program.program[:36]), escape(f"{c.program.city[:16]}, {c.program.state}"),
+                        escape("; ".join(c.reasons)))
         tables.append(why)
     return tables

@@ -106,13 +106,13 @@ def validate_programs(path, sheet_name: str | None = None) -> ValidationReport:
     """Read and check a sheet without raising for the user's mistakes: they are in the report's `errors`."""
     file = str(path)
     try:
-        header, rows, notes = _read_grid(Path(path), sheet_name)
+        header, rows, notes = read_grid(Path(path), sheet_name)
     except InputError as error:
         return ValidationReport(rows=0, errors=list(error.problems))
     return _check_grid(file, header, rows, notes)
 
 
-def _read_grid(path: Path, sheet_name: str | None) -> tuple[Row, list[Row], list[str]]:
+def read_grid(path: Path, sheet_name: str | None) -> tuple[Row, list[Row], list[str]]:
     """(the header row, the data rows after it, reader notes) of a CSV or XLSX file."""
     data = _read_bytes(path)
     notes = []
