@@ -73,6 +73,11 @@ class Evaluated:
     def weighted_expected_interviews(self) -> float:
         return sum(c.weight * p for c, p in zip(self.chosen, self.applied_p))
 
+    @property
+    def signal_gain(self) -> float:
+        """Weighted expected interviews the list's signals add (against the same list with none)."""
+        return sum(c.weight * (p - c.p_interview) for c, p in zip(self.chosen, self.applied_p))
+
     def measure(self, key: str) -> float:
         o = self.outcomes
         return {"p_match": o.p_match, "p_at_least_5": o.p_at_least[5], "expected_interviews": o.expected_interviews,
@@ -355,7 +360,7 @@ def _portfolio_payload(e: Evaluated) -> dict:
         "correlated_p_at_least_5": o.correlated_p_at_least[5] if o.correlated_p_at_least else None,
         "tier_mix": tier_mix(e), "region_mix": region_mix(e), "visa_mix": visa_mix(e),
         "specialty_mix": _mix((c.program.specialty for c in e.chosen), ()),
-        "signals": dict(e.signals), "violations": list(e.violations),
+        "signals": dict(e.signals), "signal_gain": e.signal_gain, "violations": list(e.violations),
         "unmatched_rows": [u.as_dict() for u in e.unmatched], "notes": list(e.notes),
         "programs": portfolio_rows(e),
     }
@@ -482,6 +487,7 @@ def _side_by_side(lists, part: int, parts: int):
         ("Division/elsewhere", lambda e: "/".join(str(region_mix(e).get(r, 0)) for r in REGIONS[3:])),
         ("J-1/H-1B/both/none", lambda e: "/".join(str(visa_mix(e).get(v, 0)) for v in VISAS)),
         ("Signals placed", lambda e: str(len(e.signals))),
+        ("Signals add", lambda e: f"+{e.signal_gain:.2f}"),
         ("Limits broken", lambda e: str(len(e.violations))),
         ("Rows not matched", lambda e: str(len(e.unmatched))),
     ]

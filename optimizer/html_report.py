@@ -89,6 +89,7 @@ def render_report(inputs, plan, limits, frontier, scenario_results=None, today: 
         ("list", "Your application list", _headline(inputs, plan, limits)),
         ("mix", "Tier and region mix", _mix_section(plan)),
         ("interviews", "How many interviews to expect", _interviews(plan)),
+        ("signals", "Where your ERAS signals go", _signals_section(plan)),
         ("budget", "What a different budget buys", _frontier_section(frontier, limits)),
         ("scenarios", "What-if scenarios", _scenarios_section(scenario_results)),
         ("programs", f"All {plan.solution.count} programs on your list", _programs_table(plan)),
@@ -329,6 +330,25 @@ def _programs_table(plan) -> str:
     out.append("</table>")
     return ("<p>Best chance first. The fee is each program's share of its specialty's ERAS fee. Check every program "
             "on FREIDA and its own website before you apply.</p>" + "".join(out))
+
+
+def _signals_section(plan) -> str:
+    """Which programs get signals, what each adds, and the joint choice against two simpler ways."""
+    report = plan.signal_report
+    if report is None:
+        return ("<p>No signals were placed: the season has none for your specialties, signals are turned off "
+                "(--no-signals or use_signals = false), or the objective is not expected interviews.</p>")
+    out = ['<table class="list"><tr><th>Program</th><th>Signal</th><th class="num">Chance without</th>'
+           '<th class="num">With the signal</th><th class="num">Adds (weighted interviews)</th></tr>']
+    for r in report.rows:
+        out.append(f"<tr><td class=\"name\">{_e(r['program'])}</td><td>{_e(r['kind'])}</td>"
+                   f"<td class=\"num\">{pct(r['p_without'])}</td><td class=\"num\">{pct(r['p_with'])}</td>"
+                   f"<td class=\"num\">+{r['gain']:.2f}</td></tr>")
+    out.append("</table>")
+    return (f"<p>The list and its signals were chosen together. Weighted expected interviews: "
+            f"<b>{report.joint:.2f}</b> this way; {report.list_then_signal:.2f} choosing the list first and then "
+            f"signalling inside it; {report.no_signals:.2f} with no signals. A signal multiplies a program's "
+            "interview odds by an assumed factor (data/model.toml).</p>" + "".join(out))
 
 
 def _class(kind: str) -> str:

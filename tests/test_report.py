@@ -51,6 +51,7 @@ def test_report_has_every_section_in_plain_words(page):
                   RANK_ASSUMPTION, "USMLE Step 2 CK 233"):
         assert words in text, words
     assert re.search(r"\d+\.\d%", text)
+    assert "Where your ERAS signals go" in text and "choosing the list first and then signalling inside it" in text
 
 
 def test_report_is_self_contained(page):
