@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 APPLICANT_VISAS = ("none", "J-1", "H-1B", "J-1 or H-1B")
 APPLICANT_TYPES = ("non-US IMG", "US IMG", "US MD/DO")
 REGIONS = ("home city", "home metro", "home state", "home division", "elsewhere")
+_USABLE_VISAS = {"none": frozenset(), "J-1": frozenset({"J-1"}), "H-1B": frozenset({"H-1B"}),
+                 "J-1 or H-1B": frozenset({"J-1", "H-1B"})}
 
 
 @dataclass(frozen=True)
@@ -27,8 +29,7 @@ class Applicant:
 
     def usable_visas(self) -> frozenset[str]:
         """Visa types the applicant can train on; empty when no visa is needed."""
-        return {"none": frozenset(), "J-1": frozenset({"J-1"}), "H-1B": frozenset({"H-1B"}),
-                "J-1 or H-1B": frozenset({"J-1", "H-1B"})}[self.visa]
+        return _USABLE_VISAS[self.visa]
 
 
 @dataclass(frozen=True)

@@ -171,34 +171,38 @@ def _below_stated_cutoff(applicant: Applicant, program: Program) -> bool:
     return program.step1_cutoff is not None and applicant.step1 is not None and applicant.step1 < program.step1_cutoff
 
 
-def assign_tiers(candidates: list[Candidate], settings: TierSettings) -> list[Candidate]:
-    """Sort each eligible program into reach, core or safety.
+def tier_map(scored, settings: TierSettings) -> dict[str, str]:
+    """program_id -> reach, core or safety for the eligible entries of `scored` ((program, p) pairs).
 
     Relative rule (default): within each specialty, the applicant's own eligible programs ranked by probability
     (ties by program_id): the least likely `reach_share` are reach, the most likely `safety_share` are safety, the
     rest core. It works for the weakest applicant too: whatever the levels, the pool splits into three tiers.
     Absolute rule: p < reach_below is reach, p >= safety_above is safety.
     """
-    from dataclasses import replace
-
     tiers: dict[str, str] = {}
     if settings.rule == "absolute":
-        for c in candidates:
-            if c.eligible:
-                tiers[c.program_id] = ("reach" if c.p_interview < settings.reach_below
-                                       else "safety" if c.p_interview >= settings.safety_above else "core")
-    else:
-        by_specialty: dict[str, list[Candidate]] = {}
-        for c in candidates:
-            if c.eligible:
-                by_specialty.setdefault(c.program.specialty, []).append(c)
-        for pool in by_specialty.values():
-            pool.sort(key=lambda c: (c.p_interview, c.program_id))
-            n = len(pool)
-            n_reach = round(n * settings.reach_share)
-            n_safety = round(n * settings.safety_share)
-            for i, c in enumerate(pool):
-                tiers[c.program_id] = "reach" if i < n_reach else "safety" if i >= n - n_safety else "core"
+        for program, p in scored:
+            tiers[program.program_id] = ("reach" if p < settings.reach_below
+                                         else "safety" if p >= settings.safety_above else "core")
+        return tiers
+    by_specialty: dict[str, list[tuple[float, str]]] = {}
+    for program, p in scored:
+        by_specialty.setdefault(program.specialty, []).append((p, program.program_id))
+    for pool in by_specialty.values():
+        pool.sort()
+        n = len(pool)
+        n_reach = round(n * settings.reach_share)
+        n_safety = round(n * settings.safety_share)
+        for i, (_, program_id) in enumerate(pool):
+            tiers[program_id] = "reach" if i < n_reach else "safety" if i >= n - n_safety else "core"
+    return tiers
+
+
+def assign_tiers(candidates: list[Candidate], settings: TierSettings) -> list[Candidate]:
+    """The candidates with their tiers set by `tier_map`."""
+    from dataclasses import replace
+
+    tiers = tier_map([(c.program, c.p_interview) for c in candidates if c.eligible], settings)
     return [replace(c, tier=tiers.get(c.program_id)) for c in candidates]
 
 
@@ -213,20 +217,27 @@ def score_programs(table: ProgramTable, profile: Profile, model: InterviewModel,
     match_year = int(goals.season)
     weights = metro.weight_table(goals.weights)
     signal_kinds = signal_kinds or {}
-    scored = []
+    rows = []
     for program in table.programs:
         reasons = ineligibility_reasons(applicant, program, match_year, goals.soft_cutoffs)
+        if reasons:  # an ineligible program has no chance to explain
+            terms, p = {}, 0.0
+        else:
+            soft_penalty = goals.soft_cutoffs and _below_stated_cutoff(applicant, program)
+            terms = model.logit_terms(applicant, program, match_year, soft_penalty)
+            p = _sigmoid(sum(terms.values()))
+        rows.append((program, reasons, p, terms))
+    tiers = tier_map([(program, p) for program, reasons, p, _ in rows if not reasons], goals.tiers)
+    scored = []
+    for program, reasons, p, terms in rows:
         region = metro.region_of(program.city, program.state)
-        soft_penalty = goals.soft_cutoffs and _below_stated_cutoff(applicant, program)
-        terms = model.logit_terms(applicant, program, match_year, soft_penalty)
-        p = 0.0 if reasons else _sigmoid(sum(terms.values()))
         kinds = signal_kinds.get(program.specialty, ()) if (not reasons and program.accepts_signals) else ()
         scored.append(Candidate(
             program=program, eligible=not reasons, p_interview=p, region=region, weight=weights[region],
-            reasons=tuple(reasons), p_with_signal=tuple((k, model.with_signal(p, k)) for k in kinds),
-            terms=tuple(terms.items()),
+            tier=tiers.get(program.program_id), reasons=tuple(reasons),
+            p_with_signal=tuple((k, model.with_signal(p, k)) for k in kinds), terms=tuple(terms.items()),
         ))
-    return assign_tiers(scored, goals.tiers)
+    return scored
 
 
 def load_model(path: str | None = None) -> InterviewModel:

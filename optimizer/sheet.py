@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import hashlib
 import io
 import os
@@ -421,11 +422,6 @@ def _letter(position: int) -> str:
 
 def _check_row(file, number, cells, columns: _Columns, errors, blanks) -> dict:
     """Parse one row's cells into canonical values; each bad cell becomes a Problem in `errors`."""
-    def cell(column):
-        position = columns.canonical.get(column)
-        text = cells[position] if position is not None and position < len(cells) else ""
-        return vocab.clean_lines(text) if column == "notes" else vocab.clean_text(text)
-
     values, first_error, failed = {}, len(errors), set()
     if len(cells) > columns.width and any(vocab.clean_text(c) for c in cells[columns.width:]):
         stray = next(vocab.clean_text(c) for c in cells[columns.width:] if vocab.clean_text(c))
@@ -433,14 +429,12 @@ def _check_row(file, number, cells, columns: _Columns, errors, blanks) -> dict:
                               message=f"this row has {len(cells)} cells but the header has {columns.width}. A comma "
                                       "inside a name shifts the cells: put such names in double quotes, or add a "
                                       "header for the extra column."))
-    for column in columns.canonical:
-        text = cell(column)
+    for column, position in columns.canonical.items():
+        raw = cells[position] if position is not None and position < len(cells) else ""
         try:
-            result = _PARSERS[column](text)
-        except ValueError as error:
-            result, message = _UNKNOWN, str(error)
-        else:
-            message = _unknown_message(column, text) if result is _UNKNOWN else ""
+            text, result, message = _parse_cell(column, raw)
+        except TypeError:  # an unhashable cell value: parse it without the cache
+            text, result, message = _parse_cell.__wrapped__(column, raw)
         if result is _UNKNOWN:
             errors.append(_cell_problem(file, number, columns, column, text, message))
             failed.add(column)
@@ -455,6 +449,18 @@ def _check_row(file, number, cells, columns: _Columns, errors, blanks) -> dict:
                                                 else ""))
     values["_ok"] = len(errors) == first_error
     return values
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _parse_cell(column: str, raw) -> tuple:
+    """(clean text, parsed value or a sentinel, message) of one cell. Cached: sheets repeat the same states,
+    visas, types and cutoffs thousands of times, and the parsers are pure."""
+    text = vocab.clean_lines(raw) if column == "notes" else vocab.clean_text(raw)
+    try:
+        result = _PARSERS[column](text)
+    except ValueError as error:
+        return text, _UNKNOWN, str(error)
+    return text, result, _unknown_message(column, text) if result is _UNKNOWN else ""
 
 
 def _cell_problem(file, number, columns, column, text, message) -> Problem:
