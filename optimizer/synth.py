@@ -16,6 +16,8 @@ from collections.abc import Mapping, Sequence
 
 from optimizer.programs import CANONICAL_COLUMNS
 
+from optimizer.vocab import STATE_NAMES
+
 SYNTHETIC = "synthetic"
 COLUMNS = CANONICAL_COLUMNS + ("data_source",)
 DEFAULT_SPECIALTIES = ("Internal Medicine", "Family Medicine", "Pediatrics", "Psychiatry")
@@ -60,18 +62,6 @@ FIPS = {
     "VT": "50", "VA": "51", "WA": "53", "WV": "54", "WI": "55", "WY": "56",
 }
 
-STATE_NAMES = {
-    "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California", "CO": "Colorado",
-    "CT": "Connecticut", "DE": "Delaware", "DC": "District of Columbia", "FL": "Florida", "GA": "Georgia",
-    "HI": "Hawaii", "ID": "Idaho", "IL": "Illinois", "IN": "Indiana", "IA": "Iowa", "KS": "Kansas",
-    "KY": "Kentucky", "LA": "Louisiana", "ME": "Maine", "MD": "Maryland", "MA": "Massachusetts", "MI": "Michigan",
-    "MN": "Minnesota", "MS": "Mississippi", "MO": "Missouri", "MT": "Montana", "NE": "Nebraska", "NV": "Nevada",
-    "NH": "New Hampshire", "NJ": "New Jersey", "NM": "New Mexico", "NY": "New York", "NC": "North Carolina",
-    "ND": "North Dakota", "OH": "Ohio", "OK": "Oklahoma", "OR": "Oregon", "PA": "Pennsylvania",
-    "RI": "Rhode Island", "SC": "South Carolina", "SD": "South Dakota", "TN": "Tennessee", "TX": "Texas",
-    "UT": "Utah", "VT": "Vermont", "VA": "Virginia", "WA": "Washington", "WV": "West Virginia", "WI": "Wisconsin",
-    "WY": "Wyoming",
-}
 
 # Real city names, largest or busiest teaching centres first (earlier cities are drawn more often).
 CITIES = {
