@@ -94,9 +94,10 @@ class PortfolioModel:
         classes: dict[tuple, list[Candidate]] = {}
         for c in pool:
             classes.setdefault(class_key(c, self.limits), []).append(c)
-        keep = self.limits.max_programs
         out = {}
         for key, members in sorted(classes.items(), key=lambda kv: tuple(map(str, kv[0]))):
+            # a class never holds more programs than its tier's band allows in the longest list
+            keep = tier_bounds(self.limits.max_programs, self.limits.bands[key[1]])[1]
             by_value = sorted(members, key=lambda c: (-self.value_of[c.program_id], c.program_id))
             kept = by_value[:keep]
             # a signaled program may come from further down: keep the best by each signaled value too
@@ -171,41 +172,51 @@ class PortfolioModel:
         """Signals, chosen with the list: a signal goes to a unit (a program, or for IM an institution whose
         categorical and preliminary tracks it covers), one signal per unit, each on a unit with a program in the
         list, at most the allowance per specialty and kind; a chosen program in a signaled unit counts at its
-        signaled value."""
+        signaled value. A unit of one program needs no variable of its own: its program's signal is the unit's."""
         m = self.model
-        units: dict[tuple, dict] = {}  # unit -> {kind: variable}
-        members: dict[tuple, list[int]] = {}  # unit -> list of x variables in it
+        members: dict[tuple, list[tuple[int, Candidate]]] = {}
         for x, c in self.items:
-            for kind in dict(c.p_with_signal):
-                unit = self.signals.unit_of(c)
-                if unit is None:
-                    continue
-                members.setdefault(unit, [])
-                if x not in members[unit]:
-                    members[unit].append(x)
-                if kind not in units.setdefault(unit, {}):
-                    fixed = self.signals.fixed_kind(unit)
-                    lower = 1 if fixed == kind else 0
-                    upper = 0 if (fixed is not None and fixed != kind) else 1
-                    units[unit][kind] = m.var(f"signal {kind} to {unit[1]}", lower, upper)
-                s = m.var(f"{c.program_id} counts as signaled {kind}", 0, 1,
-                          self.value(c, kind) - self.value_of[c.program_id])
-                self.signal_vars.append((s, c, kind))
-                # a program counts as signaled only if it is on the list and its unit holds that signal
-                m.row(f"signal needs {c.program_id} listed", {s: 1, x: -1}, hi=0)
-                m.row(f"signal needs its unit {unit[1]}", {s: 1, units[unit][kind]: -1}, hi=0)
+            unit = self.signals.unit_of(c) if c.p_with_signal else None
+            if unit is not None:
+                members.setdefault(unit, []).append((x, c))
         allowance_terms: dict[tuple, dict[int, int]] = {}
-        for unit, by_kind in units.items():
-            # one signal per unit, and only on a unit with a program in the list
-            m.row(f"one signal to {unit[1]}", {v: 1 for v in by_kind.values()}, hi=1)
-            m.row(f"signal to {unit[1]} needs a listed program",
-                  {**{v: 1 for v in by_kind.values()}, **{x: -1 for x in members[unit]}}, hi=0)
-            for kind, v in by_kind.items():
+        self.units = {}
+        for unit, listed in members.items():
+            fixed = self.signals.fixed_kind(unit)
+            kinds = sorted({k for _, c in listed for k in dict(c.p_with_signal)})
+            by_kind = {}
+            for kind in kinds:
+                lower = 1 if fixed == kind else 0
+                upper = 0 if (fixed is not None and fixed != kind) else 1
+                if len(listed) == 1:
+                    x, c = listed[0]
+                    v = m.var(f"signal {kind} to {c.program_id}", lower, upper,
+                              self.value(c, kind) - self.value_of[c.program_id])
+                    self.signal_vars.append((v, c, kind))
+                    # a signal goes to a program on the list
+                    m.row(f"signal needs {c.program_id} listed", {v: 1, x: -1}, hi=0)
+                else:
+                    v = m.var(f"signal {kind} to {unit[1]}", lower, upper)
+                    for x, c in listed:
+                        if kind not in dict(c.p_with_signal):
+                            continue
+                        counted = m.var(f"{c.program_id} counts as signaled {kind}", 0, 1,
+                                        self.value(c, kind) - self.value_of[c.program_id])
+                        self.signal_vars.append((counted, c, kind))
+                        # a program counts as signaled only if it is on the list and its unit holds that signal
+                        m.row(f"signal needs {c.program_id} listed", {counted: 1, x: -1}, hi=0)
+                        m.row(f"signal needs its unit {unit[1]}", {counted: 1, v: -1}, hi=0)
+                    # a unit's signal needs a program of it on the list
+                    m.row(f"signal to {unit[1]} needs a listed program", {v: 1, **{x: -1 for x, _ in listed}}, hi=0)
+                by_kind[kind] = v
                 allowance_terms.setdefault((unit[0], kind), {})[v] = 1
+            if len(by_kind) > 1:
+                # one signal per unit
+                m.row(f"one signal to {unit[1]}", {v: 1 for v in by_kind.values()}, hi=1)
+            self.units[unit] = by_kind
         for (specialty, kind), terms in sorted(allowance_terms.items()):
             m.row(f"{specialty} {kind} signals within the allowance", terms,
                   hi=self.signals.allowance(specialty, kind))
-        self.units = units
 
     def _budget_cents(self, budget_usd: float) -> float:
         return round((budget_usd - self.limits.fees.transcript_usd) * 100, 6)
