@@ -86,7 +86,7 @@ def compute_frontier(candidates, limits: Limits, budgets: list[float], evaluate,
         if c.program_id in limits.must:
             required[c.program.specialty] = required.get(c.program.specialty, 0) + 1
     floor, _ = cheapest_cost(min(limits.min_programs, len(pool)), available, required, limits)
-    points, outcomes_cache, previous = [], {}, None
+    points, outcomes_cache, previous, last_solution = [], {}, None, None
     for budget in sorted(budgets):
         if budget + 1e-9 < floor:
             solution = None
@@ -95,8 +95,10 @@ def compute_frontier(candidates, limits: Limits, budgets: list[float], evaluate,
             solution = unlimited
             status = solution.status
         else:
-            solution = model.solve(budget_usd=budget, time_limit=time_limit)
+            # the best list at the previous (lower) budget is still allowed here: start the search from it
+            solution = model.solve(budget_usd=budget, time_limit=time_limit, start_from=last_solution)
             status = solution.status
+            last_solution = solution if solution.values is not None else last_solution
         if solution is None or not solution.chosen:
             points.append(FrontierPoint(budget, status, None, None, None, None, 0, None, None))
             continue

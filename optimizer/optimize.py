@@ -39,6 +39,7 @@ class Solution:
     backend: str
     seconds: float
     signals: dict[str, str] = field(default_factory=dict)  # program_id -> signal kind
+    values: tuple[int, ...] | None = field(default=None, repr=False, compare=False)  # the model's variables
 
     @property
     def count(self) -> int:
@@ -222,11 +223,14 @@ class PortfolioModel:
         return round((budget_usd - self.limits.fees.transcript_usd) * 100, 6)
 
     # -- solve and read --------------------------------------------------------------------------------------
-    def solve(self, budget_usd: float | None = None, time_limit: float | None = None) -> Solution:
+    def solve(self, budget_usd: float | None = None, time_limit: float | None = None,
+              start_from: Solution | None = None) -> Solution:
+        """The best list at `budget_usd` (default: the limits' budget). `start_from`, a list solved on this model
+        (say at a nearby budget), is where the search starts: the answer is the same, found sooner."""
         budget = self.limits.budget_usd if budget_usd is None else budget_usd
         self.backend.set_row_upper(self.budget_row, self._budget_cents(budget))
-        raw = self.backend.solve(time_limit)
-        return self._read(raw, budget)
+        hint = start_from.values if start_from is not None else None
+        return self._read(self.backend.solve(time_limit, hint), budget)
 
     def _read(self, raw: RawSolution, budget: float) -> Solution:
         if raw.values is None:
@@ -243,7 +247,7 @@ class PortfolioModel:
         if raw.status == "optimal":
             bound = objective
         return Solution(raw.status, tuple(chosen), objective, bound, gap, self.limits.fees.list_cost(counts),
-                        budget, self.backend_name, raw.seconds, signals)
+                        budget, self.backend_name, raw.seconds, signals, raw.values)
 
 
 def solve_portfolio(candidates: list[Candidate], limits: Limits, backend: str = "cpsat",

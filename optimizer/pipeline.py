@@ -194,7 +194,7 @@ def make_plan(inputs: Inputs, candidates: list[Candidate], limits: Limits, objec
         model = PortfolioModel(candidates, limits, backend, signal_rules=rules)
         solution = model.solve(time_limit=time_limit)
         if marginal and solution.objective is not None:
-            richer = model.solve(budget_usd=limits.budget_usd + 100, time_limit=time_limit)
+            richer = model.solve(budget_usd=limits.budget_usd + 100, time_limit=time_limit, start_from=solution)
             if richer.objective is not None:
                 gain = richer.objective - solution.objective
             if rules and solution.signals:
