@@ -250,7 +250,6 @@ def test_load_match_curve_without_a_fallback_names_the_specialties(bundled_curve
         load_match_curve("US IMG", "Pediatrics")
 
 
-@pytest.mark.skipif(not data_path("match_curves.toml").exists(), reason="data/match_curves.toml not written yet")
 def test_every_bundled_curve_loads():
     from optimizer.datafiles import load_bundled_toml
 
