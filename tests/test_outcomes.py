@@ -16,7 +16,6 @@ from optimizer.outcomes import (
     AT_LEAST_KS, RANK_ASSUMPTION, MatchCurve, at_least_upper_bound, correlated_distribution, evaluate,
     interview_distribution, latent_intercepts, load_match_curve, match_upper_bound, mean_sd, p_at_least, p_match,
 )
-from optimizer.resources import data_path
 
 LATENT_SD = 0.8  # the assumed default the lead puts in data/model.toml
 
