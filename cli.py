@@ -181,7 +181,6 @@ def scenarios_run(paths, programs, sheet_name, profile, model_path, no_signals, 
 
     With no PATHS it runs the bundled examples. Example: smartpick scenarios run my_scenarios/ --profile me.toml
     """
-    from optimizer import pipeline
     from optimizer.profile import read_profile_data
     from optimizer.render_more import scenarios_payload, scenarios_table
     from optimizer.resources import DEMO_PROFILE, data_path, scenarios_dir
@@ -189,7 +188,7 @@ def scenarios_run(paths, programs, sheet_name, profile, model_path, no_signals, 
     from optimizer.scenarios import run_scenarios
     from optimizer.scoring import load_model
     from optimizer.sheet import read_programs
-    from optimizer.writers import check_out_path, write_table
+    from optimizer.writers import check_out_path
 
     if out:
         check_out_path(out, (programs, profile))

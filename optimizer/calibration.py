@@ -28,7 +28,6 @@ class CalibrationRow:
 
 
 def calibration_rows() -> list[CalibrationRow]:
-    from dataclasses import replace
 
     from optimizer import pipeline
     from optimizer.optimize import solve_portfolio

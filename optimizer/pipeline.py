@@ -3,8 +3,9 @@ evaluate. Each step is a call into its own module; nothing here prints."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from optimizer.constraints import Limits
 from optimizer.errors import InfeasibleError, InputError
@@ -14,6 +15,12 @@ from optimizer.profile_types import Profile
 from optimizer.programs import ProgramTable
 from optimizer.resources import DEMO_NOTE, DEMO_PROFILE, DEMO_PROGRAMS, data_path
 from optimizer.scoring import Candidate, InterviewModel, load_model, score_programs
+
+if TYPE_CHECKING:  # for annotations only: these modules load when a plan is made
+    from optimizer.nonlinear import Objective
+    from optimizer.optimize import Solution
+    from optimizer.outcomes import Outcomes
+    from optimizer.signals import SignalReport
 
 
 @dataclass(frozen=True)
