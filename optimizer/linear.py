@@ -55,71 +55,87 @@ def _bound_int(x: float, up: bool) -> int:
     return int(math.floor(x + 1e-9)) if up else int(math.ceil(x - 1e-9))
 
 
+def _sat_parameters(params, time_limit: float | None) -> None:
+    """The CP-SAT settings SmartPick uses, set on a SatParameters message."""
+    params.num_workers = 1  # with a fixed seed: the same inputs give the same list every time
+    params.random_seed = 0
+    # the LP relaxation of the signal constraints is what proves optimality quickly (level 1 left a 7% gap
+    # open for a minute on 10,000 programs with signals; level 2 closes it in under a second); probing at
+    # presolve costs more than it saves on these models (measured: 17 budgets, 2.4 s -> 1.1 s)
+    params.linearization_level = 2
+    params.cp_model_probing_level = 0
+    if time_limit:
+        params.max_time_in_seconds = float(time_limit)
+
+
+def _domain(lo: float, hi: float) -> list[int]:
+    return [-(2**62) if lo == float("-inf") else _bound_int(lo, up=False),
+            2**62 if hi == float("inf") else _bound_int(hi, up=True)]
+
+
 class CpSatBackend:
-    """OR-Tools CP-SAT. One worker and a fixed seed: the same inputs give the same list every time."""
+    """OR-Tools CP-SAT, fed the model as its protocol buffer through `cp_model_helper`: the same solver as
+    `cp_model.CpModel`, without importing `cp_model` (which imports pandas: a quarter of a second at start)."""
 
     name = "cpsat"
 
     def __init__(self, model: LinearModel):
-        from ortools.sat.python import cp_model
+        from ortools.sat.python import cp_model_helper as cmh
 
-        self._cp_model = cp_model
+        self._cmh = cmh
         self.model = model
-        self.cp = cp_model.CpModel()
-        self.vars = [self.cp.new_int_var(lo, hi, name) for name, lo, hi in zip(model.names, model.lower, model.upper)]
-        weighted_sum = cp_model.LinearExpr.weighted_sum
-        self.cons = []
-        for name, coefs, lo, hi in model.rows:
-            expr = weighted_sum([self.vars[i] for i in coefs], list(coefs.values()))
-            lo_i = -(2**62) if lo == float("-inf") else _bound_int(lo, up=False)
-            hi_i = 2**62 if hi == float("inf") else _bound_int(hi, up=True)
-            self.cons.append(self.cp.add_linear_constraint(expr, lo_i, hi_i).with_name(name))
+        proto = self.proto = cmh.CpModelProto()
+        for lo, hi in zip(model.lower, model.upper):
+            proto.variables.add().domain.extend([lo, hi])
+        self.row_protos = []
+        for _name, coefs, lo, hi in model.rows:
+            linear = proto.constraints.add().linear
+            linear.vars.extend(list(coefs))
+            linear.coeffs.extend(list(coefs.values()))
+            linear.domain.extend(_domain(lo, hi))
+            self.row_protos.append(linear)
         for i, v in model.fixed.items():
-            self.cp.add(self.vars[i] == v)
-        objective = model.objective
-        self.cp.maximize(weighted_sum([self.vars[i] for i in objective],
-                                      [round(c * OBJECTIVE_SCALE) for c in objective.values()]))
+            proto.variables[i].domain.clear()
+            proto.variables[i].domain.extend([v, v])
+        # maximize: CP-SAT minimizes, so the coefficients are negated and the scaling factor is -1
+        objective = proto.objective
+        objective.vars.extend(list(model.objective))
+        objective.coeffs.extend([-round(c * OBJECTIVE_SCALE) for c in model.objective.values()])
+        objective.scaling_factor = -1.0
 
     def set_row_upper(self, row: int, hi: float) -> None:
         """Change one row's upper limit (the frontier moves the budget row)."""
+        domain = self.row_protos[row].domain
         lo = self.model.rows[row][2]
-        lo_i = -(2**62) if lo == float("-inf") else _bound_int(lo, up=False)
-        proto = self.cons[row].proto.linear
-        proto.domain.clear()
-        proto.domain.extend([lo_i, _bound_int(hi, up=True)])
+        domain.clear()
+        domain.extend(_domain(lo, hi))
 
     def solve(self, time_limit: float | None = None, hint: tuple[int, ...] | None = None) -> RawSolution:
         """Solve; `hint` (the values of an earlier solution, e.g. at a nearby budget) is where the search starts."""
-        cp_model = self._cp_model
-        self.cp.clear_hints()
+        cmh = self._cmh
+        self.proto.clear_solution_hint()
         if hint is not None:
-            for var, value in zip(self.vars, hint):
-                self.cp.add_hint(var, value)
-        solver = cp_model.CpSolver()
-        solver.parameters.num_workers = 1
-        solver.parameters.random_seed = 0
-        # the LP relaxation of the signal constraints is what proves optimality quickly (level 1 left a 7% gap
-        # open for a minute on 10,000 programs with signals; level 2 closes it in under a second); probing at
-        # presolve costs more than it saves on these models (measured: 17 budgets, 2.4 s -> 1.1 s)
-        solver.parameters.linearization_level = 2
-        solver.parameters.cp_model_probing_level = 0
-        if time_limit:
-            solver.parameters.max_time_in_seconds = float(time_limit)
+            self.proto.solution_hint.vars.extend(range(len(hint)))
+            self.proto.solution_hint.values.extend(list(hint))
+        params = cmh.SatParameters()
+        _sat_parameters(params, time_limit)
+        wrapper = cmh.SolveWrapper()
+        wrapper.set_parameters(params)
         start = time.perf_counter()
-        code = solver.solve(self.cp)
+        response = wrapper.solve(self.proto)
         seconds = time.perf_counter() - start
-        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            values = tuple(int(solver.value(v)) for v in self.vars)
-            objective = self._objective(values)
-            bound = solver.best_objective_bound / OBJECTIVE_SCALE
-            status = "optimal" if code == cp_model.OPTIMAL else "feasible"
-            return RawSolution(status, values, objective, max(bound, objective), seconds)
-        if code == cp_model.INFEASIBLE:
+        status = response.status
+        if status in (cmh.CpSolverStatus.OPTIMAL, cmh.CpSolverStatus.FEASIBLE):
+            values = tuple(int(v) for v in response.solution)
+            objective = sum(c * values[i] for i, c in self.model.objective.items())
+            bound = response.best_objective_bound / OBJECTIVE_SCALE
+            label = "optimal" if status == cmh.CpSolverStatus.OPTIMAL else "feasible"
+            return RawSolution(label, values, objective, max(bound, objective), seconds)
+        if status == cmh.CpSolverStatus.INFEASIBLE:
             return RawSolution("infeasible", None, None, None, seconds)
+        if status == cmh.CpSolverStatus.MODEL_INVALID:
+            raise RuntimeError("CP-SAT found the model invalid: a bug in SmartPick's model building")
         return RawSolution("time_limit", None, None, None, seconds)
-
-    def _objective(self, values) -> float:
-        return sum(c * values[i] for i, c in self.model.objective.items())
 
 
 class PulpBackend:

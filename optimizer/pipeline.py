@@ -72,6 +72,8 @@ def score(inputs: Inputs) -> list[Candidate]:
 
 def _resolve(names: tuple[str, ...], candidates: list[Candidate], flag: str) -> set[str]:
     """Program ids for what the user typed after --must/--never: a program_id or a program's exact name."""
+    if not names:
+        return set()
     by_id = {c.program_id.lower(): c.program_id for c in candidates}
     by_name: dict[str, list[str]] = {}
     for c in candidates:

@@ -60,7 +60,10 @@ def is_blank(text) -> bool:
 
 def _fold(text) -> str:
     """Lower case without accents: 'Hôpital' -> 'hopital'."""
-    decomposed = unicodedata.normalize("NFKD", clean_text(text).lower())
+    lowered = clean_text(text).lower()
+    if lowered.isascii():  # nothing to strip: most cells
+        return lowered
+    decomposed = unicodedata.normalize("NFKD", lowered)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
