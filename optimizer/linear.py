@@ -103,6 +103,15 @@ class CpSatBackend:
         objective.coeffs.extend([-round(c * OBJECTIVE_SCALE) for c in model.objective.values()])
         objective.scaling_factor = -1.0
 
+    def set_objective(self, objective: dict[int, float]) -> None:
+        """Replace the objective's coefficients (same variables or fewer)."""
+        self.model.objective = dict(objective)
+        proto = self.proto.objective
+        proto.vars.clear()
+        proto.coeffs.clear()
+        proto.vars.extend(list(objective))
+        proto.coeffs.extend([-round(c * OBJECTIVE_SCALE) for c in objective.values()])
+
     def set_row_upper(self, row: int, hi: float) -> None:
         """Change one row's upper limit (the frontier moves the budget row)."""
         domain = self.row_protos[row].domain
@@ -170,6 +179,11 @@ class PulpBackend:
             self.row_cons.append(pair)
         for i, v in model.fixed.items():
             self.problem += self.vars[i] == v, f"fix{i}"
+
+    def set_objective(self, objective: dict[int, float]) -> None:
+        """Replace the objective's coefficients."""
+        self.model.objective = dict(objective)
+        self.problem.setObjective(self._pulp.lpSum(c * self.vars[i] for i, c in objective.items()))
 
     def set_row_upper(self, row: int, hi: float) -> None:
         name = f"r{row}_hi"

@@ -81,8 +81,8 @@ def _p(c: Candidate, kind: str | None) -> float:
 def solve_risk(candidates: list[Candidate], limits: Limits, objective: Objective, curve, sigma: float | None = None,
                backend: str = "cpsat", time_limit: float | None = None, signal_rules: dict | None = None) -> Solution:
     """The list (and signals) with the highest P(match) or P(at least K) found, with a proven bound and its gap."""
-    mean_best = PortfolioModel(candidates, limits, backend, value=_p, signal_rules=signal_rules).solve(
-        time_limit=time_limit)
+    model = PortfolioModel(candidates, limits, backend, value=_p, signal_rules=signal_rules)
+    mean_best = model.solve(time_limit=time_limit)
     if mean_best.status in ("infeasible", "time_limit"):
         return mean_best
     bound = upper_bound(mean_best.bound if mean_best.bound is not None else mean_best.objective, objective, curve)
@@ -98,8 +98,9 @@ def solve_risk(candidates: list[Candidate], limits: Limits, objective: Objective
             p = _p(c, kind)
             return p - lam * p * (1 - p)
 
-        found = PortfolioModel(candidates, limits, backend, value=surrogate, signal_rules=signal_rules).solve(
-            time_limit=time_limit)
+        # p - lam p (1 - p) rises with p for |lam| < 1: the same model serves, with new objective coefficients
+        model.reweigh(surrogate)
+        found = model.solve(time_limit=time_limit, start_from=mean_best)
         if found.chosen and value(found.chosen, found.signals) > best_value + 1e-12:
             best, best_value = (list(found.chosen), dict(found.signals)), value(found.chosen, found.signals)
     chosen, signals = best

@@ -219,6 +219,17 @@ class PortfolioModel:
             m.row(f"{specialty} {kind} signals within the allowance", terms,
                   hi=self.signals.allowance(specialty, kind))
 
+    def reweigh(self, value: Callable[[Candidate, str | None], float]) -> None:
+        """Solve for another objective on the same model. Valid when `value` orders the programs of a class as
+        the model's own value does (the classes keep their best programs by it): e.g. p - lam * p * (1 - p) for
+        |lam| < 1 against p, which both rise with p."""
+        self.value = value
+        self.value_of = {c.program_id: value(c, None) for _, c in self.items}
+        objective = {x: self.value_of[c.program_id] for x, c in self.items}
+        objective.update({s: value(c, kind) - self.value_of[c.program_id] for s, c, kind in self.signal_vars})
+        self.model.objective = objective
+        self.backend.set_objective(objective)
+
     def _budget_cents(self, budget_usd: float) -> float:
         return round((budget_usd - self.limits.fees.transcript_usd) * 100, 6)
 
