@@ -580,6 +580,7 @@ def _program_id(values: dict) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _key_text(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", vocab._fold(text))
 
