@@ -4,8 +4,9 @@ Both are nonlinear in the list. The method, and why its answer comes with a prov
 
 1. Bound. P(match) = E[m(N)], m the match-by-ranks curve, concave and nondecreasing; by Jensen's inequality it is at
    most m(E[N]) <= m(E_max), where E_max is the largest expected number of interviews any list under the limits
-   reaches (a linear problem solved exactly). For P(N >= K), Markov's inequality gives E_max / K. Both hold for the
-   independent and the correlated views (they share the mean).
+   reaches (a linear problem solved exactly); it holds for both views (they share the mean). For P(N >= K),
+   Markov's inequality gives E_max / K (both views) and, with independent decisions and K >= E_max + 1, the
+   Poisson(E_max) upper tail (Hoeffding 1956; Anderson and Samuels 1967), which is much tighter.
 2. Candidates. For concave m, E[m(N)] ~ m(mean) + m''(mean)/2 * variance, and the variance of independent
    decisions, sum p(1 - p), is linear in the list. So each lam in a grid gives a linear problem: maximize
    sum p - lam * p(1 - p), solved exactly; lam > 0 favours sure programs, lam < 0 spread (useful for P(N >= K) when
@@ -66,12 +67,12 @@ def risk_value(p: np.ndarray, objective: Objective, curve, sigma: float | None) 
     return p_match(dist, curve) if objective.kind == "match" else p_at_least(dist, objective.k)
 
 
-def upper_bound(e_max: float, objective: Objective, curve) -> float:
+def upper_bound(e_max: float, objective: Objective, curve, independent: bool = True) -> float:
     from optimizer.outcomes import at_least_upper_bound, match_upper_bound
 
     if objective.kind == "match":
         return match_upper_bound(e_max, curve if curve.is_concave() else curve.concave_majorant())
-    return at_least_upper_bound(e_max, objective.k)
+    return at_least_upper_bound(e_max, objective.k, independent)
 
 
 def _p(c: Candidate, kind: str | None) -> float:
@@ -85,7 +86,8 @@ def solve_risk(candidates: list[Candidate], limits: Limits, objective: Objective
     mean_best = model.solve(time_limit=time_limit)
     if mean_best.status in ("infeasible", "time_limit"):
         return mean_best
-    bound = upper_bound(mean_best.bound if mean_best.bound is not None else mean_best.objective, objective, curve)
+    bound = upper_bound(mean_best.bound if mean_best.bound is not None else mean_best.objective, objective, curve,
+                        independent=not sigma)
 
     def value(chosen, signals) -> float:
         p = np.array([_p(c, signals.get(c.program_id)) for c in chosen])

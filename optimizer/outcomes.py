@@ -368,17 +368,33 @@ def match_upper_bound(max_expected_interviews: float, curve: MatchCurve) -> floa
     return curve.p_match_given(max_expected_interviews)
 
 
-def at_least_upper_bound(max_expected_interviews: float, k: int) -> float:
+def at_least_upper_bound(max_expected_interviews: float, k: int, independent: bool = False) -> float:
     """An upper bound on P(at least k interviews) of any list with expected interviews at most E_max.
 
-    Proof: N >= 0, so Markov's inequality gives P(N >= k) <= E[N] / k <= E_max / k; a probability is also <= 1.
-    Returns min(1, E_max / k); k must be >= 1.
+    Proof. Any distribution: N >= 0, so Markov's inequality gives P(N >= k) <= E[N] / k <= E_max / k.
+    Independent decisions (`independent=True`), when k >= E_max + 1: N is Poisson-binomial with mean mu <= E_max,
+    so k >= mu + 1 and Hoeffding (1956, Theorem 4) gives P(N >= k) <= P(Binomial(n, mu/n) >= k); by Anderson and
+    Samuels (1967) a binomial upper tail at k >= np + 1 is at most the Poisson(np) tail; the Poisson tail grows
+    with its mean, so P(N >= k) <= P(Poisson(E_max) >= k). Returns the smallest of these that apply, and at most 1;
+    k must be >= 1.
     """
     if k < 1:
         raise ValueError(f"k must be >= 1; got {k}")
     if not (math.isfinite(max_expected_interviews) and max_expected_interviews >= 0):
         raise ValueError(f"max_expected_interviews must be a finite number >= 0; got {max_expected_interviews}")
-    return min(1.0, max_expected_interviews / k)
+    bound = min(1.0, max_expected_interviews / k)
+    if independent and k >= max_expected_interviews + 1:
+        bound = min(bound, _poisson_upper_tail(max_expected_interviews, k))
+    return bound
+
+
+def _poisson_upper_tail(mean: float, k: int) -> float:
+    """P(Poisson(mean) >= k), as 1 minus the sum of the first k terms (exact enough for k <= 60)."""
+    term, below = math.exp(-mean), 0.0
+    for i in range(k):
+        below += term
+        term *= mean / (i + 1)
+    return min(1.0, max(0.0, 1.0 - below))
 
 
 # ---------------------------------------------------------------------------------------------------------------

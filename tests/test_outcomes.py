@@ -359,3 +359,19 @@ def test_evaluate_with_home_flags_and_correlation():
 def test_evaluate_home_flags_must_match_the_list():
     with pytest.raises(ValueError, match="home"):
         evaluate([0.1, 0.2], setup_curve(), home=[True])
+
+
+def test_poisson_tail_bound_holds_for_independent_lists_and_beats_markov():
+    from optimizer.outcomes import at_least_upper_bound, interview_distribution, p_at_least
+
+    rng = np.random.default_rng(11)
+    for _ in range(200):
+        n = int(rng.integers(5, 120))
+        p = rng.beta(0.8, 8, size=n)
+        mean = float(p.sum())
+        k = int(np.ceil(mean + 1)) + int(rng.integers(0, 5))
+        exact = p_at_least(interview_distribution(p), k)
+        bound = at_least_upper_bound(mean, k, independent=True)
+        assert exact <= bound + 1e-12
+        assert bound <= at_least_upper_bound(mean, k) + 1e-12
+    assert at_least_upper_bound(4.9, 8, independent=True) < 0.2 < at_least_upper_bound(4.9, 8)
