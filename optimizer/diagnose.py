@@ -43,7 +43,8 @@ def explain_infeasible(candidates: list[Candidate], limits: Limits) -> list[str]
     n_pool = len(pool)
     if n_pool < limits.min_programs:
         ineligible = sum(1 for c in candidates if not c.eligible)
-        reasons.append(f"only {n_pool} programs are open to you ({ineligible} of {len(candidates)} are excluded by "
+        reasons.append(f"only {n_pool} program{'s are' if n_pool != 1 else ' is'} open to you ({ineligible} of "
+                       f"{len(candidates)} are excluded by "
                        f"specialty, visa, cutoffs or graduation year); the minimum is {limits.min_programs}. "
                        f"Lower min_programs to {n_pool} or add programs to the sheet.")
     if len(must) > limits.max_programs:
@@ -66,7 +67,16 @@ def explain_infeasible(candidates: list[Candidate], limits: Limits) -> list[str]
                        f"or lower the minimum to {affordable} programs (the most this budget buys).")
 
     tier_pool = {t: sum(1 for c in pool if c.tier == t) for t in TIERS}
-    if not any(_tiers_fit(n, tier_pool, limits) for n in range(limits.min_programs, limits.max_programs + 1)):
+    unlimited = {t: limits.max_programs for t in TIERS}
+    window = range(limits.min_programs, limits.max_programs + 1)
+    if not any(_tiers_fit(n, unlimited, limits) for n in window):
+        smallest = next((n for n in range(limits.max_programs + 1, 1000) if _tiers_fit(n, {t: n for t in TIERS},
+                                                                                        limits)), None)
+        bands = ", ".join(f"{limits.bands[t][0]:.0%}-{limits.bands[t][1]:.0%} {t}" for t in TIERS)
+        reasons.append(f"no list of {limits.min_programs} to {limits.max_programs} programs can hold {bands} in whole "
+                       "programs" + (f"; the smallest list that can has {smallest} programs" if smallest else "")
+                       + ". Raise the count window or widen the bands in [goals.tiers].")
+    elif not any(_tiers_fit(n, tier_pool, limits) for n in window):
         n = limits.min_programs
         short = []
         for t in TIERS:
@@ -89,7 +99,9 @@ def explain_infeasible(candidates: list[Candidate], limits: Limits) -> list[str]
         reasons.append(f"the minimum ({limits.min_programs}) is above the maximum ({limits.max_programs})")
     if reasons:
         n = limits.min_programs
-        needs = ", ".join(f"{t} {'-'.join(map(str, tier_bounds(n, limits.bands[t])))}" for t in TIERS)
+        needs = ", ".join(f"{t} " + ("{}-{}".format(*tier_bounds(n, limits.bands[t]))
+                                     if tier_bounds(n, limits.bands[t])[0] <= tier_bounds(n, limits.bands[t])[1]
+                                     else "no whole number") for t in TIERS)
         reasons.append("for reference, programs open to you by tier: " +
                        ", ".join(f"{t} {tier_pool[t]}" for t in TIERS) + f"; a list of {n} needs {needs}")
     return reasons

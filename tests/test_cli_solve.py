@@ -160,3 +160,10 @@ def test_pulp_backend_gives_clean_json_and_the_same_objective(solved):
     pulp = run_json("solve", "--backend", "pulp")
     assert pulp["backend"] == "pulp" and pulp["status"] == "optimal"
     assert pulp["objective"] == pytest.approx(solved["objective"], abs=1e-4)
+
+
+def test_a_count_window_too_small_for_the_tier_bands_is_explained():
+    result = run("solve", "--min", "1", "--max", "3")
+    assert result.exit_code == 2
+    assert "no list of 1 to 3 programs can hold" in result.output
+    assert "the smallest list that can has 5 programs" in result.output
