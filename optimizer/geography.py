@@ -3,12 +3,14 @@ census division, elsewhere. Metro definitions are data files (data/metros/<name>
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
 from optimizer.profile_types import REGIONS
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def _city_key(name: str) -> str:
     """Compare city names ignoring case, punctuation and 'Saint'/'St.' spelling."""
     key = re.sub(r"[^a-z0-9 ]", " ", name.lower())

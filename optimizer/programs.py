@@ -19,6 +19,8 @@ PROGRAM_TYPES = ("university", "university-affiliated", "community")
 PROGRAM_VISAS = ("none", "J-1", "H-1B", "J-1+H-1B")
 APPLY_CHOICES = ("must", "never")
 SIGNAL_KINDS = ("gold", "silver", "standard")
+_VISA_SETS = {"none": frozenset(), "J-1": frozenset({"J-1"}), "H-1B": frozenset({"H-1B"}),
+              "J-1+H-1B": frozenset({"J-1", "H-1B"})}
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,7 @@ class Program:
 
     def visas(self) -> frozenset[str]:
         """The visa types this program sponsors, as a set ('J-1+H-1B' -> {'J-1', 'H-1B'})."""
-        return frozenset() if self.visa == "none" else frozenset(self.visa.split("+"))
+        return _VISA_SETS.get(self.visa) or frozenset(self.visa.split("+"))
 
     def as_row(self) -> dict:
         """Canonical columns then user columns, as plain values for writing a sheet."""
