@@ -564,9 +564,12 @@ def _count(counts: dict, values: dict) -> None:
         counts["visa"][values["visa"]] = counts["visa"].get(values["visa"], 0) + 1
 
 
+_PROGRAM_FIELDS = frozenset(CANONICAL_COLUMNS)
+
+
 def _make_program(number: int, values: dict, columns: _Columns) -> Program:
     """A Program from a row's parsed values; what the row does not say takes the Program defaults."""
-    fields = {k: v for k, v in values.items() if not k.startswith("_") and v is not None}
+    fields = {k: v for k, v in values.items() if v is not None and k in _PROGRAM_FIELDS}
     fields["program_id"] = _program_id(values)
     return Program(**fields, row=number, extra=tuple(values.get("_extra", ())))
 
