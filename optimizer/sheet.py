@@ -604,9 +604,10 @@ def _duplicates(file, parsed: list[tuple[int, dict]], columns: _Columns) -> list
     problems, seen_program, seen_id, repeated = [], {}, {}, set()
     name_column = columns.written.get("program", "program")
     for number, values in parsed:
-        if not all(values.get(key) for key in ("program", "specialty", "city")):
+        program, specialty, city = values.get("program"), values.get("specialty"), values.get("city")
+        if not (program and specialty and city):
             continue
-        key = (_key_text(values["program"]), values["specialty"], _key_text(values["city"]))
+        key = (_key_text(program), specialty, _key_text(city))
         first = seen_program.setdefault(key, number)
         if first != number:
             repeated.add(number)

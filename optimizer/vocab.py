@@ -49,7 +49,10 @@ def clean_lines(text) -> str:
     """Like `clean_text` but keeping line breaks, for free text such as notes: spaces collapsed within each line."""
     if text is None:
         return ""
-    lines = str(text).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    text = str(text)
+    if "\n" not in text and "\r" not in text:  # one line: most cells
+        return clean_text(text)
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     return "\n".join(clean_text(line) for line in lines).strip("\n")
 
 
