@@ -346,8 +346,9 @@ def _check_grid(file, header, rows, notes) -> ValidationReport:
         return report  # without a required column every row would repeat the same problem
     blanks: dict[str, list[int]] = {}
     parsed, programs = [], []
+    memo: dict = {}
     for number, cells in data_rows:
-        values = _check_row(file, number, cells, columns, errors, blanks)
+        values = _check_row(file, number, cells, columns, errors, blanks, memo)
         _count(report.counts, values)
         parsed.append((number, values))
         if values.get("_ok"):
@@ -420,8 +421,9 @@ def _letter(position: int) -> str:
     return letters
 
 
-def _check_row(file, number, cells, columns: _Columns, errors, blanks) -> dict:
-    """Parse one row's cells into canonical values; each bad cell becomes a Problem in `errors`."""
+def _check_row(file, number, cells, columns: _Columns, errors, blanks, memo: dict) -> dict:
+    """Parse one row's cells into canonical values; each bad cell becomes a Problem in `errors`. `memo` holds the
+    parse of each (column, cell) already seen in this sheet: sheets repeat the same states, visas and cutoffs."""
     values, first_error, failed = {}, len(errors), set()
     if len(cells) > columns.width and any(vocab.clean_text(c) for c in cells[columns.width:]):
         stray = next(vocab.clean_text(c) for c in cells[columns.width:] if vocab.clean_text(c))
@@ -432,9 +434,12 @@ def _check_row(file, number, cells, columns: _Columns, errors, blanks) -> dict:
     for column, position in columns.canonical.items():
         raw = cells[position] if position is not None and position < len(cells) else ""
         try:
-            text, result, message = _parse_cell(column, raw)
-        except TypeError:  # an unhashable cell value: parse it without the cache
-            text, result, message = _parse_cell.__wrapped__(column, raw)
+            parsed = memo.get((column, raw))
+        except TypeError:  # an unhashable cell value: parse it without the memo
+            parsed = _parse_cell(column, raw)
+        if parsed is None:
+            parsed = memo[column, raw] = _parse_cell(column, raw)
+        text, result, message = parsed
         if result is _UNKNOWN:
             errors.append(_cell_problem(file, number, columns, column, text, message))
             failed.add(column)
@@ -451,10 +456,8 @@ def _check_row(file, number, cells, columns: _Columns, errors, blanks) -> dict:
     return values
 
 
-@functools.lru_cache(maxsize=1 << 16)
 def _parse_cell(column: str, raw) -> tuple:
-    """(clean text, parsed value or a sentinel, message) of one cell. Cached: sheets repeat the same states,
-    visas, types and cutoffs thousands of times, and the parsers are pure."""
+    """(clean text, parsed value or a sentinel, message) of one cell; pure, so `_check_row` memoizes it."""
     text = vocab.clean_lines(raw) if column == "notes" else vocab.clean_text(raw)
     try:
         result = _PARSERS[column](text)
