@@ -3,12 +3,18 @@ percents, readable at 100 columns). Pure: builds data and rich renderables; the 
 
 from __future__ import annotations
 
-from rich.markup import escape
-
 from collections import Counter
 
 from optimizer.scoring import TIERS
 from optimizer.profile_types import REGIONS
+
+
+def escape(text: str) -> str:
+    """Text shown in a rich table as written: square brackets are not read as styles. (rich is imported only
+    when a table is drawn, so `--json` runs do not pay for it.)"""
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
 
 
 def money(usd: float | None) -> str:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from rich.markup import escape
-
 from collections import Counter
 
 from optimizer.profile_types import REGIONS
-from optimizer.render import _short, _table, pct
+from optimizer.render import _short, _table, escape, pct
 from optimizer.scoring import TIERS
 
 
