@@ -191,3 +191,11 @@ def shown(cmd: list[str]) -> str:
             word = Path(word).name if Path(word).parent != BENCH_DIR else f"benchmarks/{Path(word).name}"
         words.append(word)
     return " ".join(words)
+
+
+def prepare(workdir: Path, programs: int, seed: int) -> tuple[Path, Path]:
+    """The shared start of every benchmark: bytecode cache, machine line, the synthetic sheet and the profile."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    use_bytecode_cache(workdir)
+    print(machine())
+    return make_sheet(workdir, programs, seed), write_profile(workdir)

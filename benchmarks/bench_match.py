@@ -32,11 +32,7 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory(prefix="smartpick-bench-") as temp:
         workdir = args.workdir or Path(temp)
-        workdir.mkdir(parents=True, exist_ok=True)
-        common.use_bytecode_cache(workdir)
-        print(common.machine())
-        sheet = common.make_sheet(workdir, args.programs, args.seed)
-        profile = common.write_profile(workdir)
+        sheet, profile = common.prepare(workdir, args.programs, args.seed)
         match_plain = [common.smartpick(), "solve", "--programs", str(sheet), "--profile", str(profile),
                        "--objective", "match", "--json", "--no-signals"]
         match_signals = match_plain[:-1]
