@@ -453,71 +453,12 @@ def validate(file, sheet_name, as_json):
     if as_json:
         click.echo(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
     else:
-        _print_validation(file, report)
+        from optimizer.render_validate import validation_lines
+
+        for line, to_stderr in validation_lines(file, report):
+            click.echo(line, err=to_stderr)
     if report.errors:
         sys.exit(EXIT_INPUT)
-
-
-def _print_validation(file, report) -> None:
-    """Counts and warnings wrapped at 100 columns; each error on one line of its own (easy to search)."""
-    import textwrap
-
-    from optimizer.sheet import format_problem
-
-    read_the_file = report.rows or not report.errors  # else the file itself could not be read
-    if read_the_file:
-        click.echo(f"{file}: {report.rows} program row{'s' if report.rows != 1 else ''} read.")
-    for key, label in (("specialty", "By specialty"), ("state", "By state"), ("visa", "By visa sponsored")):
-        counts = report.counts.get(key) or {}
-        if counts:
-            # no-break spaces inside each "name count" keep a name on one line when wrapped
-            listed = ", ".join(f"{name} {count}".replace(" ", "\u00a0")
-                               for name, count in sorted(counts.items(), key=lambda kv: -kv[1]))
-            wrapped = textwrap.fill(f"{label}: {listed}", width=100, subsequent_indent="  ")
-            click.echo(wrapped.replace("\u00a0", " "))
-    if report.warnings:
-        click.echo(f"\nWarnings ({len(report.warnings)}): SmartPick can go on, but check these.")
-        for warning in report.warnings:
-            click.echo(textwrap.fill(warning, width=100, initial_indent="- ", subsequent_indent="  "))
-    if report.errors:
-        count = len(report.errors)
-        if not read_the_file:
-            for problem in report.errors:
-                click.echo(f"Error: {format_problem(problem, with_file=True)}", err=True)
-            return
-        plural = "s" if count != 1 else ""
-        click.echo(f"\n{count} problem{plural} to fix before SmartPick can use this sheet:", err=True)
-        for problem in report.errors:
-            click.echo(f"- {format_problem(problem)}", err=True)
-        shown = f'"{file}"' if " " in file else file
-        click.echo(f"\nFix them in the sheet, save it, and run `smartpick validate {shown}` again.", err=True)
-    else:
-        click.echo("\nThe sheet is ready. Next: smartpick solve --programs "
-                   f"{file} --profile YOUR_PROFILE.toml")
-
-
-_MINIMAL_PROFILE = """\
-# Your applicant profile. Change the values to yours, then run:
-#   smartpick solve --programs programs.xlsx --profile profile.toml
-# Lines starting with # are notes for you; SmartPick ignores them.
-
-[applicant]
-# The specialties you apply to: full names or abbreviations (IM, FM, Peds, Psych, TY).
-specialties = ["Internal Medicine"]
-# USMLE Step 1 score as a number, or "pass".
-step1 = "pass"
-# Step 2 CK score. Leave this line out if you have not taken it yet.
-step2ck = 230
-# The year you graduated from medical school.
-graduation_year = 2021
-# The visas you can train on: "none", "J-1", "H-1B", or "J-1 or H-1B".
-visa = "J-1"
-
-[goals]
-# Your home city's metro area, and the most you want to spend on ERAS fees (US dollars).
-home_metro = "Chicago"
-budget_usd = 2500
-"""
 
 
 @main.command()
@@ -531,32 +472,9 @@ def init(directory):
 
     Example: smartpick init my_search
     """
-    from pathlib import Path
+    from optimizer.starter import write_starter_files
 
-    from optimizer.errors import InputError
-    from optimizer.resources import DEMO_PROFILE, data_path
-    from optimizer.sheet import template_rows, write_programs, write_text_atomic
-
-    folder = Path(directory)
-    targets = [folder / "programs.csv", folder / "programs.xlsx", folder / "profile.toml"]
-    if folder.exists() and not folder.is_dir():
-        raise InputError("this is a file, not a folder. Give the name of a folder (it is created if needed).",
-                         file=directory)
-    existing = [str(path) for path in targets if path.exists()]
-    if existing:
-        raise InputError(f"these files already exist and SmartPick never overwrites them: {', '.join(existing)}. "
-                         "Choose another folder, or move them away first.", file=directory)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise InputError(f"the folder cannot be created ({error.strerror or error}). Check the path.",
-                         file=directory) from None
-    example = data_path(DEMO_PROFILE)
-    profile_text = example.read_text(encoding="utf-8") if example.is_file() else _MINIMAL_PROFILE
-    rows = template_rows()
-    write_programs(rows, targets[0])
-    write_programs(rows, targets[1], help_sheet=True)
-    write_text_atomic(targets[2], profile_text)
+    targets = write_starter_files(directory)
     click.echo(f"Wrote {', '.join(str(path) for path in targets)}.")
     click.echo("Next: replace the three example rows with your programs (one row per program; the 'How to fill' "
                "sheet of programs.xlsx explains each column), put your own details in profile.toml, then run:\n"

@@ -180,15 +180,3 @@ def test_init_profile_loads(tmp_path):
 
     run("init", tmp_path)
     assert load_profile(tmp_path / "profile.toml").applicant.specialties
-
-
-def test_init_without_a_bundled_profile_writes_a_minimal_one(tmp_path, monkeypatch):
-    from optimizer import resources
-    from optimizer.profile import load_profile
-
-    monkeypatch.setattr(resources, "data_path", lambda *parts: tmp_path / "no such file")
-    result = run("init", tmp_path / "out")
-    assert result.exit_code == 0, result.output
-    text = (tmp_path / "out" / "profile.toml").read_text(encoding="utf-8")
-    assert text == cli._MINIMAL_PROFILE
-    assert load_profile(tmp_path / "out" / "profile.toml").applicant.visa == "J-1"
