@@ -274,7 +274,8 @@ def compare(portfolios, programs, sheet_name, profile, model_path, no_signals, o
     Example: smartpick compare my_list.csv optimized.xlsx scenarios/tight_budget.toml --out compared.xlsx
     """
     from optimizer import pipeline
-    from optimizer.compare import compare_portfolios, comparison_payload, comparison_tables
+    from optimizer.compare import compare_portfolios, comparison_payload
+    from optimizer.render_compare import comparison_tables
     from optimizer.portfolio_files import load_portfolios
     from optimizer.resources import DEMO_PROFILE, data_path
     from optimizer.writers import check_out_path
