@@ -196,7 +196,7 @@ def make_plan(inputs: Inputs, candidates: list[Candidate], limits: Limits, objec
     goal = Objective.parse(objective)
     check_feasible(candidates, limits)
     rules = signal_rules(inputs.profile.goals.season) if inputs.profile.goals.use_signals else {}
-    check_fixed_signals(candidates, rules)
+    check_fixed_signals(candidates, rules, inputs.table.source)
     gain = None
     report = None
     if goal.kind == "interviews":

@@ -109,8 +109,9 @@ class SignalSetup:
         return sorted(out.items())
 
 
-def check_fixed_signals(candidates, rules: dict[str, SignalRule]) -> None:
-    """Refuse fixed signals (the sheet's `signal` column) that exceed an allowance or a program cannot take."""
+def check_fixed_signals(candidates, rules: dict[str, SignalRule], source: str = "programs sheet") -> None:
+    """Refuse fixed signals (the sheet's `signal` column) that exceed an allowance or a program cannot take.
+    `source` names the sheet in the messages."""
     from optimizer.errors import InputError, Problem
 
     if not rules:
@@ -121,7 +122,7 @@ def check_fixed_signals(candidates, rules: dict[str, SignalRule]) -> None:
         kind = c.program.signal
         if kind and c.eligible and kind not in dict(c.p_with_signal):
             allowed = ", ".join(dict(c.p_with_signal)) or "none"
-            problems.append(Problem(file=c.program.row and "programs sheet" or "", row=c.program.row or None,
+            problems.append(Problem(file=source, row=c.program.row or None,
                                     column="signal", value=kind, message=(
                                         f"{c.program.specialty} programs take these signals: {allowed} (or the "
                                         "program does not accept signals). Change or clear the cell.")))
@@ -130,7 +131,7 @@ def check_fixed_signals(candidates, rules: dict[str, SignalRule]) -> None:
         used[(unit[0], kind)] = used.get((unit[0], kind), 0) + 1
     for (specialty, kind), n in sorted(used.items()):
         if n > setup.allowance(specialty, kind):
-            problems.append(Problem(file="programs sheet", column="signal", value=kind, message=(
+            problems.append(Problem(file=source, column="signal", value=kind, message=(
                 f"{n} {kind} signals are fixed in {specialty}; the season allows {setup.allowance(specialty, kind)}."
                 " Clear some cells of the signal column.")))
     if problems:

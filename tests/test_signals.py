@@ -113,3 +113,18 @@ def test_a_fixed_signal_is_kept_and_a_refusing_program_gets_none():
     assert solution.signals.get(weakest.program_id) == "standard"
     assert best.program_id not in solution.signals
     assert best.program_id in {c.program_id for c in solution.chosen}
+
+
+def test_a_fixed_signal_the_program_cannot_take_is_refused_naming_the_sheet_and_row():
+    from optimizer.errors import InputError
+    from optimizer.signals import check_fixed_signals
+
+    candidates = setup_candidates(30, seed=1, signal_kinds=KINDS, specialties=("Family Medicine",))
+    target = next(c for c in candidates if c.eligible)
+    wrong = replace(target, program=replace(target.program, signal="gold", row=7))
+    changed = [wrong if c.program_id == target.program_id else c for c in candidates]
+    with pytest.raises(InputError) as caught:
+        check_fixed_signals(changed, FM_RULES, "my_programs.xlsx")
+    problem = caught.value.problems[0]
+    assert (problem.file, problem.row, problem.column, problem.value) == ("my_programs.xlsx", 7, "signal", "gold")
+    assert "standard" in problem.message
