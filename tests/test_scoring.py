@@ -147,3 +147,15 @@ def test_signal_never_lowers_and_is_listed_per_kind():
     im, fm = scored
     assert set(dict(im.p_with_signal)) == {"gold", "silver"} and set(dict(fm.p_with_signal)) == {"standard"}
     assert dict(im.p_with_signal)["gold"] > dict(im.p_with_signal)["silver"] > im.p_interview
+
+
+def test_another_home_metro_is_a_data_file():
+    houston = load_metro("Houston")
+    assert houston.region_of("Houston", "TX") == "home city"
+    assert houston.region_of("Sugar Land", "TX") == "home metro"
+    assert houston.region_of("Dallas", "TX") == "home state"
+    assert houston.region_of("New Orleans", "LA") == "home division"
+    assert houston.region_of("Chicago", "IL") == "elsewhere"
+    chicago = METRO
+    assert chicago.region_of("Gary", "IN") == "home metro"  # a suburb across the state line
+    assert chicago.region_of("Saint Charles", "IL") == chicago.region_of("St. Charles", "IL")
