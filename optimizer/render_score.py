@@ -23,6 +23,8 @@ def score_payload(inputs, candidates) -> dict:
             "p_interview": c.p_interview, "tier": c.tier, "region": c.region, "weight": c.weight,
             "weighted_p": c.value, "reasons": list(c.reasons), "p_with_signal": dict(c.p_with_signal),
             "row": c.program.row,
+            # what moves the chance: each model term's share of the log-odds (data/model.toml)
+            "log_odds_terms": dict(c.terms) if c.eligible else {},
         })
     return {"programs": programs, "summary": summary(candidates), "demo_data": inputs.table.is_demo,
             "notes": list(inputs.notes), "warnings": list(inputs.table.warnings)}

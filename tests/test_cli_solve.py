@@ -167,3 +167,13 @@ def test_a_count_window_too_small_for_the_tier_bands_is_explained():
     assert result.exit_code == 2
     assert "no list of 1 to 3 programs can hold" in result.output
     assert "the smallest list that can has 5 programs" in result.output
+
+
+def test_score_json_explains_what_moves_each_chance():
+    import math
+
+    data = run_json("score")
+    eligible = next(p for p in data["programs"] if p["eligible"])
+    terms = eligible["log_odds_terms"]
+    assert {"Step score vs program", "US clinical experience", "US letters"} <= set(terms)
+    assert 1 / (1 + math.exp(-sum(terms.values()))) == pytest.approx(eligible["p_interview"])
