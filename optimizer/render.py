@@ -3,6 +3,8 @@ percents, readable at 100 columns). Pure: builds data and rich renderables; the 
 
 from __future__ import annotations
 
+import os
+
 from collections import Counter
 
 from optimizer.scoring import TIERS
@@ -165,17 +167,35 @@ def summary_table(inputs, plan, limits):
     return t
 
 
-def programs_table(plan, limit: int | None = None):
+def programs_table(plan, limit: int | None = None, width: int = 100):
+    """The chosen programs, one row each, fitted to `width` columns (the program name gives way)."""
+    table = _programs_table(plan, limit, name_width=60)
+    used = _rendered_width(table)
+    if used > width:
+        longest = max((len(c.program.program) for c in plan.solution.chosen), default=12)
+        table = _programs_table(plan, limit, name_width=max(12, min(60, longest) - (used - width)))
+    return table
+
+
+def _rendered_width(table) -> int:
+    from rich.console import Console
+
+    console = Console(width=400, record=True, file=open(os.devnull, "w"))
+    console.print(table)
+    return max((len(line.rstrip()) for line in console.export_text().splitlines()), default=0)
+
+
+def _programs_table(plan, limit, name_width: int):
     rows = program_rows(plan, with_sheet_columns=False)
     for row, c in zip(rows, plan.solution.chosen):
         row["specialty"] = c.program.specialty
     t = _table(f"Your list ({len(rows)} programs, best chance first)")
     with_signals = any(r["signal"] for r in rows)
-    several = len({r["specialty"] for r in rows}) > 1 if rows and "specialty" in rows[0] else True
+    several = len({r["specialty"] for r in rows}) > 1
     columns = ([("#", "right"), ("Program", "left"), ("City", "left")] + ([("Spec.", "left")] if several else [])
                + [("Tier  ", "left"), ("Chance", "right"), ("Region", "left")]
                + ([("Signal", "left")] if with_signals else []) + [("Fee", "right")])
-    widths = {"#": (3, 3), "Program": (12, 28), "City": (8, 16), "Region": (13, 13)}
+    widths = {"#": (3, 3), "Program": (12, name_width), "City": (8, 16), "Region": (13, 13), "Signal": (8, 8)}
     for name, justify in columns:
         low, high = widths.get(name, (max(len(name), 4), None))
         t.add_column(name, justify=justify, no_wrap=True, overflow="ellipsis", min_width=low, max_width=high)
