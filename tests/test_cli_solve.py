@@ -177,3 +177,13 @@ def test_score_json_explains_what_moves_each_chance():
     terms = eligible["log_odds_terms"]
     assert {"Step score vs program", "US clinical experience", "US letters"} <= set(terms)
     assert 1 / (1 + math.exp(-sum(terms.values()))) == pytest.approx(eligible["p_interview"])
+
+
+def test_tables_fit_100_columns_with_two_specialties_and_signals(tmp_path):
+    profile = tmp_path / "two.toml"
+    profile.write_text('[applicant]\nspecialties = ["IM", "FM"]\nstep2ck = 228\nvisa = "J-1"\n'
+                       '[goals]\nbudget_usd = 3000\n', encoding="utf-8")
+    result = run("solve", "--profile", str(profile))
+    assert result.exit_code == 0, result.output
+    assert "Spec." in result.output and "Signal" in result.output and "Fee" in result.output
+    assert max(len(line) for line in result.output.splitlines()) <= 100
