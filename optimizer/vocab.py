@@ -41,6 +41,8 @@ def clean_text(text) -> str:
     """The cell as a plain, trimmed string: None -> '', NBSP and BOM removed, inner whitespace collapsed."""
     if text is None:
         return ""
+    if type(text) is str and text.isascii() and "  " not in text and text == text.strip() and text.isprintable():
+        return text  # already clean: most cells
     text = str(text).replace("\ufeff", "").replace("\u00a0", " ")
     return " ".join(text.split())
 
