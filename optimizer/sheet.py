@@ -421,6 +421,9 @@ def _letter(position: int) -> str:
     return letters
 
 
+_UNIQUE_COLUMNS = frozenset({"program", "program_id", "institution", "notes"})
+
+
 def _check_row(file, number, cells, columns: _Columns, errors, blanks, memo: dict) -> dict:
     """Parse one row's cells into canonical values; each bad cell becomes a Problem in `errors`. `memo` holds the
     parse of each (column, cell) already seen in this sheet: sheets repeat the same states, visas and cutoffs."""
@@ -431,14 +434,19 @@ def _check_row(file, number, cells, columns: _Columns, errors, blanks, memo: dic
                               message=f"this row has {len(cells)} cells but the header has {columns.width}. A comma "
                                       "inside a name shifts the cells: put such names in double quotes, or add a "
                                       "header for the extra column."))
+    n_cells = len(cells)
     for column, position in columns.canonical.items():
-        raw = cells[position] if position is not None and position < len(cells) else ""
-        try:
-            parsed = memo.get((column, raw))
-        except TypeError:  # an unhashable cell value: parse it without the memo
+        raw = cells[position] if position < n_cells else ""
+        if column in _UNIQUE_COLUMNS:  # a name or id differs on every row: nothing to remember
             parsed = _parse_cell(column, raw)
-        if parsed is None:
-            parsed = memo[column, raw] = _parse_cell(column, raw)
+        else:
+            seen = memo.setdefault(column, {})
+            try:
+                parsed = seen.get(raw)
+            except TypeError:  # an unhashable cell value: parse it without the memo
+                parsed = _parse_cell(column, raw)
+            if parsed is None:
+                parsed = seen[raw] = _parse_cell(column, raw)
         text, result, message = parsed
         if result is _UNKNOWN:
             errors.append(_cell_problem(file, number, columns, column, text, message))
