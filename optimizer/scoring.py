@@ -228,14 +228,16 @@ def score_programs(table: ProgramTable, profile: Profile, model: InterviewModel,
             p = _sigmoid(sum(terms.values()))
         rows.append((program, reasons, p, terms))
     tiers = tier_map([(program, p) for program, reasons, p, _ in rows if not reasons], goals.tiers)
-    scored = []
+    scored, regions = [], {}
     for program, reasons, p, terms in rows:
-        region = metro.region_of(program.city, program.state)
+        place = (program.city, program.state)
+        region = regions.get(place) or regions.setdefault(place, metro.region_of(*place))
         kinds = signal_kinds.get(program.specialty, ()) if (not reasons and program.accepts_signals) else ()
         scored.append(Candidate(
             program=program, eligible=not reasons, p_interview=p, region=region, weight=weights[region],
             tier=tiers.get(program.program_id), reasons=tuple(reasons),
-            p_with_signal=tuple((k, model.with_signal(p, k)) for k in kinds), terms=tuple(terms.items()),
+            p_with_signal=tuple((k, model.with_signal(p, k)) for k in kinds) if kinds else (),
+            terms=tuple(terms.items()) if terms else (),
         ))
     return scored
 
