@@ -32,6 +32,7 @@ import unicodedata
 
 # Cell texts that mean "the sheet does not say": the reader applies the column's default.
 BLANK_WORDS = frozenset({"", "-", "--", "—", "–", "?", "??", "unknown", "unk", "tbd", "not sure"})
+_LONGEST_BLANK_WORD = max(map(len, BLANK_WORDS))
 # Extra words meaning "no value" where a number is expected (cutoffs, percents, counts).
 NO_NUMBER_WORDS = frozenset({"n/a", "na", "n.a.", "none", "no", "nil", "no cutoff", "no minimum", "not required",
                              "no min", "not applicable", "no limit", "any"})
@@ -60,7 +61,8 @@ def clean_lines(text) -> str:
 
 def is_blank(text) -> bool:
     """True when the cell is empty or says it is unknown ('-', '?', 'unknown', 'TBD')."""
-    return clean_text(text).lower() in BLANK_WORDS
+    text = clean_text(text)
+    return len(text) <= _LONGEST_BLANK_WORD and text.lower() in BLANK_WORDS
 
 
 def _fold(text) -> str:
