@@ -6,9 +6,8 @@ to write instead); `read_programs` raises them all at once as one InputError.
 
 Defaults for what the sheet does not say (a missing optional column, or a blank cell in it):
 - program_type: community (the most common setting of programs that take many IMGs).
-- visa: J-1. 267 of 419 IM programs (63.7%) accept J-1 (Tiako et al., J Grad Med Educ 2022;14(6):680), so J-1 is
-  the likeliest single answer; H-1B is not assumed (only ~22% of IM programs sponsor it).
-- img_pct: unknown (None: the model uses its own prior). Cutoffs and the years-since-graduation limit: none.
+- visa: J-1, the likeliest single answer (its source is in data/sheet_defaults.toml); H-1B is not assumed.
+- img_pct: unknown (None: the model leaves the IMG-share term out). Cutoffs and the years-since-graduation limit: none.
 - usce_required: no. alumni_from_my_school: 0. accepts_signals: yes (every IM program takes signals unless it
   opted out, AAIM 2026). apply and signal: blank (SmartPick decides). positions: unknown.
 """
@@ -37,20 +36,28 @@ MAX_CELL_CHARS = 10_000
 Row = tuple[int, list[str]]  # (spreadsheet row number, header = 1; the cells as text)
 
 # What SmartPick assumes when the sheet says nothing: (when the column is missing, when some cells are blank).
-_DEFAULT_REASONS = {
-    "program_type": ("every program is treated as a community program",
-                     "those programs are treated as community programs"),
-    "visa": ("every program is assumed to sponsor J-1 only (63.7% of IM programs accept J-1, Tiako et al. 2022), "
-             "which is wrong for some",
-             "those programs are assumed to sponsor J-1 only (the most common policy: 63.7% of IM programs accept "
-             "J-1, Tiako et al. 2022)"),
-    "img_pct": ("the share of IMG residents is treated as unknown, and SmartPick uses its average for the setting",
-                "their share of IMG residents is treated as unknown (SmartPick uses its average for the setting)"),
-    "step1_cutoff": ("no Step 1 cutoff is assumed", ""),
-    "step2_cutoff": ("no Step 2 CK cutoff is assumed", ""),
-    "max_years_since_graduation": ("no limit on years since graduation is assumed", ""),
-    "usce_required": ("US clinical experience is assumed not required", ""),
-}
+def _default_reasons() -> dict[str, tuple[str, str]]:
+    """For each optional column: what a missing column means, and what a blank cell means. The visa default and
+    its source live in data/sheet_defaults.toml."""
+    from optimizer.datafiles import load_bundled_toml
+
+    visa = load_bundled_toml("sheet_defaults.toml")["visa"]
+    return {
+        "program_type": ("every program is treated as a community program",
+                         "those programs are treated as community programs"),
+        "visa": (f"every program is assumed to sponsor {visa['default']} only ({visa['why']}), which is wrong for some",
+                 f"those programs are assumed to sponsor {visa['default']} only (the most common policy: "
+                 f"{visa['why']})"),
+        "img_pct": ("the share of IMG residents is treated as unknown: it neither raises nor lowers a program's "
+                    "chance",
+                    "their share of IMG residents is treated as unknown (it neither raises nor lowers their chance)"),
+        "step1_cutoff": ("no Step 1 cutoff is assumed", ""),
+        "step2_cutoff": ("no Step 2 CK cutoff is assumed", ""),
+        "max_years_since_graduation": ("no limit on years since graduation is assumed", ""),
+        "usce_required": ("US clinical experience is assumed not required", ""),
+    }
+
+
 # Columns whose blank cells are worth a warning (a blank cutoff or note simply means "none").
 _WARN_BLANK = ("program_type", "visa", "img_pct")
 DEFAULT_VISA = Program.__dataclass_fields__["visa"].default
@@ -400,11 +407,12 @@ def _map_header(file, header, rows, errors, warnings) -> _Columns:
 
 def _missing_column_warnings(canonical: dict[str, int]) -> list[str]:
     warnings = []
-    for column, (reason, _) in _DEFAULT_REASONS.items():
+    reasons = _default_reasons()
+    for column, (reason, _) in reasons.items():
         if column not in canonical:
             warnings.append(f"No '{column}' column: {reason}. Add a column with a header such as "
                             f"{vocab.header_help(column, 3)} to say it per program.")
-    quiet = [c for c in CANONICAL_COLUMNS if c not in canonical and c not in _DEFAULT_REASONS
+    quiet = [c for c in CANONICAL_COLUMNS if c not in canonical and c not in reasons
              and c not in REQUIRED_COLUMNS and c != "program_id"]
     if quiet:
         warnings.append("Columns not in the sheet, left at their defaults: " + ", ".join(quiet) + ".")
@@ -648,7 +656,7 @@ def _blank_warnings(blanks: dict[str, list[int]], columns: _Columns) -> list[str
         if not rows:
             continue
         listed = ", ".join(str(r) for r in rows[:10]) + (f" and {len(rows) - 10} more" if len(rows) > 10 else "")
-        reason = _DEFAULT_REASONS[column][1]
+        reason = _default_reasons()[column][1]
         warnings.append(f"Column '{columns.written[column]}' is blank in row{'s' if len(rows) > 1 else ''} {listed}: "
                         f"{reason}. Fill them in if you know.")
     return warnings

@@ -280,3 +280,12 @@ def test_houston_metro():
     assert (metro["state"], metro["city"], metro["division"]) == ("TX", "Houston", "West South Central")
     assert metro["division_states"] == ["AR", "LA", "OK", "TX"]
     assert {"Pasadena", "Sugar Land", "The Woodlands", "Galveston"} <= set(metro["suburbs"])
+
+
+def test_sheet_defaults_match_the_program_defaults():
+    from optimizer.programs import Program
+
+    defaults = read_toml(DATA / "sheet_defaults.toml")
+    assert defaults["visa"]["default"] == Program.__dataclass_fields__["visa"].default
+    assert defaults["program_type"]["default"] == Program.__dataclass_fields__["program_type"].default
+    assert defaults["visa"]["source"]
