@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from optimizer import vocab
-from optimizer.constraints import Limits, violations
+from optimizer.constraints import Limits, list_cost, violations
 from optimizer.errors import InputError
 from optimizer.fees import Cost
 from optimizer.portfolio_files import PortfolioRow, SavedPortfolio
@@ -241,11 +241,10 @@ def evaluate_portfolio(portfolio: SavedPortfolio, inputs, index: ProgramIndex, l
         notes.extend(_signal_allowance_notes(chosen, signals, index, inputs))
     elif portfolio.has_signals and any(row.signal for row, _ in matched):
         notes.append("the signals in the file are left out (--no-signals, or use_signals = false in the profile)")
-    counts = Counter(c.program.specialty for c in chosen)
     return Evaluated(
         name=portfolio.name, file=portfolio.file, source=portfolio.source, chosen=tuple(chosen),
         applied_p=tuple(applied), signals=signals, rows={c.program_id: row.row for row, c in matched},
-        outcomes=evaluate_list(inputs, chosen, applied), cost=limits.fees.list_cost(dict(counts)),
+        outcomes=evaluate_list(inputs, chosen, applied), cost=list_cost(chosen, limits.fees),
         violations=tuple(violations(chosen, limits)), unmatched=tuple(unmatched), notes=tuple(notes))
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from optimizer.fees import FeeSchedule
+from optimizer.fees import Cost, FeeSchedule
 from optimizer.profile_types import Goals, TierSettings
 from optimizer.scoring import TIERS, Candidate
 
@@ -66,6 +66,19 @@ def tier_bounds(n: int, band: tuple[float, float]) -> tuple[int, int]:
     return low, high
 
 
+def specialty_counts(chosen) -> dict[str, int]:
+    """How many programs of each specialty a list holds (ERAS prices each specialty on its own)."""
+    counts: dict[str, int] = {}
+    for c in chosen:
+        counts[c.program.specialty] = counts.get(c.program.specialty, 0) + 1
+    return counts
+
+
+def list_cost(chosen, fees: FeeSchedule) -> Cost:
+    """What a list costs: ERAS fees per specialty plus the transcript fee (the one place a list is priced)."""
+    return fees.list_cost(specialty_counts(chosen))
+
+
 def violations(chosen: list[Candidate], limits: Limits) -> list[str]:
     """Every limit the list breaks, in words; empty when the list meets them all."""
     out = []
@@ -74,10 +87,7 @@ def violations(chosen: list[Candidate], limits: Limits) -> list[str]:
         out.append(f"{n} programs, fewer than the minimum {limits.min_programs}")
     if n > limits.max_programs:
         out.append(f"{n} programs, more than the maximum {limits.max_programs}")
-    counts: dict[str, int] = {}
-    for c in chosen:
-        counts[c.program.specialty] = counts.get(c.program.specialty, 0) + 1
-    cost = limits.fees.list_cost(counts)
+    cost = list_cost(chosen, limits.fees)
     if cost.total_usd > limits.budget_usd + 1e-9:
         out.append(f"costs ${cost.total_usd:,.0f}, over the budget of ${limits.budget_usd:,.0f}")
     for tier in TIERS:

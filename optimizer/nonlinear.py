@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from optimizer.constraints import Limits, violations
+from optimizer.constraints import Limits, list_cost, violations
 from optimizer.optimize import PortfolioModel, Solution, class_key
 from optimizer.scoring import Candidate
 
@@ -112,11 +112,8 @@ def solve_risk(candidates: list[Candidate], limits: Limits, objective: Objective
     gap = max(0.0, bound - best_value)
     status = "optimal" if gap < 1e-9 else "feasible"
     chosen.sort(key=lambda c: (-_p(c, signals.get(c.program_id)), c.program_id))
-    counts: dict[str, int] = {}
-    for c in chosen:
-        counts[c.program.specialty] = counts.get(c.program.specialty, 0) + 1
     return replace(mean_best, status=status, chosen=tuple(chosen), objective=best_value, bound=bound, gap=gap,
-                   cost=limits.fees.list_cost(counts), signals=signals)
+                   cost=list_cost(chosen, limits.fees), signals=signals)
 
 
 def _polish(chosen, current, candidates, limits, value, keep=frozenset()):

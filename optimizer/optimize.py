@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from optimizer.constraints import Limits, group_of, tier_bounds
+from optimizer.constraints import Limits, group_of, list_cost, tier_bounds
 from optimizer.fees import Cost
 from optimizer.linear import BACKENDS, LinearModel, RawSolution
 from optimizer.scoring import TIERS, Candidate
@@ -249,15 +249,12 @@ class PortfolioModel:
         chosen = [c for x, c in self.items if raw.values[x] == 1]
         signals = {c.program_id: kind for s, c, kind in self.signal_vars if raw.values[s] == 1}
         chosen.sort(key=lambda c: (-self.value(c, signals.get(c.program_id)), c.program_id))
-        counts: dict[str, int] = {}
-        for c in chosen:
-            counts[c.program.specialty] = counts.get(c.program.specialty, 0) + 1
         objective = sum(self.value(c, signals.get(c.program_id)) for c in chosen)
         bound = raw.bound
         gap = 0.0 if raw.status == "optimal" else (None if bound is None else max(0.0, bound - objective))
         if raw.status == "optimal":
             bound = objective
-        return Solution(raw.status, tuple(chosen), objective, bound, gap, self.limits.fees.list_cost(counts),
+        return Solution(raw.status, tuple(chosen), objective, bound, gap, list_cost(chosen, self.limits.fees),
                         budget, self.backend_name, raw.seconds, signals, raw.values)
 
 

@@ -158,7 +158,7 @@ def evaluate_list(inputs: Inputs, chosen, applied_p=None):
 
 def binding_limits(solution, limits: Limits) -> list[str]:
     """The limits the list presses against, in words."""
-    from optimizer.constraints import tier_bounds
+    from optimizer.constraints import specialty_counts, tier_bounds
     from optimizer.scoring import TIERS
 
     out = []
@@ -167,9 +167,7 @@ def binding_limits(solution, limits: Limits) -> list[str]:
         out.append(f"the maximum of {limits.max_programs} programs")
     if n == limits.min_programs:
         out.append(f"the minimum of {limits.min_programs} programs")
-    counts: dict[str, int] = {}
-    for c in solution.chosen:
-        counts[c.program.specialty] = counts.get(c.program.specialty, 0) + 1
+    counts = specialty_counts(solution.chosen)
     left = limits.budget_usd - solution.cost.total_usd
     next_price = min((limits.fees.marginal_fee(k + 1) for k in counts.values()), default=0.0)
     if counts and left < next_price:
@@ -190,7 +188,6 @@ def make_plan(inputs: Inputs, candidates: list[Candidate], limits: Limits, objec
     """Solve for the objective, evaluate the list and explain it. Raises InfeasibleError with the reasons."""
     from optimizer.nonlinear import Objective, solve_risk
     from optimizer.optimize import PortfolioModel
-
     from optimizer.signals import check_fixed_signals, explain_signals, signal_rules
 
     goal = Objective.parse(objective)

@@ -41,7 +41,9 @@ def weighted_expected(solution) -> float:
 
 def fee_shares(solution) -> dict[str, float]:
     """Each chosen program's share of its specialty's ERAS fee (the fee spread evenly over the specialty)."""
-    counts = Counter(c.program.specialty for c in solution.chosen)
+    from optimizer.constraints import specialty_counts
+
+    counts = specialty_counts(solution.chosen)
     return {c.program_id: solution.cost.per_specialty[c.program.specialty] / counts[c.program.specialty]
             for c in solution.chosen}
 
