@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from optimizer.constraints import Limits, group_of, tier_bounds
+from optimizer.constraints import Limits, group_of, specialty_counts, tier_bounds
 from optimizer.scoring import TIERS, Candidate
 
 
@@ -10,23 +10,23 @@ def _money(usd: float) -> str:
     return f"${usd:,.0f}"
 
 
-def cheapest_cost(n: int, available: dict[str, int], required: dict[str, int], limits: Limits) -> tuple[float, dict]:
-    """The least a list of `n` programs can cost (ERAS fees + transcript), choosing how many to take from each
-    specialty (at least `required`, at most `available`), and that mix. (inf, {}) when `n` cannot be reached."""
+def cheapest_costs(candidates: list[Candidate], limits: Limits, n_max: int) -> dict[int, tuple[float, dict]]:
+    """For each list size n <= n_max that the open programs allow: the least it can cost (ERAS fees + transcript)
+    and the mix of specialties that costs it, taking at least the must-apply programs of each specialty."""
+    pool = [c for c in candidates if c.eligible and c.program_id not in limits.never]
+    available = specialty_counts(pool)
+    required = specialty_counts([c for c in pool if c.program_id in limits.must])
     fees = limits.fees
     best = {0: (0.0, {})}  # programs so far -> (cost, mix)
     for specialty in sorted(available):
         nxt: dict[int, tuple[float, dict]] = {}
         for k, (cost, mix) in best.items():
-            for take in range(required.get(specialty, 0), min(available[specialty], n - k) + 1):
+            for take in range(required.get(specialty, 0), min(available[specialty], n_max - k) + 1):
                 total = cost + fees.specialty_fee(take)
                 if k + take not in nxt or total < nxt[k + take][0]:
                     nxt[k + take] = (total, {**mix, specialty: take} if take else mix)
         best = nxt
-    if n not in best:
-        return float("inf"), {}
-    cost, mix = best[n]
-    return cost + (fees.transcript_usd if n else 0.0), mix
+    return {n: (cost + (fees.transcript_usd if n else 0.0), mix) for n, (cost, mix) in best.items()}
 
 
 def _describe_mix(n: int, mix: dict[str, int]) -> str:
@@ -50,17 +50,12 @@ def explain_infeasible(candidates: list[Candidate], limits: Limits) -> list[str]
     if len(must) > limits.max_programs:
         reasons.append(f"{len(must)} must-apply programs, more than the maximum of {limits.max_programs}")
 
-    available: dict[str, int] = {}
-    required: dict[str, int] = {}
-    for c in pool:
-        available[c.program.specialty] = available.get(c.program.specialty, 0) + 1
-    for c in must:
-        required[c.program.specialty] = required.get(c.program.specialty, 0) + 1
     n_min = min(limits.min_programs, n_pool)
-    cost, mix = cheapest_cost(n_min, available, required, limits)
+    costs = cheapest_costs(candidates, limits, n_min)
+    cost, mix = costs.get(n_min, (float("inf"), {}))
     if n_min and cost > limits.budget_usd + 1e-9:
-        affordable = max((n for n in range(n_min) if cheapest_cost(n, available, required, limits)[0]
-                          <= limits.budget_usd + 1e-9), default=0)
+        affordable = max((n for n, (c, _) in costs.items() if n < n_min and c <= limits.budget_usd + 1e-9),
+                         default=0)
         reasons.append(f"{_describe_mix(n_min, mix)} cost at least {_money(cost)} with the "
                        f"{_money(limits.fees.transcript_usd)} transcript fee; the budget is "
                        f"{_money(limits.budget_usd)}. Raise the budget by {_money(cost - limits.budget_usd)}, "

@@ -1,7 +1,7 @@
 """The budget frontier: the best list at each budget, and where one more dollar stops buying interviews.
 
 It is a loop over the budget on one model (PyPortfolioOpt's pattern), reusing work between points:
-- budgets below the cheapest possible list are infeasible without a solve (diagnose.cheapest_cost);
+- budgets below the cheapest possible list are infeasible without a solve (diagnose.cheapest_costs);
 - the list that is best with no budget limit costs some amount C; at every budget >= C it is still the best
   (it is feasible there and nothing better exists at any budget), so those points need no solve;
 - the rest move the budget row of one model, which CP-SAT solves from scratch each time (so every point equals a
@@ -74,18 +74,13 @@ def compute_frontier(candidates, limits: Limits, budgets: list[float], evaluate,
                      time_limit: float | None = None, signal_rules: dict | None = None) -> Frontier:
     """The best list (and signals) at each budget, for the expected-interviews objective.
     `evaluate(chosen, applied_p)` gives a list's Outcomes."""
-    from optimizer.diagnose import cheapest_cost
+    from optimizer.diagnose import cheapest_costs
     from optimizer.optimize import PortfolioModel
 
     model = PortfolioModel(candidates, limits, backend, signal_rules=signal_rules)
     unlimited = model.solve(budget_usd=1e9, time_limit=time_limit)
-    pool = [c for c in candidates if c.eligible and c.program_id not in limits.never]
-    available, required = {}, {}
-    for c in pool:
-        available[c.program.specialty] = available.get(c.program.specialty, 0) + 1
-        if c.program_id in limits.must:
-            required[c.program.specialty] = required.get(c.program.specialty, 0) + 1
-    floor, _ = cheapest_cost(min(limits.min_programs, len(pool)), available, required, limits)
+    n_min = min(limits.min_programs, sum(1 for c in candidates if c.eligible and c.program_id not in limits.never))
+    floor, _ = cheapest_costs(candidates, limits, n_min).get(n_min, (float("inf"), {}))
     points, outcomes_cache, previous, last_solution = [], {}, None, None
     for budget in sorted(budgets):
         if budget + 1e-9 < floor:
