@@ -650,13 +650,13 @@ def _duplicates(file, parsed: list[tuple[int, dict]], columns: _Columns) -> list
 
 def _blank_warnings(blanks: dict[str, list[int]], columns: _Columns) -> list[str]:
     """One warning per column with blank cells that matter: which rows, and the default they get."""
-    warnings = []
+    warnings, reasons = [], _default_reasons()
     for column in _WARN_BLANK:
         rows = blanks.get(column)
         if not rows:
             continue
         listed = ", ".join(str(r) for r in rows[:10]) + (f" and {len(rows) - 10} more" if len(rows) > 10 else "")
-        reason = _default_reasons()[column][1]
+        reason = reasons[column][1]
         warnings.append(f"Column '{columns.written[column]}' is blank in row{'s' if len(rows) > 1 else ''} {listed}: "
                         f"{reason}. Fill them in if you know.")
     return warnings
