@@ -24,7 +24,6 @@ class LinearModel:
     upper: list[int] = field(default_factory=list)
     objective: dict[int, float] = field(default_factory=dict)
     rows: list[tuple[str, dict[int, int], float, float]] = field(default_factory=list)  # name, coefs, lo, hi
-    fixed: dict[int, int] = field(default_factory=dict)
 
     def var(self, name: str, lower: int = 0, upper: int = 1, objective: float = 0.0) -> int:
         self.names.append(name)
@@ -94,9 +93,6 @@ class CpSatBackend:
             linear.coeffs.extend(list(coefs.values()))
             linear.domain.extend(_domain(lo, hi))
             self.row_protos.append(linear)
-        for i, v in model.fixed.items():
-            proto.variables[i].domain.clear()
-            proto.variables[i].domain.extend([v, v])
         # maximize: CP-SAT minimizes, so the coefficients are negated and the scaling factor is -1
         objective = proto.objective
         objective.vars.extend(list(model.objective))
@@ -164,21 +160,13 @@ class PulpBackend:
         self.vars = [make(f"v{i}", lowBound=lo, upBound=hi, cat="Integer")
                      for i, (lo, hi) in enumerate(zip(model.lower, model.upper))]
         self.problem += pulp.lpSum(c * self.vars[i] for i, c in model.objective.items())
-        self.row_cons = []
-        for k, (name, coefs, lo, hi) in enumerate(model.rows):
+        # row k becomes constraints named r{k}_lo and r{k}_hi (set_row_upper finds the upper one by name)
+        for k, (_name, coefs, lo, hi) in enumerate(model.rows):
             expr = pulp.lpSum(c * self.vars[i] for i, c in coefs.items())
-            pair = []
             if lo != float("-inf"):
-                con = expr >= lo
-                self.problem += con, f"r{k}_lo"
-                pair.append(f"r{k}_lo")
+                self.problem += expr >= lo, f"r{k}_lo"
             if hi != float("inf"):
-                con = expr <= hi
-                self.problem += con, f"r{k}_hi"
-                pair.append(f"r{k}_hi")
-            self.row_cons.append(pair)
-        for i, v in model.fixed.items():
-            self.problem += self.vars[i] == v, f"fix{i}"
+                self.problem += expr <= hi, f"r{k}_hi"
 
     def set_objective(self, objective: dict[int, float]) -> None:
         """Replace the objective's coefficients."""
