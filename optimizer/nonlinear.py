@@ -76,7 +76,7 @@ def upper_bound(e_max: float, objective: Objective, curve, independent: bool = T
 
 
 def _p(c: Candidate, kind: str | None) -> float:
-    return dict(c.p_with_signal)[kind] if kind else c.p_interview
+    return c.p_with(kind)
 
 
 def solve_risk(candidates: list[Candidate], limits: Limits, objective: Objective, curve, sigma: float | None = None,

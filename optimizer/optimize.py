@@ -47,13 +47,12 @@ class Solution:
 
     def applied_p(self, c: Candidate) -> float:
         """The program's interview chance as this list applies it (with its signal, if any)."""
-        kind = self.signals.get(c.program_id)
-        return dict(c.p_with_signal)[kind] if kind else c.p_interview
+        return c.p_with(self.signals.get(c.program_id))
 
 
 def default_value(c: Candidate, kind: str | None) -> float:
     """Weight x probability, with the signal's probability when the program is signaled."""
-    return c.weight * (dict(c.p_with_signal)[kind] if kind else c.p_interview)
+    return c.weight * c.p_with(kind)
 
 
 def class_key(c: Candidate, limits: Limits) -> tuple:

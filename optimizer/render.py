@@ -55,7 +55,7 @@ def program_rows(plan, with_sheet_columns: bool = True) -> list[dict]:
     rows = []
     for c in solution.chosen:
         signal = solution.signals.get(c.program_id)
-        applied = dict(c.p_with_signal).get(signal, c.p_interview) if signal else c.p_interview
+        applied = solution.applied_p(c)
         row = c.program.as_row() if with_sheet_columns else {"program_id": c.program_id,
                                                              "program": c.program.program}
         row.update({"tier": c.tier, "p_interview": applied, "p_interview_unsignaled": c.p_interview,

@@ -132,6 +132,10 @@ class Candidate:
     def program_id(self) -> str:
         return self.program.program_id
 
+    def p_with(self, kind: str | None) -> float:
+        """The interview chance with a signal of `kind` (None: without a signal)."""
+        return dict(self.p_with_signal)[kind] if kind else self.p_interview
+
     @property
     def value(self) -> float:
         """Weighted probability: what the default objective sums."""

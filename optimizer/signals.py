@@ -164,7 +164,7 @@ def explain_signals(candidates, limits, solution, rules, backend="cpsat", time_l
         kind = solution.signals.get(c.program_id)
         if kind:
             rows.append({"program_id": c.program_id, "program": c.program.program, "specialty": c.program.specialty,
-                         "kind": kind, "p_without": c.p_interview, "p_with": dict(c.p_with_signal)[kind],
+                         "kind": kind, "p_without": c.p_interview, "p_with": c.p_with(kind),
                          "gain": default_value(c, kind) - default_value(c, None)})
     rows.sort(key=lambda r: (-r["gain"], r["program_id"]))
     return SignalReport(tuple(rows), solution.objective, plain.objective or 0.0, then_signal.objective or 0.0)
