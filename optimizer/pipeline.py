@@ -146,11 +146,21 @@ class Plan:
         return self.solution.status
 
 
+def match_curve(inputs: Inputs):
+    """The match-by-ranks curve for this applicant: their type, and their first (preferred) specialty where that
+    specialty has a curve of its own."""
+    from optimizer.outcomes import load_match_curve
+
+    applicant = inputs.profile.applicant
+    preferred = applicant.specialties[0] if applicant.specialties else "all"
+    return load_match_curve(applicant.applicant_type, preferred)
+
+
 def evaluate_list(inputs: Inputs, chosen, applied_p=None):
     """Outcomes of a list (interview distribution, P(at least k), P(match), both views)."""
-    from optimizer.outcomes import evaluate, load_match_curve
+    from optimizer.outcomes import evaluate
 
-    curve = load_match_curve(inputs.profile.applicant.applicant_type)
+    curve = match_curve(inputs)
     p = applied_p if applied_p is not None else [c.p_interview for c in chosen]
     home = [c.region in ("home city", "home metro", "home state") for c in chosen]
     return evaluate(p, curve, home=home, sigma=inputs.model.latent_sd or None)
@@ -206,9 +216,7 @@ def make_plan(inputs: Inputs, candidates: list[Candidate], limits: Limits, objec
             if rules and solution.signals:
                 report = explain_signals(candidates, limits, solution, rules, backend, time_limit)
     else:
-        from optimizer.outcomes import load_match_curve
-
-        curve = load_match_curve(inputs.profile.applicant.applicant_type)
+        curve = match_curve(inputs)
         sigma = inputs.model.latent_sd if correlated else None
         solution = solve_risk(candidates, limits, goal, curve, sigma, backend, time_limit, rules)
     if solution.status == "infeasible":
