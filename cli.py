@@ -344,13 +344,15 @@ def report(programs, sheet_name, profile, model_path, scenario_paths, no_signals
 
         with _progress(len(scenarios_found), False) as advance:
             results = run_scenarios(inputs.table, scenarios_found, inputs.model, not no_signals, progress=advance)
+    from optimizer.render import match_text
+
     html = render_report(inputs, plan, limits, frontier_result, results)
     write_report(out, html)
     console = _console()
     _notes(console, inputs, warnings)
     o = plan.outcomes
     console.print(f"{plan.solution.count} programs, ${plan.solution.cost.total_usd:,.0f}; expected interviews "
-                  f"{o.expected_interviews:.1f}; chance of matching {100 * o.p_match:.1f}%.")
+                  f"{o.expected_interviews:.1f}; chance of matching {match_text(o)}.")
     console.print(f"Wrote {out}: open it in any web browser.")
 
 

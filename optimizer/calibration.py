@@ -405,7 +405,6 @@ def worked_examples(model=None) -> list[WorkedExample]:
     from optimizer import pipeline
     from optimizer.outcomes import p_at_least
     from optimizer.resources import data_path
-    from optimizer.uncertainty import p_match_range
 
     rows = []
     for label, profile, size, reported in WORKED_EXAMPLES:
@@ -420,7 +419,7 @@ def worked_examples(model=None) -> list[WorkedExample]:
         o = plan.outcomes
         dist = np.array(o.distribution)
         rows.append(WorkedExample(label, size, reported, o.expected_interviews, p_at_least(dist, reported),
-                                  o.p_match, p_match_range(inputs, s)))
+                                  o.p_match, o.p_match_range))
     return rows
 
 

@@ -29,6 +29,7 @@ class FrontierPoint:
     count: int
     cost: float | None
     gain_per_100: float | None  # objective gained per $100 since the previous point
+    p_match_range: tuple[float, float] | None = None  # 10th-90th percentile over the model's uncertainty
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,7 @@ def compute_frontier(candidates, limits: Limits, budgets: list[float], evaluate,
         if previous is not None and previous.objective is not None and budget > previous.budget:
             gain = (solution.objective - previous.objective) / (budget - previous.budget) * 100
         point = FrontierPoint(budget, status, solution.objective, o.expected_interviews, o.p_match,
-                              o.p_at_least[5], solution.count, solution.cost.total_usd, gain)
+                              o.p_at_least[5], solution.count, solution.cost.total_usd, gain, o.p_match_range)
         points.append(point)
         previous = point
     return Frontier(tuple(points), _diminishing(points), rule=(

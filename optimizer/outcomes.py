@@ -420,12 +420,19 @@ class Outcomes:
     correlated_p_at_least: dict[int, float] | None = None
     correlated_p_match: float | None = None
     curve: MatchCurve | None = field(default=None, compare=False)
+    p_match_range: tuple[float, float] | None = None  # 10th-90th percentile over the model's uncertainty draws
+    population_p_match: float | None = None  # what happened to applicants like this one (published)
+    population_group: str | None = None  # who they are, in words
+    population_source: str | None = None
+    population_short_source: str | None = None
 
     def as_dict(self) -> dict:
         """Plain values for JSON (unrounded); the curve is named by its source, not copied."""
         result = {name: getattr(self, name) for name in (
             "expected_interviews", "sd", "distribution", "p_at_least", "p_match", "expected_home_interviews",
-            "latent_sd", "correlated_distribution", "correlated_sd", "correlated_p_at_least", "correlated_p_match")}
+            "latent_sd", "correlated_distribution", "correlated_sd", "correlated_p_at_least", "correlated_p_match",
+            "population_p_match", "population_group", "population_source")}
+        result["p_match_range"] = list(self.p_match_range) if self.p_match_range is not None else None
         for name in ("distribution", "correlated_distribution"):
             if result[name] is not None:
                 result[name] = list(result[name])

@@ -160,10 +160,19 @@ def evaluate_list(inputs: Inputs, chosen, applied_p=None):
     """Outcomes of a list (interview distribution, P(at least k), P(match), both views)."""
     from optimizer.outcomes import evaluate
 
+    from optimizer.uncertainty import p_match_range, population_p_match
+
     curve = match_curve(inputs)
     p = applied_p if applied_p is not None else [c.p_interview for c in chosen]
     home = [c.region in ("home city", "home metro", "home state") for c in chosen]
-    return evaluate(p, curve, home=home, sigma=inputs.model.latent_sd or None)
+    outcomes = evaluate(p, curve, home=home, sigma=inputs.model.latent_sd or None)
+    applicant = inputs.profile.applicant
+    group = population_p_match(applicant)
+    return replace(outcomes, p_match_range=p_match_range(inputs.model, curve, applicant, chosen, p),
+                   population_p_match=group.p_match if group else None,
+                   population_group=group.group if group else None,
+                   population_source=group.source if group else None,
+                   population_short_source=group.short_source if group else None)
 
 
 def binding_limits(solution, limits: Limits) -> list[str]:

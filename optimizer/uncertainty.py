@@ -13,48 +13,45 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from optimizer.outcomes import interview_distribution
+from optimizer.outcomes import _poisson_binomial_rows, interview_distribution
 
 POPULATION_OUTCOMES_FILE = "calibration/population_outcomes.toml"
 RANGE_PERCENTILES = (10, 90)
 
 
-def _shift(model, draw: dict, specialty: str, score_x: float) -> float:
-    """How a program's log-odds move from the model's fitted figures to one draw's."""
-    level_key = specialty if specialty in model.specialty_intercept else "default"
-    slope_key = specialty if specialty in model.specialty_score_per_10 else "default"
-    d_level = draw.get(f"specialty_intercept.{level_key}", model.level(specialty)) - model.level(specialty)
-    d_slope = (draw.get(f"specialty_score_per_10.{slope_key}", model.score_slope(specialty))
-               - model.score_slope(specialty))
-    return d_level + d_slope * score_x
+def _draw_shifts(model, draw: dict, specialties: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Per program: how its log-odds level and score slope move from the model's fitted figures to one draw's."""
+    level, slope = {}, {}
+    for s in set(specialties):
+        level_key = s if s in model.specialty_intercept else "default"
+        slope_key = s if s in model.specialty_score_per_10 else "default"
+        level[s] = draw.get(f"specialty_intercept.{level_key}", model.level(s)) - model.level(s)
+        slope[s] = draw.get(f"specialty_score_per_10.{slope_key}", model.score_slope(s)) - model.score_slope(s)
+    return np.array([level[s] for s in specialties]), np.array([slope[s] for s in specialties])
 
 
-def p_match_range(inputs, solution) -> tuple[float, float]:
-    """The 10th-90th percentile of P(match) for the solution's list over the model's uncertainty draws (the point
-    value twice when the model has none, e.g. a user's own model file without draws)."""
-    from optimizer.pipeline import match_curve
+def p_match_range(model, curve, applicant, chosen, applied_p) -> tuple[float, float]:
+    """The 10th-90th percentile of P(match) for a list over the model's uncertainty draws, never excluding the point
+    value (the point value twice when the model has no draws, e.g. a user's own model file without them).
 
-    chosen = solution.chosen
-    model = inputs.model
-    curve = match_curve(inputs).values(len(chosen))
-    applied = np.clip(np.array([solution.applied_p(c) for c in chosen], dtype=float), 1e-12, 1 - 1e-12)
-    dist = interview_distribution(applied)
-    point = float(dist @ curve[:dist.size])
-    if not model.uncertainty or not chosen:
+    `chosen` are the list's candidates and `applied_p` their chances as the list applies them (with signals)."""
+    applied = np.clip(np.asarray(applied_p, dtype=float), 1e-12, 1 - 1e-12)
+    values = curve.values(len(chosen))
+    point = float(interview_distribution(applied) @ values[:len(chosen) + 1])
+    if not model.uncertainty or not len(chosen):
         return point, point
     logit = np.log(applied / (1 - applied))
     specialties = [c.program.specialty for c in chosen]
-    applicant = inputs.profile.applicant
     score_x = np.array([model.score_gap(applicant, c.program) for c in chosen])
-    top = curve.max() if curve.max() > 0 else 1.0
-    values = []
+    top = values.max() if values.max() > 0 else 1.0
+    rows, curves = [], []
     for draw in model.uncertainty:
-        shift = np.array([_shift(model, draw, s, x) for s, x in zip(specialties, score_x)])
-        p = 1 / (1 + np.exp(-(logit + shift)))
-        moved = np.clip(curve + draw.get("curve_shift", 0.0) * curve / top, 0.0, 1.0)
-        d = interview_distribution(p)
-        values.append(float(d @ moved[:d.size]))
-    low, high = np.percentile(values, RANGE_PERCENTILES)
+        d_level, d_slope = _draw_shifts(model, draw, specialties)
+        rows.append(1 / (1 + np.exp(-(logit + d_level + d_slope * score_x))))
+        curves.append(np.clip(values + draw.get("curve_shift", 0.0) * values / top, 0.0, 1.0))
+    dists = _poisson_binomial_rows(np.array(rows))
+    drawn = (dists * np.array(curves)[:, :dists.shape[1]]).sum(axis=1)
+    low, high = np.percentile(drawn, RANGE_PERCENTILES)
     return float(min(low, point)), float(max(high, point))
 
 
@@ -65,6 +62,7 @@ class PopulationFigure:
     p_match: float
     group: str  # in words, e.g. "non-US IMGs in Internal Medicine with Step 2 CK 230-239"
     source: str
+    short_source: str = ""
 
 
 def population_p_match(applicant) -> PopulationFigure | None:
@@ -84,10 +82,11 @@ def population_p_match(applicant) -> PopulationFigure | None:
                 high = bands[i + 1] - 1 if i + 1 < len(bands) else None
                 label = (f"below {bands[1]}" if i == 0 else f"{bands[i]} or more" if high is None
                          else f"{bands[i]}-{high}")
-                return PopulationFigure(entry["p_match"][i], f"{group} with Step 2 CK {label}", entry["source"])
+                return PopulationFigure(entry["p_match"][i], f"{group} with Step 2 CK {label}", entry["source"],
+                                        entry.get("short_source", ""))
             overall = entry.get("overall", entry["p_match"][0] if isinstance(entry["p_match"], list)
                                 else entry["p_match"])
-            return PopulationFigure(float(overall), group, entry["source"])
+            return PopulationFigure(float(overall), group, entry["source"], entry.get("short_source", ""))
     return None
 
 

@@ -187,3 +187,36 @@ def test_tables_fit_100_columns_with_two_specialties_and_signals(tmp_path):
     assert result.exit_code == 0, result.output
     assert "Spec." in result.output and "Signal" in result.output and "Fee" in result.output
     assert max(len(line) for line in result.output.splitlines()) <= 100
+
+
+def test_solve_shows_the_model_range_and_what_happened_to_applicants_like_this(solved):
+    low, high = solved["p_match_range"]
+    assert 0 <= low <= solved["p_match"] <= high <= 1 and high > low
+    assert 0 < solved["population_p_match"] < 1
+    assert "NRMP" in solved["population_source"] and "Internal Medicine" in solved["population_group"]
+    text = run("solve").output
+    assert "range" in text and "Applicants like you" in text
+
+
+def test_chances_move_with_the_score_and_stay_off_the_ceiling(tmp_path):
+    """A few points of Step 2 CK matter, and no profile is near certain (the round-1 ceiling was 98.5%)."""
+    from optimizer.resources import data_path
+
+    base = data_path("profiles", "im_applicant.toml").read_text(encoding="utf-8")
+    results = {}
+    for score in (215, 233, 260):
+        path = tmp_path / f"p{score}.toml"
+        path.write_text(base.replace("step2ck = 233", f"step2ck = {score}"), encoding="utf-8")
+        results[score] = run_json("solve", "--profile", str(path))
+    p = [results[s]["p_match"] for s in (215, 233, 260)]
+    assert p[0] < p[1] < p[2] < 0.96
+    assert p[2] - p[0] > 0.15
+    assert results[215]["population_p_match"] < results[260]["population_p_match"]
+
+
+def test_scenarios_and_frontier_carry_the_range():
+    scen = run_json("scenarios", "run")
+    solved = [s for s in scen["scenarios"] if s["status"] == "optimal"]
+    assert solved and all(s["p_match_range"][0] <= s["p_match"] <= s["p_match_range"][1] for s in solved)
+    front = run_json("frontier", "--budget", "2200,2600")
+    assert all(p["p_match_range"][0] <= p["p_match"] <= p["p_match_range"][1] for p in front["points"])
