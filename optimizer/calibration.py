@@ -17,14 +17,15 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from optimizer.outcomes import interview_distribution
+from optimizer.uncertainty import batch_distributions, curve_cells
 
 POPULATION_FILE = "calibration/reference_population.toml"
 TARGETS_FILE = "calibration/targets.toml"
 # The figures of data/model.toml the fit sets: (table, key).
 FITTED = (("specialty_intercept", "default"), ("specialty_intercept", "Family Medicine"),
-          ("specialty_score_per_10", "default"), ("specialty_score_per_10", "Family Medicine"))
-DRAWS = 40
+          ("specialty_score_per_10", "default"), ("specialty_score_per_10", "Family Medicine"),
+          ("correlation", "latent_sd"))
+DRAWS = 20
 # ASSUMPTION: the smallest score slope the fit may choose (log-odds per 10 points). Program directors cite Step 2 CK
 # first when choosing whom to interview (93.7% in IM, NRMP PD survey), so a higher score is never worth nothing, even
 # where the published match rates are flat across scores (FM: selection, not indifference, is the likelier reason).
@@ -56,7 +57,7 @@ class NodeList:
     node: Node
     logit: np.ndarray  # log-odds of each chosen program as the list applies it (signal included)
     score_x: np.ndarray  # (score - program's reference) / 10 for each chosen program
-    curve: np.ndarray  # P(match | n) for n = 0 .. len(list)
+    curve: np.ndarray  # P(match | n) for the cells of uncertainty.batch_distributions
     program_ids: tuple[str, ...]
 
 
@@ -128,7 +129,7 @@ def solve_population(model, population: dict | None = None, table=None) -> list[
             chosen = plan.solution.chosen
             applied = np.array([plan.solution.applied_p(c) for c in chosen])
             x = np.array([model.score_gap(inputs.profile.applicant, c.program) for c in chosen])
-            curve = pipeline.match_curve(inputs).values(len(chosen))
+            curve = curve_cells(pipeline.match_curve(inputs))
             out.append(NodeList(node, np.log(applied / (1 - applied)), x, curve,
                                 tuple(c.program_id for c in chosen)))
     return out
@@ -136,17 +137,24 @@ def solve_population(model, population: dict | None = None, table=None) -> list[
 
 def fitted_values(model) -> dict[tuple[str, str], float]:
     """The model's current values of the fitted figures."""
-    return {(table, key): model.level(key) if table == "specialty_intercept" else model.score_slope(key)
-            for table, key in FITTED}
+    def value(table, key):
+        if table == "correlation":
+            return model.latent_sd
+        return model.level(key) if table == "specialty_intercept" else model.score_slope(key)
+    return {(table, key): value(table, key) for table, key in FITTED}
 
 
 def with_values(model, values: dict[tuple[str, str], float]):
     """A copy of `model` with the fitted figures set to `values`."""
     intercepts = dict(model.specialty_intercept)
     slopes = dict(model.specialty_score_per_10)
+    sigma = model.latent_sd
     for (table, key), v in values.items():
-        (intercepts if table == "specialty_intercept" else slopes)[key] = float(v)
-    return replace(model, specialty_intercept=intercepts, specialty_score_per_10=slopes)
+        if table == "correlation":
+            sigma = float(v)
+        else:
+            (intercepts if table == "specialty_intercept" else slopes)[key] = float(v)
+    return replace(model, specialty_intercept=intercepts, specialty_score_per_10=slopes, latent_sd=sigma)
 
 
 def _node_shift(node_list: NodeList, base: dict, values: dict) -> np.ndarray:
@@ -163,20 +171,28 @@ def shifted_curve(curve: np.ndarray, shift: float) -> np.ndarray:
     return np.clip(curve + shift * curve / top, 0.0, 1.0)
 
 
-def node_outcomes(lists: list[NodeList], base: dict, values: dict, curve_shift: float = 0.0):
-    """Each node's (P(match), expected interviews) under `values`, its lists held fixed."""
-    p_match, expected = np.empty(len(lists)), np.empty(len(lists))
+def node_distributions(lists: list[NodeList], base: dict, values: dict) -> np.ndarray:
+    """Each node's interview-count distribution under `values` (lists held fixed), one row per node."""
+    width = max(len(nl.program_ids) for nl in lists)
+    p = np.zeros((len(lists), width))
     for i, nl in enumerate(lists):
-        p = 1 / (1 + np.exp(-(nl.logit + _node_shift(nl, base, values))))
-        dist = interview_distribution(p)
-        p_match[i] = float(dist @ shifted_curve(nl.curve, curve_shift)[:dist.size])
-        expected[i] = float(p.sum())
-    return p_match, expected
+        p[i, :len(nl.program_ids)] = 1 / (1 + np.exp(-(nl.logit + _node_shift(nl, base, values))))
+    sigma = np.full(len(lists), values[("correlation", "latent_sd")])
+    return batch_distributions(p, sigma), p.sum(axis=1)
 
 
-def population_summary(lists: list[NodeList], p_match: np.ndarray, expected: np.ndarray,
-                       bands: list[float]) -> dict:
-    """Per specialty: mean P(match), mean expected interviews, mean chance per application, P(match) per band."""
+def node_outcomes(lists: list[NodeList], base: dict, values: dict, curve_shift: float = 0.0):
+    """Each node's (P(match), expected interviews, distribution, curve) under `values`, its lists held fixed."""
+    dists, expected = node_distributions(lists, base, values)
+    curves = np.array([shifted_curve(nl.curve, curve_shift) for nl in lists])
+    return (dists * curves).sum(axis=1), expected, dists, curves
+
+
+def population_summary(lists: list[NodeList], outcomes, bands: list[float]) -> dict:
+    """Per specialty: mean P(match), mean expected interviews, mean chance per application, P(match) per band, and
+    the mean interviews of those who match and of those who do not (with at least one, as NRMP counts ranks)."""
+    p_match, expected, dists, curves = outcomes
+    cells = np.arange(dists.shape[1])
     out = {}
     for specialty in dict.fromkeys(nl.node.specialty for nl in lists):
         idx = [i for i, nl in enumerate(lists) if nl.node.specialty == specialty]
@@ -189,7 +205,14 @@ def population_summary(lists: list[NodeList], p_match: np.ndarray, expected: np.
             inside = [k for k, i in enumerate(idx) if low <= lists[i].node.step2ck < high]
             wb = w[inside]
             band_rates.append(float((wb * p_match[[idx[k] for k in inside]]).sum() / wb.sum()) if inside else None)
+        d, c = dists[idx] * w[:, None], curves[idx]
+        matched = (d * c).sum(axis=0)
+        unmatched = (d * (1 - c)).sum(axis=0)[1:]
         out[specialty] = {"mean P(match)": float(w @ p_match[idx]), "mean expected interviews": float(w @ expected[idx]),
+                          "mean interviews when matched": float(matched @ cells / matched.sum()),
+                          "mean interviews when not matched (at least one)":
+                              float(unmatched @ cells[1:] / unmatched.sum()),
+                          "P(no interview)": float(d[:, 0].sum()),
                           "chance per application on the chosen list": float(w @ per_app), "P(match) by Step 2 CK band": band_rates}
     return out
 
@@ -219,11 +242,13 @@ def fit_values(lists: list[NodeList], base: dict, targets: list[dict], bands, st
 
     def residuals(theta):
         values = dict(zip(keys, theta))
-        p_match, expected = node_outcomes(lists, base, values, curve_shift)
-        return _residuals(population_summary(lists, p_match, expected, bands), targets, values_of)
+        return _residuals(population_summary(lists, node_outcomes(lists, base, values, curve_shift), bands),
+                          targets, values_of)
 
-    lower = [-10.0 if t == "specialty_intercept" else MIN_SCORE_SLOPE for t, _ in keys]
-    upper = [10.0 if t == "specialty_intercept" else 3.0 for t, _ in keys]
+    bounds = {"specialty_intercept": (-10.0, 10.0), "specialty_score_per_10": (MIN_SCORE_SLOPE, 3.0),
+              "correlation": (0.0, 2.5)}
+    lower = [bounds[t][0] for t, _ in keys]
+    upper = [bounds[t][1] for t, _ in keys]
     x0 = np.clip([start[k] for k in keys], lower, upper)
     fit = least_squares(residuals, x0, bounds=(lower, upper), x_scale=1.0)
     return dict(zip(keys, (float(v) for v in fit.x)))
@@ -288,6 +313,10 @@ def fitted_block(result: FitResult) -> str:
         "# without its own (an assumption for all but Internal Medicine and Family Medicine, the two calibrated).",
         f"# Fit: weighted least squares to data/calibration/targets.toml, {result.iterations} rounds of re-solving.",
         table("specialty_intercept"), "", table("specialty_score_per_10"), "",
+        "# SD of the applicant's latent strength (log-odds), shared by every program: what a profile does not show",
+        "# (letters, interviews, school). Fitted to the spread of interviews between those who matched and not.",
+        "[correlation]", f"latent_sd = {result.values[('correlation', 'latent_sd')]:.4f}", "fitted = true",
+        "headline = true  # P(match) and P(at least k) allow for it (the correlated view is the one shown)", "",
         f"# Refits on resampled targets and match curve ({len(result.draws)} draws, seed {DRAW_SEED}): the range",
         "# shown beside every P(match).",
         "[uncertainty]",
@@ -330,8 +359,7 @@ def check_rows(lists: list[NodeList], model) -> list[CheckRow]:
     """Every target of targets.toml beside the model's value for the reference population."""
     population, targets = load_population(), load_targets()["targets"]
     base = fitted_values(model)
-    p_match, expected = node_outcomes(lists, base, base)
-    summary = population_summary(lists, p_match, expected, population["step2ck"]["bands"])
+    summary = population_summary(lists, node_outcomes(lists, base, base), population["step2ck"]["bands"])
     rows = []
     for t in targets:
         specialties = list(summary) if t["specialty"] == "all" else [t["specialty"]]
@@ -373,7 +401,7 @@ def capacity_rows(lists: list[NodeList], model) -> list[dict]:
     """Interviews the population is predicted to get, against the interviews programs can give non-US IMGs."""
     cap = load_targets()["capacity"]
     base = fitted_values(model)
-    _, expected = node_outcomes(lists, base, base)
+    _, expected, _, _ = node_outcomes(lists, base, base)
     rows = []
     for specialty, applicants in cap["applicants"].items():
         idx = [i for i, nl in enumerate(lists) if nl.node.specialty == specialty]

@@ -166,6 +166,8 @@ def evaluate_list(inputs: Inputs, chosen, applied_p=None):
     p = applied_p if applied_p is not None else [c.p_interview for c in chosen]
     home = [c.region in ("home city", "home metro", "home state") for c in chosen]
     outcomes = evaluate(p, curve, home=home, sigma=inputs.model.latent_sd or None)
+    if inputs.model.correlated_headline:  # the calibrated model: what a profile does not show is allowed for
+        outcomes = outcomes.correlated_headline()
     applicant = inputs.profile.applicant
     group = population_p_match(applicant)
     return replace(outcomes, p_match_range=p_match_range(inputs.model, curve, applicant, chosen, p),
@@ -226,7 +228,8 @@ def make_plan(inputs: Inputs, candidates: list[Candidate], limits: Limits, objec
                 report = explain_signals(candidates, limits, solution, rules, backend, time_limit)
     else:
         curve = match_curve(inputs)
-        sigma = inputs.model.latent_sd if correlated else None
+        # the calibrated model reports the correlated view, so risk objectives optimize that view too
+        sigma = inputs.model.latent_sd if (correlated or inputs.model.correlated_headline) else None
         solution = solve_risk(candidates, limits, goal, curve, sigma, backend, time_limit, rules)
     if solution.status == "infeasible":
         raise InfeasibleError(["the limits together cannot be met, although each can be alone: loosen the tier "

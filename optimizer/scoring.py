@@ -42,6 +42,7 @@ class InterviewModel:
     specialty_reference: dict = field(default_factory=dict)  # specialty -> reference score offset
     specialty_score_per_10: dict = field(default_factory=dict)  # specialty (or "default") -> score slope
     uncertainty: tuple[dict, ...] = field(default=(), compare=False)  # refits on resampled targets (calibration)
+    correlated_headline: bool = False  # True: the outcomes people read allow for the latent strength
 
     @classmethod
     def from_dict(cls, data: dict) -> "InterviewModel":
@@ -59,6 +60,7 @@ class InterviewModel:
             specialty_reference=_numbers(data.get("specialty_reference_offset", {})),
             specialty_score_per_10=_numbers(data.get("specialty_score_per_10", {})),
             uncertainty=tuple(dict(d) for d in data.get("uncertainty", {}).get("draws", [])),
+            correlated_headline=bool(data.get("correlation", {}).get("headline", False)),
         )
 
     def level(self, specialty: str) -> float:

@@ -13,10 +13,61 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from optimizer.outcomes import _poisson_binomial_rows, interview_distribution
+from optimizer.outcomes import _expit, _gauss_hermite
 
 POPULATION_OUTCOMES_FILE = "calibration/population_outcomes.toml"
 RANGE_PERCENTILES = (10, 90)
+MAX_COUNT = 40  # interview counts of 40 or more share the last cell (the match curves are flat long before)
+NODES = 32  # Gauss-Hermite nodes for the applicant's latent strength (as outcomes.correlated_distribution)
+
+
+def _truncated_poisson_binomial(p_rows: np.ndarray, top: int) -> np.ndarray:
+    """P(N = 0..top-1) and P(N >= top) for each row of independent Bernoulli probabilities."""
+    rows, n = p_rows.shape
+    dist = np.zeros((rows, top + 1))
+    dist[:, 0] = 1.0
+    for i in range(n):
+        moved = dist[:, :top] * p_rows[:, i:i + 1]  # program i adds one interview; the last cell keeps its mass
+        dist[:, :top] -= moved
+        dist[:, 1:] += moved
+    return dist
+
+
+def _batch_intercepts(p: np.ndarray, sigma: np.ndarray, z: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Per row r and program i: a with E_z[expit(a + sigma_r z)] = p[r, i] (Newton from the probit guess)."""
+    logit = np.log(p) - np.log1p(-p)
+    a = logit * np.sqrt(1.0 + np.pi * sigma[:, None] ** 2 / 8.0)
+    for _ in range(100):
+        conditional = _expit(a[..., None] + sigma[:, None, None] * z)
+        excess = conditional @ w - p
+        slope = (conditional * (1.0 - conditional)) @ w
+        step = np.clip(excess / slope, -2.0, 2.0)
+        a = a - step
+        if np.max(np.abs(step)) < 1e-10:
+            break
+    return a
+
+
+def batch_distributions(p: np.ndarray, sigma: np.ndarray, top: int = MAX_COUNT, nodes: int = NODES) -> np.ndarray:
+    """Interview-count distributions (rows of P(N = 0..top-1), P(N >= top)) for many lists at once, in the
+    correlated view of outcomes.correlated_distribution: row r has its programs' chances p[r] (0 = no program:
+    lists of different lengths are padded with zeros) and its latent SD sigma[r] (0 = independent)."""
+    p = np.asarray(p, dtype=float)
+    sigma = np.asarray(sigma, dtype=float)
+    rows, n = p.shape
+    z, w = _gauss_hermite(nodes)
+    present = p > 0
+    safe = np.where(present, np.clip(p, 1e-12, 1 - 1e-12), 0.5)
+    a = _batch_intercepts(safe, sigma, z, w)
+    conditional = np.where(present[..., None], _expit(a[..., None] + sigma[:, None, None] * z), 0.0)
+    flat = conditional.transpose(0, 2, 1).reshape(rows * z.size, n)
+    dist = _truncated_poisson_binomial(flat, top).reshape(rows, z.size, top + 1)
+    return np.einsum("rgk,g->rk", dist, w)
+
+
+def curve_cells(curve, top: int = MAX_COUNT) -> np.ndarray:
+    """P(match | N = 0..top) from a MatchCurve, for the cells of batch_distributions."""
+    return curve.values(top)
 
 
 def _draw_shifts(model, draw: dict, specialties: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -31,26 +82,29 @@ def _draw_shifts(model, draw: dict, specialties: list[str]) -> tuple[np.ndarray,
 
 
 def p_match_range(model, curve, applicant, chosen, applied_p) -> tuple[float, float]:
-    """The 10th-90th percentile of P(match) for a list over the model's uncertainty draws, never excluding the point
-    value (the point value twice when the model has no draws, e.g. a user's own model file without them).
+    """The 10th-90th percentile of P(match) for a list over the model's uncertainty draws (each moves the fitted
+    levels, score slopes and latent SD, and the match curve within its stated error), never excluding the point
+    value; the point value twice when the model has no draws (e.g. a user's own model file without them).
 
     `chosen` are the list's candidates and `applied_p` their chances as the list applies them (with signals)."""
     applied = np.clip(np.asarray(applied_p, dtype=float), 1e-12, 1 - 1e-12)
-    values = curve.values(len(chosen))
-    point = float(interview_distribution(applied) @ values[:len(chosen) + 1])
+    cells = curve_cells(curve)
+    point_dist = batch_distributions(applied[None, :], np.array([model.latent_sd]))[0]
+    point = float(point_dist @ cells)
     if not model.uncertainty or not len(chosen):
         return point, point
     logit = np.log(applied / (1 - applied))
     specialties = [c.program.specialty for c in chosen]
     score_x = np.array([model.score_gap(applicant, c.program) for c in chosen])
-    top = values.max() if values.max() > 0 else 1.0
-    rows, curves = [], []
+    top = cells.max() if cells.max() > 0 else 1.0
+    rows, curves, sigmas = [], [], []
     for draw in model.uncertainty:
         d_level, d_slope = _draw_shifts(model, draw, specialties)
         rows.append(1 / (1 + np.exp(-(logit + d_level + d_slope * score_x))))
-        curves.append(np.clip(values + draw.get("curve_shift", 0.0) * values / top, 0.0, 1.0))
-    dists = _poisson_binomial_rows(np.array(rows))
-    drawn = (dists * np.array(curves)[:, :dists.shape[1]]).sum(axis=1)
+        curves.append(np.clip(cells + draw.get("curve_shift", 0.0) * cells / top, 0.0, 1.0))
+        sigmas.append(draw.get("correlation.latent_sd", model.latent_sd))
+    dists = batch_distributions(np.array(rows), np.array(sigmas))
+    drawn = (dists * np.array(curves)).sum(axis=1)
     low, high = np.percentile(drawn, RANGE_PERCENTILES)
     return float(min(low, point)), float(max(high, point))
 

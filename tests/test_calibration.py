@@ -59,7 +59,7 @@ def test_im_match_rises_with_step2ck_band_as_published(rows):
 
 def test_no_profile_sits_on_the_ceiling(lists, model):
     base = cal.fitted_values(model)
-    p_match, expected = cal.node_outcomes(lists, base, base)
+    p_match, expected, _, _ = cal.node_outcomes(lists, base, base)
     assert p_match.max() < 0.96
     assert expected.max() < 20
 
@@ -86,9 +86,9 @@ def test_fit_recovers_known_figures_with_the_lists_held_fixed(lists, model):
     """Targets made from known figures are fitted back to those figures."""
     population = cal.load_population()
     base = cal.fitted_values(model)
-    truth = {k: v + (0.3 if k[0] == "specialty_intercept" else 0.05) for k, v in base.items()}
-    p_match, expected = cal.node_outcomes(lists, base, truth)
-    summary = cal.population_summary(lists, p_match, expected, population["step2ck"]["bands"])
+    truth = {k: v + {"specialty_intercept": 0.3, "specialty_score_per_10": 0.05, "correlation": 0.2}[k[0]]
+             for k, v in base.items()}
+    summary = cal.population_summary(lists, cal.node_outcomes(lists, base, truth), population["step2ck"]["bands"])
     targets = []
     for t in cal.load_targets()["targets"]:
         if t.get("sd") is None:
