@@ -86,8 +86,10 @@ def compare(rows: list[dict]) -> list[Line]:
             continue
         mine = [r for r in rows if r["specialty"] == specialty]
         n = len(mine)
-        add = lambda figure, bundled, value, tol, checked=True: lines.append(  # noqa: E731
-            Line(specialty, figure, bundled, value, tol, checked))
+
+        def add(figure: str, bundled: float, value: float, tolerance: float | None, checked: bool = True) -> None:
+            lines.append(Line(specialty, figure, bundled, value, tolerance, checked))
+
         if "programs" in published:
             add("programs (NRMP)", n, published["programs"], None)
             add("first-year positions (NRMP)", sum(int(r["positions"]) for r in mine), published["positions"], None)

@@ -229,7 +229,8 @@ def rank_densities() -> dict[str, tuple[tuple[float, float], ...]]:
     share = dict(type_shares())
     university = UNIVERSITY_RANK_DENSITY
     rest = share["university"] + share["university-affiliated"]
-    affiliated = tuple((end, (rest - share["university"] * d) / share["university-affiliated"]) for end, d in university)
+    affiliated = tuple((end, (rest - share["university"] * density) / share["university-affiliated"])
+                       for end, density in university)
     if any(d < 0 for _, d in affiliated):
         raise ValueError("UNIVERSITY_RANK_DENSITY leaves a negative density for university-affiliated programs")
     return {"university": university, "university-affiliated": affiliated, "community": ((1.0, 1.0),)}

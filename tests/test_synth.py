@@ -7,11 +7,14 @@ from collections import Counter
 from statistics import mean
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from optimizer.programs import CANONICAL_COLUMNS, PROGRAM_TYPES, PROGRAM_VISAS
-from optimizer.synth import (COLUMNS, DEFAULT_SPECIALTIES, STATE_WEIGHTS, SYNTHETIC, img_quantile_knots,
-                             national_distributions, positions_per_program, quantile, rank_densities, rank_for,
-                             synthetic_programs, synthetic_programs_by_specialty, type_shares)
+from optimizer.synth import (COLUMNS, DEFAULT_SPECIALTIES, STATE_WEIGHTS, SYNTHETIC, _scaled_to_total,
+                             img_quantile_knots, national_distributions, positions_per_program, quantile,
+                             rank_densities, rank_for, synthetic_programs, synthetic_programs_by_specialty,
+                             type_shares)
 from smartpick_data.distributions import empirical_quantile
 
 PUBLISHED = national_distributions()["specialties"]
@@ -203,3 +206,25 @@ def test_unknown_specialty_or_state_is_refused():
         synthetic_programs(10, specialties=("Dermatology",))
     with pytest.raises(ValueError, match="unknown state codes"):
         synthetic_programs(10, exclude_states=("ZZ",))
+
+
+@given(sizes=st.lists(st.floats(min_value=0.1, max_value=100), min_size=1, max_size=60),
+       extra=st.integers(min_value=0, max_value=3000))
+def test_scaled_to_total_adds_up_exactly_and_gives_everyone_a_position(sizes, extra):
+    total = len(sizes) + extra
+    scaled = _scaled_to_total(sizes, total)
+    assert sum(scaled) == total and min(scaled) >= 1
+    # proportional: a larger program never gets more than one position fewer than a smaller one
+    for i, j in zip(range(len(sizes)), range(1, len(sizes))):
+        if sizes[i] > sizes[j]:
+            assert scaled[i] >= scaled[j] - 1
+
+
+@given(u=st.floats(min_value=0, max_value=1), w=st.floats(min_value=0, max_value=1),
+       specialty=st.sampled_from(sorted(PUBLISHED)), kind=st.sampled_from(("university", "university-affiliated",
+                                                                          "community")))
+def test_quantile_and_rank_functions_are_monotone_and_in_range(u, w, specialty, kind):
+    knots = img_quantile_knots(PUBLISHED[specialty])
+    low, high = sorted((u, w))
+    assert 0 <= quantile(knots, low) <= quantile(knots, high) <= 100
+    assert 0 <= rank_for(kind, low) <= rank_for(kind, high) <= 1
