@@ -148,7 +148,7 @@ def test_hand_made_list_matched_by_name():
     assert hand["tier_mix"].get("not open to you") == 1  # a Psychiatry program for an IM applicant
     assert any("ineligible" in v for v in hand["violations"])
     assert any("fewer than the minimum 80" in v for v in hand["violations"])
-    assert payload["common"] == 4  # Saint Anthony, Mount Sinai, Swedish, Rush Psych
+    assert payload["common"] == 4  # Advocate Illinois Masonic, Mount Sinai, Swedish, Rush Psych
     assert signals["signals"] == {"1401621541": "gold", "IL-140-FCBBB2": "silver"}
     assert any("cannot take a gold signal" in n for n in signals["notes"])
 
@@ -159,7 +159,7 @@ def test_signals_in_the_file_apply_unless_no_signals(lists):
     scored = lists["scored"]
     gold = scored["1401621541"]["p_with_signal"]["gold"]
     silver = scored["IL-140-FCBBB2"]["p_with_signal"]["silver"]
-    plain = sum(scored[pid]["p_interview"] for pid in ("IL-140-8BC35B", "1401621541", "IL-140-FCBBB2", "4001611061"))
+    plain = sum(scored[pid]["p_interview"] for pid in ("1401611114", "1401621541", "IL-140-FCBBB2", "4001611061"))
     assert without["expected_interviews"] == pytest.approx(plain)
     assert with_signals["expected_interviews"] == pytest.approx(
         plain - scored["1401621541"]["p_interview"] - scored["IL-140-FCBBB2"]["p_interview"] + gold + silver)

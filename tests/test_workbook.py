@@ -9,6 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 import cli
+from optimizer.fees import load_fee_schedule
+from optimizer.profile_types import Goals
 from optimizer.workbook import Value, sheet_title, write_workbook
 
 PERCENT, MONEY = "0.0%", '"$"#,##0'
@@ -50,16 +52,20 @@ def test_solve_workbook_has_the_list_and_a_typed_summary(solved):
     sheet = book["Application list"]
     assert sheet.freeze_panes == "A2"
     assert all(cell.font.bold for cell in sheet[1])
-    assert sheet.max_row == 1 + 99
+    listed = sheet.max_row - 1
     assert formats(sheet, "p_interview") == {PERCENT}
     assert formats(sheet, "fee_share_usd") == {MONEY}
     assert width(sheet, "program") > 30  # as wide as the names (capped at 60)
     assert width(sheet, "program") <= 60
     assert sheet.auto_filter.ref == sheet.dimensions
     summary = {row[0].value: row[1] for row in book["Summary"].iter_rows(min_row=2)}
-    assert summary["Cost"].value == 2480 and summary["Cost"].number_format == MONEY
+    # the demo applicant's budget ($2,500) buys as many IM programs as the season's fees allow, and no more
+    fees = load_fee_schedule(Goals().season)
+    assert summary["Cost"].value == fees.list_cost({"Internal Medicine": listed}).total_usd <= 2500 \
+        < fees.list_cost({"Internal Medicine": listed + 1}).total_usd
+    assert summary["Cost"].number_format == MONEY
     assert 0 < summary["P(match)"].value < 1 and summary["P(match)"].number_format == PERCENT
-    assert summary["Programs"].value == 99
+    assert summary["Programs"].value == listed
 
 
 def test_frontier_workbook_formats_budgets_and_chances(tmp_path):
@@ -82,7 +88,8 @@ def test_compare_workbook_a_sheet_per_list_plus_summary_and_overlap(solved):
     assert formats(summary, "p_at_least_5") == {PERCENT}
     assert formats(summary, "cost") == {MONEY}
     assert formats(book["list"], "p_interview") == {PERCENT}
-    assert book["list"].max_row == 1 + 99
+    listed = openpyxl.load_workbook(solved / "list.xlsx")["Application list"].max_row
+    assert book["list"].max_row == listed  # the solved list, re-read whole
     overlap = book["Overlap"]
     assert {"program_id", "tier", "p_interview", "list", "hand_made"} <= set(columns(overlap))
     unmatched = book["Rows not matched"]
