@@ -9,12 +9,13 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import difflib
-import math
 import re
 from collections.abc import Mapping
 from pathlib import Path
 
 from optimizer.geography import metro_slug
+from optimizer.parsing import (ParseError, objective_parts, parse_band, parse_budget, parse_number,  # noqa: F401
+                               parse_objective, parse_whole)
 from optimizer.datafiles import read_toml
 from optimizer.errors import InputError, Problem, ProfileError
 from optimizer.profile_types import APPLICANT_TYPES, APPLICANT_VISAS, REGIONS, Applicant, Goals, Profile, TierSettings
@@ -132,23 +133,6 @@ def canonical_table_key(table: str, key: str) -> str | None:
     return canonical_specialty(key)
 
 
-def parse_number(value) -> float | None:
-    """A finite number from a number or a numeric string ("2,500", "$2500"); None otherwise (booleans too)."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, str):
-        text = re.sub(r"[\s,$_]|usd|us\$", "", value.lower())
-        try:
-            value = float(text)
-        except ValueError:
-            return None
-    if isinstance(value, int) and abs(value) < 10**15:
-        return float(value)
-    if isinstance(value, float) and math.isfinite(value):
-        return value
-    return None
-
-
 class _Checker:
     """Collects the problems of one profile, naming the file each key came from."""
 
@@ -172,16 +156,16 @@ class _Checker:
         self.problems.append(KeyProblem(file=self.file_of(path, *also), message=message, column=".".join(path),
                                         value=None if value is _ABSENT else show(value)))
 
-    def whole(self, path, value, lowest: int, highest: int | None, what: str, example: int) -> int | None:
-        number = parse_number(value)
-        if number is None or number != int(number) or isinstance(value, (list, dict)):
-            self.add(path, f"{what} must be a whole number, e.g. {toml_key(path[-1])} = {example}", value)
+    def whole(self, path, value, lowest: int, what: str, example: int) -> int | None:
+        return self.parsed(path, value, lambda v: parse_whole(v, lowest), what, example)
+
+    def parsed(self, path, value, parse, what: str, example):
+        """parse(value), or None with the problem added: '{what} {what is wrong}, e.g. key = example'."""
+        try:
+            return parse(value)
+        except ParseError as error:
+            self.add(path, f"{what} {error}, e.g. {toml_key(path[-1])} = {example}", value)
             return None
-        if number < lowest or (highest is not None and number > highest):
-            span = f"from {lowest} to {highest}" if highest is not None else f"at least {lowest}"
-            self.add(path, f"{what} must be {span}, e.g. {toml_key(path[-1])} = {example}", value)
-            return None
-        return int(number)
 
     def decimal(self, path, value, what: str, example, lowest: float = 0.0, highest: float | None = None):
         number = parse_number(value)
@@ -385,11 +369,11 @@ def _applicant(check: _Checker, table: dict, goals_table) -> Applicant | None:
         elif key == "graduation_year":
             fields[key] = _graduation_year(check, value, _latest_graduation(goals_table))
         elif key == "step_failures":
-            fields[key] = check.whole(path, value, 0, None, "the number of failed USMLE attempts", 0)
+            fields[key] = check.whole(path, value, 0, "the number of failed USMLE attempts", 0)
         elif key == "us_lors":
-            fields[key] = check.whole(path, value, 0, None, "the number of US letters of recommendation", 3)
+            fields[key] = check.whole(path, value, 0, "the number of US letters of recommendation", 3)
         elif key == "research_items":
-            fields[key] = check.whole(path, value, 0, None, "the number of publications, posters and abstracts", 1)
+            fields[key] = check.whole(path, value, 0, "the number of publications, posters and abstracts", 1)
         elif key == "usce_months":
             fields[key] = check.decimal(path, value, "months of US clinical experience", 4)
         elif key in ("usce_states", "ties_states"):
@@ -417,7 +401,7 @@ def _applicant(check: _Checker, table: dict, goals_table) -> Applicant | None:
 
 def _graduation_year(check: _Checker, value, latest: int) -> int | None:
     path = ("applicant", "graduation_year")
-    year = check.whole(path, value, -10**9, None, "the year you graduated from medical school", 2021)
+    year = check.whole(path, value, -10**9, "the year you graduated from medical school", 2021)
     if year is not None and year > latest:
         check.add(path, f"is in the future: write the year you graduated, or will graduate ({latest} at the latest, "
                         "before the season's residency starts)", value)
@@ -443,11 +427,11 @@ def _goals(check: _Checker, table: dict, applicant: Applicant | None) -> Goals:
         if key == "home_metro":
             fields[key] = _metro(check, value)
         elif key == "budget_usd":
-            fields[key] = check.decimal(path, value, "the budget for application fees (US dollars)", 2500)
+            fields[key] = check.parsed(path, value, parse_budget, "the budget for application fees (US dollars)", 2500)
         elif key == "min_programs":
-            fields[key] = check.whole(path, value, 1, None, "the fewest programs to apply to", 80)
+            fields[key] = check.whole(path, value, 1, "the fewest programs to apply to", 80)
         elif key == "max_programs":
-            fields[key] = check.whole(path, value, 1, None, "the most programs to apply to", 120)
+            fields[key] = check.whole(path, value, 1, "the most programs to apply to", 120)
         elif key == "season":
             fields[key] = _season(check, value)
         elif key == "soft_cutoffs":
@@ -470,9 +454,9 @@ def _goals(check: _Checker, table: dict, applicant: Applicant | None) -> Goals:
         check.add(("goals", "min_programs"), f"the fewest programs ({low}) is more than the most ({high}): lower "
                                              "min_programs or raise max_programs", also=(("goals", "max_programs"),))
     _check_min_max(check, fields)
-    objective = fields.get("objective")
-    if objective and objective.startswith("at-least:") and high is not None and int(objective[9:]) > high:
-        check.add(("goals", "objective"), "asks for more interviews than programs applied to: lower K", objective)
+    kind, k = objective_parts(fields.get("objective") or "interviews")
+    if kind == "at-least" and high is not None and k > high:
+        check.add(("goals", "objective"), "asks for more interviews than programs applied to: lower K", fields["objective"])
     return Goals(**{k: v for k, v in fields.items() if v is not None})
 
 
@@ -504,18 +488,11 @@ def _season(check: _Checker, value) -> str | None:
 
 
 def _objective(check: _Checker, value) -> str | None:
-    text = " ".join(value.lower().split()) if isinstance(value, str) else ""
-    if text in ("interviews", "expected interviews", "interview"):
-        return "interviews"
-    if text in ("match", "p_match", "p match", "match probability", "chance of matching"):
-        return "match"
-    at_least = re.fullmatch(r"at[\s_\-]*least[\s:=_\-]*(\d+)(?:\s*interviews?)?", text)
-    if at_least and int(at_least.group(1)) >= 1:
-        return f"at-least:{int(at_least.group(1))}"
-    check.add(("goals", "objective"), 'write "interviews" (most expected interviews), "match" (best chance of '
-                                      'matching) or "at-least:K" (best chance of K or more interviews, e.g. '
-                                      '"at-least:8")', value)
-    return None
+    try:
+        return parse_objective(value)
+    except ParseError as error:
+        check.add(("goals", "objective"), str(error), value)
+        return None
 
 
 def _share(check: _Checker, path, value, what: str, example) -> float | None:
@@ -567,19 +544,11 @@ def _tiers(check: _Checker, value) -> TierSettings | None:
 
 
 def _band(check: _Checker, path, value, default) -> tuple[float, float] | None:
-    """A [lowest, highest] share of the list; [20, 30] in percent is read as [0.20, 0.30]."""
-    numbers = [parse_number(v) if not isinstance(v, str) else None for v in value] if isinstance(value, list) else []
-    example = f"{path[-1]} = [{default[0]:.2f}, {default[1]:.2f}]"
-    if len(numbers) != 2 or None in numbers:
-        check.add(path, f"write the smallest and largest share of your list as two numbers, e.g. {example}", value)
+    try:
+        return parse_band(value)
+    except ParseError as error:
+        check.add(path, f"{error}, e.g. {path[-1]} = [{default[0]:.2f}, {default[1]:.2f}]", value)
         return None
-    if all(n == int(n) for n in numbers) and 1 < max(numbers) <= 100:
-        numbers = [n / 100 for n in numbers]
-    low, high = numbers
-    if not 0 <= low <= high <= 1:
-        check.add(path, f"the shares must run from 0 to 1, smallest first, e.g. {example} (20% to 30%)", value)
-        return None
-    return (low, high)
 
 
 def _keyed_table(check: _Checker, name: str, value, applicant: Applicant | None) -> tuple | None:
@@ -609,7 +578,7 @@ def _keyed_table(check: _Checker, name: str, value, applicant: Applicant | None)
         if name == "weights":
             number = check.decimal(path, item, "a region weight", 1.5)
         else:
-            number = check.whole(path, item, 0, None, f"the number of programs per {kind}", 20)
+            number = check.whole(path, item, 0, f"the number of programs per {kind}", 20)
         if (kind == "specialty" and applicant is not None and canonical not in applicant.specialties
                 and number):
             check.add(path, f"{canonical} is not among your specialties in [applicant]: add it there or remove "
