@@ -1,5 +1,6 @@
 """`smartpick report`: one self-contained HTML page (optimizer/html_report.py), checked as text and rendered in
-headless Chromium (a screenshot). `.ci/run` installs Debian's chromium; without it the browser test fails."""
+headless Chromium (a screenshot). scripts/install-test-deps installs Debian's chromium (the README's test command
+and .ci/run call it); without it the browser test fails with a line naming that script."""
 
 import html
 import re
@@ -88,8 +89,9 @@ def chromium() -> str:
     found = shutil.which("chromium") or shutil.which("chromium-browser") or (
         "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
     if not found:
-        pytest.fail("chromium is not installed, so the report cannot be checked in a browser. Install it "
-                    "(apt-get install chromium; .ci/run does).")
+        pytest.fail("chromium is not installed, so the HTML report cannot be checked in a browser: run "
+                    "scripts/install-test-deps (or: sudo apt-get install chromium), then the tests again.",
+                    pytrace=False)
     return found
 
 
