@@ -341,10 +341,11 @@ def report(programs, sheet_name, profile, model_path, scenario_paths, no_signals
     """
     from optimizer import pipeline
     from optimizer.frontier import compute_frontier
-    from optimizer.html_report import check_html_path, frontier_budgets, render_report, write_report
+    from optimizer.html_report import frontier_budgets, render_report, write_report
+    from optimizer.writers import check_out_path
     from optimizer.signals import signal_rules
 
-    check_html_path(out, (programs, profile))
+    check_out_path(out, (programs, profile), formats=(".html",))
     scenarios_found = _load_report_scenarios(scenario_paths, profile) if scenario_paths else None
     inputs = pipeline.load_inputs(programs, profile, sheet_name, model_path, use_signals=not no_signals)
     candidates = pipeline.score(inputs)

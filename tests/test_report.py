@@ -113,3 +113,13 @@ def test_report_renders_in_headless_chromium(page, tmp_path):
     data = screenshot.read_bytes()
     assert data.startswith(b"\x89PNG\r\n\x1a\n")
     assert len(data) > 20_000  # a page of text and charts, not a blank image
+
+
+def test_values_are_escaped_by_the_templates():
+    from optimizer.html_report import template_environment
+
+    hostile = '<script>alert("x")</script> & Sons'
+    page = template_environment().get_template("report/programs.html").render(
+        programs={"columns": [("#", "num"), ("Program", "name")], "rows": [["1", hostile]]})
+    assert "<script>" not in page and "&lt;script&gt;" in page and "&amp; Sons" in page
+    assert '<td class="name">' in page  # markup of the template itself is kept
