@@ -54,7 +54,8 @@ def parse_budget(value) -> float:
 
 def parse_budget_list(text: str) -> list[float]:
     """The frontier's budgets, sorted and without repeats: 'LOW:HIGH:STEP' (HIGH included when it lies on the step)
-    or 'A,B,C'. Inside a list the comma separates budgets, so write 1500 rather than 1,500 there."""
+    or 'A,B,C'. Inside a list the comma separates budgets, so write 1500 rather than 1,500 there; a lone "$1,500"
+    is one budget."""
     def budget(part: str) -> float:
         try:
             return parse_budget(part)
@@ -74,6 +75,8 @@ def parse_budget_list(text: str) -> list[float]:
         if count > MAX_FRONTIER_POINTS:
             raise ParseError(f"'{text}' gives {count:,} budgets; use at most {MAX_FRONTIER_POINTS:,} (a larger STEP)")
         return [round(low + i * step, 6) for i in range(count)]
+    if re.fullmatch(r"\$?\s*\d{1,3}(,\d{3})+(\.\d+)?(\s*usd)?", text, re.IGNORECASE):
+        return [budget(text)]  # one amount with thousands separators ("$1,500"), not the budgets 1 and 500
     values = [budget(p) for p in text.replace(";", ",").split(",") if p.strip()]
     if not values:
         raise ParseError("no budget given: write 1000:3000:100 or 1500,2000,2500")

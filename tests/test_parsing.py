@@ -97,6 +97,7 @@ def test_budget_lists():
     assert parse_budget_list("1000:1300:100") == [1000, 1100, 1200, 1300]
     assert parse_budget_list("1000:1250:100") == [1000, 1100, 1200]
     assert parse_budget_list("$2500, 1500;2000,1500") == [1500, 2000, 2500]
+    assert parse_budget_list("$1,500") == parse_budget_list("1,500 USD") == [1500]  # one amount, not 1 and 500
     for text, words in (("3000:1000:100", "HIGH at least LOW"), ("1:2", "LOW:HIGH:STEP"), ("", "no budget"),
                         ("0:100000:1", "at most 1,000")):
         with pytest.raises(ParseError, match=words):
