@@ -7,6 +7,7 @@ import sys
 
 import click
 
+from optimizer import parsing
 from optimizer.errors import SmartPickError
 
 EXIT_INPUT = 2
@@ -38,6 +39,28 @@ def main():
 # --- commands are added below, one section each -------------------------------------------------------------
 
 # --- shared options -------------------------------------------------------------------------------------------
+
+class Parsed(click.ParamType):
+    """A flag read by the same parser as the profile key it overrides (optimizer/parsing.py): one rule, one parser."""
+
+    def __init__(self, name: str, parse, example: str = ""):
+        self.name, self.parse, self.example = name, parse, example
+
+    def convert(self, value, param, ctx):
+        try:
+            return self.parse(value)
+        except parsing.ParseError as error:
+            if not self.example:  # the parser's message is whole
+                self.fail(str(error), param, ctx)
+            flag = param.opts[0] if param is not None else ""
+            self.fail(f"'{value}' {error}, e.g. {flag} {self.example}", param, ctx)
+
+
+BUDGET = Parsed("budget", parsing.parse_budget, "2500")
+BUDGET_LIST = Parsed("budgets", parsing.parse_budget_list)
+COUNT = Parsed("count", lambda value: parsing.parse_whole(value, 1), "80")
+OBJECTIVE = Parsed("objective", parsing.parse_objective)
+
 
 def input_options(command):
     """--programs, --sheet, --profile and --model, shared by every command that scores programs."""
@@ -113,7 +136,7 @@ def score(programs, sheet_name, profile, model_path, out, as_json):
 
 @main.command()
 @input_options
-@click.option("--budget", "budgets", required=True, metavar="LOW:HIGH:STEP|A,B,C",
+@click.option("--budget", "budgets", required=True, type=BUDGET_LIST, metavar="LOW:HIGH:STEP|A,B,C",
               help="Budgets in dollars: a range 1000:3000:100 (HIGH included when on the step) or a list.")
 @click.option("--backend", type=click.Choice(["cpsat", "pulp"]), default="cpsat", show_default=True)
 @click.option("--no-signals", is_flag=True, help="Leave ERAS program signals out of the choice.")
@@ -127,11 +150,10 @@ def frontier(programs, sheet_name, profile, model_path, budgets, backend, no_sig
     Example: smartpick frontier --budget 1500:4000:100 --plot frontier.png
     """
     from optimizer import pipeline
-    from optimizer.frontier import compute_frontier, parse_budgets
+    from optimizer.frontier import compute_frontier
     from optimizer.render_more import frontier_payload, frontier_table
     from optimizer.writers import check_out_path, write_table
 
-    budget_list = parse_budgets(budgets)
     if out:
         check_out_path(out, (programs, profile))
     inputs = pipeline.load_inputs(programs, profile, sheet_name, model_path, use_signals=not no_signals)
@@ -140,7 +162,7 @@ def frontier(programs, sheet_name, profile, model_path, budgets, backend, no_sig
     from optimizer.signals import signal_rules
 
     rules = signal_rules(inputs.profile.goals.season) if inputs.profile.goals.use_signals else {}
-    result = compute_frontier(candidates, limits, budget_list,
+    result = compute_frontier(candidates, limits, budgets,
                               lambda chosen, applied: pipeline.evaluate_list(inputs, chosen, applied), backend,
                               signal_rules=rules)
     payload = frontier_payload(inputs, result)
@@ -319,10 +341,11 @@ def report(programs, sheet_name, profile, model_path, scenario_paths, no_signals
     """
     from optimizer import pipeline
     from optimizer.frontier import compute_frontier
-    from optimizer.html_report import check_html_path, frontier_budgets, render_report, write_report
+    from optimizer.html_report import frontier_budgets, render_report, write_report
+    from optimizer.writers import check_out_path
     from optimizer.signals import signal_rules
 
-    check_html_path(out, (programs, profile))
+    check_out_path(out, (programs, profile), formats=(".html",))
     scenarios_found = _load_report_scenarios(scenario_paths, profile) if scenario_paths else None
     inputs = pipeline.load_inputs(programs, profile, sheet_name, model_path, use_signals=not no_signals)
     candidates = pipeline.score(inputs)
@@ -374,10 +397,13 @@ def _load_report_scenarios(paths, profile):
 
 @main.command()
 @input_options
-@click.option("--budget", type=float, default=None, help="Budget in US dollars (default: the profile's budget_usd).")
-@click.option("--min", "min_programs", type=int, default=None, help="Fewest programs (default: profile, 80).")
-@click.option("--max", "max_programs", type=int, default=None, help="Most programs (default: profile, 120).")
-@click.option("--objective", default=None, metavar="interviews|match|at-least:K",
+@click.option("--budget", type=BUDGET, default=None, metavar="USD",
+              help="Budget in US dollars, e.g. 2500 or '$2,500' (default: the profile's budget_usd).")
+@click.option("--min", "min_programs", type=COUNT, default=None, metavar="N",
+              help="Fewest programs (default: profile, 80).")
+@click.option("--max", "max_programs", type=COUNT, default=None, metavar="N",
+              help="Most programs (default: profile, 120).")
+@click.option("--objective", type=OBJECTIVE, default=None, metavar="interviews|match|at-least:K",
               help="What to maximize: expected interviews (default), P(match), or P(at least K interviews).")
 @click.option("--correlated", is_flag=True, help="Optimize P(match)/P(at least K) under the correlated view.")
 @click.option("--backend", type=click.Choice(["cpsat", "pulp"]), default="cpsat", show_default=True,

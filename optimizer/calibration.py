@@ -329,13 +329,13 @@ def write_fitted(model_path, result: FitResult) -> None:
     """Replace the fitted block of a model file (atomically)."""
     from pathlib import Path
 
-    from optimizer.writers import atomic_write
+    from optimizer.writers import atomic_write_text
 
     text = Path(model_path).read_text(encoding="utf-8")
     start = text.index("# --- fitted:")
     end = text.index("# --- end fitted ---") + len("# --- end fitted ---\n")
     new = text[:start] + fitted_block(result) + text[end:]
-    atomic_write(model_path, lambda temp: Path(temp).write_text(new, encoding="utf-8"))
+    atomic_write_text(model_path, new)
 
 
 # ---------------------------------------------------------------------------------------------------------------

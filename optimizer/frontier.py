@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from optimizer.constraints import Limits
-from optimizer.errors import InputError
 
 FLAT_BELOW_PER_100 = 0.1  # diminishing returns: $100 more adds fewer weighted expected interviews than this
 
@@ -37,38 +36,6 @@ class Frontier:
     points: tuple[FrontierPoint, ...]
     diminishing_at: float | None  # the budget after which each $100 adds less than FLAT_BELOW_PER_100
     rule: str
-
-
-def parse_budgets(text: str) -> list[float]:
-    """'1000:3000:100' (HIGH included when it lies on the step) or '1500,2000,2500'."""
-    def number(part: str) -> float:
-        cleaned = part.strip().replace("$", "").replace(",", "").replace("_", "")
-        try:
-            value = float(cleaned)
-        except ValueError:
-            raise InputError(f"'{part}' is not an amount in dollars. Write --budget 1000:3000:100 or "
-                             "--budget 1500,2000,2500.", file="--budget") from None
-        if value < 0 or value != value or value > 1e7:
-            raise InputError(f"'{part}' is not a usable budget (0 to $10,000,000).", file="--budget")
-        return value
-
-    text = text.strip()
-    if ":" in text:
-        parts = text.split(":")
-        if len(parts) != 3:
-            raise InputError(f"'{text}': a range is LOW:HIGH:STEP, e.g. 1000:3000:100.", file="--budget")
-        low, high, step = (number(p) for p in parts)
-        if step <= 0 or high < low:
-            raise InputError(f"'{text}': STEP must be above 0 and HIGH at least LOW.", file="--budget")
-        count = int((high - low) / step + 1e-9) + 1
-        if count > 1000:
-            raise InputError(f"'{text}' gives {count} budgets; use at most 1,000 (a larger STEP).", file="--budget")
-        return [round(low + i * step, 6) for i in range(count)]
-    values = [number(p) for p in text.replace(";", ",").split(",") if p.strip()]
-    if not values:
-        raise InputError("no budget given. Write --budget 1000:3000:100 or --budget 1500,2000,2500.",
-                         file="--budget")
-    return sorted(set(values))
 
 
 def compute_frontier(candidates, limits: Limits, budgets: list[float], evaluate, backend: str = "cpsat",

@@ -7,12 +7,9 @@ imported here and nowhere else, and only when a chart is drawn.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from optimizer.errors import InputError
 
 INDEPENDENT_COLOR = "#1f77b4"
 CORRELATED_COLOR = "#ff7f0e"
@@ -116,34 +113,12 @@ def plot_frontier(points: Iterable, ax=None):
     return ax
 
 
-def _current_umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def save_figure(ax_or_fig, path: str | Path) -> Path:
-    """Write the figure holding `ax_or_fig` (axes or figure) as a PNG at `path`, atomically.
+    """Write the figure holding `ax_or_fig` (axes or figure) as a PNG at `path`, atomically (writers.atomic_write:
+    a reader never sees a half-written chart). Returns the path. A missing folder is an InputError."""
+    from optimizer.writers import atomic_write
 
-    The PNG goes to a temporary file in the same folder, then replaces `path` in one step, so a reader never sees a
-    half-written chart. Returns the path. A missing folder is an InputError.
-    """
-    path = Path(path)
     figure = ax_or_fig
     while not hasattr(figure, "savefig"):  # axes (or a subfigure) -> the figure that holds it
         figure = figure.figure
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise InputError(f"the folder '{folder}' does not exist; create it or choose another path for the chart.",
-                         file=str(path))
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            figure.savefig(stream, format="png", dpi=150)
-        # mkstemp creates the file readable by its owner only; give it the mode a normal new file would have.
-        os.chmod(temporary, 0o666 & ~_current_umask())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return path
+    return atomic_write(path, lambda stream: figure.savefig(stream, format="png", dpi=150))
