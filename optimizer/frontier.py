@@ -14,7 +14,10 @@ from dataclasses import dataclass
 
 from optimizer.constraints import Limits
 
-FLAT_BELOW_PER_100 = 0.1  # diminishing returns: $100 more adds fewer weighted expected interviews than this
+# Diminishing returns: $100 more adds less than this to the chance of matching (0.2 percentage points: each further
+# match would cost more than $50,000 in fees). A judgement, not a fact: with chances of a few percent an application,
+# the chance of matching keeps rising with every program, so a rule in interviews stopped far too early.
+FLAT_BELOW_PER_100 = 0.002
 
 
 @dataclass(frozen=True)
@@ -34,7 +37,7 @@ class FrontierPoint:
 @dataclass(frozen=True)
 class Frontier:
     points: tuple[FrontierPoint, ...]
-    diminishing_at: float | None  # the budget after which each $100 adds less than FLAT_BELOW_PER_100
+    diminishing_at: float | None  # the budget after which each $100 adds less than FLAT_BELOW_PER_100 to P(match)
     rule: str
 
 
@@ -77,14 +80,16 @@ def compute_frontier(candidates, limits: Limits, budgets: list[float], evaluate,
         points.append(point)
         previous = point
     return Frontier(tuple(points), _diminishing(points), rule=(
-        f"the smallest budget from which each further $100 adds less than {FLAT_BELOW_PER_100} weighted expected "
-        "interviews, at every later point"))
+        f"the smallest budget from which each further $100 adds less than {100 * FLAT_BELOW_PER_100:g} percentage "
+        "points to the chance of matching, at every later point"))
 
 
 def _diminishing(points) -> float | None:
-    solved = [p for p in points if p.objective is not None]
+    solved = [p for p in points if p.objective is not None and p.p_match is not None]
+    gains = [None] + [(b.p_match - a.p_match) / (b.budget - a.budget) * 100 if b.budget > a.budget else None
+                      for a, b in zip(solved, solved[1:])]
     for i, point in enumerate(solved):
-        later = [q.gain_per_100 for q in solved[i + 1:] if q.gain_per_100 is not None]
+        later = [g for g in gains[i + 1:] if g is not None]
         if later and all(g < FLAT_BELOW_PER_100 for g in later):
             return point.budget
     return None
