@@ -202,6 +202,8 @@ def _graduation_year(check: Checker, path, value, context) -> int | None:
 def _latest_graduation(goals_table) -> int:
     """Graduating before the season's residency year starts is fine; later than that, or a year ahead of today, is not."""
     season = goals_table.get("season") if isinstance(goals_table, dict) else None
+    if season is None:  # the default season (the newest): a student graduating before its residency starts
+        season = Goals().season
     season_year = parse_number(season) if isinstance(season, (int, str)) else None
     return max(datetime.date.today().year, int(season_year) if season_year and season_year < 3000 else 0)
 

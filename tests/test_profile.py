@@ -253,3 +253,14 @@ def test_docs_describe_every_key():
 @pytest.mark.parametrize("example", [IM_PROFILE, FM_PROFILE], ids=["im", "fm"])
 def test_docs_show_the_example_profiles_as_they_are(example):
     assert Path(example).read_text(encoding="utf-8") in DOC.read_text(encoding="utf-8")
+
+
+def test_a_student_graduating_before_the_default_seasons_residency_is_accepted(tmp_path):
+    """The default season is the newest (its Match is next spring): this spring's graduates may apply."""
+    from optimizer.profile import load_profile
+    from optimizer.profile_types import Goals
+
+    path = tmp_path / "p.toml"
+    path.write_text(f'[applicant]\nspecialties = ["IM"]\nstep2ck = 240\nvisa = "none"\n'
+                    f'graduation_year = {int(Goals().season)}\n', encoding="utf-8")
+    assert load_profile(path).applicant.graduation_year == int(Goals().season)
