@@ -122,6 +122,8 @@ class InterviewModel:
         terms["ties to the state"] = c["ties_state"] if program.state in applicant.ties_states else 0.0
         terms["alumni"] = c["alumni"] if program.alumni_from_my_school > 0 else 0.0
         terms["no visa needed"] = c["no_visa_needed"] if applicant.visa == "none" else 0.0
+        if applicant.applicant_type == "US MD/DO" and c.get("us_md_do"):
+            terms["US medical school"] = c["us_md_do"]
         if soft_cutoff_penalty:
             terms["below a stated cutoff"] = c["soft_cutoff_below"]
         return terms
