@@ -59,6 +59,7 @@ class NodeList:
     score_x: np.ndarray  # (score - program's reference) / 10 for each chosen program
     curve: np.ndarray  # P(match | n) for the cells of uncertainty.batch_distributions
     program_ids: tuple[str, ...]
+    pool: np.ndarray = None  # chances (no signal) of every program open to the node: for the hand-made comparison
 
 
 def load_population() -> dict:
@@ -130,8 +131,9 @@ def solve_population(model, population: dict | None = None, table=None) -> list[
             applied = np.array([plan.solution.applied_p(c) for c in chosen])
             x = np.array([model.score_gap(inputs.profile.applicant, c.program) for c in chosen])
             curve = curve_cells(pipeline.match_curve(inputs))
+            pool = np.array([c.p_interview for c in candidates if c.eligible])
             out.append(NodeList(node, np.log(applied / (1 - applied)), x, curve,
-                                tuple(c.program_id for c in chosen)))
+                                tuple(c.program_id for c in chosen), pool))
     return out
 
 
@@ -397,6 +399,36 @@ def curve_rows() -> list[tuple[int, float, float]]:
     return [(n, curve.p_match_given(n), v) for n, v in zip(derived["ranks"], derived["p_match"])]
 
 
+def random_list_rows(lists: list[NodeList], model, draws: int = 5, seed: int = 2026) -> list[dict]:
+    """How much SmartPick's lists add: the population's P(match) on its lists against lists of the same size drawn at
+    random from the programs open to each applicant (no signals), under the same model. The population's own lists
+    (what NRMP reports) lie between the two: applicants choose with care, but without the model."""
+    rng = np.random.default_rng(seed)
+    base = fitted_values(model)
+    p_match, expected, _, _ = node_outcomes(lists, base, base)
+    width = max(len(nl.program_ids) for nl in lists)
+    rows = []
+    for specialty in dict.fromkeys(nl.node.specialty for nl in lists):
+        idx = [i for i, nl in enumerate(lists) if nl.node.specialty == specialty]
+        w = np.array([lists[i].node.weight for i in idx])
+        w = w / w.sum()
+        random_p = np.zeros((len(idx) * draws, width))
+        curves = []
+        for k, i in enumerate(idx):
+            nl = lists[i]
+            for d in range(draws):
+                pick = rng.choice(nl.pool, size=min(len(nl.program_ids), nl.pool.size), replace=False)
+                random_p[k * draws + d, :pick.size] = pick
+                curves.append(nl.curve)
+        dists = batch_distributions(random_p, np.full(len(random_p), model.latent_sd))
+        random_match = (dists * np.array(curves)).sum(axis=1).reshape(len(idx), draws).mean(axis=1)
+        rows.append({"specialty": specialty, "smartpick_p_match": float(w @ p_match[idx]),
+                     "random_p_match": float(w @ random_match),
+                     "smartpick_interviews": float(w @ expected[idx]),
+                     "random_interviews": float(w @ random_p.sum(axis=1).reshape(len(idx), draws).mean(axis=1))})
+    return rows
+
+
 def capacity_rows(lists: list[NodeList], model) -> list[dict]:
     """Interviews the population is predicted to get, against the interviews programs can give non-US IMGs."""
     cap = load_targets()["capacity"]
@@ -493,6 +525,16 @@ def main(argv=None) -> int:
     for r in capacity_rows(lists, model):
         print(f"| {r['specialty']} | {r['predicted_interviews']:,.0f} | {r['img_interview_slots']:,.0f} | "
               f"{r['ratio']:.2f} |")
+    print("\nWhat the optimized list adds (same model): the population on SmartPick's lists, and on lists of the same")
+    print("size drawn at random from the programs open to each applicant. NRMP's figures describe the applicants' own")
+    print("lists, which lie between the two. The fit puts the population on SmartPick's lists: if people's own lists")
+    print("are worse, the real chance at each program is higher than fitted, so SmartPick's figures are, if anything,")
+    print("cautious.")
+    print("| specialty | SmartPick's lists: P(match) | random lists: P(match) | interviews (SmartPick / random) |")
+    print("|---|---|---|---|")
+    for r in random_list_rows(lists, model):
+        print(f"| {r['specialty']} | {r['smartpick_p_match']:.1%} | {r['random_p_match']:.1%} | "
+              f"{r['smartpick_interviews']:.1f} / {r['random_interviews']:.1f} |")
     print("\nWorked examples of the advice (bundled data, each with the list size the applicant used):")
     print("| applicant | programs | reported | SmartPick expects | P(at least what was reported) | P(match) (range) |")
     print("|---|---|---|---|---|---|")

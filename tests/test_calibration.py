@@ -168,3 +168,9 @@ def test_applicant_types_are_ordered_as_published(run_json, tmp_path):
                         encoding="utf-8")
         results[kind] = run_json("solve", "--profile", str(path))["p_match"]
     assert results["non-US IMG"] < results["US IMG"] < results["US MD/DO"] < 0.96
+
+
+def test_the_optimized_list_beats_a_random_one(lists, model):
+    for row in cal.random_list_rows(lists, model, draws=2):
+        assert row["smartpick_p_match"] > row["random_p_match"]
+        assert row["smartpick_interviews"] > row["random_interviews"]
