@@ -13,12 +13,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from optimizer.outcomes import _expit, _gauss_hermite
+from scipy.special import expit as _expit
+
+from optimizer.outcomes import _gauss_hermite
 
 POPULATION_OUTCOMES_FILE = "calibration/population_outcomes.toml"
 RANGE_PERCENTILES = (10, 90)
 MAX_COUNT = 40  # interview counts of 40 or more share the last cell (the match curves are flat long before)
 NODES = 32  # Gauss-Hermite nodes for the applicant's latent strength (as outcomes.correlated_distribution)
+RANGE_NODES = 20  # enough for a percentile over draws (within 0.001 of 32 nodes for latent SDs up to 1)
+RANGE_TOP = 30  # P(match | n) is flat long before 30 interviews
 
 
 def _truncated_poisson_binomial(p_rows: np.ndarray, top: int) -> np.ndarray:
@@ -43,7 +47,7 @@ def _batch_intercepts(p: np.ndarray, sigma: np.ndarray, z: np.ndarray, w: np.nda
         slope = (conditional * (1.0 - conditional)) @ w
         step = np.clip(excess / slope, -2.0, 2.0)
         a = a - step
-        if np.max(np.abs(step)) < 1e-10:
+        if np.max(np.abs(step)) < 1e-9:
             break
     return a
 
@@ -81,16 +85,18 @@ def _draw_shifts(model, draw: dict, specialties: list[str]) -> tuple[np.ndarray,
     return np.array([level[s] for s in specialties]), np.array([slope[s] for s in specialties])
 
 
-def p_match_range(model, curve, applicant, chosen, applied_p) -> tuple[float, float]:
+def p_match_range(model, curve, applicant, chosen, applied_p, point: float | None = None) -> tuple[float, float]:
     """The 10th-90th percentile of P(match) for a list over the model's uncertainty draws (each moves the fitted
     levels, score slopes and latent SD, and the match curve within its stated error), never excluding the point
     value; the point value twice when the model has no draws (e.g. a user's own model file without them).
 
-    `chosen` are the list's candidates and `applied_p` their chances as the list applies them (with signals)."""
+    `chosen` are the list's candidates and `applied_p` their chances as the list applies them (with signals);
+    `point` is the list's P(match) as shown (computed here when not given)."""
     applied = np.clip(np.asarray(applied_p, dtype=float), 1e-12, 1 - 1e-12)
-    cells = curve_cells(curve)
-    point_dist = batch_distributions(applied[None, :], np.array([model.latent_sd]))[0]
-    point = float(point_dist @ cells)
+    if point is None:
+        point_dist = batch_distributions(applied[None, :], np.array([model.latent_sd]))[0]
+        point = float(point_dist @ curve_cells(curve))
+    cells = curve_cells(curve, RANGE_TOP)
     if not model.uncertainty or not len(chosen):
         return point, point
     logit = np.log(applied / (1 - applied))
@@ -103,7 +109,7 @@ def p_match_range(model, curve, applicant, chosen, applied_p) -> tuple[float, fl
         rows.append(1 / (1 + np.exp(-(logit + d_level + d_slope * score_x))))
         curves.append(np.clip(cells + draw.get("curve_shift", 0.0) * cells / top, 0.0, 1.0))
         sigmas.append(draw.get("correlation.latent_sd", model.latent_sd))
-    dists = batch_distributions(np.array(rows), np.array(sigmas))
+    dists = batch_distributions(np.array(rows), np.array(sigmas), top=RANGE_TOP, nodes=RANGE_NODES)
     drawn = (dists * np.array(curves)).sum(axis=1)
     low, high = np.percentile(drawn, RANGE_PERCENTILES)
     return float(min(low, point)), float(max(high, point))
