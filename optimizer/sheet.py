@@ -354,8 +354,9 @@ def _check_grid(file, header, rows, notes) -> ValidationReport:
     blanks: dict[str, list[int]] = {}
     parsed, programs = [], []
     memo: dict = {}
+    noted: dict[tuple[str, str], list[int]] = {}
     for number, cells in data_rows:
-        values = _check_row(file, number, cells, columns, errors, blanks, memo)
+        values = _check_row(file, number, cells, columns, errors, blanks, memo, noted)
         _count(report.counts, values)
         parsed.append((number, values))
         if values.get("_ok"):
@@ -363,6 +364,7 @@ def _check_grid(file, header, rows, notes) -> ValidationReport:
     errors.extend(_duplicates(file, parsed, columns))
     errors.sort(key=lambda problem: problem.row or 0)  # file and header problems first, then row by row
     warnings.extend(_blank_warnings(blanks, columns))
+    warnings.extend(_noted_warnings(noted, columns))
     if not errors:
         report.table = ProgramTable(programs=tuple(programs), source=file,
                                     extra_columns=tuple(name for name, _ in columns.extra),
@@ -432,7 +434,7 @@ def _letter(position: int) -> str:
 _UNIQUE_COLUMNS = frozenset({"program", "program_id", "institution", "notes"})
 
 
-def _check_row(file, number, cells, columns: _Columns, errors, blanks, memo: dict) -> dict:
+def _check_row(file, number, cells, columns: _Columns, errors, blanks, memo: dict, noted: dict) -> dict:
     """Parse one row's cells into canonical values; each bad cell becomes a Problem in `errors`. `memo` holds the
     parse of each (column, cell) already seen in this sheet: sheets repeat the same states, visas and cutoffs."""
     values, first_error, failed = {}, len(errors), set()
@@ -456,6 +458,9 @@ def _check_row(file, number, cells, columns: _Columns, errors, blanks, memo: dic
             if parsed is None:
                 parsed = seen[raw] = _parse_cell(column, raw)
         text, result, message = parsed
+        if isinstance(result, _Noted):
+            noted.setdefault((column, result.note), []).append(number)
+            result = _BLANK if result.value is None else result.value
         if result is _UNKNOWN:
             errors.append(_cell_problem(file, number, columns, column, text, message))
             failed.add(column)
@@ -494,6 +499,28 @@ def _shorten(text, limit: int = 80):
 
 # Sentinels from the cell parsers: a blank cell (the column default applies) and an unrecognized word.
 _BLANK, _UNKNOWN = object(), object()
+
+
+@dataclass(frozen=True)
+class _Noted:
+    """A cell read with an assumption the user must hear about: the value used, and the note for the warning."""
+
+    value: object
+    note: str
+
+
+def _visa_cell(text):
+    if vocab.is_blank(text):
+        return _BLANK
+    value, note = vocab.read_program_visa(text, DEFAULT_VISA)
+    if value is None:
+        return _UNKNOWN
+    return _Noted(value, note) if note else value
+
+
+def _apply_cell(text):
+    value, note = vocab.read_apply(text)
+    return _Noted(value, note) if note else value
 
 
 def _required_text(text):
@@ -544,14 +571,14 @@ _PARSERS = {
     "specialty": _required_choice(vocab.canonical_specialty),
     "program_type": _choice(vocab.parse_program_type),
     "img_pct": _with_blank(vocab.parse_percent),
-    "visa": _choice(vocab.parse_program_visa),
+    "visa": _visa_cell,
     "step1_cutoff": vocab.parse_cutoff,
     "step2_cutoff": vocab.parse_cutoff,
     "max_years_since_graduation": vocab.parse_years,
     "usce_required": vocab.parse_bool,
     "alumni_from_my_school": vocab.parse_alumni,
     "positions": lambda text: vocab.parse_count(text, low=1, high=500, what="number of positions"),
-    "apply": vocab.parse_apply,
+    "apply": _apply_cell,
     "accepts_signals": vocab.parse_bool,
     "signal": vocab.parse_signal,
     "notes": _optional_text,
@@ -566,6 +593,10 @@ def _unknown_message(column: str, text: str) -> str:
         near = vocab.suggest_specialty(text)
         hint = f"Did you mean {' or '.join(repr(n) for n in near)}? " if near else ""
         return f"not a specialty SmartPick knows. {hint}{vocab.SPECIALTY_HELP}"
+    if column == "visa" and vocab.read_program_visa(text)[0] is None and re.search(r"(?i)\b(no|not|n)\b", text) \
+            and re.search(r"(?i)[jh]\s*-?\s*1", text):
+        return ("cannot tell which visa this says no to. Write one answer per visa, e.g. 'J-1: yes / H-1B: no', "
+                "or " + vocab.VISA_HELP[0].lower() + vocab.VISA_HELP[1:])
     reason, help_text = {
         "state": ("not a US state SmartPick knows", vocab.STATE_HELP),
         "visa": ("not a visa answer SmartPick knows", vocab.VISA_HELP),
@@ -646,6 +677,17 @@ def _duplicates(file, parsed: list[tuple[int, dict]], columns: _Columns) -> list
                 message=f"the same program id as row {first}. Each program needs its own id: fix one of the two, "
                         "or leave the cell blank to let SmartPick make one."))
     return problems
+
+
+def _rows_text(rows: list[int]) -> str:
+    listed = ", ".join(str(r) for r in rows[:10]) + (f" and {len(rows) - 10} more" if len(rows) > 10 else "")
+    return f"row{'s' if len(rows) > 1 else ''} {listed}"
+
+
+def _noted_warnings(noted: dict[tuple[str, str], list[int]], columns: _Columns) -> list[str]:
+    """One warning per (column, assumption): which rows were read with it, and how to say it plainly."""
+    return [f"Column '{columns.written[column]}' in {_rows_text(rows)}: {note}."
+            for (column, note), rows in noted.items()]
 
 
 def _blank_warnings(blanks: dict[str, list[int]], columns: _Columns) -> list[str]:

@@ -439,3 +439,47 @@ def test_write_plain_dict_rows_as_users_type_them(tmp_path, suffix):
     table = read_programs(write_programs(rows, tmp_path / f"rows{suffix}"))
     assert [(p.img_pct, p.visa) for p in table.programs] == [(None, "J-1"), (45.0, "J-1")]
     assert table.extra_columns == ("data_source",)
+
+
+def test_visa_answers_with_negations_are_never_read_as_yes(tmp_path):
+    # Written the way people keep notes in a sheet: one answer per visa, in their own words.
+    path = write_text(tmp_path, "Program,City,State,Specialty,Visa sponsorship\n"
+                                "Mercy,Chicago,IL,IM,H1B - no\n"
+                                "Lakeview,Chicago,IL,IM,H1B no\n"
+                                "Saint Anne,Chicago,IL,IM,\"H-1B: No / J-1: Yes\"\n"
+                                "Riverside,Chicago,IL,IM,\"J1 yes, H1B no\"\n"
+                                "Northside,Chicago,IL,IM,no H1B\n"
+                                "Eastgate,Chicago,IL,IM,not sponsoring H-1B\n"
+                                "Westgate,Chicago,IL,IM,J-1 only\n"
+                                "Southgate,Chicago,IL,IM,does not sponsor\n"
+                                "Hillside,Chicago,IL,IM,H1B: N\n")
+    report = validate_programs(path)
+    assert report.ok, report.errors
+    visas = {p.program: p.visa for p in report.table.programs}
+    assert visas == {"Mercy": "J-1", "Lakeview": "J-1", "Saint Anne": "J-1", "Riverside": "J-1",
+                     "Northside": "J-1", "Eastgate": "J-1", "Westgate": "J-1", "Southgate": "none",
+                     "Hillside": "J-1"}
+    assumed = [w for w in report.warnings if "Visa sponsorship" in w and "no to H-1B" in w]
+    assert len(assumed) == 1 and "rows 2, 3, 6, 7, 10" in assumed[0] and "'J-1'" in assumed[0]
+
+
+def test_a_visa_cell_that_cannot_be_read_is_an_error_with_its_row(tmp_path):
+    path = write_text(tmp_path, "Program,City,State,Specialty,Visa\nMercy,Chicago,IL,IM,J1 no H1B\n")
+    (problem,) = validate_programs(path).errors
+    assert problem.row == 2 and problem.column == "Visa"
+    assert "which visa" in problem.message and "J-1: yes / H-1B: no" in problem.message
+
+
+def test_yes_in_an_apply_column_is_not_must_apply_and_says_so(tmp_path):
+    path = write_text(tmp_path, "Program,City,State,Specialty,Apply?\n"
+                                "Mercy,Chicago,IL,IM,yes\nLakeview,Chicago,IL,IM,x\nRiverside,Chicago,IL,IM,no\n"
+                                "Saint Anne,Chicago,IL,IM,must\nNorthside,Chicago,IL,IM,never\n")
+    report = validate_programs(path)
+    assert report.ok, report.errors
+    applies = {p.program: p.apply for p in report.table.programs}
+    assert applies == {"Mercy": None, "Lakeview": None, "Riverside": None, "Saint Anne": "must",
+                       "Northside": "never"}
+    yes = next(w for w in report.warnings if "says yes" in w)
+    assert "'Apply?'" in yes and "rows 2, 3" in yes and "'must'" in yes
+    no = next(w for w in report.warnings if "says no" in w)
+    assert "row 4" in no and "'never'" in no
