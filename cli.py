@@ -3,24 +3,53 @@
 from __future__ import annotations
 
 import functools
+import os
 import sys
 
-import click
 
-from optimizer.errors import SmartPickError
+def _stopped_before_start(kind, value, trace, default=sys.excepthook):
+    """Ctrl-C while Python is still loading SmartPick: one line and exit 130, not a traceback."""
+    if issubclass(kind, KeyboardInterrupt):
+        sys.stderr.write("Stopped (Ctrl-C). Nothing was written.\n")
+        sys.stderr.flush()
+        os._exit(130)
+    default(kind, value, trace)
+
+
+sys.excepthook = _stopped_before_start
+
+import click  # noqa: E402 (after the hook: importing takes a moment, and Ctrl-C may come during it)
+
+from optimizer.errors import SmartPickError  # noqa: E402
 
 EXIT_INPUT = 2
 
 
 def guarded(command):
-    """Turn SmartPick's user-facing errors into 'Error: ...' and exit code 2; bugs stay tracebacks."""
+    """Turn SmartPick's user-facing errors into 'Error: ...' and exit code 2, a file that cannot be written into
+    one located line and exit 2, and Ctrl-C into one line and exit 130; bugs stay tracebacks."""
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
+        from optimizer import interrupt
+
         try:
-            return command(*args, **kwargs)
-        except SmartPickError as error:
-            click.echo(f"Error: {error}", err=True)
+            with interrupt.handling():
+                return command(*args, **kwargs)
+        except KeyboardInterrupt:
+            interrupt.report()
+            sys.exit(interrupt.EXIT_INTERRUPTED)
+        except Exception as error:
+            if interrupt.received():  # the interrupt surfaced as another error (e.g. in a C extension)
+                interrupt.report()
+                sys.exit(interrupt.EXIT_INTERRUPTED)
+            if isinstance(error, SmartPickError):
+                click.echo(f"Error: {error}", err=True)
+                sys.exit(EXIT_INPUT)
+            if not isinstance(error, OSError) or not error.filename:
+                raise  # a bug: keep the traceback
+            click.echo(f"Error: {error.filename}: cannot be written or read ({error.strerror or error}). Check "
+                       "the folder exists, that you may write in it and that the disk has room.", err=True)
             sys.exit(EXIT_INPUT)
 
     return wrapper
@@ -117,7 +146,7 @@ def score(programs, sheet_name, profile, model_path, out, as_json):
               help="Budgets in dollars: a range 1000:3000:100 (HIGH included when on the step) or a list.")
 @click.option("--backend", type=click.Choice(["cpsat", "pulp"]), default="cpsat", show_default=True)
 @click.option("--no-signals", is_flag=True, help="Leave ERAS program signals out of the choice.")
-@click.option("--plot", type=click.Path(dir_okay=False), default=None, help="Draw the frontier (.png).")
+@click.option("--plot", type=click.Path(dir_okay=False), default=None, help="Draw the frontier (.png, .svg or .pdf).")
 @click.option("--out", type=click.Path(dir_okay=False), default=None, help="Write the points (.csv/.xlsx/.json).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @guarded
@@ -134,6 +163,10 @@ def frontier(programs, sheet_name, profile, model_path, budgets, backend, no_sig
     budget_list = parse_budgets(budgets)
     if out:
         check_out_path(out, (programs, profile))
+    if plot:
+        from optimizer.plotting import check_plot_path
+
+        check_plot_path(plot)
     inputs = pipeline.load_inputs(programs, profile, sheet_name, model_path, use_signals=not no_signals)
     candidates = pipeline.score(inputs)
     limits, warnings = pipeline.make_limits(inputs, candidates)
@@ -385,7 +418,7 @@ def _load_report_scenarios(paths, profile):
 @click.option("--never", multiple=True, metavar="ID", help="A program_id (or exact name) to leave out.")
 @click.option("--no-signals", is_flag=True, help="Leave ERAS program signals out of the choice.")
 @click.option("--out", type=click.Path(dir_okay=False), default=None, help="Write the list (.csv/.xlsx/.json).")
-@click.option("--plot", type=click.Path(dir_okay=False), default=None, help="Draw the interview distribution (.png).")
+@click.option("--plot", type=click.Path(dir_okay=False), default=None, help="Draw the interview distribution (.png, .svg or .pdf).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
 @guarded
 def solve(programs, sheet_name, profile, model_path, budget, min_programs, max_programs, objective, correlated,
@@ -400,6 +433,10 @@ def solve(programs, sheet_name, profile, model_path, budget, min_programs, max_p
 
     if out:
         check_out_path(out, (programs, profile))
+    if plot:
+        from optimizer.plotting import check_plot_path
+
+        check_plot_path(plot)
     inputs = pipeline.load_inputs(programs, profile, sheet_name, model_path, use_signals=not no_signals)
     candidates = pipeline.score(inputs)
     limits, warnings = pipeline.make_limits(inputs, candidates, budget, min_programs, max_programs, must, never)

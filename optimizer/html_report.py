@@ -55,13 +55,12 @@ def check_html_path(path: str | Path, protected=()) -> Path:
     if path.suffix.lower() != ".html":
         raise InputError(f"the report is a web page: give a name ending in .html (found "
                          f"'{path.suffix or '(none)'}'), e.g. --out report.html.", file=str(path))
-    if not path.parent.exists():
-        raise InputError(f"the folder {path.parent} does not exist. Create it or choose another --out path.",
-                         file=str(path))
     for other in protected:
         if other and Path(other).exists() and path.exists() and path.samefile(other):
             raise InputError("this is one of your input files; SmartPick never overwrites them.", file=str(path))
-    return path
+    from optimizer.writers import check_folder
+
+    return check_folder(path)
 
 
 def frontier_budgets(budget_usd: float) -> list[float]:

@@ -122,28 +122,47 @@ def _current_umask() -> int:
     return mask
 
 
-def save_figure(ax_or_fig, path: str | Path) -> Path:
-    """Write the figure holding `ax_or_fig` (axes or figure) as a PNG at `path`, atomically.
+PLOT_FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
 
-    The PNG goes to a temporary file in the same folder, then replaces `path` in one step, so a reader never sees a
-    half-written chart. Returns the path. A missing folder is an InputError.
-    """
+
+def check_plot_path(path: str | Path) -> Path:
+    """Refuse, before any work, a chart name whose extension is not .png, .svg or .pdf, or whose folder cannot be
+    written."""
+    from optimizer.writers import check_folder
+
     path = Path(path)
+    if path.suffix.lower() not in PLOT_FORMATS:
+        raise InputError(f"charts are written as PNG, SVG or PDF: give a name ending in .png, .svg or .pdf (found "
+                         f"'{path.suffix or '(none)'}'), e.g. --plot chart.png.", file=str(path))
+    return check_folder(path, "--plot")
+
+
+def save_figure(ax_or_fig, path: str | Path) -> Path:
+    """Write the figure holding `ax_or_fig` (axes or figure) at `path`, atomically, in the format its extension
+    names (.png, .svg or .pdf; anything else is an InputError).
+
+    The chart goes to a temporary file in the same folder, then replaces `path` in one step, so a reader never sees
+    a half-written chart. Returns the path. A missing folder, no permission or a full disk is an InputError.
+    """
+    from optimizer.writers import cannot_write
+
+    path = check_plot_path(path)
     figure = ax_or_fig
     while not hasattr(figure, "savefig"):  # axes (or a subfigure) -> the figure that holds it
         figure = figure.figure
     folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise InputError(f"the folder '{folder}' does not exist; create it or choose another path for the chart.",
-                         file=str(path))
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as error:
+        raise cannot_write(path, error, "--plot") from None
     try:
         with os.fdopen(handle, "wb") as stream:
-            figure.savefig(stream, format="png", dpi=150)
+            figure.savefig(stream, format=PLOT_FORMATS[path.suffix.lower()], dpi=150)
         # mkstemp creates the file readable by its owner only; give it the mode a normal new file would have.
         os.chmod(temporary, 0o666 & ~_current_umask())
         os.replace(temporary, path)
-    except BaseException:
+    except OSError as error:
+        raise cannot_write(path, error, "--plot") from None
+    finally:
         Path(temporary).unlink(missing_ok=True)
-        raise
     return path

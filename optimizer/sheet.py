@@ -1027,8 +1027,11 @@ def _atomic_write(path: Path, write) -> Path:
         with os.fdopen(descriptor, "wb") as handle:
             write(handle)
         os.replace(temporary, path)
-    except BaseException:
+    except OSError as error:
+        from optimizer.writers import cannot_write
+
+        raise cannot_write(path, error, "the sheet") from None
+    finally:
         if os.path.exists(temporary):
             os.unlink(temporary)
-        raise
     return path

@@ -68,3 +68,16 @@ def test_saving_into_a_missing_folder_is_an_input_error(tmp_path):
     ax = plot_distribution(setup_outcomes())
     with pytest.raises(InputError, match="does not exist"):
         save_figure(ax, tmp_path / "no such folder" / "chart.png")
+
+
+@pytest.mark.parametrize("name, magic", [("chart.png", b"\x89PNG"), ("chart.svg", b"<?xml"),
+                                         ("chart.PDF", b"%PDF")])
+def test_a_chart_is_written_in_the_format_its_name_says(tmp_path, name, magic):
+    written = save_figure(plot_distribution(setup_outcomes()), tmp_path / name)
+    assert written.read_bytes().startswith(magic)
+
+
+def test_a_chart_name_without_a_known_format_is_refused(tmp_path):
+    with pytest.raises(InputError, match=r"\.png, \.svg or \.pdf"):
+        save_figure(plot_distribution(setup_outcomes()), tmp_path / "chart.jpg")
+    assert list(tmp_path.iterdir()) == []
