@@ -85,9 +85,12 @@ def input_options(command):
 
 
 def _console():
+    """The terminal's console, as wide as the terminal (100 columns when output goes to a file or a pipe)."""
+    import shutil
+
     from rich.console import Console
 
-    return Console(width=100, soft_wrap=False)
+    return Console(width=shutil.get_terminal_size((100, 24)).columns, soft_wrap=False)
 
 
 def _print_json(payload) -> None:
@@ -97,12 +100,29 @@ def _print_json(payload) -> None:
 
 
 def _notes(console, inputs, warnings=()) -> None:
+    """Notes and warnings on stderr (so piped output holds only results): the sheet's warnings one line per kind,
+    the full list being `smartpick validate`'s."""
+    import shutil
+
+    from rich.console import Console
     from rich.markup import escape
 
+    from optimizer.render_warnings import group_warnings
+
+    errors = Console(stderr=True, width=shutil.get_terminal_size((100, 24)).columns, soft_wrap=False)
     for note in inputs.notes:
-        console.print(f"[dim]Note: {escape(note)}[/dim]")
-    for warning in list(inputs.table.warnings) + list(warnings):
-        console.print(f"[yellow]Warning:[/yellow] {escape(warning)}")
+        errors.print(f"[dim]Note: {escape(note)}[/dim]")
+    sheet_warnings = list(inputs.table.warnings)
+    for line in group_warnings(sheet_warnings) + list(warnings):
+        errors.print(f"[yellow]Warning:[/yellow] {escape(line)}")
+    if sheet_warnings:
+        errors.print(f"[dim]Each warning in full: smartpick validate {escape(_quoted(inputs.table.source))}[/dim]")
+
+
+def _quoted(path: str) -> str:
+    import shlex
+
+    return shlex.quote(str(path))
 
 
 # --- score ---------------------------------------------------------------------------------------------------
@@ -132,7 +152,7 @@ def score(programs, sheet_name, profile, model_path, out, as_json):
         return
     console = _console()
     _notes(console, inputs)
-    for table in score_tables(inputs, candidates):
+    for table in score_tables(inputs, candidates, width=console.width):
         console.print(table)
     if out:
         console.print(f"Wrote {out}")
@@ -173,9 +193,10 @@ def frontier(programs, sheet_name, profile, model_path, budgets, backend, no_sig
     from optimizer.signals import signal_rules
 
     rules = signal_rules(inputs.profile.goals.season) if inputs.profile.goals.use_signals else {}
-    result = compute_frontier(candidates, limits, budget_list,
-                              lambda chosen, applied: pipeline.evaluate_list(inputs, chosen, applied), backend,
-                              signal_rules=rules)
+    with _progress(len(budget_list), as_json, "budgets") as advance:
+        result = compute_frontier(candidates, limits, budget_list,
+                                  lambda chosen, applied: pipeline.evaluate_list(inputs, chosen, applied), backend,
+                                  signal_rules=rules, progress=advance)
     payload = frontier_payload(inputs, result)
     if out:
         write_table(out, {"Frontier": payload["points"]}, payload)
@@ -262,7 +283,7 @@ def scenarios_run(paths, programs, sheet_name, profile, model_path, no_signals, 
         sys.exit(EXIT_INPUT)
 
 
-def _progress(total: int, quiet: bool):
+def _progress(total: int, quiet: bool, what: str = "scenarios"):
     """A progress bar on stderr (silent with --json), used as a context manager giving advance(i, name)."""
     import contextlib
 
@@ -275,7 +296,7 @@ def _progress(total: int, quiet: bool):
             yield lambda i, name: None
             return
         with Progress(console=Console(stderr=True), transient=True) as progress:
-            task = progress.add_task("Solving scenarios", total=total)
+            task = progress.add_task(f"Solving {what}", total=total)
 
             def advance(i, name):
                 progress.update(task, completed=i, description=f"Solving {name}")
@@ -368,9 +389,11 @@ def report(programs, sheet_name, profile, model_path, scenario_paths, no_signals
         raise InfeasibleError(["the solver found no list within its time limit; narrow the count window or the "
                                "programs sheet"])
     rules = signal_rules(inputs.profile.goals.season) if inputs.profile.goals.use_signals else {}
-    frontier_result = compute_frontier(candidates, limits, frontier_budgets(limits.budget_usd),
-                                       lambda chosen, applied: pipeline.evaluate_list(inputs, chosen, applied),
-                                       signal_rules=rules)
+    budgets = frontier_budgets(limits.budget_usd)
+    with _progress(len(budgets), False, "the budget frontier") as advance:
+        frontier_result = compute_frontier(candidates, limits, budgets,
+                                           lambda chosen, applied: pipeline.evaluate_list(inputs, chosen, applied),
+                                           signal_rules=rules, progress=advance)
     results = None
     if scenarios_found is not None:
         from optimizer.scenarios import run_scenarios
@@ -456,11 +479,11 @@ def solve(programs, sheet_name, profile, model_path, budget, min_programs, max_p
     else:
         console = _console()
         _notes(console, inputs, warnings)
-        console.print(programs_table(plan))
+        console.print(programs_table(plan, width=console.width))
         if plan.signal_report is not None:
             from optimizer.render import signals_table
 
-            console.print(signals_table(plan.signal_report))
+            console.print(signals_table(plan.signal_report, width=console.width))
         console.print(summary_table(inputs, plan, limits))
         if out:
             console.print(f"Wrote {out}")

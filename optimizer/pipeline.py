@@ -140,6 +140,7 @@ class Plan:
     gain_per_100: float | None  # objective gained with $100 more budget (None when not computed)
     warnings: tuple[str, ...] = ()
     signal_report: "SignalReport | None" = None
+    fees: "FeeSchedule | None" = None  # the schedule that priced the list (each program's own fee is read from it)
 
     @property
     def status(self) -> str:
@@ -215,6 +216,7 @@ def make_plan(inputs: Inputs, candidates: list[Candidate], limits: Limits, objec
         raise InfeasibleError(["the limits together cannot be met, although each can be alone: loosen the tier "
                                "bands, the count window, the budget or a per-region/state limit"])
     if solution.status == "time_limit":
-        return Plan(solution, goal, None, (), None, warnings)
+        return Plan(solution, goal, None, (), None, warnings, fees=limits.fees)
     outcomes = evaluate_list(inputs, solution.chosen, [solution.applied_p(c) for c in solution.chosen])
-    return Plan(solution, goal, outcomes, tuple(binding_limits(solution, limits)), gain, warnings, report)
+    return Plan(solution, goal, outcomes, tuple(binding_limits(solution, limits)), gain, warnings, report,
+                limits.fees)
