@@ -26,7 +26,8 @@ def _new_axes(figsize: tuple[float, float]):
 
 
 def _percent(value: float) -> str:
-    return f"{100 * value:.0f}%"
+    """A chance for a legend, to the tenth of a percent as the tables show it (2.5% stays 2.5%)."""
+    return f"{100 * value:.1f}%"
 
 
 def _last_shown_count(distribution) -> int:
@@ -69,7 +70,7 @@ def plot_distribution(outcomes, ax=None, title: str | None = None):
     ax.set_xlabel("Number of interviews")
     ax.set_ylabel("Probability")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
+    ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=None))  # 2.5% ticks keep their decimal
     ax.set_xlim(-0.6, last + 0.6)
     ax.legend(loc="upper right", fontsize="small")
     ax.set_title(title if title is not None else
@@ -108,7 +109,7 @@ def plot_frontier(points: Iterable, ax=None):
                             color=CORRELATED_COLOR, label="P(match)")
     right.set_ylabel("P(match)")
     right.set_ylim(0, 1)
-    right.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
+    right.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=None))
 
     lines = left_line + right_line
     ax.legend(lines, [line.get_label() for line in lines], loc="lower right", fontsize="small")

@@ -43,8 +43,8 @@ def summary(candidates) -> dict:
 
 
 def _reason_kind(reason: str) -> str:
-    for word, kind in (("specialty", "specialty"), ("visa", "visa"), ("cutoff", "Step cutoff"),
-                       ("graduation", "years since graduation")):
+    for word, kind in (("specialty", "specialty"), ("visa", "visa"), ("sponsors", "visa"), ("cutoff", "Step cutoff"),
+                       ("Step 2 CK score", "Step cutoff"), ("graduation", "years since graduation")):
         if word in reason:
             return kind
     return "other"

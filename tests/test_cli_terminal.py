@@ -87,3 +87,17 @@ def test_the_fee_column_is_each_programs_real_fee_and_adds_up_to_the_cost():
     assert len(set(fees)) > 1  # the first programs of a specialty are cheaper than the later ones
     caption = " ".join(result.stdout.split())
     assert f"the list costs ${payload['cost']:,.0f}" in caption
+
+
+def test_exclusions_are_counted_under_their_kind():
+    import dataclasses
+
+    from optimizer.render_score import summary
+    from tests.helpers import setup_candidates
+
+    reasons = ["the program sponsors H-1B only; you can use J-1", "the program sponsors no visa; you can use J-1",
+               "the program states a Step 2 CK cutoff of 230; your profile has no Step 2 CK score",
+               "you will be 9 years from graduation; the program takes at most 5"]
+    marked = [dataclasses.replace(c, eligible=False, reasons=(reason,))
+              for c, reason in zip(setup_candidates(4, seed=1), reasons)]
+    assert summary(marked)["excluded_by"] == {"visa": 2, "Step cutoff": 1, "years since graduation": 1}

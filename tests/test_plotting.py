@@ -81,3 +81,15 @@ def test_a_chart_name_without_a_known_format_is_refused(tmp_path):
     with pytest.raises(InputError, match=r"\.png, \.svg or \.pdf"):
         save_figure(plot_distribution(setup_outcomes()), tmp_path / "chart.jpg")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_chart_labels_keep_the_precision_of_their_values():
+    outcomes = setup_outcomes()
+    ax = plot_distribution(outcomes)
+    figure = ax.figure
+    figure.canvas.draw()
+    legend = ax.get_legend().get_texts()[0].get_text()
+    assert f"{100 * outcomes.p_match:.1f}%" in legend
+    for tick, value in zip(ax.get_yticklabels(), ax.get_yticks()):
+        shown = float(tick.get_text().replace("%", "").replace("\u2212", "-"))
+        assert shown == pytest.approx(100 * value, abs=1e-6), (tick.get_text(), value)
