@@ -125,6 +125,19 @@ def _quoted(path: str) -> str:
     return shlex.quote(str(path))
 
 
+def limit_options(command):
+    """--budget, --min and --max: the limits of the list, over the profile's (solve, compare, report)."""
+    options = [
+        click.option("--budget", type=float, default=None,
+                     help="Budget in US dollars (default: the profile's budget_usd)."),
+        click.option("--min", "min_programs", type=int, default=None, help="Fewest programs (default: profile, 80)."),
+        click.option("--max", "max_programs", type=int, default=None, help="Most programs (default: profile, 120)."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 # --- score ---------------------------------------------------------------------------------------------------
 
 @main.command()
@@ -279,7 +292,11 @@ def scenarios_run(paths, programs, sheet_name, profile, model_path, no_signals, 
         for error in errors:
             key = f", key '{escape(error.key)}'" if error.key else ""
             console.print(f"[red]Error[/red] in {escape(error.file)}{key}: {escape(error.message)}")
-    if errors:
+    failed = [result.name for result in results if result.error]
+    if failed and not as_json:
+        click.echo(f"Error: no list meets the limits of {len(failed)} of {len(results)} scenarios "
+                   f"({', '.join(failed)}); the reasons are above.", err=True)
+    if errors or failed:
         sys.exit(EXIT_INPUT)
 
 
@@ -313,12 +330,14 @@ def _progress(total: int, quiet: bool, what: str = "scenarios"):
 @click.argument("portfolios", nargs=-1, required=True, metavar="LIST_A LIST_B [LIST_C...]",
                 type=click.Path(dir_okay=False))
 @input_options
+@limit_options
 @click.option("--no-signals", is_flag=True, help="Ignore the lists' signal columns (and place none in scenarios).")
 @click.option("--out", type=click.Path(dir_okay=False), default=None,
               help="Write the comparison (.xlsx: a sheet per list; .csv: the summary; .json).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
 @guarded
-def compare(portfolios, programs, sheet_name, profile, model_path, no_signals, out, as_json):
+def compare(portfolios, programs, sheet_name, profile, model_path, budget, min_programs, max_programs, no_signals,
+            out, as_json):
     """Compare application lists side by side, each re-evaluated against your sheet and profile.
 
     Each LIST is a file from `smartpick solve --out` (CSV, XLSX or JSON), perhaps edited by hand, a list you
@@ -338,7 +357,7 @@ def compare(portfolios, programs, sheet_name, profile, model_path, no_signals, o
         check_out_path(out, (programs, profile, *portfolios))
     inputs = pipeline.load_inputs(programs, profile, sheet_name, model_path, use_signals=not no_signals)
     candidates = pipeline.score(inputs)
-    limits, warnings = pipeline.make_limits(inputs, candidates)
+    limits, warnings = pipeline.make_limits(inputs, candidates, budget, min_programs, max_programs)
     saved = load_portfolios(portfolios, inputs, profile or data_path(DEMO_PROFILE), use_signals=not no_signals)
     comparison = compare_portfolios(saved, inputs, candidates, limits, use_signals=not no_signals)
     payload = comparison_payload(comparison, inputs)
@@ -361,10 +380,12 @@ def compare(portfolios, programs, sheet_name, profile, model_path, no_signals, o
 @input_options
 @click.option("--scenarios", "scenario_paths", multiple=True, type=click.Path(), metavar="DIR|FILE",
               help="What-if scenarios to add (a folder of .toml files, or files; repeatable). Default: none.")
+@limit_options
 @click.option("--no-signals", is_flag=True, help="Leave ERAS program signals out of the choice.")
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="The page to write (.html).")
 @guarded
-def report(programs, sheet_name, profile, model_path, scenario_paths, no_signals, out):
+def report(programs, sheet_name, profile, model_path, scenario_paths, budget, min_programs, max_programs,
+           no_signals, out):
     """Write one web page with your list, its chances, a budget frontier and your scenarios, with charts.
 
     The page needs no internet connection: open it in any browser, print it, or send it to your advisor.
@@ -380,9 +401,20 @@ def report(programs, sheet_name, profile, model_path, scenario_paths, no_signals
     scenarios_found = _load_report_scenarios(scenario_paths, profile) if scenario_paths else None
     inputs = pipeline.load_inputs(programs, profile, sheet_name, model_path, use_signals=not no_signals)
     candidates = pipeline.score(inputs)
-    limits, warnings = pipeline.make_limits(inputs, candidates)
-    plan = pipeline.make_plan(inputs, candidates, limits, inputs.profile.goals.objective,
-                              warnings=tuple(warnings))
+    limits, warnings = pipeline.make_limits(inputs, candidates, budget, min_programs, max_programs)
+    from optimizer.errors import InfeasibleError
+
+    try:
+        plan = pipeline.make_plan(inputs, candidates, limits, inputs.profile.goals.objective,
+                                  warnings=tuple(warnings))
+    except InfeasibleError as error:  # the page still says why, and which programs are not open
+        from optimizer.html_report import render_no_list_report
+
+        write_report(out, render_no_list_report(inputs, limits, error.reasons, candidates))
+        _notes(_console(), inputs, warnings)
+        click.echo(f"Error: {error}", err=True)
+        click.echo(f"Wrote {out}: it explains why no list is possible.", err=True)
+        sys.exit(EXIT_INPUT)
     if plan.outcomes is None:
         from optimizer.errors import InfeasibleError
 
@@ -400,7 +432,7 @@ def report(programs, sheet_name, profile, model_path, scenario_paths, no_signals
 
         with _progress(len(scenarios_found), False) as advance:
             results = run_scenarios(inputs.table, scenarios_found, inputs.model, not no_signals, progress=advance)
-    html = render_report(inputs, plan, limits, frontier_result, results)
+    html = render_report(inputs, plan, limits, frontier_result, results, candidates=candidates)
     write_report(out, html)
     console = _console()
     _notes(console, inputs, warnings)
@@ -428,9 +460,7 @@ def _load_report_scenarios(paths, profile):
 
 @main.command()
 @input_options
-@click.option("--budget", type=float, default=None, help="Budget in US dollars (default: the profile's budget_usd).")
-@click.option("--min", "min_programs", type=int, default=None, help="Fewest programs (default: profile, 80).")
-@click.option("--max", "max_programs", type=int, default=None, help="Most programs (default: profile, 120).")
+@limit_options
 @click.option("--objective", default=None, metavar="interviews|match|at-least:K",
               help="What to maximize: expected interviews (default), P(match), or P(at least K interviews).")
 @click.option("--correlated", is_flag=True, help="Optimize P(match)/P(at least K) under the correlated view.")

@@ -74,5 +74,11 @@ def load_metro(name: str) -> Metro:
 
 
 def metro_slug(name: str) -> str:
-    """The metro file stem for a metro name ("Chicago" -> "chicago", "New York" -> "new_york")."""
+    """The metro file stem for a metro name ("Chicago" -> "chicago", "New York" -> "new_york"); a state after a
+    comma is how people write a city and is left out ("Chicago, IL", "Houston, Texas")."""
+    from optimizer.vocab import canonical_state
+
+    city, comma, state = name.rpartition(",")
+    if comma and city.strip() and canonical_state(state) is not None:
+        name = city
     return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")

@@ -78,10 +78,10 @@ def write_report(path: str | Path, page: str) -> Path:
 
 # --- the page ------------------------------------------------------------------------------------------------------
 
-def render_report(inputs, plan, limits, frontier, scenario_results=None, today: datetime.date | None = None) -> str:
-    """The whole page as text. `scenario_results` is None when no scenarios were asked for."""
-    from optimizer import __version__
-
+def render_report(inputs, plan, limits, frontier, scenario_results=None, today: datetime.date | None = None,
+                  candidates=None) -> str:
+    """The whole page as text. `scenario_results` is None when no scenarios were asked for; with `candidates`, a
+    section says which programs are not on the list, and why."""
     today = today or datetime.date.today()
     sections = [
         ("about", "About you", _about(inputs, limits)),
@@ -92,8 +92,57 @@ def render_report(inputs, plan, limits, frontier, scenario_results=None, today: 
         ("budget", "What a different budget buys", _frontier_section(frontier, limits)),
         ("scenarios", "What-if scenarios", _scenarios_section(scenario_results)),
         ("programs", f"All {plan.solution.count} programs on your list", _programs_table(plan)),
+        *([("left-out", "Not on your list, and why", _left_out(candidates, plan.solution, limits))]
+          if candidates is not None else []),
         ("method", "How these numbers are made", _method(inputs, plan, limits)),
     ]
+    return _page(inputs, sections, today, _notices(inputs, plan))
+
+
+def render_no_list_report(inputs, limits, reasons, candidates, today: datetime.date | None = None) -> str:
+    """The page when no list meets the limits: why (with the changes that work), and the programs not open to
+    the applicant with their reasons."""
+    today = today or datetime.date.today()
+    items = "".join(f"<li>{_e(reason[0].upper() + reason[1:])}</li>" for reason in reasons)
+    sections = [
+        ("about", "About you", _about(inputs, limits)),
+        ("why", "No application list meets your limits", f"<ul>{items}</ul><p>Change one of these in your "
+                                                          "profile or on the command line, then make the report "
+                                                          "again.</p>"),
+        ("left-out", "Programs not open to you, and why", _left_out(candidates, None, limits)),
+    ]
+    return _page(inputs, sections, today, "")
+
+
+def _left_out(candidates, solution, limits, limit: int = 300) -> str:
+    """The programs of the applicant's specialties not on the list: those not open (with the reason), those marked
+    never, and how many open ones the list leaves for others."""
+    chosen = {c.program_id for c in solution.chosen} if solution is not None else set()
+    in_specialties = [c for c in candidates if not any("not a specialty" in r for r in c.reasons)]
+    closed = [c for c in in_specialties if not c.eligible]
+    never = [c for c in in_specialties if c.eligible and c.program_id in limits.never]
+    passed = [c for c in in_specialties if c.eligible and c.program_id not in limits.never
+              and c.program_id not in chosen]
+    rows = [(c, "; ".join(c.reasons)) for c in closed] + [(c, "marked never apply") for c in never]
+    out = []
+    if passed and solution is not None:
+        out.append(f"<p>{len(passed)} programs open to you are not on the list: within your budget and tier bands, "
+                   "the list holds those with the higher chance of an interview (weighted by region).</p>")
+    if not rows:
+        return "".join(out) + "<p>Every program of your specialties in the sheet is open to you.</p>"
+    out.append(f"<p>{len(rows)} programs of your specialties cannot be on the list"
+               + (f" (the first {limit} shown)" if len(rows) > limit else "") + ".</p>")
+    out.append('<table class="list"><tr><th>Program</th><th>City</th><th>Why not</th></tr>')
+    for c, why in rows[:limit]:
+        out.append(f"<tr><td>{_e(c.program.program)}</td><td>{_e(c.program.city)}, {_e(c.program.state)}</td>"
+                   f"<td>{_e(why)}</td></tr>")
+    out.append("</table>")
+    return "".join(out)
+
+
+def _page(inputs, sections, today, notices: str) -> str:
+    from optimizer import __version__
+
     nav = " ".join(f'<a href="#{key}">{_e(title)}</a>' for key, title, _ in sections)
     body = "\n".join(f'<section id="{key}">\n<h2>{_e(title)}</h2>\n{content}\n</section>'
                      for key, title, content in sections)
@@ -111,7 +160,7 @@ def render_report(inputs, plan, limits, frontier, scenario_results=None, today: 
 <h1>Your residency application list</h1>
 <p class="sub">Made by SmartPick {_e(__version__)} on {today:%B %d, %Y}. Programs: {_e(source)}. Profile:
 {_e(inputs.profile.source or "your profile")}.</p>
-{_notices(inputs, plan)}
+{notices}
 <nav>{nav}</nav>
 {body}
 </body>
@@ -327,7 +376,8 @@ def _programs_table(plan) -> str:
         out.append("<tr>" + "".join(f"<td{_class(kind)}>{_e(v)}</td>" for v, (_, kind) in zip(values, columns))
                    + "</tr>")
     out.append("</table>")
-    return ("<p>Best chance first. The fee is each program's share of its specialty's ERAS fee. Check every program "
+    return ("<p>Best chance first. The fee is what ERAS charges for each program (its count restarts for each "
+            "specialty), so the fees add up to the ERAS total. Check every program "
             "on FREIDA and its own website before you apply.</p>" + "".join(out))
 
 
