@@ -84,13 +84,25 @@ def input_options(command):
     return command
 
 
-def _console():
-    """The terminal's console, as wide as the terminal (100 columns when output goes to a file or a pipe)."""
-    import shutil
+def _terminal_width() -> int:
+    """The width of the terminal the person looks at: $COLUMNS, else the terminal of stdout, stderr or stdin (the
+    output may be piped to `head` or `less`), else 100 columns (a file)."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    for stream in (sys.__stdout__, sys.__stderr__, sys.__stdin__):
+        try:
+            return os.get_terminal_size(stream.fileno()).columns
+        except (AttributeError, OSError, ValueError):
+            continue
+    return 100
 
+
+def _console():
+    """The terminal's console, as wide as the terminal."""
     from rich.console import Console
 
-    return Console(width=shutil.get_terminal_size((100, 24)).columns, soft_wrap=False)
+    return Console(width=_terminal_width(), soft_wrap=False)
 
 
 def _print_json(payload) -> None:
@@ -102,14 +114,12 @@ def _print_json(payload) -> None:
 def _notes(console, inputs, warnings=()) -> None:
     """Notes and warnings on stderr (so piped output holds only results): the sheet's warnings one line per kind,
     the full list being `smartpick validate`'s."""
-    import shutil
-
     from rich.console import Console
     from rich.markup import escape
 
     from optimizer.render_warnings import group_warnings
 
-    errors = Console(stderr=True, width=shutil.get_terminal_size((100, 24)).columns, soft_wrap=False)
+    errors = Console(stderr=True, width=_terminal_width(), soft_wrap=False)
     for note in inputs.notes:
         errors.print(f"[dim]Note: {escape(note)}[/dim]")
     sheet_warnings = list(inputs.table.warnings)

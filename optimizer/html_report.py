@@ -181,10 +181,17 @@ def _notices(inputs, plan) -> str:
                    "shows how SmartPick works; it is not a list to apply to until every program has been checked "
                    "against FREIDA.</div>")
     notes = [n for n in inputs.notes if n != DEMO_NOTE]
-    warnings = list(inputs.table.warnings) + list(plan.warnings)
+    from optimizer.render_warnings import group_warnings
+
+    # the sheet's warnings one line per kind (the page opens on the list, not on 15 warnings); each in full below
+    warnings = group_warnings(inputs.table.warnings) + list(plan.warnings)
     items = [f"<li>{_e(n)}</li>" for n in notes] + [f"<li><strong>Check:</strong> {_e(w)}</li>" for w in warnings]
     if items:
         out.append(f'<div class="note"><ul>{"".join(items)}</ul></div>')
+    if inputs.table.warnings:
+        full = "".join(f"<li>{_e(w)}</li>" for w in inputs.table.warnings)
+        out.append(f'<details class="note"><summary>Each warning about the sheet in full '
+                   f'({len(inputs.table.warnings)})</summary><ul>{full}</ul></details>')
     return "\n".join(out)
 
 

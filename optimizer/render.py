@@ -197,7 +197,9 @@ def fit_to_width(build, longest: int, width: int, shortest: int = 12):
         return table
     table = build(shortest, True)
     used = _rendered_width(table)
-    return build(max(8, shortest - (used - width)), True) if used > width else table
+    # the room the narrower columns left goes to the name (or the name gives up more, down to 8 characters)
+    name_width = min(longest, max(8, shortest + width - used))
+    return table if name_width == shortest else build(name_width, True)
 
 
 def _rendered_width(table) -> int:
@@ -210,7 +212,8 @@ def _programs_table(plan, limit, name_width: int, compact: bool = False):
     rows = program_rows(plan, with_sheet_columns=False)
     for row, c in zip(rows, plan.solution.chosen):
         row["specialty"] = c.program.specialty
-    t = _table(f"Your list ({len(rows)} programs, best chance first)")
+    # narrow terminals: one space between columns instead of three, so the names keep some room
+    t = _table(f"Your list ({len(rows)} programs, best chance first)", **({"padding": (0, 0)} if compact else {}))
     with_signals = any(r["signal"] for r in rows)
     several = len({r["specialty"] for r in rows}) > 1
     columns = ([("#", "right"), ("Program", "left"), ("City", "left")] + ([("Spec.", "left")] if several else [])

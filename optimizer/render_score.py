@@ -74,7 +74,8 @@ def score_tables(inputs, candidates, top: int = 40, width: int = 100):
 
 
 def _open_table(s, shown, top, name_width, compact=False):
-    head = _table(f"Programs open to you, by weighted chance (top {top} of {s['eligible']})")
+    head = _table(f"Programs open to you, by weighted chance (top {top} of {s['eligible']})",
+                  **({"padding": (0, 0)} if compact else {}))
     widths = {"#": (3, 4), "Program": (min(12, name_width), name_width), "City": (8, 11 if compact else 14),
               "Region": (10, 10) if compact else (13, 13), "Visa": (8, 8), "Tier": (6, 6), "Weight": (6, 6)}
     several = len({c.program.specialty for c in shown}) > 1
