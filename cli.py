@@ -169,7 +169,16 @@ def score(programs, sheet_name, profile, model_path, out, as_json):
     payload = score_payload(inputs, candidates)
     if out:
         path = check_out_path(out, (programs, profile))
-        write_table(path, {"Scored programs": score_rows(candidates)}, payload)
+        from optimizer.workbook_copy import can_copy
+
+        if can_copy(programs, path):  # the answer goes into a copy of the user's own workbook
+            from optimizer.sheet import locate_programs
+            from optimizer.workbook_copy import score_columns, write_copy
+
+            write_copy(programs, path, *locate_programs(programs, sheet_name), score_columns(candidates),
+                       {"Scored programs": score_rows(candidates)})
+        else:
+            write_table(path, {"Scored programs": score_rows(candidates)}, payload)
     if as_json:
         _print_json(payload)
         return
@@ -508,8 +517,18 @@ def solve(programs, sheet_name, profile, model_path, budget, min_programs, max_p
     payload = solve_payload(inputs, plan, limits)
     if out:
         from optimizer.report_files import write_solution
+        from optimizer.workbook_copy import can_copy
 
-        write_solution(out, inputs, plan, payload)
+        if can_copy(programs, out):  # the answer goes into a copy of the user's own workbook
+            from optimizer.report_files import summary_rows
+            from optimizer.render import program_rows
+            from optimizer.sheet import locate_programs
+            from optimizer.workbook_copy import solve_columns, write_copy
+
+            write_copy(programs, out, *locate_programs(programs, sheet_name), solve_columns(candidates, plan, limits),
+                       {"Application list": program_rows(plan), "Summary": summary_rows(payload)})
+        else:
+            write_solution(out, inputs, plan, payload)
     if plot and plan.outcomes:
         from optimizer.plotting import plot_distribution, save_figure
 

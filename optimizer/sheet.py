@@ -332,6 +332,21 @@ def _xlsx_rows(path: Path, sheet_name: str | None, notes: list[str]) -> tuple[li
     return _fill_merged(rows, merged), hidden
 
 
+def locate_programs(path, sheet_name: str | None = None) -> tuple[str, int]:
+    """(the sheet title, the header row number) the reader uses in an XLSX workbook, for writing beside it."""
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        sheet = _pick_sheet(workbook, sheet_name, str(path), [])
+        rows = [(number, [_excel_text(cell) for cell in cells])
+                for number, cells in enumerate(sheet.iter_rows(max_row=HEADER_SEARCH_ROWS), start=1)]
+        index, _ = _header_index(rows)
+        return sheet.title, rows[index][0] if index is not None else 1
+    finally:
+        workbook.close()
+
+
 def _pick_sheet(workbook, sheet_name: str | None, file: str, notes: list[str]):
     names = workbook.sheetnames
     if not sheet_name:
