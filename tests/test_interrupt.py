@@ -29,7 +29,7 @@ def interrupt_after(args, seconds, cwd):
 
 
 def test_ctrl_c_stops_a_long_frontier_and_writes_nothing(tmp_path):
-    code, stderr, _ = interrupt_after(["frontier", "--budget", "500:9000:10", "--out", "points.json",
+    code, stderr, _ = interrupt_after(["frontier", "--budget", "500:10490:10", "--out", "points.json",
                                        "--plot", "frontier.png"], 2.5, tmp_path)
     assert code == EXIT_INTERRUPTED, stderr
     assert stderr.strip().splitlines()[-1] == MESSAGE
@@ -37,17 +37,25 @@ def test_ctrl_c_stops_a_long_frontier_and_writes_nothing(tmp_path):
     assert list(tmp_path.iterdir()) == []  # neither output, nor a temporary file
 
 
-@pytest.mark.parametrize("seconds", [0.3, 0.6, 0.9, 1.2])
-def test_ctrl_c_during_start_up_is_one_line(tmp_path, seconds):
-    process = subprocess.Popen([*SMARTPICK, "frontier", "--budget", "500:9000:10", "--out", "p.json"],
-                               cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])})
-    time.sleep(seconds)
-    process.send_signal(signal.SIGINT)
-    _, stderr = process.communicate(timeout=60)
-    assert process.returncode == EXIT_INTERRUPTED, stderr
-    assert stderr.decode().strip() == MESSAGE
-    assert list(tmp_path.iterdir()) == []
+def test_ctrl_c_during_start_up_is_one_line(tmp_path):
+    # While Python loads SmartPick's modules (click, pandas, OR-Tools): one line and 130, never a traceback. A
+    # signal that lands while the interpreter itself is still starting (before any of SmartPick runs) is Python's
+    # own business: such a try says nothing and the next, later one is made.
+    conclusive = 0
+    for seconds in (0.3, 0.6, 0.9, 1.2, 1.6):
+        process = subprocess.Popen([*SMARTPICK, "frontier", "--budget", "500:9000:10", "--out", "p.json"],
+                                   cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])})
+        time.sleep(seconds)
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=60)
+        if b"init_import_site" in stderr:
+            continue
+        conclusive += 1
+        assert process.returncode == EXIT_INTERRUPTED, stderr
+        assert stderr.decode().strip() == MESSAGE
+        assert list(tmp_path.iterdir()) == []
+    assert conclusive >= 3
 
 
 def test_ctrl_c_inside_the_solver_ends_within_two_seconds(tmp_path):
