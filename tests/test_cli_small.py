@@ -80,3 +80,12 @@ def test_scenarios_that_cannot_be_met_are_shown_then_exit_2(tmp_path):
     assert result.exit_code == 2
     assert "Broke" in result.stdout and "Fine" in result.stdout  # the table is shown first
     assert "no list meets the limits of 1 of 2 scenarios (Broke)" in " ".join(result.stderr.split())
+
+
+def test_home_metro_with_the_wrong_state_is_refused(tmp_path):
+    profile = tmp_path / "me.toml"
+    profile.write_text(re.sub(r"^home_metro = .*$", 'home_metro = "Chicago, TX"', demo_profile_text(),
+                              flags=re.MULTILINE))
+    result = run("solve", "--profile", str(profile))
+    assert result.exit_code == 2
+    assert "home_metro" in result.output and "Chicago, TX" in result.output
