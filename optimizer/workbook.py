@@ -74,6 +74,8 @@ def _write_sheet(sheet, rows: list[dict]) -> None:
         for j, column in enumerate(columns, start=1):
             raw = row.get(column)
             value, kind = (raw.value, raw.kind) if isinstance(raw, Value) else (_plain(raw), None)
+            if column == "img_pct" and isinstance(value, (int, float)) and not isinstance(value, bool):
+                value, kind = value / 100, "percent"  # a sheet's 45 (percent) is Excel's 45%, as the user wrote it
             cell = sheet.cell(row=r, column=j, value=value)
             if isinstance(value, (int, float)) and not isinstance(value, bool):
                 kind = kind or column_kind(column, value)

@@ -105,3 +105,18 @@ def test_score_out_writes_into_a_copy_too(doctors_workbook, tmp_path):
     rows = list(sheet.iter_rows(min_row=4))
     assert {r[8].value for r in rows} == {"yes", "no"}
     assert all(r[12].value for r in rows if r[8].value == "no")
+
+
+def test_the_img_share_in_smartpicks_own_workbook_is_a_percent_that_reads_back(tmp_path):
+    from optimizer.sheet import read_programs
+
+    out = tmp_path / "list.xlsx"
+    assert run("solve", "--out", str(out)).exit_code == 0
+    sheet = openpyxl.load_workbook(out)["Application list"]
+    header = [cell.value for cell in sheet[1]]
+    column = header.index("img_pct") + 1
+    cells = [sheet.cell(r, column) for r in range(2, sheet.max_row + 1) if sheet.cell(r, column).value is not None]
+    assert cells and all(0 <= c.value <= 1 and "%" in c.number_format for c in cells)
+    shares = {p.program_id: p.img_pct for p in read_programs(data_path("programs.csv")).programs}
+    again = {p.program_id: p.img_pct for p in read_programs(out, "Application list").programs}
+    assert all(again[pid] == pytest.approx(shares[pid]) for pid in again)
