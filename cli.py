@@ -490,7 +490,8 @@ def _load_report_scenarios(paths, profile):
 @click.option("--never", multiple=True, metavar="ID", help="A program_id (or exact name) to leave out.")
 @click.option("--no-signals", is_flag=True, help="Leave ERAS program signals out of the choice.")
 @click.option("--out", type=click.Path(dir_okay=False), default=None, help="Write the list (.csv/.xlsx/.json).")
-@click.option("--plot", type=click.Path(dir_okay=False), default=None, help="Draw the interview distribution (.png, .svg or .pdf).")
+@click.option("--plot", type=click.Path(dir_okay=False), default=None,
+              help="Draw the interview distribution (.png, .svg or .pdf).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
 @guarded
 def solve(programs, sheet_name, profile, model_path, budget, min_programs, max_programs, objective, correlated,
