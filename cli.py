@@ -20,6 +20,7 @@ sys.excepthook = _stopped_before_start
 
 import click  # noqa: E402 (after the hook: importing takes a moment, and Ctrl-C may come during it)
 
+from optimizer import parsing  # noqa: E402
 from optimizer.errors import SmartPickError  # noqa: E402
 
 EXIT_INPUT = 2
@@ -67,6 +68,28 @@ def main():
 # --- commands are added below, one section each -------------------------------------------------------------
 
 # --- shared options -------------------------------------------------------------------------------------------
+
+class Parsed(click.ParamType):
+    """A flag read by the same parser as the profile key it overrides (optimizer/parsing.py): one rule, one parser."""
+
+    def __init__(self, name: str, parse, example: str = ""):
+        self.name, self.parse, self.example = name, parse, example
+
+    def convert(self, value, param, ctx):
+        try:
+            return self.parse(value)
+        except parsing.ParseError as error:
+            if not self.example:  # the parser's message is whole
+                self.fail(str(error), param, ctx)
+            flag = param.opts[0] if param is not None else ""
+            self.fail(f"'{value}' {error}, e.g. {flag} {self.example}", param, ctx)
+
+
+BUDGET = Parsed("budget", parsing.parse_budget, "2500")
+BUDGET_LIST = Parsed("budgets", parsing.parse_budget_list)
+COUNT = Parsed("count", lambda value: parsing.parse_whole(value, 1), "80")
+OBJECTIVE = Parsed("objective", parsing.parse_objective)
+
 
 def input_options(command):
     """--programs, --sheet, --profile and --model, shared by every command that scores programs."""
@@ -136,12 +159,14 @@ def _quoted(path: str) -> str:
 
 
 def limit_options(command):
-    """--budget, --min and --max: the limits of the list, over the profile's (solve, compare, report)."""
+    """--budget, --min and --max for compare and report, read as solve reads them (the profile's rules)."""
     options = [
-        click.option("--budget", type=float, default=None,
-                     help="Budget in US dollars (default: the profile's budget_usd)."),
-        click.option("--min", "min_programs", type=int, default=None, help="Fewest programs (default: profile, 80)."),
-        click.option("--max", "max_programs", type=int, default=None, help="Most programs (default: profile, 120)."),
+        click.option("--budget", type=BUDGET, default=None, metavar="USD",
+                     help="Budget in US dollars, e.g. 2500 or '$2,500' (default: the profile's budget_usd)."),
+        click.option("--min", "min_programs", type=COUNT, default=None, metavar="N",
+                     help="Fewest programs (default: profile, 80)."),
+        click.option("--max", "max_programs", type=COUNT, default=None, metavar="N",
+                     help="Most programs (default: profile, 120)."),
     ]
     for option in reversed(options):
         command = option(command)
@@ -194,7 +219,7 @@ def score(programs, sheet_name, profile, model_path, out, as_json):
 
 @main.command()
 @input_options
-@click.option("--budget", "budgets", required=True, metavar="LOW:HIGH:STEP|A,B,C",
+@click.option("--budget", "budgets", required=True, type=BUDGET_LIST, metavar="LOW:HIGH:STEP|A,B,C",
               help="Budgets in dollars: a range 1000:3000:100 (HIGH included when on the step) or a list.")
 @click.option("--backend", type=click.Choice(["cpsat", "pulp"]), default="cpsat", show_default=True)
 @click.option("--no-signals", is_flag=True, help="Leave ERAS program signals out of the choice.")
@@ -208,11 +233,10 @@ def frontier(programs, sheet_name, profile, model_path, budgets, backend, no_sig
     Example: smartpick frontier --budget 1500:4000:100 --plot frontier.png
     """
     from optimizer import pipeline
-    from optimizer.frontier import compute_frontier, parse_budgets
+    from optimizer.frontier import compute_frontier
     from optimizer.render_more import frontier_payload, frontier_table
     from optimizer.writers import check_out_path, write_table
 
-    budget_list = parse_budgets(budgets)
     if out:
         check_out_path(out, (programs, profile))
     if plot:
@@ -225,8 +249,8 @@ def frontier(programs, sheet_name, profile, model_path, budgets, backend, no_sig
     from optimizer.signals import signal_rules
 
     rules = signal_rules(inputs.profile.goals.season) if inputs.profile.goals.use_signals else {}
-    with _progress(len(budget_list), as_json, "budgets") as advance:
-        result = compute_frontier(candidates, limits, budget_list,
+    with _progress(len(budgets), as_json, "budgets") as advance:
+        result = compute_frontier(candidates, limits, budgets,
                                   lambda chosen, applied: pipeline.evaluate_list(inputs, chosen, applied), backend,
                                   signal_rules=rules, progress=advance)
     payload = frontier_payload(inputs, result)
@@ -413,10 +437,11 @@ def report(programs, sheet_name, profile, model_path, scenario_paths, budget, mi
     """
     from optimizer import pipeline
     from optimizer.frontier import compute_frontier
-    from optimizer.html_report import check_html_path, frontier_budgets, render_report, write_report
+    from optimizer.html_report import frontier_budgets, render_report, write_report
+    from optimizer.writers import check_out_path
     from optimizer.signals import signal_rules
 
-    check_html_path(out, (programs, profile))
+    check_out_path(out, (programs, profile), formats=(".html",))
     scenarios_found = _load_report_scenarios(scenario_paths, profile) if scenario_paths else None
     inputs = pipeline.load_inputs(programs, profile, sheet_name, model_path, use_signals=not no_signals)
     candidates = pipeline.score(inputs)
@@ -451,13 +476,15 @@ def report(programs, sheet_name, profile, model_path, scenario_paths, budget, mi
 
         with _progress(len(scenarios_found), False) as advance:
             results = run_scenarios(inputs.table, scenarios_found, inputs.model, not no_signals, progress=advance)
+    from optimizer.render import match_text
+
     html = render_report(inputs, plan, limits, frontier_result, results, candidates=candidates)
     write_report(out, html)
     console = _console()
     _notes(console, inputs, warnings)
     o = plan.outcomes
     console.print(f"{plan.solution.count} programs, ${plan.solution.cost.total_usd:,.0f}; expected interviews "
-                  f"{o.expected_interviews:.1f}; chance of matching {100 * o.p_match:.1f}%.")
+                  f"{o.expected_interviews:.1f}; chance of matching {match_text(o)}.")
     console.print(f"Wrote {out}: open it in any web browser.")
 
 
@@ -479,8 +506,13 @@ def _load_report_scenarios(paths, profile):
 
 @main.command()
 @input_options
-@limit_options
-@click.option("--objective", default=None, metavar="interviews|match|at-least:K",
+@click.option("--budget", type=BUDGET, default=None, metavar="USD",
+              help="Budget in US dollars, e.g. 2500 or '$2,500' (default: the profile's budget_usd).")
+@click.option("--min", "min_programs", type=COUNT, default=None, metavar="N",
+              help="Fewest programs (default: profile, 80).")
+@click.option("--max", "max_programs", type=COUNT, default=None, metavar="N",
+              help="Most programs (default: profile, 120).")
+@click.option("--objective", type=OBJECTIVE, default=None, metavar="interviews|match|at-least:K",
               help="What to maximize: expected interviews (default), P(match), or P(at least K interviews).")
 @click.option("--correlated", is_flag=True, help="Optimize P(match)/P(at least K) under the correlated view.")
 @click.option("--backend", type=click.Choice(["cpsat", "pulp"]), default="cpsat", show_default=True,

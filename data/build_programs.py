@@ -1,9 +1,11 @@
 """Build data/programs.csv, SmartPick's bundled demo sheet.
 
 Illinois: real programs under their real names, institutions, cities and specialties (public program pages; ACGME
-ids where found). Their IMG %, visa policy, cutoffs, program type and positions are ESTIMATES unless the source
-column says otherwise. Every other state: synthetic programs (optimizer/synth.py), no Illinois program is invented.
-Per-specialty totals match the NRMP 2025 Main Match program counts.
+ids where found). Their IMG %, visa policy, cutoffs, program type and positions are ESTIMATES unless the row's
+data_source column names them as checked (FREIDA 2025 for the IM programs in FACTS.md, or a program page). Every
+other state: synthetic programs (optimizer/synth.py), drawn from the published national distributions in
+data/program_distributions.toml; no Illinois program is invented. Per specialty, the number of programs and the
+first-year positions add up to the NRMP figures there.
 
 Run from the repository root:  python data/build_programs.py  (rewrites data/programs.csv; same bytes every run)
 """
@@ -19,21 +21,29 @@ import sys
 import tempfile
 from pathlib import Path
 
-from optimizer.synth import COLUMNS, SPECIALTY_CODES, synthetic_programs_by_specialty
+from optimizer.synth import COLUMNS, SPECIALTY_CODES, national_distributions, synthetic_programs_by_specialty
 
 SEED = 2025
 OUT = Path(__file__).resolve().parent / "programs.csv"
 REAL = "real program; attributes estimated"
+# Columns of an Illinois row that are estimates unless a source below checks them.
+ESTIMATED_COLUMNS = ("program_type", "img_pct", "visa", "positions", "step2_cutoff", "max_years_since_graduation",
+                     "usce_required")
 
-# NRMP 2025 Main Residency Match, programs per specialty (as tabulated by secondary sources citing NRMP; FACTS.md).
-NRMP_2025_PROGRAMS = {
-    "Internal Medicine": 758,
-    "Family Medicine": 817,
-    "Pediatrics": 250,
-    "Psychiatry": 404,
-    "Transitional Year": 236,
-    "Internal Medicine (Preliminary)": 329,
-}
+# The specialties of the bundled sheet, with their NRMP programs and first-year positions
+# (data/program_distributions.toml: NRMP 2025 Main Match; IM and FM positions from the 2026 Match).
+SHEET_SPECIALTIES = ("Internal Medicine", "Family Medicine", "Pediatrics", "Psychiatry", "Transitional Year",
+                     "Internal Medicine (Preliminary)")
+
+
+def nrmp_programs() -> dict[str, int]:
+    """Programs per specialty in the NRMP Match (the sheet's row counts)."""
+    return {s: national_distributions()["specialties"][s]["programs"] for s in SHEET_SPECIALTIES}
+
+
+def nrmp_positions() -> dict[str, int]:
+    """First-year positions per specialty in the NRMP Match (the sheet's position totals)."""
+    return {s: national_distributions()["specialties"][s]["positions"] for s in SHEET_SPECIALTIES}
 
 IM, PRELIM, FM = "Internal Medicine", "Internal Medicine (Preliminary)", "Family Medicine"
 PEDS, PSYCH, TY = "Pediatrics", "Psychiatry", "Transitional Year"
@@ -52,13 +62,9 @@ MCHENRY = "Rosalind Franklin University GME pages (Northwestern Medicine McHenry
 UCHI_PEDS = "pediatrics.uchicago.edu residency"
 
 # (program name, institution, city, specialty, ACGME id or "", type, IMG %, visa, Step 2 CK cutoff, max years since
-#  graduation, US clinical experience required, PGY-1 positions, source).
-# Type, IMG %, visa and positions are estimates; cutoffs and max years are estimates except where the source
-# page states them (Advocate Illinois Masonic IM: Step 220 and 5 years; UIC IM and Pediatrics: 5 years; Advocate
-# Children's Park Ridge and Northwestern Lake Forest FM: 3 years; Advocate Lutheran General Psychiatry: Step 2 CK
-# minimum 214 on FREIDA; SIU Psychiatry: graduation within 7 years preferred). Visa where a page states it: UIC
-# Pediatrics J-1 (FREIDA), Northwestern Psychiatry J-1 and H-1B, Advocate Children's Park Ridge J-1; FACTS.md:
-# J-1 at Advocate Illinois Masonic and UIC IM, J-1 and H-1B at UChicago, Northwestern and NorthShore IM.
+#  graduation, US clinical experience required, PGY-1 positions, source of the name).
+# Type, IMG %, visa, positions and cutoffs are estimates, except where FREIDA_2025_IM or PAGE_CHECKED (below) name
+# a source: those values replace or confirm the estimates, and the row's data_source says which columns they are.
 ILLINOIS = (
     # Internal Medicine (categorical)
     ("Advocate Illinois Masonic Medical Center", "Advocate Health", "Chicago", IM, "1401611114",
@@ -81,8 +87,6 @@ ILLINOIS = (
      COMM, 60, "J-1", "", 5, True, 12, FACTS),
     ("Rush University Medical Center", "Rush", "Chicago", IM, "",
      UNIV, 12, "J-1", "", "", False, 36, FACTS),
-    ("Saint Anthony Hospital", "Saint Anthony", "Chicago", IM, "",
-     COMM, 90, "J-1+H-1B", "", 7, True, 10, FACTS),
     ("University of Chicago (Endeavor Health NorthShore)", "Endeavor Health", "Evanston", IM, "1401631125",
      AFFIL, 20, "J-1+H-1B", "", "", False, 20, FACTS),
     ("Advocate Lutheran General Hospital", "Advocate Health", "Park Ridge", IM, "1401621130",
@@ -221,12 +225,54 @@ ILLINOIS = (
 )
 
 
+# FREIDA 2025 listing of the Illinois IM programs (FACTS.md, "Illinois IM programs: public listing"): ACGME id ->
+# (IMG share of residents or None where FREIDA shows none, first-year positions, visas sponsored). These replace
+# the estimates above.
+FREIDA_2025_IM = {
+    "1401611114": (88, 24, "J-1"),  # Advocate Illinois Masonic
+    "1401612113": (79, 45, "J-1+H-1B"),  # Cook County Health
+    "1401611115": (100, 19, "J-1"),  # Louis A. Weiss Memorial
+    "1401621119": (None, 49, "J-1+H-1B"),  # McGaw / Northwestern
+    "1401621541": (98, 18, "J-1"),  # Mount Sinai Chicago
+    "1401611123": (1, 40, "J-1+H-1B"),  # University of Chicago
+    "1401621124": (5, 46, "J-1"),  # UIC
+    "1401631125": (5, 38, "J-1+H-1B"),  # Endeavor Health NorthShore
+    "1401621128": (12, 34, "J-1"),  # Loyola University Medical Center
+    "1401621130": (16, 27, "J-1"),  # Advocate Lutheran General
+    "1401631131": (64, 14, "J-1+H-1B"),  # UI Peoria
+    "1401621456": (91, 16, "J-1"),  # Carle Foundation Hospital
+}
+FREIDA_2025 = "FREIDA 2025"
+
+# Values a program page (or its FREIDA entry) states, by (program, specialty): column -> source.
+PAGE_CHECKED = {
+    ("Advocate Illinois Masonic Medical Center", IM): {"step2_cutoff": "program page",
+                                                        "max_years_since_graduation": "program page"},
+    ("University of Illinois College of Medicine at Chicago", IM): {"max_years_since_graduation": "program page"},
+    ("University of Illinois College of Medicine at Chicago", PEDS): {"max_years_since_graduation": "program page",
+                                                                      "visa": "FREIDA"},
+    ("Advocate Children's Hospital (Park Ridge)", PEDS): {"max_years_since_graduation": "program page",
+                                                          "visa": "program page"},
+    ("Northwestern (Lake Forest)", FM): {"max_years_since_graduation": "program page"},
+    ("Advocate Lutheran General Hospital", PSYCH): {"step2_cutoff": "FREIDA"},
+    ("Southern Illinois University", PSYCH): {"max_years_since_graduation": "program page (preferred)"},
+    ("McGaw Medical Center of Northwestern University", PSYCH): {"visa": "program page"},
+}
+
+
 def illinois_rows() -> list[dict]:
     """The hand-written Illinois programs as sheet rows (canonical columns plus data_source)."""
     rows = []
     for (name, institution, city, specialty, acgme_id, kind, img_pct, visa, step2, max_years, usce, positions,
          source) in ILLINOIS:
         code, abbrev = SPECIALTY_CODES[specialty]
+        checked = dict(PAGE_CHECKED.get((name, specialty), {}))
+        if specialty == IM and acgme_id in FREIDA_2025_IM:
+            freida_img, positions, visa = FREIDA_2025_IM[acgme_id]
+            checked.update({"positions": FREIDA_2025, "visa": FREIDA_2025})
+            if freida_img is not None:
+                img_pct = freida_img
+                checked["img_pct"] = FREIDA_2025
         rows.append({
             "program_id": _illinois_id(acgme_id, institution, city, specialty),
             "program": f"{name} {abbrev}",
@@ -246,10 +292,23 @@ def illinois_rows() -> list[dict]:
             "apply": "",
             "accepts_signals": "yes",
             "signal": "",
-            "notes": f"Name, city, specialty: {source}. Attributes estimated: check FREIDA and the program website.",
-            "data_source": REAL,
+            "notes": f"Name, city, specialty: {source}. Check FREIDA and the program website.",
+            "data_source": illinois_data_source(checked),
         })
     return rows
+
+
+def illinois_data_source(checked: dict[str, str]) -> str:
+    """What an Illinois row's attributes rest on: the columns checked (with their source) and those estimated."""
+    if not checked:
+        return REAL
+    by_source: dict[str, list[str]] = {}
+    for column in ESTIMATED_COLUMNS:
+        if column in checked:
+            by_source.setdefault(checked[column], []).append(column)
+    parts = [f"{', '.join(columns)} from {source}" for source, columns in by_source.items()]
+    estimated = [column for column in ESTIMATED_COLUMNS if column not in checked]
+    return f"real program; {'; '.join(parts)}; estimated: {', '.join(estimated)}"
 
 
 def _illinois_id(acgme_id: str, institution: str, city: str, specialty: str) -> str:
@@ -261,11 +320,15 @@ def _illinois_id(acgme_id: str, institution: str, city: str, specialty: str) -> 
 
 
 def build_rows(seed: int = SEED) -> list[dict]:
-    """Illinois programs plus synthetic programs elsewhere, totals per specialty as in NRMP 2025."""
+    """Illinois programs plus synthetic programs elsewhere; per specialty, programs and first-year positions add up
+    to the NRMP figures."""
     illinois = illinois_rows()
-    in_illinois = {s: sum(r["specialty"] == s for r in illinois) for s in NRMP_2025_PROGRAMS}
+    programs, positions = nrmp_programs(), nrmp_positions()
+    rows_in_illinois = {s: sum(r["specialty"] == s for r in illinois) for s in programs}
+    seats_in_illinois = {s: sum(r["positions"] for r in illinois if r["specialty"] == s) for s in programs}
     synthetic = synthetic_programs_by_specialty(
-        {s: NRMP_2025_PROGRAMS[s] - in_illinois[s] for s in NRMP_2025_PROGRAMS}, seed, exclude_states=("IL",))
+        {s: programs[s] - rows_in_illinois[s] for s in programs}, seed, exclude_states=("IL",),
+        positions={s: positions[s] - seats_in_illinois[s] for s in programs})
     rows = illinois + synthetic
     return sorted(rows, key=lambda r: (r["state"], r["city"], r["program"], r["program_id"]))
 

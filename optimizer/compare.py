@@ -356,6 +356,8 @@ def _portfolio_payload(e: Evaluated) -> dict:
         "weighted_expected_interviews": e.weighted_expected_interviews, "sd": o.sd,
         "p_at_least_5": o.p_at_least[5], "p_at_least": {str(k): v for k, v in o.p_at_least.items()},
         "p_match": o.p_match, "correlated_p_match": o.correlated_p_match,
+        "p_match_range": list(o.p_match_range) if o.p_match_range else None,
+        "population_p_match": o.population_p_match,
         "correlated_p_at_least_5": o.correlated_p_at_least[5] if o.correlated_p_at_least else None,
         "tier_mix": tier_mix(e), "region_mix": region_mix(e), "visa_mix": visa_mix(e),
         "specialty_mix": _mix((c.program.specialty for c in e.chosen), ()),
@@ -386,7 +388,10 @@ def summary_rows(comparison: Comparison) -> list[dict]:
         row = {"portfolio": e.name, "file": e.file, "source": e.source, "count": e.count,
                "cost": e.cost.total_usd, "expected_interviews": o.expected_interviews,
                "weighted_expected_interviews": e.weighted_expected_interviews, "p_at_least_5": o.p_at_least[5],
-               "p_match": o.p_match}
+               "p_match": o.p_match,
+               "p_match_low": o.p_match_range[0] if o.p_match_range else None,
+               "p_match_high": o.p_match_range[1] if o.p_match_range else None,
+               "population_p_match": o.population_p_match}
         row.update({f"{tier} programs": n for tier, n in _all_keys(tier_mix(e), (*TIERS, INELIGIBLE)).items()})
         row.update({f"{region}": n for region, n in _all_keys(region_mix(e), REGIONS).items()})
         row.update({f"visa {visa}": n for visa, n in _all_keys(visa_mix(e), VISAS).items()})

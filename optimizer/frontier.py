@@ -13,9 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from optimizer.constraints import Limits
-from optimizer.errors import InputError
 
-FLAT_BELOW_PER_100 = 0.1  # diminishing returns: $100 more adds fewer weighted expected interviews than this
+# Diminishing returns: $100 more adds less than this to the chance of matching (0.2 percentage points: each further
+# match would cost more than $50,000 in fees). A judgement, not a fact: with chances of a few percent an application,
+# the chance of matching keeps rising with every program, so a rule in interviews stopped far too early.
+FLAT_BELOW_PER_100 = 0.002
 
 
 @dataclass(frozen=True)
@@ -29,45 +31,14 @@ class FrontierPoint:
     count: int
     cost: float | None
     gain_per_100: float | None  # objective gained per $100 since the previous point
+    p_match_range: tuple[float, float] | None = None  # 10th-90th percentile over the model's uncertainty
 
 
 @dataclass(frozen=True)
 class Frontier:
     points: tuple[FrontierPoint, ...]
-    diminishing_at: float | None  # the budget after which each $100 adds less than FLAT_BELOW_PER_100
+    diminishing_at: float | None  # the budget after which each $100 adds less than FLAT_BELOW_PER_100 to P(match)
     rule: str
-
-
-def parse_budgets(text: str) -> list[float]:
-    """'1000:3000:100' (HIGH included when it lies on the step) or '1500,2000,2500'."""
-    def number(part: str) -> float:
-        cleaned = part.strip().replace("$", "").replace(",", "").replace("_", "")
-        try:
-            value = float(cleaned)
-        except ValueError:
-            raise InputError(f"'{part}' is not an amount in dollars. Write --budget 1000:3000:100 or "
-                             "--budget 1500,2000,2500.", file="--budget") from None
-        if value < 0 or value != value or value > 1e7:
-            raise InputError(f"'{part}' is not a usable budget (0 to $10,000,000).", file="--budget")
-        return value
-
-    text = text.strip()
-    if ":" in text:
-        parts = text.split(":")
-        if len(parts) != 3:
-            raise InputError(f"'{text}': a range is LOW:HIGH:STEP, e.g. 1000:3000:100.", file="--budget")
-        low, high, step = (number(p) for p in parts)
-        if step <= 0 or high < low:
-            raise InputError(f"'{text}': STEP must be above 0 and HIGH at least LOW.", file="--budget")
-        count = int((high - low) / step + 1e-9) + 1
-        if count > 1000:
-            raise InputError(f"'{text}' gives {count} budgets; use at most 1,000 (a larger STEP).", file="--budget")
-        return [round(low + i * step, 6) for i in range(count)]
-    values = [number(p) for p in text.replace(";", ",").split(",") if p.strip()]
-    if not values:
-        raise InputError("no budget given. Write --budget 1000:3000:100 or --budget 1500,2000,2500.",
-                         file="--budget")
-    return sorted(set(values))
 
 
 def compute_frontier(candidates, limits: Limits, budgets: list[float], evaluate, backend: str = "cpsat",
@@ -109,18 +80,20 @@ def compute_frontier(candidates, limits: Limits, budgets: list[float], evaluate,
         if previous is not None and previous.objective is not None and budget > previous.budget:
             gain = (solution.objective - previous.objective) / (budget - previous.budget) * 100
         point = FrontierPoint(budget, status, solution.objective, o.expected_interviews, o.p_match,
-                              o.p_at_least[5], solution.count, solution.cost.total_usd, gain)
+                              o.p_at_least[5], solution.count, solution.cost.total_usd, gain, o.p_match_range)
         points.append(point)
         previous = point
     return Frontier(tuple(points), _diminishing(points), rule=(
-        f"the smallest budget from which each further $100 adds less than {FLAT_BELOW_PER_100} weighted expected "
-        "interviews, at every later point"))
+        f"the smallest budget from which each further $100 adds less than {100 * FLAT_BELOW_PER_100:g} percentage "
+        "points to the chance of matching, at every later point"))
 
 
 def _diminishing(points) -> float | None:
-    solved = [p for p in points if p.objective is not None]
+    solved = [p for p in points if p.objective is not None and p.p_match is not None]
+    gains = [None] + [(b.p_match - a.p_match) / (b.budget - a.budget) * 100 if b.budget > a.budget else None
+                      for a, b in zip(solved, solved[1:])]
     for i, point in enumerate(solved):
-        later = [q.gain_per_100 for q in solved[i + 1:] if q.gain_per_100 is not None]
+        later = [g for g in gains[i + 1:] if g is not None]
         if later and all(g < FLAT_BELOW_PER_100 for g in later):
             return point.budget
     return None

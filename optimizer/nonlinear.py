@@ -37,18 +37,15 @@ class Objective:
     k: int | None = None
 
     @classmethod
-    def parse(cls, text: str) -> "Objective":
+    def parse(cls, text: str | None) -> "Objective":
+        """The objective from what a person wrote (optimizer/parsing.py); InputError naming --objective if unknown."""
         from optimizer.errors import InputError
+        from optimizer.parsing import ParseError, objective_parts, parse_objective
 
-        text = (text or "interviews").strip().lower()
-        if text in ("interviews", "match"):
-            return cls(text)
-        if text.startswith("at-least:"):
-            k = text.split(":", 1)[1]
-            if k.isdigit() and 1 <= int(k) <= 60:
-                return cls("at-least", int(k))
-        raise InputError(f"unknown objective '{text}'. Use interviews, match, or at-least:K with K a whole "
-                         "number from 1 to 60 (e.g. at-least:5).", file="--objective")
+        try:
+            return cls(*objective_parts(parse_objective(text)))
+        except ParseError as error:
+            raise InputError(f"'{text}': {error}", file="--objective") from None
 
     @property
     def label(self) -> str:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -420,16 +420,35 @@ class Outcomes:
     correlated_p_at_least: dict[int, float] | None = None
     correlated_p_match: float | None = None
     curve: MatchCurve | None = field(default=None, compare=False)
+    p_match_range: tuple[float, float] | None = None  # 10th-90th percentile over the model's uncertainty draws
+    population_p_match: float | None = None  # what happened to applicants like this one (published)
+    population_group: str | None = None  # who they are, in words
+    population_source: str | None = None
+    population_short_source: str | None = None
+    view: str = "independent"  # which view the headline fields (distribution, sd, p_at_least, p_match) are
+    independent_p_match: float | None = None  # the independent view's P(match) when the headline is correlated
+    independent_p_at_least: dict[int, float] | None = None
+
+    def correlated_headline(self) -> "Outcomes":
+        """The same outcomes with the correlated view as the headline (the independent one kept beside it)."""
+        if self.correlated_distribution is None:
+            return self
+        return replace(self, distribution=self.correlated_distribution, sd=self.correlated_sd,
+                       p_at_least=self.correlated_p_at_least, p_match=self.correlated_p_match, view="correlated",
+                       independent_p_match=self.p_match, independent_p_at_least=self.p_at_least)
 
     def as_dict(self) -> dict:
         """Plain values for JSON (unrounded); the curve is named by its source, not copied."""
         result = {name: getattr(self, name) for name in (
             "expected_interviews", "sd", "distribution", "p_at_least", "p_match", "expected_home_interviews",
-            "latent_sd", "correlated_distribution", "correlated_sd", "correlated_p_at_least", "correlated_p_match")}
+            "latent_sd", "correlated_distribution", "correlated_sd", "correlated_p_at_least", "correlated_p_match",
+            "population_p_match", "population_group", "population_source", "view", "independent_p_match",
+            "independent_p_at_least")}
+        result["p_match_range"] = list(self.p_match_range) if self.p_match_range is not None else None
         for name in ("distribution", "correlated_distribution"):
             if result[name] is not None:
                 result[name] = list(result[name])
-        for name in ("p_at_least", "correlated_p_at_least"):
+        for name in ("p_at_least", "correlated_p_at_least", "independent_p_at_least"):
             if result[name] is not None:
                 result[name] = {str(k): v for k, v in result[name].items()}
         if self.curve is not None:

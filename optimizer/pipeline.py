@@ -160,14 +160,35 @@ class Plan:
         return self.solution.status
 
 
+def match_curve(inputs: Inputs):
+    """The match-by-ranks curve for this applicant: their type, and their first (preferred) specialty where that
+    specialty has a curve of its own."""
+    from optimizer.outcomes import load_match_curve
+
+    applicant = inputs.profile.applicant
+    preferred = applicant.specialties[0] if applicant.specialties else "all"
+    return load_match_curve(applicant.applicant_type, preferred)
+
+
 def evaluate_list(inputs: Inputs, chosen, applied_p=None):
     """Outcomes of a list (interview distribution, P(at least k), P(match), both views)."""
-    from optimizer.outcomes import evaluate, load_match_curve
+    from optimizer.outcomes import evaluate
 
-    curve = load_match_curve(inputs.profile.applicant.applicant_type)
+    from optimizer.uncertainty import p_match_range, population_p_match
+
+    curve = match_curve(inputs)
     p = applied_p if applied_p is not None else [c.p_interview for c in chosen]
     home = [c.region in ("home city", "home metro", "home state") for c in chosen]
-    return evaluate(p, curve, home=home, sigma=inputs.model.latent_sd or None)
+    outcomes = evaluate(p, curve, home=home, sigma=inputs.model.latent_sd or None)
+    if inputs.model.correlated_headline:  # the calibrated model: what a profile does not show is allowed for
+        outcomes = outcomes.correlated_headline()
+    applicant = inputs.profile.applicant
+    group = population_p_match(applicant)
+    return replace(outcomes, p_match_range=p_match_range(inputs.model, curve, applicant, chosen, p, outcomes.p_match),
+                   population_p_match=group.p_match if group else None,
+                   population_group=group.group if group else None,
+                   population_source=group.source if group else None,
+                   population_short_source=group.short_source if group else None)
 
 
 def binding_limits(solution, limits: Limits) -> list[str]:
@@ -220,10 +241,9 @@ def make_plan(inputs: Inputs, candidates: list[Candidate], limits: Limits, objec
             if rules and solution.signals:
                 report = explain_signals(candidates, limits, solution, rules, backend, time_limit)
     else:
-        from optimizer.outcomes import load_match_curve
-
-        curve = load_match_curve(inputs.profile.applicant.applicant_type)
-        sigma = inputs.model.latent_sd if correlated else None
+        curve = match_curve(inputs)
+        # the calibrated model reports the correlated view, so risk objectives optimize that view too
+        sigma = inputs.model.latent_sd if (correlated or inputs.model.correlated_headline) else None
         solution = solve_risk(candidates, limits, goal, curve, sigma, backend, time_limit, rules)
     if solution.status == "infeasible":
         raise_infeasible(candidates, limits, ["the limits together cannot be met, although each can be alone."])

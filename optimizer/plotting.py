@@ -7,12 +7,11 @@ imported here and nowhere else, and only when a chart is drawn.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from optimizer.errors import InputError
+
 
 INDEPENDENT_COLOR = "#1f77b4"
 CORRELATED_COLOR = "#ff7f0e"
@@ -117,12 +116,6 @@ def plot_frontier(points: Iterable, ax=None):
     return ax
 
 
-def _current_umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 PLOT_FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
 
 
@@ -139,31 +132,14 @@ def check_plot_path(path: str | Path) -> Path:
 
 
 def save_figure(ax_or_fig, path: str | Path) -> Path:
-    """Write the figure holding `ax_or_fig` (axes or figure) at `path`, atomically, in the format its extension
-    names (.png, .svg or .pdf; anything else is an InputError).
-
-    The chart goes to a temporary file in the same folder, then replaces `path` in one step, so a reader never sees
-    a half-written chart. Returns the path. A missing folder, no permission or a full disk is an InputError.
-    """
-    from optimizer.writers import cannot_write
+    """Write the figure holding `ax_or_fig` (axes or figure) at `path` in the format its extension names (.png,
+    .svg or .pdf; anything else is an InputError), atomically (writers.atomic_write: a reader never sees a
+    half-written chart). Returns the path. A missing folder, no permission or a full disk is an InputError."""
+    from optimizer.writers import atomic_write
 
     path = check_plot_path(path)
     figure = ax_or_fig
     while not hasattr(figure, "savefig"):  # axes (or a subfigure) -> the figure that holds it
         figure = figure.figure
-    folder = path.parent if str(path.parent) else Path(".")
-    try:
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as error:
-        raise cannot_write(path, error, "--plot") from None
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            figure.savefig(stream, format=PLOT_FORMATS[path.suffix.lower()], dpi=150)
-        # mkstemp creates the file readable by its owner only; give it the mode a normal new file would have.
-        os.chmod(temporary, 0o666 & ~_current_umask())
-        os.replace(temporary, path)
-    except OSError as error:
-        raise cannot_write(path, error, "--plot") from None
-    finally:
-        Path(temporary).unlink(missing_ok=True)
-    return path
+    kind = PLOT_FORMATS[path.suffix.lower()]
+    return atomic_write(path, lambda stream: figure.savefig(stream, format=kind, dpi=150), "--plot")

@@ -52,7 +52,7 @@ class Goals:
     budget_usd: float = 2500.0
     min_programs: int = 80
     max_programs: int = 120
-    season: str = "2026"
+    season: str = "2027"  # the newest file in data/seasons/ (a test checks it)
     tiers: TierSettings = field(default_factory=TierSettings)
     weights: tuple[tuple[str, float], ...] = ()  # region -> weight overrides; defaults come from the metro file
     soft_cutoffs: bool = False  # True: an explicit Step cutoff lowers the chance instead of excluding

@@ -73,6 +73,34 @@ def program_rows(plan, with_sheet_columns: bool = True) -> list[dict]:
     return rows
 
 
+def _other_view(o, k: int | None) -> str:
+    """The view not shown as the headline, in words (empty when there is only one)."""
+    if o.view == "correlated" and o.independent_p_match is not None:
+        value = o.independent_p_match if k is None else o.independent_p_at_least[k]
+        return f"; {pct(value)} if programs decided independently of each other"
+    if o.correlated_p_match is not None:
+        value = o.correlated_p_match if k is None else o.correlated_p_at_least[k]
+        return f"; correlated view {pct(value)}"
+    return ""
+
+
+def match_text(o) -> str:
+    """P(match) with the model's range, e.g. "34.5% (range 32-37%)"."""
+    if o is None or o.p_match is None:
+        return "-"
+    if o.p_match_range is None or o.p_match_range[1] - o.p_match_range[0] < 0.005:
+        return pct(o.p_match)
+    from optimizer.uncertainty import describe_range
+
+    return f"{pct(o.p_match)} (range {describe_range(*o.p_match_range)})"
+
+
+def population_text(o) -> str:
+    """What happened to applicants like this one, with its source, in one sentence."""
+    return (f"{pct(o.population_p_match, 0)} of {o.population_group} matched ({o.population_short_source}). "
+            "SmartPick's figure is for the list it chose; neither is a promise.")
+
+
 def solve_payload(inputs, plan, limits) -> dict:
     """`smartpick solve --json` (contract: ../shared/CONTRACT.md)."""
     s, o = plan.solution, plan.outcomes
@@ -92,6 +120,12 @@ def solve_payload(inputs, plan, limits) -> dict:
         "interview_distribution": list(o.distribution) if o else None,
         "p_at_least": {str(k): v for k, v in o.p_at_least.items()} if o else None,
         "p_match": o.p_match if o else None,
+        "p_match_range": list(o.p_match_range) if o and o.p_match_range else None,
+        "outcome_view": o.view if o else None,
+        "independent_p_match": o.independent_p_match if o else None,
+        "population_p_match": o.population_p_match if o else None,
+        "population_group": o.population_group if o else None,
+        "population_source": o.population_source if o else None,
         "correlated": ({"latent_sd": o.latent_sd, "sd": o.correlated_sd, "p_match": o.correlated_p_match,
                         "p_at_least": {str(k): v for k, v in o.correlated_p_at_least.items()},
                         "interview_distribution": list(o.correlated_distribution)}
@@ -163,10 +197,10 @@ def summary_table(inputs, plan, limits):
     if o:
         t.add_row("Expected interviews", f"{o.expected_interviews:.1f} (SD {o.sd:.1f}); weighted by region "
                   f"{weighted_expected(s):.1f}")
-        t.add_row("Chance of at least 5", pct(o.p_at_least[5]) + (
-            f" (correlated view {pct(o.correlated_p_at_least[5])})" if o.correlated_p_at_least else ""))
-        t.add_row("Chance of matching", pct(o.p_match) + (
-            f" (correlated view {pct(o.correlated_p_match)})" if o.correlated_p_match is not None else ""))
+        t.add_row("Chance of at least 5", pct(o.p_at_least[5]) + _other_view(o, 5))
+        t.add_row("Chance of matching", match_text(o) + _other_view(o, None))
+        if o.population_p_match is not None:
+            t.add_row("Applicants like you", population_text(o))
         if o.expected_home_interviews is not None:
             t.add_row("Interviews in home state", f"{o.expected_home_interviews:.1f} expected")
     t.add_row("Tiers", ", ".join(f"{k} {v}" for k, v in mix(s.chosen, "tier", TIERS).items()))

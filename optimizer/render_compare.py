@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from optimizer.uncertainty import describe_range
+
 from optimizer.compare import (INELIGIBLE, VISAS, Comparison, Unmatched, groups, region_mix, tier_mix, tier_of,
                                visa_mix)
 from optimizer.portfolio_files import PortfolioRow
@@ -61,6 +63,7 @@ def _side_by_side(lists, part: int, parts: int):
         ("Expected interviews", lambda e: f"{e.outcomes.expected_interviews:.1f}"),
         ("Chance of 5 or more", lambda e: pct(e.outcomes.p_at_least[5])),
         ("Chance of matching", lambda e: pct(e.outcomes.p_match)),
+        ("  model range", lambda e: describe_range(*e.outcomes.p_match_range) if e.outcomes.p_match_range else "-"),
         ("Reach/core/safety", lambda e: "/".join(str(tier_mix(e).get(t, 0)) for t in TIERS)),
         ("Not open to you", lambda e: str(tier_mix(e).get(INELIGIBLE, 0))),
         ("City/metro/state", lambda e: "/".join(str(region_mix(e).get(r, 0)) for r in REGIONS[:3])),

@@ -18,16 +18,22 @@ def frontier_payload(inputs, frontier) -> dict:
 def frontier_table(frontier):
     t = _table("Best list at each budget")
     for name in ("Budget", "Status", "Programs", "Cost", "Weighted obj.", "Expected interviews", "P(>=5)", "P(match)",
-                 "Per +$100"):
+                 "range", "Per +$100"):
         t.add_column(name, justify="left" if name == "Status" else "right")
     for p in frontier.points:
         mark = " <" if frontier.diminishing_at == p.budget else ""
         t.add_row(money(p.budget) + mark, p.status, str(p.count) if p.count else "-", money(p.cost),
                   "-" if p.objective is None else f"{p.objective:.2f}",
                   "-" if p.expected_interviews is None else f"{p.expected_interviews:.2f}",
-                  pct(p.p_at_least_5), pct(p.p_match),
+                  pct(p.p_at_least_5), pct(p.p_match), _range(p.p_match_range),
                   "-" if p.gain_per_100 is None else f"{p.gain_per_100:+.2f}")
     return t
+
+
+def _range(low_high) -> str:
+    from optimizer.uncertainty import describe_range
+
+    return describe_range(*low_high) if low_high else "-"
 
 
 def scenarios_payload(results, errors, demo: bool) -> dict:
@@ -59,6 +65,8 @@ def _scenarios_block(rows, part, parts):
     line("Expected interviews", lambda r: f"{r['expected_interviews']:.1f}")
     line("P(at least 5)", lambda r: pct(r["p_at_least_5"]))
     line("P(match)", lambda r: pct(r["p_match"]))
+    line("P(match) range", lambda r: _range(r.get("p_match_range")))
+    line("Applicants like this", lambda r: pct(r.get("population_p_match"), 0))
     line("Reach/core/safe", lambda r: "/".join(str(v) for v in r["tier_mix"].values()))
     line("City/metro/state", lambda r: "/".join(str(r["region_mix"].get(k, 0))
                                                for k in ("home city", "home metro", "home state")))

@@ -25,6 +25,14 @@ def summary_rows(payload: dict) -> list[dict]:
         ("P(at least 5 interviews)", Value(at_least.get("5"), "percent")),
         ("P(match)", Value(payload["p_match"], "percent")),
     ]
+    low_high = payload.get("p_match_range")
+    if low_high:
+        rows += [("P(match), model range: low", Value(low_high[0], "percent")),
+                 ("P(match), model range: high", Value(low_high[1], "percent"))]
+    if payload.get("population_p_match") is not None:
+        rows += [("Applicants like you: matched", Value(payload["population_p_match"], "percent")),
+                 ("Applicants like you: who", payload.get("population_group")),
+                 ("Applicants like you: source", payload.get("population_source"))]
     if correlated:
         rows.append(("P(match), correlated view", Value(correlated.get("p_match"), "percent")))
     rows += [

@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from optimizer.errors import InputError, Problem, ProfileError
-from optimizer.profile import (KEYED_TABLES, SCENARIO_ONLY, STEP_SCORES, TABLES, KeyProblem, closest_key, parse_number,
+from optimizer.parsing import parse_number
+from optimizer.profile import (KEYED_TABLES, SCENARIO_ONLY, STEP_SCORES, TABLES, KeyProblem, closest_key,
                                canonical_table_key, parse_profile, read_profile_data, show)
 from optimizer.profile_types import Goals, Profile
 

@@ -38,8 +38,11 @@ class InterviewModel:
     latent_sd: float
     signal_odds: dict  # signal kind -> odds multiplier (>= 1)
     season: str = ""
-    specialty_intercept: dict = field(default_factory=dict)  # specialty -> log-odds offset
+    specialty_intercept: dict = field(default_factory=dict)  # specialty (or "default") -> log-odds offset
     specialty_reference: dict = field(default_factory=dict)  # specialty -> reference score offset
+    specialty_score_per_10: dict = field(default_factory=dict)  # specialty (or "default") -> score slope
+    uncertainty: tuple[dict, ...] = field(default=(), compare=False)  # refits on resampled targets (calibration)
+    correlated_headline: bool = False  # True: the outcomes people read allow for the latent strength
 
     @classmethod
     def from_dict(cls, data: dict) -> "InterviewModel":
@@ -55,7 +58,20 @@ class InterviewModel:
             season=str(data.get("season", "")),
             specialty_intercept=_numbers(data.get("specialty_intercept", {})),
             specialty_reference=_numbers(data.get("specialty_reference_offset", {})),
+            specialty_score_per_10=_numbers(data.get("specialty_score_per_10", {})),
+            uncertainty=tuple(dict(d) for d in data.get("uncertainty", {}).get("draws", [])),
+            correlated_headline=bool(data.get("correlation", {}).get("headline", False)),
         )
+
+    def level(self, specialty: str) -> float:
+        """The log-odds every program of `specialty` starts from, on top of its type's intercept (fitted)."""
+        table = self.specialty_intercept
+        return table.get(specialty, table.get("default", 0.0))
+
+    def score_slope(self, specialty: str) -> float:
+        """Log-odds per 10 points of score above a program's reference, for `specialty` (fitted)."""
+        table = self.specialty_score_per_10
+        return table.get(specialty, table.get("default", self.coef.get("score_per_10", 0.0)))
 
     def reference_score(self, program: Program, using_step1: bool) -> float:
         """The score this program treats as its usual bar: a stated cutoff plus a margin, else one inferred from
@@ -71,20 +87,26 @@ class InterviewModel:
             base += ref["step1_offset"]
         return base
 
+    def score_gap(self, applicant: Applicant, program: Program) -> float:
+        """(applicant's score - the program's reference) / 10: what the score slope multiplies (0 for "pass" only)."""
+        using_step1 = applicant.step2ck is None
+        score = applicant.step1 if using_step1 else applicant.step2ck
+        if score is None:
+            return 0.0
+        return (score - self.reference_score(program, using_step1)) / 10
+
     def logit_terms(self, applicant: Applicant, program: Program, match_year: int,
                     soft_cutoff_penalty: bool = False) -> dict[str, float]:
         """Each term's contribution to the log-odds of an interview, by name (for explanations)."""
         c = self.coef
-        using_step1 = applicant.step2ck is None
-        score = applicant.step1 if using_step1 else applicant.step2ck
-        terms = {"program type": self.intercept[program.program_type]
-                 + self.specialty_intercept.get(program.specialty, 0.0)}
-        if score is not None:
-            terms["Step score vs program"] = c["score_per_10"] * (score - self.reference_score(program, using_step1)) / 10
-        else:  # "pass" only: treat as at the program's usual bar
-            terms["Step score vs program"] = 0.0
+        terms = {"program type": self.intercept[program.program_type] + self.level(program.specialty),
+                 # "pass" only: treated as at the program's usual bar
+                 "Step score vs program": self.score_slope(program.specialty) * self.score_gap(applicant, program)}
         if program.img_pct is not None:
             terms["IMG share"] = c["img_share_per_10"] * (program.img_pct - c["img_share_pivot"]) / 10
+        if program.positions and c.get("positions_log"):
+            # bigger programs interview more people: interviews scale with first-year positions
+            terms["program size"] = c["positions_log"] * math.log(program.positions / c["positions_pivot"])
         terms["Step failures"] = c["step_failure"] * applicant.step_failures
         if applicant.graduation_year is not None:
             years = max(0, match_year - applicant.graduation_year - int(c["years_free"]))
@@ -100,6 +122,8 @@ class InterviewModel:
         terms["ties to the state"] = c["ties_state"] if program.state in applicant.ties_states else 0.0
         terms["alumni"] = c["alumni"] if program.alumni_from_my_school > 0 else 0.0
         terms["no visa needed"] = c["no_visa_needed"] if applicant.visa == "none" else 0.0
+        if applicant.applicant_type == "US MD/DO" and c.get("us_md_do"):
+            terms["US medical school"] = c["us_md_do"]
         if soft_cutoff_penalty:
             terms["below a stated cutoff"] = c["soft_cutoff_below"]
         return terms

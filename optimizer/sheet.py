@@ -19,9 +19,7 @@ import csv
 import functools
 import hashlib
 import io
-import os
 import re
-import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +27,7 @@ from pathlib import Path
 from optimizer import vocab
 from optimizer.errors import InputError, Problem
 from optimizer.programs import CANONICAL_COLUMNS, REQUIRED_COLUMNS, Program, ProgramTable
+from optimizer.writers import atomic_write
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 MAX_BLANK_RUN = 1000  # stop reading an XLSX after this many empty rows in a row (formatted but empty sheets)
@@ -925,16 +924,11 @@ def write_programs(programs, path, *, help_sheet: bool = False) -> Path:
     header, rows = _table_rows(programs)
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        return _atomic_write(path, lambda handle: _write_csv(handle, header, rows))
+        return atomic_write(path, lambda handle: _write_csv(handle, header, rows))
     if suffix in EXCEL_SUFFIXES:
-        return _atomic_write(path, lambda handle: _write_xlsx(handle, header, rows, help_sheet))
+        return atomic_write(path, lambda handle: _write_xlsx(handle, header, rows, help_sheet))
     raise InputError("SmartPick writes sheets as .csv or .xlsx. Give a file name ending in one of them.",
                      file=str(path))
-
-
-def write_text_atomic(path, text: str) -> Path:
-    """Write a text file (UTF-8) atomically: complete or not at all."""
-    return _atomic_write(Path(path), lambda handle: handle.write(text.encode("utf-8")))
 
 
 def _table_rows(programs) -> tuple[list[str], list[dict]]:
@@ -1028,25 +1022,3 @@ def _write_help_sheet(sheet) -> None:
         sheet.append([column, lines.get(column, "")])
     sheet.column_dimensions["A"].width = 28
     sheet.column_dimensions["B"].width = 110
-
-
-def _atomic_write(path: Path, write) -> Path:
-    """Call write(binary handle) on a temporary file next to `path`, then rename it over `path`."""
-    folder = path.parent if str(path.parent) else Path(".")
-    try:
-        descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as error:
-        raise InputError(f"cannot write in this folder ({error.strerror or error}). Check that it exists and that "
-                         "you may write in it.", file=str(path)) from None
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            write(handle)
-        os.replace(temporary, path)
-    except OSError as error:
-        from optimizer.writers import cannot_write
-
-        raise cannot_write(path, error, "the sheet") from None
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-    return path

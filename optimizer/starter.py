@@ -6,7 +6,8 @@ from pathlib import Path
 
 from optimizer.errors import InputError
 from optimizer.resources import DEMO_PROFILE, data_path
-from optimizer.sheet import template_rows, write_programs, write_text_atomic
+from optimizer.sheet import template_rows, write_programs
+from optimizer.writers import atomic_write_text
 
 
 def write_starter_files(directory: str | Path) -> list[Path]:
@@ -29,5 +30,5 @@ def write_starter_files(directory: str | Path) -> list[Path]:
     rows = template_rows()
     write_programs(rows, targets[0])
     write_programs(rows, targets[1], help_sheet=True)
-    write_text_atomic(targets[2], data_path(DEMO_PROFILE).read_text(encoding="utf-8"))
+    atomic_write_text(targets[2], data_path(DEMO_PROFILE).read_text(encoding="utf-8"))
     return targets

@@ -3,16 +3,20 @@
 Every row is a dict keyed by the canonical sheet columns (plus `data_source` = "synthetic"), with values as a user
 would type them: numbers as numbers, blanks as "", yes/no for flags. Nothing here describes a real program.
 
-The distributions below are ASSUMPTIONS chosen to look like the national landscape; where a published figure
-anchors one, the comment names it (see /work/shared/FACTS.md). Randomness comes only from `random.Random.random()`
-(the Mersenne Twister stream, stable across Python versions), so a seed gives the same sheet everywhere.
+IMG share, visas, program type and first-year positions are drawn per specialty from the published national
+distributions in data/program_distributions.toml (FREIDA 2025, Residency Explorer 2021, NRMP); how they are split
+by program type, and everything else (states, names, cutoffs), are ASSUMPTIONS, labelled where they are set.
+Randomness comes only from `random.Random.random()` (the Mersenne Twister stream, stable across Python versions), so
+a seed gives the same sheet everywhere.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import random
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from optimizer.programs import CANONICAL_COLUMNS
 
@@ -145,45 +149,171 @@ NAME_WORDS = (
 )
 COMMUNITY_KINDS = ("Hospital", "Medical Center", "Regional Medical Center", "Community Hospital", "Health System")
 
-# ASSUMPTION: program type mix of new institutions (university ~25%, university-affiliated ~30%, community ~45%).
-TYPE_SHARES = (("university", 0.25), ("university-affiliated", 0.30), ("community", 0.45))
+# The published national distributions (data/program_distributions.toml, each figure with its source) that the
+# synthetic programs are drawn from. How the draw works, per specialty:
+#   - program type: the FREIDA 2025 IM mix (university 145, university-affiliated 324, community 186), every
+#     specialty (ASSUMPTION outside IM: no published mix);
+#   - IMG share: a rank v ~ uniform, moved by the program type (below), then the specialty's published quantile
+#     function (piecewise linear through the published quantiles, 0 at the bottom and 100 at the top);
+#   - visas: the share of programs sponsoring J-1 and H-1B, split by type (community odds ratio for J-1; IM's
+#     H-1B ratios by type); within a type, independent of the IMG share (no published figure ties them);
+#   - first-year positions: FREIDA's IM shape, scaled so that the positions add up to the NRMP total.
+DISTRIBUTIONS_FILE = "program_distributions.toml"
 
-# Visa sponsorship by type, anchored on IM: 63.7% of programs accept J-1 and ~22% of all also sponsor H-1B;
-# community programs less likely to accept J-1 (adjusted OR 0.2) (Tiako et al., J Grad Med Educ 2022;14(6):680).
-# With the type mix above these give ~64% J-1 and ~22% J-1+H-1B for IM (odds ratio community/university ~0.27).
-P_J1 = {"university": 0.80, "university-affiliated": 0.68, "community": 0.52}
-P_H1B_GIVEN_J1 = {"university": 0.45, "university-affiliated": 0.33, "community": 0.25}
-P_H1B_ONLY = 0.02  # ASSUMPTION: few programs sponsor H-1B but not J-1
+# ASSUMPTION: where a university program's IMG share sits among its specialty's programs, as a density over the
+# rank (0 = fewest IMGs, 1 = most): half of university programs in the lowest quarter, few above the median.
+# Community programs spread evenly over the ranks; university-affiliated programs take what is left, so that the
+# mix of the three is uniform and the specialty's quantiles are the published ones. With the IM type mix this puts
+# the IM medians by type at 9% (university), ~61% (affiliated) and 41% (community): FREIDA 2025 gives 9, 62, 41.
+UNIVERSITY_RANK_DENSITY = ((0.25, 2.0), (0.50, 1.7), (1.00, 0.15))  # (upper end of the bin, density)
 
-# ASSUMPTION: IMG share of residents by type (triangular: low, high, mode), then scaled per specialty so that the
-# national means land near the NRMP 2025 IMG shares of filled positions (IM ~43%, FM ~27%, Peds ~19% non-US IMG,
-# Psychiatry 8% non-US IMG, TY 5.7%, IM preliminary 8.7%; FACTS.md).
-IMG_PCT = {"university": (5, 40, 15), "university-affiliated": (15, 70, 38), "community": (30, 90, 62)}
+# ASSUMPTION: few programs sponsor H-1B but not J-1 (canonical visa "H-1B"): 5% of those without J-1.
+P_H1B_WITHOUT_J1 = 0.05
+# ASSUMPTION: first-year positions below the published 10th and above the 90th percentile of IM (FREIDA 2025)
+# run from 3 to 80 before scaling to the NRMP total.
+POSITIONS_RANGE = (3, 80)
 
 
+@functools.lru_cache(maxsize=None)
+def national_distributions() -> dict:
+    """The published distributions, as read from data/program_distributions.toml."""
+    from optimizer.datafiles import load_bundled_toml
+
+    return load_bundled_toml(DISTRIBUTIONS_FILE)
+
+
+def img_quantile_knots(published: Mapping) -> list[tuple[float, float]]:
+    """(share of programs, IMG %) knots of a specialty's quantile function: the published quantiles, the share with
+    50% or more IMGs, and the ends (0 -> 0%, 1 -> 100%)."""
+    knots = [(float(p), float(x)) for p, x in published["img_quantiles"]]
+    if "img_50_or_more" in published:
+        knots.append((1.0 - float(published["img_50_or_more"]), 50.0))
+    return _with_ends(sorted(knots), 0.0, 100.0)
+
+
+def positions_quantile_knots() -> list[tuple[float, float]]:
+    """(share of programs, positions) knots of the positions shape: IM's published quantiles and POSITIONS_RANGE."""
+    published = national_distributions()["specialties"]["Internal Medicine"]["positions_quantiles"]
+    return _with_ends(sorted((float(p), float(x)) for p, x in published), *POSITIONS_RANGE)
+
+
+def _with_ends(knots: list[tuple[float, float]], low: float, high: float) -> list[tuple[float, float]]:
+    if knots[0][0] > 0:
+        knots.insert(0, (0.0, min(low, knots[0][1])))
+    if knots[-1][0] < 1:
+        knots.append((1.0, max(high, knots[-1][1])))
+    if any(b[0] < a[0] or b[1] < a[1] for a, b in zip(knots, knots[1:])):
+        raise ValueError(f"published quantiles are not increasing: {knots}")
+    return knots
+
+
+def quantile(knots: Sequence[tuple[float, float]], u: float) -> float:
+    """The piecewise-linear quantile function through `knots` ((share, value), shares from 0 to 1) at share u."""
+    for (p0, x0), (p1, x1) in zip(knots, knots[1:]):
+        if u <= p1:
+            return x0 if p1 == p0 else x0 + (x1 - x0) * (u - p0) / (p1 - p0)
+    return knots[-1][1]
+
+
+@functools.lru_cache(maxsize=None)
+def type_shares() -> tuple[tuple[str, float], ...]:
+    """The program type mix (FREIDA 2025, IM, military programs left out), as shares."""
+    counts = national_distributions()["program_types"]["counts"]
+    total = sum(counts.values())
+    return tuple((kind, counts[kind] / total) for kind in ("university", "university-affiliated", "community"))
+
+
+@functools.lru_cache(maxsize=None)
+def rank_densities() -> dict[str, tuple[tuple[float, float], ...]]:
+    """Per type, the density of programs over the IMG rank, as bins (upper end, density); their mix is uniform."""
+    share = dict(type_shares())
+    university = UNIVERSITY_RANK_DENSITY
+    rest = share["university"] + share["university-affiliated"]
+    affiliated = tuple((end, (rest - share["university"] * density) / share["university-affiliated"])
+                       for end, density in university)
+    if any(d < 0 for _, d in affiliated):
+        raise ValueError("UNIVERSITY_RANK_DENSITY leaves a negative density for university-affiliated programs")
+    return {"university": university, "university-affiliated": affiliated, "community": ((1.0, 1.0),)}
+
+
+def rank_for(kind: str, v: float) -> float:
+    """The IMG rank (0..1) of a program of this type whose position among its type's programs is v (0..1)."""
+    start, mass = 0.0, 0.0
+    for end, density in rank_densities()[kind]:
+        width_mass = (end - start) * density
+        if v <= mass + width_mass or end >= 1.0:
+            return min(1.0, start + (v - mass) / density) if density else start
+        start, mass = end, mass + width_mass
+    return 1.0
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x))
+
+
+def _solve_increasing(f, target: float, low: float = -30.0, high: float = 30.0) -> float:
+    for _ in range(80):
+        middle = (low + high) / 2
+        low, high = (middle, high) if f(middle) < target else (low, middle)
+    return (low + high) / 2
+
+
+@dataclass(frozen=True)
+class VisaRule:
+    """How a type of program of one specialty sponsors visas: P(J-1), P(H-1B | J-1)."""
+    p_j1: float
+    h1b_given_j1: float
+
+
+@functools.lru_cache(maxsize=None)
+def visa_rules(specialty: str) -> dict[str, VisaRule]:
+    """Per program type, the visa rule that reproduces the specialty's published J-1 and H-1B shares."""
+    published = national_distributions()["specialties"][specialty]
+    types = national_distributions()["program_types"]
+    share = dict(type_shares())
+    odds_ratio = float(types["j1_community_odds_ratio"])
+    # J-1 share per type: the community odds are odds_ratio times the others', and the mix is the published share
+    def overall(logit_other: float) -> float:
+        other, community = _sigmoid(logit_other), _sigmoid(logit_other + math.log(odds_ratio))
+        return (1 - share["community"]) * other + share["community"] * community
+    logit_other = _solve_increasing(overall, float(published["j1"]))
+    j1 = {kind: _sigmoid(logit_other + (math.log(odds_ratio) if kind == "community" else 0.0)) for kind in share}
+    # H-1B share per type: IM's ratios between types, scaled to the specialty's published share
+    ratios = types["h1b"]
+    scale = float(published["h1b"]) / sum(share[k] * ratios[k] for k in share)
+    rules = {}
+    for kind in share:
+        given_j1 = (scale * ratios[kind] - (1 - j1[kind]) * P_H1B_WITHOUT_J1) / j1[kind]
+        rules[kind] = VisaRule(j1[kind], min(1.0, max(0.0, given_j1)))
+    return rules
+
+
+def positions_per_program(specialty: str) -> float:
+    """The specialty's NRMP first-year positions per program; without an NRMP figure, the published median
+    (ASSUMPTION: where both are known, NRMP's mean and the published median agree within 5%)."""
+    published = national_distributions()["specialties"][specialty]
+    if "positions" in published:
+        return published["positions"] / published["programs"]
+    return float(published.get("positions_median", 10))
+
+
+@dataclass(frozen=True)
 class _Profile:
-    """ASSUMPTION: how a specialty departs from IM in the synthetic world."""
-
-    def __init__(self, img_factor: float, j1_factor: float, positions: tuple[int, int], signals_share: float,
-                 reuse: float):
-        self.img_factor = img_factor  # multiplies the IMG share drawn for the program type
-        self.j1_factor = j1_factor  # multiplies the chance of accepting J-1
-        self.positions = positions  # PGY-1 positions (low, high) before the type's scaling
-        self.signals_share = signals_share  # share of programs accepting ERAS signals
-        self.reuse = reuse  # chance of sitting at an institution that already has another specialty
+    """ASSUMPTION: how a specialty's programs accept signals and share institutions in the synthetic world."""
+    signals_share: float  # share of programs accepting ERAS signals
+    reuse: float  # chance of sitting at an institution that already has another specialty
 
 
 PROFILES = {
     # Every IM program opted in to signals unless it opted out (AAIM, 2026 season): nearly all accept them.
-    "Internal Medicine": _Profile(1.00, 1.00, (8, 40), 0.98, 0.10),
-    "Internal Medicine (Preliminary)": _Profile(0.45, 0.85, (4, 12), 0.98, 0.85),
-    "Family Medicine": _Profile(0.65, 0.85, (4, 16), 0.92, 0.30),
-    "Pediatrics": _Profile(0.60, 0.85, (6, 30), 0.92, 0.45),
-    "Psychiatry": _Profile(0.45, 0.70, (4, 14), 0.92, 0.45),
-    "Transitional Year": _Profile(0.30, 0.40, (4, 16), 0.92, 0.60),
-    "Neurology": _Profile(0.80, 0.90, (4, 14), 0.92, 0.55),
+    "Internal Medicine": _Profile(0.98, 0.10),
+    "Internal Medicine (Preliminary)": _Profile(0.98, 0.85),
+    "Family Medicine": _Profile(0.92, 0.30),
+    "Pediatrics": _Profile(0.92, 0.45),
+    "Psychiatry": _Profile(0.92, 0.45),
+    "Transitional Year": _Profile(0.92, 0.60),
+    "Neurology": _Profile(0.92, 0.55),
 }
-POSITION_SCALE = {"university": 1.0, "university-affiliated": 0.75, "community": 0.55}
 
 # ASSUMPTION: how often programs state limits, and their ranges (Step 2 CK cutoff on ~30% of programs, 210-240;
 # a maximum number of years since graduation on ~35%, 3-10; US clinical experience required on some).
@@ -211,10 +341,13 @@ def synthetic_programs(n: int, seed: int = 0, specialties: Sequence[str] = DEFAU
 
 
 def synthetic_programs_by_specialty(counts: Mapping[str, int], seed: int = 0, *,
-                                    exclude_states: Sequence[str] = ()) -> list[dict]:
+                                    exclude_states: Sequence[str] = (),
+                                    positions: Mapping[str, int] | None = None) -> list[dict]:
     """Synthetic programs with exactly `counts[specialty]` rows per specialty, states spread by STATE_WEIGHTS.
 
     `exclude_states` (postal codes) get no programs, e.g. a state whose real programs are listed by hand.
+    `positions` gives a specialty's total first-year positions over its rows (default: its NRMP positions per
+    program times its rows, rounded); each program has at least one.
     """
     _check_specialties(counts)
     if any(not isinstance(c, int) or c < 0 for c in counts.values()):
@@ -234,9 +367,51 @@ def synthetic_programs_by_specialty(counts: Mapping[str, int], seed: int = 0, *,
     ordered = sorted(counts, key=lambda s: (list(SPECIALTY_CODES).index(s), s))
     specialty_slots = [s for s in ordered for _ in range(counts[s])]
 
+    # Stratified draws: per specialty, each stream of uniforms has one value in each of n equal slices of 0..1, in
+    # random order, so that even a few hundred programs show the published shape rather than sampling noise.
+    streams = {s: {name: _stratified(draw, counts[s]) for name in ("img", "j1", "h1b", "positions")}
+               for s in ordered}
     world = _World(draw)
-    rows = [world.program(specialty, state) for specialty, state in zip(specialty_slots, state_slots)]
+    rows = [world.program(specialty, state, {name: stream.pop() for name, stream in streams[specialty].items()})
+            for specialty, state in zip(specialty_slots, state_slots)]
+    positions = dict(positions or {})
+    for specialty, count in counts.items():
+        mine = [r for r in rows if r["specialty"] == specialty]
+        total = positions.get(specialty, round(count * positions_per_program(specialty)))
+        for row, seats in zip(mine, _scaled_to_total([r["positions"] for r in mine], total)):
+            row["positions"] = seats
     return sorted(rows, key=lambda r: (r["state"], r["city"], r["program"]))
+
+
+def _stratified(draw: "_Draw", n: int) -> list[float]:
+    """n uniforms, one in each slice [i/n, (i+1)/n), shuffled."""
+    values = [(i + draw.uniform()) / n for i in range(n)]
+    draw.shuffle(values)
+    return values
+
+
+def _scaled_to_total(sizes: Sequence[float], total: int) -> list[int]:
+    """Whole numbers in proportion to `sizes`, each at least 1, adding up to `total` (largest remainder)."""
+    if not sizes:
+        return []
+    if total < len(sizes):
+        raise ValueError(f"{total} positions cannot give each of {len(sizes)} programs one")
+    scale = total / sum(sizes)
+    exact = [size * scale for size in sizes]
+    whole = [max(1, math.floor(x)) for x in exact]
+    left = total - sum(whole)
+    by_remainder = sorted(range(len(sizes)), key=lambda i: (-(exact[i] - math.floor(exact[i])), i))
+    by_size = sorted(range(len(sizes)), key=lambda i: (-whole[i], i))
+    while left > 0:
+        for i in by_remainder[:left]:
+            whole[i] += 1
+        left = total - sum(whole)
+    while left < 0:  # programs lifted to 1 took positions: give them back from the largest programs
+        for i in by_size[:-left]:
+            if whole[i] > 1:
+                whole[i] -= 1
+        left = total - sum(whole)
+    return whole
 
 
 def _check_specialties(specialties) -> None:
@@ -290,17 +465,17 @@ class _Draw:
                 return item
         return items[-1]
 
-    def triangular(self, low: float, high: float, mode: float) -> float:
-        u = self._rng.random()
-        cut = (mode - low) / (high - low)
-        if u < cut:
-            return low + math.sqrt(u * (high - low) * (mode - low))
-        return high - math.sqrt((1 - u) * (high - low) * (high - mode))
-
     def shuffle(self, items: list) -> None:
         for i in range(len(items) - 1, 0, -1):
             j = self.integer(0, i)
             items[i], items[j] = items[j], items[i]
+
+
+def _visa(rule: VisaRule, u_j1: float, u_h1b: float) -> str:
+    """The visas a program sponsors, from two uniforms (0..1)."""
+    if u_j1 < rule.p_j1:
+        return "J-1+H-1B" if u_h1b < rule.h1b_given_j1 else "J-1"
+    return "H-1B" if u_h1b < P_H1B_WITHOUT_J1 else "none"
 
 
 class _Institution:
@@ -318,7 +493,8 @@ class _World:
         self.names: set[str] = set()
         self.serials: dict[tuple[str, str], int] = {}
 
-    def program(self, specialty: str, state: str) -> dict:
+    def program(self, specialty: str, state: str, uniforms: Mapping[str, float]) -> dict:
+        """One program; `uniforms` ("img", "j1", "h1b", "positions") drive its IMG share, visas and size."""
         draw, profile = self.draw, PROFILES[specialty]
         institution = self._institution_for(specialty, state, profile)
         institution.specialties.add(specialty)
@@ -326,12 +502,13 @@ class _World:
         code, abbrev = SPECIALTY_CODES[specialty]
         self.serials[(code, state)] = serial = self.serials.get((code, state), 0) + 1
 
-        low, high, mode = IMG_PCT[kind]
-        img_pct = round(draw.triangular(low, high, mode) * profile.img_factor)
+        rank = rank_for(kind, uniforms["img"])  # where the program's IMG share sits among its specialty's
+        img_pct = round(quantile(img_quantile_knots(national_distributions()["specialties"][specialty]), rank))
+        visa = _visa(visa_rules(specialty)[kind], uniforms["j1"], uniforms["h1b"])
         step2 = draw.integer(*STEP2_CUTOFF_RANGE[kind]) if draw.chance(P_STEP2_CUTOFF[kind]) else ""
         max_years = draw.pick(MAX_YEARS_CHOICES) if draw.chance(P_MAX_YEARS[kind]) else ""
-        low_pos, high_pos = profile.positions
-        positions = max(4, min(40, round(draw.integer(low_pos, high_pos) * POSITION_SCALE[kind] + 2)))
+        # before scaling to the specialty's total (synthetic_programs_by_specialty)
+        positions = quantile(positions_quantile_knots(), uniforms["positions"])
         row = {
             "program_id": f"SYN-{code}{FIPS[state]}{serial:05d}",
             "program": f"{institution.name} {abbrev}",
@@ -341,7 +518,7 @@ class _World:
             "specialty": specialty,
             "program_type": kind,
             "img_pct": max(0, min(100, img_pct)),
-            "visa": self._visa(kind, profile),
+            "visa": visa,
             "step1_cutoff": "",  # Step 1 is reported pass/fail; numeric Step 1 cutoffs are left blank
             "step2_cutoff": step2,
             "max_years_since_graduation": max_years,
@@ -356,16 +533,6 @@ class _World:
         }
         return {column: row[column] for column in COLUMNS}
 
-    def _visa(self, kind: str, profile: _Profile) -> str:
-        draw = self.draw
-        p_j1 = P_J1[kind] * profile.j1_factor
-        u = draw.uniform()
-        if u < p_j1:
-            return "J-1+H-1B" if draw.chance(P_H1B_GIVEN_J1[kind]) else "J-1"
-        if u < p_j1 + P_H1B_ONLY * profile.j1_factor:
-            return "H-1B"
-        return "none"
-
     def _institution_for(self, specialty: str, state: str, profile: _Profile) -> _Institution:
         draw = self.draw
         hosts = [i for i in self.by_state.get(state, []) if specialty not in i.specialties]
@@ -374,7 +541,7 @@ class _World:
             hosts = [i for i in hosts if "Internal Medicine" in i.specialties] or hosts
         if hosts and draw.chance(profile.reuse):
             return draw.pick(hosts)
-        kind = draw.weighted([k for k, _ in TYPE_SHARES], [w for _, w in TYPE_SHARES])
+        kind = draw.weighted([k for k, _ in type_shares()], [w for _, w in type_shares()])
         cities = CITIES[state]
         city = draw.weighted(cities, [1 / (i + 1) ** 0.8 for i in range(len(cities))])
         institution = _Institution(self._new_name(kind, city, state), city, state, kind)

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PERCENT_COLUMNS = frozenset({"p_interview", "p_interview_unsignaled", "p_match", "p_at_least_5", "img_pct_fraction",
-                             "correlated_p_match", "correlated_p_at_least_5"})
+                             "correlated_p_match", "correlated_p_at_least_5", "p_match_low",
+                             "p_match_high", "population_p_match"})
 MONEY_COLUMNS = frozenset({"fee_share_usd", "cost", "budget", "cost_usd", "budget_usd", "transcript_usd"})
 NUMBER_FORMATS = {"percent": "0.0%", "money": '"$"#,##0', "decimal": "0.00", "integer": "0"}
 HEADER_FILL = "DDEBF7"

@@ -86,7 +86,7 @@ def write_copy(source, target, sheet_title: str, header_row: int, added: list[Ad
     SmartPick's `tables` as sheets of their own (replacing sheets of the same name, e.g. from an earlier run)."""
     from optimizer.writers import atomic_write
 
-    def write(temporary: Path) -> None:
+    def write(stream) -> None:
         import openpyxl
 
         from optimizer.workbook import _write_sheet, sheet_title as unique_title
@@ -101,7 +101,7 @@ def write_copy(source, target, sheet_title: str, header_row: int, added: list[Ad
             if name in book.sheetnames:
                 book.remove(book[name])
             _write_sheet(book.create_sheet(unique_title(name, used)), rows)
-        book.save(temporary)
+        book.save(stream)
 
     return atomic_write(target, write)
 

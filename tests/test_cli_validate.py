@@ -4,22 +4,14 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-import cli
 from optimizer.sheet import read_programs, template_rows
 
 FIXTURES = Path(__file__).parent / "fixtures"
 HEADER = "program,city,state,specialty,visa,img_pct\n"
 
 
-def run(*args):
-    result = CliRunner().invoke(cli.main, [str(a) for a in args])
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.output  # no traceback
-    return result
-
-
-def test_validate_messy_fixture_exits_0_with_counts():
+def test_validate_messy_fixture_exits_0_with_counts(run):
     result = run("validate", FIXTURES / "messy_cp1252.csv")
     assert result.exit_code == 0, result.output
     assert "14 program rows read" in result.output
@@ -29,7 +21,7 @@ def test_validate_messy_fixture_exits_0_with_counts():
     assert "The sheet is ready" in result.output
 
 
-def test_validate_broken_fixture_lists_every_problem():
+def test_validate_broken_fixture_lists_every_problem(run):
     result = run("validate", FIXTURES / "broken.csv")
     assert result.exit_code == 2
     out = result.output
@@ -52,7 +44,7 @@ def test_validate_broken_fixture_lists_every_problem():
     assert "run `smartpick validate" in out
 
 
-def test_validate_broken_fixture_json():
+def test_validate_broken_fixture_json(run):
     result = run("validate", FIXTURES / "broken.csv", "--json")
     assert result.exit_code == 2
     payload = json.loads(result.stdout)
@@ -65,7 +57,7 @@ def test_validate_broken_fixture_json():
     assert payload["errors"][0]["value"] == "J-3"
 
 
-def test_validate_json_shape_and_unrounded_numbers(tmp_path):
+def test_validate_json_shape_and_unrounded_numbers(run, tmp_path):
     path = tmp_path / "p.csv"
     path.write_text(HEADER + "A,Chicago,IL,IM,J1,33.3333\nB,Evanston,Illinois,FM,,\n")
     result = run("validate", path, "--json")
@@ -78,7 +70,7 @@ def test_validate_json_shape_and_unrounded_numbers(tmp_path):
     assert read_programs(path).programs[0].img_pct == 33.3333
 
 
-def test_validate_json_for_a_file_that_cannot_be_read(tmp_path):
+def test_validate_json_for_a_file_that_cannot_be_read(run, tmp_path):
     result = run("validate", tmp_path / "missing.csv", "--json")
     assert result.exit_code == 2
     payload = json.loads(result.stdout)
@@ -86,7 +78,7 @@ def test_validate_json_for_a_file_that_cannot_be_read(tmp_path):
     assert "file not found" in payload["errors"][0]["message"]
 
 
-def test_validate_xlsx_and_sheet_option(tmp_path):
+def test_validate_xlsx_and_sheet_option(run, tmp_path):
     run("init", tmp_path / "start")
     book = tmp_path / "start" / "programs.xlsx"
     assert run("validate", book).exit_code == 0
@@ -96,7 +88,7 @@ def test_validate_xlsx_and_sheet_option(tmp_path):
     assert "no sheet named 'Sheet9'" in result.output and "'Programs', 'How to fill'" in result.output
 
 
-def test_validate_does_not_change_the_input_file():
+def test_validate_does_not_change_the_input_file(run):
     path = FIXTURES / "broken.csv"
     before = path.read_bytes()
     run("validate", path)
@@ -128,7 +120,7 @@ MALFORMED = [
 
 
 @pytest.mark.parametrize("name, content, code, message", MALFORMED, ids=[m[0] for m in MALFORMED])
-def test_malformed_files(tmp_path, name, content, code, message):
+def test_malformed_files(run, tmp_path, name, content, code, message):
     path = tmp_path / name
     path.write_bytes(content)
     result = run("validate", path)
@@ -138,7 +130,7 @@ def test_malformed_files(tmp_path, name, content, code, message):
     assert path.read_bytes() == content
 
 
-def test_validate_a_folder_and_a_missing_file(tmp_path):
+def test_validate_a_folder_and_a_missing_file(run, tmp_path):
     result = run("validate", tmp_path)
     assert result.exit_code == 2 and "this is a folder" in result.output
     result = run("validate", tmp_path / "nope.xlsx")
@@ -147,7 +139,7 @@ def test_validate_a_folder_and_a_missing_file(tmp_path):
 
 # --- init ----------------------------------------------------------------------------------------------------
 
-def test_init_writes_three_files_that_validate(tmp_path):
+def test_init_writes_three_files_that_validate(run, tmp_path):
     folder = tmp_path / "new" / "search"
     result = run("init", folder)
     assert result.exit_code == 0, result.output
@@ -159,7 +151,7 @@ def test_init_writes_three_files_that_validate(tmp_path):
     assert "smartpick validate" in result.output
 
 
-def test_init_never_overwrites(tmp_path):
+def test_init_never_overwrites(run, tmp_path):
     (tmp_path / "programs.xlsx").write_bytes(b"mine")
     result = run("init", tmp_path)
     assert result.exit_code == 2
@@ -168,14 +160,14 @@ def test_init_never_overwrites(tmp_path):
     assert (tmp_path / "programs.xlsx").read_bytes() == b"mine"
 
 
-def test_init_refuses_a_file_as_folder(tmp_path):
+def test_init_refuses_a_file_as_folder(run, tmp_path):
     path = tmp_path / "file.txt"
     path.write_text("x")
     result = run("init", path)
     assert result.exit_code == 2 and "not a folder" in result.output
 
 
-def test_init_profile_loads(tmp_path):
+def test_init_profile_loads(run, tmp_path):
     from optimizer.profile import load_profile
 
     run("init", tmp_path)

@@ -38,8 +38,9 @@ def test_im_example_profile_is_the_advice_applicant():
     assert a.specialties == ("Internal Medicine",)
     assert (a.step1, a.step2ck, a.visa, a.applicant_type) == (210, 233, "J-1", "non-US IMG")
     assert (a.usce_months, a.usce_states, a.us_lors, a.research_items, a.ties_states) == (4.0, ("IL",), 3, 1, ("IL",))
-    assert a.graduation_year == 2021
-    assert (g.home_metro, g.budget_usd, g.min_programs, g.max_programs, g.season) == ("Chicago", 2500, 80, 120, "2026")
+    assert int(g.season) - a.graduation_year == 5  # five years out at the Match (2022 for 2027)
+    assert (g.home_metro, g.budget_usd, g.min_programs, g.max_programs) == ("Chicago", 2500, 80, 120)
+    assert g.season == Goals().season  # the newest season
     assert dict(g.weights)["home city"] == 1.5
     assert profile.source == str(IM_PROFILE)
 
@@ -165,7 +166,9 @@ def test_found_value_is_shown_as_typed():
     ({**minimal(), "goals": {"budget_usd": True}}, "goals.budget_usd", "must be a number"),
     ({**minimal(), "goals": {"budget_usd": float("nan")}}, "goals.budget_usd", "must be a number"),
     ({**minimal(), "goals": {"use_signals": 1}}, "goals.use_signals", "true or false"),
-    ({**minimal(), "goals": {"objective": "at-least:200"}}, "goals.objective", "more interviews than programs"),
+    ({**minimal(), "goals": {"objective": "at-least:50", "min_programs": 30, "max_programs": 40}}, "goals.objective",
+     "more interviews than programs"),
+    ({**minimal(), "goals": {"objective": "at-least:200"}}, "goals.objective", "from 1 to 60"),
     ({**minimal(), "goals": {"reach": [0.2, 0.3]}}, "goals.reach", "belongs in [goals.tiers]"),
     ({**minimal(), "goals": {"tiers": {"rule": "quantile"}}}, "goals.tiers.rule", '"relative"'),
     ({**minimal(), "goals": {"tiers": {"reach": 0.2}}}, "goals.tiers.reach", "two numbers"),
@@ -250,3 +253,14 @@ def test_docs_describe_every_key():
 @pytest.mark.parametrize("example", [IM_PROFILE, FM_PROFILE], ids=["im", "fm"])
 def test_docs_show_the_example_profiles_as_they_are(example):
     assert Path(example).read_text(encoding="utf-8") in DOC.read_text(encoding="utf-8")
+
+
+def test_a_student_graduating_before_the_default_seasons_residency_is_accepted(tmp_path):
+    """The default season is the newest (its Match is next spring): this spring's graduates may apply."""
+    from optimizer.profile import load_profile
+    from optimizer.profile_types import Goals
+
+    path = tmp_path / "p.toml"
+    path.write_text(f'[applicant]\nspecialties = ["IM"]\nstep2ck = 240\nvisa = "none"\n'
+                    f'graduation_year = {int(Goals().season)}\n', encoding="utf-8")
+    assert load_profile(path).applicant.graduation_year == int(Goals().season)

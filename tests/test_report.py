@@ -1,5 +1,6 @@
 """`smartpick report`: one self-contained HTML page (optimizer/html_report.py), checked as text and rendered in
-headless Chromium (a screenshot). `.ci/run` installs Debian's chromium; without it the browser test fails."""
+headless Chromium (a screenshot). scripts/install-test-deps installs Debian's chromium (the README's test command
+and .ci/run call it); without it the browser test fails with a line naming that script."""
 
 import html
 import re
@@ -8,26 +9,18 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-import cli
 from optimizer.html_report import _scenarios_section, frontier_budgets
 from optimizer.outcomes import RANK_ASSUMPTION
 from optimizer.resources import scenarios_dir
 
 SECTIONS = ("About you", "Your application list", "Tier and region mix", "How many interviews to expect",
-            "What a different budget buys", "What-if scenarios", "All 99 programs on your list",
+            "What a different budget buys", "What-if scenarios",
             "How these numbers are made")
 
 
-def run(*args):
-    result = CliRunner().invoke(cli.main, [str(a) for a in args])
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.output  # no traceback
-    return result
-
-
 @pytest.fixture(scope="module")
-def page(tmp_path_factory) -> Path:
+def page(run, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("report") / "report.html"
     result = run("report", "--scenarios", scenarios_dir() / "baseline.toml", "--scenarios",
                  scenarios_dir() / "tight_budget.toml", "--out", out)
@@ -42,12 +35,14 @@ def visible_text(markup: str) -> str:
     return " ".join(html.unescape(re.sub(r"(?s)<[^>]+>", " ", markup)).split())
 
 
-def test_report_has_every_section_in_plain_words(page):
+def test_report_has_every_section_in_plain_words(page, demo_solve):
     text = visible_text(page.read_text(encoding="utf-8"))
-    for title in SECTIONS:
+    solved = demo_solve.payload  # the report shows the list `solve` chooses from the same inputs
+    for title in (*SECTIONS, f"All {solved['count']} programs on your list"):
         assert title in text, title
-    for words in ("Chance of matching", "Chance of at least 5 interviews", "$2,480", "of your $2,500 budget",
-                  "$2,500 (your budget)", "Baseline", "Tight budget", "Check every program against FREIDA",
+    for words in ("Chance of matching", "Chance of at least 5 interviews", f"${solved['cost']:,.0f}",
+                  f"of your ${solved['budget']:,.0f} budget",
+                  f"${solved['budget']:,.0f} (your budget)", "Baseline", "Tight budget", "Check every program against FREIDA",
                   RANK_ASSUMPTION, "USMLE Step 2 CK 233"):
         assert words in text, words
     assert re.search(r"\d+\.\d%", text)
@@ -75,13 +70,13 @@ def test_frontier_budgets_around_the_budget():
     ("report.pdf", "give a name ending in .html (found '.pdf')"),
     ("no_such_folder/report.html", "does not exist"),
 ])
-def test_refuses_an_out_that_is_not_an_html_file_in_a_folder(tmp_path, out, message):
+def test_refuses_an_out_that_is_not_an_html_file_in_a_folder(run, tmp_path, out, message):
     result = run("report", "--out", tmp_path / out)
     assert result.exit_code == 2
     assert message in result.output
 
 
-def test_a_broken_scenario_exits_2_before_solving(tmp_path):
+def test_a_broken_scenario_exits_2_before_solving(run, tmp_path):
     broken = tmp_path / "broken.toml"
     broken.write_text('name = "Broken"\n[goals]\nbudget_usd = "lots"\n')
     result = run("report", "--scenarios", broken, "--out", tmp_path / "r.html")
@@ -94,8 +89,9 @@ def chromium() -> str:
     found = shutil.which("chromium") or shutil.which("chromium-browser") or (
         "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
     if not found:
-        pytest.fail("chromium is not installed, so the report cannot be checked in a browser. Install it "
-                    "(apt-get install chromium; .ci/run does).")
+        pytest.fail("chromium is not installed, so the HTML report cannot be checked in a browser: run "
+                    "scripts/install-test-deps (or: sudo apt-get install chromium), then the tests again.",
+                    pytrace=False)
     return found
 
 
@@ -117,3 +113,13 @@ def test_report_renders_in_headless_chromium(page, tmp_path):
     data = screenshot.read_bytes()
     assert data.startswith(b"\x89PNG\r\n\x1a\n")
     assert len(data) > 20_000  # a page of text and charts, not a blank image
+
+
+def test_values_are_escaped_by_the_templates():
+    from optimizer.html_report import template_environment
+
+    hostile = '<script>alert("x")</script> & Sons'
+    page = template_environment().get_template("report/programs.html").render(
+        programs={"columns": [("#", "num"), ("Program", "name")], "rows": [["1", hostile]]})
+    assert "<script>" not in page and "&lt;script&gt;" in page and "&amp; Sons" in page
+    assert '<td class="name">' in page  # markup of the template itself is kept

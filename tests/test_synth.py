@@ -1,4 +1,4 @@
-"""Synthetic national sheets: deterministic, exact size, unique, national, anchored on the published shares."""
+"""Synthetic national sheets: deterministic, exact size, unique, national, drawn from the published distributions."""
 
 from __future__ import annotations
 
@@ -7,10 +7,17 @@ from collections import Counter
 from statistics import mean
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from optimizer.programs import CANONICAL_COLUMNS, PROGRAM_TYPES, PROGRAM_VISAS
-from optimizer.synth import (COLUMNS, DEFAULT_SPECIALTIES, STATE_WEIGHTS, SYNTHETIC, synthetic_programs,
-                             synthetic_programs_by_specialty)
+from optimizer.synth import (COLUMNS, DEFAULT_SPECIALTIES, STATE_WEIGHTS, SYNTHETIC, _scaled_to_total,
+                             img_quantile_knots, national_distributions, positions_per_program, quantile,
+                             rank_densities, rank_for, synthetic_programs, synthetic_programs_by_specialty,
+                             type_shares)
+from smartpick_data.distributions import empirical_quantile
+
+PUBLISHED = national_distributions()["specialties"]
 
 ALL_STATES = set(STATE_WEIGHTS)  # 50 states and DC
 
@@ -53,7 +60,7 @@ def test_rows_have_the_canonical_columns_in_canonical_form(national):
         assert row["step2_cutoff"] == "" or 210 <= row["step2_cutoff"] <= 240
         assert row["max_years_since_graduation"] == "" or 3 <= row["max_years_since_graduation"] <= 10
         assert row["usce_required"] in ("yes", "no") and row["accepts_signals"] in ("yes", "no")
-        assert 4 <= row["positions"] <= 40
+        assert isinstance(row["positions"], int) and 1 <= row["positions"] <= 100
         assert row["program"].startswith(row["institution"])
 
 
@@ -84,34 +91,94 @@ def test_exact_counts_per_specialty_and_excluded_states():
     assert {r["state"] for r in rows} == ALL_STATES - {"IL"}
 
 
-def test_program_type_mix(national):
+def test_program_type_mix_is_the_freida_im_mix(national):
     share = {t: c / len(national) for t, c in Counter(r["program_type"] for r in national).items()}
-    assert share["university"] == pytest.approx(0.25, abs=0.05)
-    assert share["university-affiliated"] == pytest.approx(0.30, abs=0.05)
-    assert share["community"] == pytest.approx(0.45, abs=0.05)
+    for kind, expected in type_shares():  # FREIDA 2025 IM: 145 university, 324 affiliated, 186 community
+        assert share[kind] == pytest.approx(expected, abs=0.05), kind
 
 
-def test_img_share_is_higher_at_community_programs(internal_medicine):
-    by_type = {t: mean(r["img_pct"] for r in internal_medicine if r["program_type"] == t) for t in PROGRAM_TYPES}
-    assert by_type["community"] > by_type["university-affiliated"] > by_type["university"]
-    assert 5 <= min(r["img_pct"] for r in internal_medicine if r["program_type"] == "university")
-    assert max(r["img_pct"] for r in internal_medicine if r["program_type"] == "university") <= 40
-    assert min(r["img_pct"] for r in internal_medicine if r["program_type"] == "community") >= 30
+def test_type_rank_densities_mix_to_uniform():
+    # the specialty's quantiles are the published ones only if the type mix of the rank densities is uniform
+    share = dict(type_shares())
+    for u in [i / 100 + 0.005 for i in range(100)]:
+        mixed = 0.0
+        for kind, bins in rank_densities().items():
+            mixed += share[kind] * next(d for end, d in bins if u <= end)
+        assert mixed == pytest.approx(1.0)
+    for kind in share:
+        assert rank_for(kind, 0.0) == 0.0 and rank_for(kind, 1.0) == pytest.approx(1.0)
+        ranks = [rank_for(kind, v / 50) for v in range(51)]
+        assert ranks == sorted(ranks)
 
 
-def test_visa_policy_is_anchored_on_the_im_survey(internal_medicine):
-    # Tiako et al. 2022: 63.7% of IM programs accept J-1; ~22% of all also sponsor H-1B; community less likely.
-    visas = Counter(r["visa"] for r in internal_medicine)
-    n = len(internal_medicine)
-    assert (visas["J-1"] + visas["J-1+H-1B"]) / n == pytest.approx(0.637, abs=0.04)
-    assert visas["J-1+H-1B"] / n == pytest.approx(0.22, abs=0.04)
-    assert visas["H-1B"] / n < 0.05
+@pytest.mark.parametrize("specialty", sorted(PUBLISHED))
+def test_quantile_function_passes_through_the_published_quantiles(specialty):
+    knots = img_quantile_knots(PUBLISHED[specialty])
+    for p, value in PUBLISHED[specialty]["img_quantiles"]:
+        assert quantile(knots, p) == pytest.approx(value)
+    assert quantile(knots, 0.0) == 0 and quantile(knots, 1.0) == 100
+    assert quantile(knots, 1 - PUBLISHED[specialty]["img_50_or_more"]) == pytest.approx(50)
 
-    def j1_share(kind):
+
+@pytest.mark.parametrize("specialty", ["Internal Medicine", "Family Medicine", "Transitional Year"])
+def test_img_share_quantiles_follow_the_published_ones(specialty):
+    rows = synthetic_programs_by_specialty({specialty: 3000}, seed=9)
+    img = [r["img_pct"] for r in rows]
+    for p, value in PUBLISHED[specialty]["img_quantiles"]:
+        assert empirical_quantile(img, p) == pytest.approx(value, abs=3), p
+
+
+def test_img_share_medians_by_type_follow_freida(internal_medicine):
+    # FREIDA 2025, IM: university 9%, community-based university-affiliated 62%, community-based 41%
+    medians = national_distributions()["program_types"]["img_median"]
+    for kind, expected in medians.items():
+        mine = [r["img_pct"] for r in internal_medicine if r["program_type"] == kind]
+        assert empirical_quantile(mine, 0.5) == pytest.approx(expected, abs=5), kind
+
+
+def test_im_is_bimodal(internal_medicine):
+    # FREIDA 2025: 43% of IM programs have 50% or more IMGs, a quarter have 9% or fewer
+    img = [r["img_pct"] for r in internal_medicine]
+    assert sum(x >= 50 for x in img) / len(img) == pytest.approx(0.43, abs=0.03)
+    assert sum(x <= 9 for x in img) / len(img) == pytest.approx(0.25, abs=0.03)
+
+
+@pytest.mark.parametrize("specialty", sorted(PUBLISHED))
+def test_visa_shares_follow_the_published_ones(specialty):
+    rows = synthetic_programs_by_specialty({specialty: 2000}, seed=5)
+    visas = Counter(r["visa"] for r in rows)
+    n = len(rows)
+    assert (visas["J-1"] + visas["J-1+H-1B"]) / n == pytest.approx(PUBLISHED[specialty]["j1"], abs=0.03)
+    assert (visas["H-1B"] + visas["J-1+H-1B"]) / n == pytest.approx(PUBLISHED[specialty]["h1b"], abs=0.03)
+    assert visas["H-1B"] / n < 0.03
+
+
+def test_visa_policy_depends_on_type_as_published(internal_medicine):
+    def share(kind, visa):
         rows = [r for r in internal_medicine if r["program_type"] == kind]
-        return sum("J-1" in r["visa"] for r in rows) / len(rows)
+        return sum(visa in r["visa"] for r in rows) / len(rows)
 
-    assert j1_share("community") < j1_share("university-affiliated") < j1_share("university")
+    # community programs less likely to accept J-1 (Tiako et al. 2022); H-1B: university 34%, affiliated 27%,
+    # community 19% of IM programs reporting (FREIDA 2025), scaled to the 20% of all programs
+    assert share("community", "J-1") < share("university-affiliated", "J-1")
+    assert share("community", "H-1B") < share("university-affiliated", "H-1B") < share("university", "H-1B")
+
+
+def test_positions_add_up_to_the_requested_total_and_keep_the_published_shape():
+    rows = synthetic_programs_by_specialty({"Internal Medicine": 700, "Family Medicine": 300}, seed=8,
+                                           positions={"Internal Medicine": 10000})
+    im = [r["positions"] for r in rows if r["specialty"] == "Internal Medicine"]
+    fm = [r["positions"] for r in rows if r["specialty"] == "Family Medicine"]
+    assert sum(im) == 10000 and min(im) >= 1
+    assert sum(fm) == round(300 * positions_per_program("Family Medicine"))  # NRMP positions per program
+    # FREIDA's IM shape: p90 / p10 = 41 / 6, p75 / p25 = 25 / 10
+    assert empirical_quantile(im, 0.9) / empirical_quantile(im, 0.1) == pytest.approx(41 / 6, rel=0.25)
+    assert empirical_quantile(im, 0.75) / empirical_quantile(im, 0.25) == pytest.approx(25 / 10, rel=0.2)
+
+
+def test_too_few_positions_are_refused():
+    with pytest.raises(ValueError, match="cannot give each"):
+        synthetic_programs_by_specialty({"Internal Medicine": 10}, positions={"Internal Medicine": 9})
 
 
 def test_stated_limits_appear_on_some_programs(internal_medicine):
@@ -139,3 +206,25 @@ def test_unknown_specialty_or_state_is_refused():
         synthetic_programs(10, specialties=("Dermatology",))
     with pytest.raises(ValueError, match="unknown state codes"):
         synthetic_programs(10, exclude_states=("ZZ",))
+
+
+@given(sizes=st.lists(st.floats(min_value=0.1, max_value=100), min_size=1, max_size=60),
+       extra=st.integers(min_value=0, max_value=3000))
+def test_scaled_to_total_adds_up_exactly_and_gives_everyone_a_position(sizes, extra):
+    total = len(sizes) + extra
+    scaled = _scaled_to_total(sizes, total)
+    assert sum(scaled) == total and min(scaled) >= 1
+    # proportional: a larger program never gets more than one position fewer than a smaller one
+    for i, j in zip(range(len(sizes)), range(1, len(sizes))):
+        if sizes[i] > sizes[j]:
+            assert scaled[i] >= scaled[j] - 1
+
+
+@given(u=st.floats(min_value=0, max_value=1), w=st.floats(min_value=0, max_value=1),
+       specialty=st.sampled_from(sorted(PUBLISHED)), kind=st.sampled_from(("university", "university-affiliated",
+                                                                          "community")))
+def test_quantile_and_rank_functions_are_monotone_and_in_range(u, w, specialty, kind):
+    knots = img_quantile_knots(PUBLISHED[specialty])
+    low, high = sorted((u, w))
+    assert 0 <= quantile(knots, low) <= quantile(knots, high) <= 100
+    assert 0 <= rank_for(kind, low) <= rank_for(kind, high) <= 1

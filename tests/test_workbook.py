@@ -6,19 +6,11 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from click.testing import CliRunner
 
-import cli
 from optimizer.workbook import Value, sheet_title, write_workbook
 
 PERCENT, MONEY = "0.0%", '"$"#,##0'
 FIXTURES = Path(__file__).parent / "fixtures" / "portfolios"
-
-
-def run(*args):
-    result = CliRunner().invoke(cli.main, [str(a) for a in args])
-    assert result.exit_code == 0, result.output
-    return result
 
 
 def columns(sheet) -> dict[str, int]:
@@ -38,31 +30,31 @@ def width(sheet, column: str) -> float:
 
 
 @pytest.fixture(scope="module")
-def solved(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("books")
-    run("solve", "--out", folder / "list.xlsx")
-    return folder
+def solved(demo_solve):
+    """The folder holding the demo list as list.xlsx."""
+    return demo_solve.folder
 
 
-def test_solve_workbook_has_the_list_and_a_typed_summary(solved):
+def test_solve_workbook_has_the_list_and_a_typed_summary(solved, demo_solve):
     book = openpyxl.load_workbook(solved / "list.xlsx")
     assert book.sheetnames == ["Application list", "Summary"]
     sheet = book["Application list"]
     assert sheet.freeze_panes == "A2"
     assert all(cell.font.bold for cell in sheet[1])
-    assert sheet.max_row == 1 + 99
+    listed = demo_solve.payload["count"]
+    assert sheet.max_row == 1 + listed
     assert formats(sheet, "p_interview") == {PERCENT}
     assert formats(sheet, "fee_share_usd") == {MONEY}
     assert width(sheet, "program") > 30  # as wide as the names (capped at 60)
     assert width(sheet, "program") <= 60
     assert sheet.auto_filter.ref == sheet.dimensions
     summary = {row[0].value: row[1] for row in book["Summary"].iter_rows(min_row=2)}
-    assert summary["Cost"].value == 2480 and summary["Cost"].number_format == MONEY
+    assert summary["Cost"].value == demo_solve.payload["cost"] and summary["Cost"].number_format == MONEY
     assert 0 < summary["P(match)"].value < 1 and summary["P(match)"].number_format == PERCENT
-    assert summary["Programs"].value == 99
+    assert summary["Programs"].value == listed
 
 
-def test_frontier_workbook_formats_budgets_and_chances(tmp_path):
+def test_frontier_workbook_formats_budgets_and_chances(run, tmp_path):
     run("frontier", "--budget", "2000,2500", "--out", tmp_path / "f.xlsx")
     sheet = openpyxl.load_workbook(tmp_path / "f.xlsx")["Frontier"]
     assert formats(sheet, "budget") == {MONEY}
@@ -71,7 +63,7 @@ def test_frontier_workbook_formats_budgets_and_chances(tmp_path):
     assert formats(sheet, "p_at_least_5") == {PERCENT}
 
 
-def test_compare_workbook_a_sheet_per_list_plus_summary_and_overlap(solved):
+def test_compare_workbook_a_sheet_per_list_plus_summary_and_overlap(run, solved):
     out = solved / "compared.xlsx"
     run("compare", solved / "list.xlsx", FIXTURES / "hand_made.csv", "--out", out)
     book = openpyxl.load_workbook(out)
@@ -82,7 +74,8 @@ def test_compare_workbook_a_sheet_per_list_plus_summary_and_overlap(solved):
     assert formats(summary, "p_at_least_5") == {PERCENT}
     assert formats(summary, "cost") == {MONEY}
     assert formats(book["list"], "p_interview") == {PERCENT}
-    assert book["list"].max_row == 1 + 99
+    listed = openpyxl.load_workbook(solved / "list.xlsx")["Application list"].max_row
+    assert book["list"].max_row == listed  # the solved list, re-read whole
     overlap = book["Overlap"]
     assert {"program_id", "tier", "p_interview", "list", "hand_made"} <= set(columns(overlap))
     unmatched = book["Rows not matched"]

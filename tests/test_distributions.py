@@ -1,0 +1,118 @@
+"""The bundled sheet against the published national distributions (data/program_distributions.toml).
+
+The sheet is read with the csv module; the tolerances are the ones data/README.md states (smartpick_data.
+distributions holds them): IMG-share quantiles within 8 percentage points, shares of programs within 7 points,
+first-year positions within 20% of the published shape at the NRMP level, programs and positions per specialty exact.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from optimizer.synth import national_distributions
+from smartpick_data import distributions
+from smartpick_data.distributions import IMG_POINTS, SHARE, compare, empirical_quantile, read_programs
+
+PUBLISHED = national_distributions()["specialties"]
+SHEET = ("Internal Medicine", "Family Medicine", "Pediatrics", "Psychiatry", "Transitional Year",
+         "Internal Medicine (Preliminary)")
+
+
+@pytest.fixture(scope="module")
+def programs():
+    return read_programs()
+
+
+def of(programs, specialty):
+    return [r for r in programs if r["specialty"] == specialty]
+
+
+@pytest.mark.parametrize("specialty", SHEET)
+def test_programs_and_positions_per_specialty_are_the_nrmp_figures(programs, specialty):
+    mine = of(programs, specialty)
+    assert len(mine) == PUBLISHED[specialty]["programs"]
+    assert sum(int(r["positions"]) for r in mine) == PUBLISHED[specialty]["positions"]
+    assert all(int(r["positions"]) >= 1 for r in mine)
+
+
+def test_im_and_fm_positions_are_the_2026_match():
+    # FACTS.md: PGY-1 positions in the 2026 Match, IM 11,632 and FM 5,491 (NRMP Charting Outcomes 2026)
+    assert (PUBLISHED["Internal Medicine"]["positions"], PUBLISHED["Family Medicine"]["positions"]) == (11632, 5491)
+
+
+@pytest.mark.parametrize("specialty", SHEET)
+def test_img_share_quantiles_are_near_the_published_ones(programs, specialty):
+    img = [float(r["img_pct"]) for r in of(programs, specialty)]
+    for p, value in PUBLISHED[specialty]["img_quantiles"]:
+        assert empirical_quantile(img, p) == pytest.approx(value, abs=IMG_POINTS), p
+    high = sum(x >= 50 for x in img) / len(img)
+    assert high == pytest.approx(PUBLISHED[specialty]["img_50_or_more"], abs=SHARE)
+
+
+@pytest.mark.parametrize("specialty", SHEET)
+def test_visa_shares_are_near_the_published_ones(programs, specialty):
+    mine = of(programs, specialty)
+    assert sum("J-1" in r["visa"] for r in mine) / len(mine) == pytest.approx(PUBLISHED[specialty]["j1"], abs=SHARE)
+    assert sum("H-1B" in r["visa"] for r in mine) / len(mine) == pytest.approx(PUBLISHED[specialty]["h1b"],
+                                                                             abs=SHARE)
+
+
+def test_internal_medicine_is_bimodal_and_split_by_type_as_in_freida(programs):
+    im = of(programs, "Internal Medicine")
+    types = national_distributions()["program_types"]
+    for kind, median in types["img_median"].items():
+        mine = [float(r["img_pct"]) for r in im if r["program_type"] == kind]
+        assert empirical_quantile(mine, 0.5) == pytest.approx(median, abs=IMG_POINTS), kind
+    total = sum(types["counts"].values())
+    mix = Counter(r["program_type"] for r in im)
+    for kind, count in types["counts"].items():
+        assert mix[kind] / len(im) == pytest.approx(count / total, abs=SHARE), kind
+    # bimodal: more programs below 10% and above 80% than between 30% and 60%
+    img = [int(r["img_pct"]) for r in im]
+    assert sum(x < 10 for x in img) > sum(30 <= x < 60 for x in img) < sum(x >= 80 for x in img)
+
+
+def test_first_year_positions_keep_the_published_shape(programs):
+    im = [float(r["positions"]) for r in of(programs, "Internal Medicine")]
+    scale = distributions.positions_scale("Internal Medicine")
+    assert 0.6 < scale < 0.9  # FREIDA's per-program counts run above NRMP's 11,632 over 758 programs
+    for p, value in PUBLISHED["Internal Medicine"]["positions_quantiles"]:
+        assert empirical_quantile(im, p) == pytest.approx(value * scale, rel=distributions.POSITIONS_RELATIVE), p
+    for specialty in ("Family Medicine", "Pediatrics", "Psychiatry", "Transitional Year"):
+        seats = [float(r["positions"]) for r in of(programs, specialty)]
+        expected = PUBLISHED[specialty]["positions_median"] * distributions.positions_scale(specialty)
+        assert empirical_quantile(seats, 0.5) == pytest.approx(expected, rel=distributions.POSITIONS_RELATIVE)
+
+
+def test_every_compared_figure_is_within_its_tolerance(programs):
+    lines = compare(programs)
+    assert {line.specialty for line in lines} == set(SHEET)
+    outside = [line for line in lines if not line.within]
+    assert not outside, outside
+
+
+def test_the_command_prints_the_table_and_fails_on_a_sheet_outside_tolerance(tmp_path, capsys, programs):
+    assert distributions.main([]) == 0
+    printed = capsys.readouterr().out
+    assert printed.startswith("| specialty | figure | bundled | published |")
+    assert "| Internal Medicine | programs sponsoring J-1 |" in printed and "NO |" not in printed
+    # the same sheet with every IM program sponsoring J-1 is refused
+    import csv
+
+    changed = [dict(r, visa="J-1") if r["specialty"] == "Internal Medicine" else r for r in programs]
+    path = tmp_path / "all_j1.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(programs[0]))
+        writer.writeheader()
+        writer.writerows(changed)
+    assert distributions.main(["--programs", str(path)]) == 1
+    assert "| Internal Medicine | programs sponsoring J-1 | 100% | 72% | ± 7% | NO |" in capsys.readouterr().out
+
+
+def test_the_readme_shows_the_table_the_command_prints(capsys):
+    distributions.main([])
+    printed = capsys.readouterr().out.strip()
+    readme = (distributions.PROGRAMS.parent / "README.md").read_text(encoding="utf-8")
+    assert printed in readme, "data/README.md is stale: paste the output of python -m smartpick_data.distributions"
