@@ -127,7 +127,7 @@ def _add_columns(sheet, header_row: int, added: list[AddedColumn]) -> None:
                 cell.number_format = NUMBER_FORMATS[kind]
             text = "" if value is None else f"{value:.1%}" if kind == "percent" else str(value)
             if len(text) > WIDEST_ADDED:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
+                cell.alignment = Alignment(wrap_text=True)  # bottom-aligned, as the user's own cells are
                 lines = min(4, -(-len(text) // WIDEST_ADDED))  # spreadsheet programs do not grow the row
                 height = sheet.row_dimensions[row].height or 15
                 sheet.row_dimensions[row].height = max(height, 15 * lines)
