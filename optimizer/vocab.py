@@ -396,8 +396,9 @@ _APPLY_MUST = frozenset({"must", "mustapply", "always", "alwaysapply", "required
 _APPLY_NEVER = frozenset({"never", "dont", "donot", "donotapply", "dontapply", "skip", "exclude", "neverapply",
                           "notapplying", "wontapply", "willnotapply", "definitelynot"})
 # A yes/no in an "Apply?" column may be a plan, a wish or a to-do mark: read as blank, with a warning.
-_APPLY_YES_LIKE = frozenset({"yes", "y", "x", "apply", "1", "true", "ok", "maybe", "probably", "yesapply"})
-_APPLY_NO_LIKE = frozenset({"no", "n", "0", "false", "notsure", "probablynot"})
+_APPLY_YES_LIKE = frozenset({"yes", "y", "x", "apply", "1", "true", "ok", "yesapply"})
+_APPLY_NO_LIKE = frozenset({"no", "n", "0", "false"})
+_APPLY_UNDECIDED = frozenset({"maybe", "probably", "probablynot", "notsure", "undecided", "tbd"})
 
 
 def read_apply(text) -> tuple[str | None, str | None]:
@@ -414,6 +415,9 @@ def read_apply(text) -> tuple[str | None, str | None]:
     if key in _APPLY_YES_LIKE or clean_text(text) in ("✓", "✔", "☑"):
         return None, ("says yes, read as blank (SmartPick decides whether to include it). Write 'must' where a "
                       "program must be on your list")
+    if key in _APPLY_UNDECIDED:
+        return None, ("is undecided, read as blank (SmartPick decides whether to include it). Write 'must' or "
+                      "'never' where you have decided")
     if key in _APPLY_NO_LIKE or clean_text(text) in ("✗", "✘"):
         return None, ("says no, read as blank (SmartPick decides whether to include it). Write 'never' where a "
                       "program must stay off your list")
