@@ -225,7 +225,7 @@ def test_apply_yes_or_no_is_blank_with_a_note_naming_the_explicit_word(text, wor
     assert "read as blank" in note and f"'{word}'" in note
 
 
-@pytest.mark.parametrize("text", ["maybe", "Probably", "not sure"])
+@pytest.mark.parametrize("text", ["maybe", "Probably", "undecided"])
 def test_apply_undecided_is_blank_and_not_called_yes(text):
     value, note = vocab.read_apply(text)
     assert value is None and "undecided" in note and "says yes" not in note
