@@ -147,7 +147,8 @@ def suggest_fixes(candidates: list[Candidate], limits: Limits) -> list[str]:
                 high = middle
             else:
                 low = middle
-        fixes.append(f"raise the budget to {_money(high)} (--budget {high}, or budget_usd in your profile).")
+        fixes.append(f"raise the budget to {_money(high)} (budget_usd = {high} in the profile or scenario, or "
+                     f"--budget {high}).")
     if limits.min_programs > 1:
         low, high = 0, limits.min_programs  # no list with the minimum at `high`; try lower minimums
         while low + 1 < high:
@@ -157,8 +158,9 @@ def suggest_fixes(candidates: list[Candidate], limits: Limits) -> list[str]:
             else:
                 high = middle
         if low >= 1:
-            fixes.append(f"lower the minimum to {low} program{'s' if low > 1 else ''} (--min {low}, or min_programs "
-                         "in your profile); more than that cannot be had within your other limits.")
+            fixes.append(f"lower the minimum to {low} program{'s' if low > 1 else ''} (min_programs = {low} in the "
+                         f"profile or scenario, or --min {low}); more than that cannot be had within your other "
+                         "limits.")
     open_bands = replace(limits, bands={t: (0.0, 1.0) for t in TIERS})
     free = _works(candidates, open_bands)
     if free is not None and limits.bands != open_bands.bands:
@@ -166,7 +168,7 @@ def suggest_fixes(candidates: list[Candidate], limits: Limits) -> list[str]:
         if _works(candidates, replace(limits, bands=bands)) is not None:
             text = ", ".join(f"{t} = [{bands[t][0]:.2f}, {bands[t][1]:.2f}]" for t in TIERS
                              if bands[t] != limits.bands[t])
-            fixes.append(f"widen the tier bands in [goals.tiers] of your profile: {text}.")
+            fixes.append(f"widen the tier bands in [goals.tiers] of the profile or scenario: {text}.")
     if limits.must and _works(candidates, replace(limits, must=frozenset())) is not None:
         must = [c for c in candidates if c.program_id in limits.must]
         fixes.append(f"mark fewer programs as must apply: with none marked, a list exists. Marked now: "
