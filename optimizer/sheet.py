@@ -148,18 +148,17 @@ def _data_rows(header: Row, rows: list[Row], hidden: set[int], notes: list[str])
                 if vocab.canonical_column(vocab.clean_text(cell)) in ("city", "state", "specialty")]
     kept, skipped_hidden, totals, copies, seen = [], [], [], {}, {}
     for number, cells in rows:
-        texts = tuple(vocab.clean_text(cell) for cell in cells)
-        if not any(texts):
+        if not "".join(cells).strip():
             kept.append((number, cells))
             continue
         if number in hidden:
             skipped_hidden.append(number)
             continue
-        if _is_totals_row(texts, name_positions, required):
-            totals.append((number, next(text for text in texts if text)))
+        if _is_totals_row(cells, name_positions, required):
+            totals.append((number, next(vocab.clean_text(c) for c in cells if vocab.clean_text(c))))
             continue
-        key = tuple(text for text in texts)
-        while key and not key[-1]:
+        key = tuple(cells)  # an exact copy: the same cells as typed
+        while key and not key[-1].strip():
             key = key[:-1]
         first = seen.setdefault(key, number)
         if first != number:
@@ -181,15 +180,15 @@ def _data_rows(header: Row, rows: list[Row], hidden: set[int], notes: list[str])
 _TOTALS = re.compile(r"^(grand\s+|sub\s*)?(totals?|sum|count|average|avg|mean)\b", re.IGNORECASE)
 
 
-def _is_totals_row(texts: tuple, name_positions: list[int], required: list[int]) -> bool:
+def _is_totals_row(cells, name_positions: list[int], required: list[int]) -> bool:
     """A row such as 'Total | | | 45' or 'Grand total: 40 programs': a label where the name goes, and no city,
     state or specialty."""
-    label = next((texts[i] for i in name_positions if i < len(texts) and texts[i]), None)
+    label = next((cells[i].strip() for i in name_positions if i < len(cells) and cells[i].strip()), None)
     if label is None:
-        label = next((text for text in texts if text), "")
+        label = next((cell.strip() for cell in cells if cell.strip()), "")
     if not _TOTALS.match(label):
         return False
-    return not all(i < len(texts) and texts[i] for i in required)
+    return not all(i < len(cells) and vocab.clean_text(cells[i]) for i in required)
 
 
 def _read_bytes(path: Path) -> bytes:
