@@ -3,25 +3,54 @@
 from __future__ import annotations
 
 import functools
+import os
 import sys
 
-import click
 
-from optimizer import parsing
-from optimizer.errors import SmartPickError
+def _stopped_before_start(kind, value, trace, default=sys.excepthook):
+    """Ctrl-C while Python is still loading SmartPick: one line and exit 130, not a traceback."""
+    if issubclass(kind, KeyboardInterrupt):
+        sys.stderr.write("Stopped (Ctrl-C). Nothing was written.\n")
+        sys.stderr.flush()
+        os._exit(130)
+    default(kind, value, trace)
+
+
+sys.excepthook = _stopped_before_start
+
+import click  # noqa: E402 (after the hook: importing takes a moment, and Ctrl-C may come during it)
+
+from optimizer import parsing  # noqa: E402
+from optimizer.errors import SmartPickError  # noqa: E402
 
 EXIT_INPUT = 2
 
 
 def guarded(command):
-    """Turn SmartPick's user-facing errors into 'Error: ...' and exit code 2; bugs stay tracebacks."""
+    """Turn SmartPick's user-facing errors into 'Error: ...' and exit code 2, a file that cannot be written into
+    one located line and exit 2, and Ctrl-C into one line and exit 130; bugs stay tracebacks."""
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
+        from optimizer import interrupt
+
         try:
-            return command(*args, **kwargs)
-        except SmartPickError as error:
-            click.echo(f"Error: {error}", err=True)
+            with interrupt.handling():
+                return command(*args, **kwargs)
+        except KeyboardInterrupt:
+            interrupt.report()
+            sys.exit(interrupt.EXIT_INTERRUPTED)
+        except Exception as error:
+            if interrupt.received():  # the interrupt surfaced as another error (e.g. in a C extension)
+                interrupt.report()
+                sys.exit(interrupt.EXIT_INTERRUPTED)
+            if isinstance(error, SmartPickError):
+                click.echo(f"Error: {error}", err=True)
+                sys.exit(EXIT_INPUT)
+            if not isinstance(error, OSError) or not error.filename:
+                raise  # a bug: keep the traceback
+            click.echo(f"Error: {error.filename}: cannot be written or read ({error.strerror or error}). Check "
+                       "the folder exists, that you may write in it and that the disk has room.", err=True)
             sys.exit(EXIT_INPUT)
 
     return wrapper
@@ -78,10 +107,25 @@ def input_options(command):
     return command
 
 
+def _terminal_width() -> int:
+    """The width of the terminal the person looks at: $COLUMNS, else the terminal of stdout, stderr or stdin (the
+    output may be piped to `head` or `less`), else 100 columns (a file)."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    for stream in (sys.__stdout__, sys.__stderr__, sys.__stdin__):
+        try:
+            return os.get_terminal_size(stream.fileno()).columns
+        except (AttributeError, OSError, ValueError):
+            continue
+    return 100
+
+
 def _console():
+    """The terminal's console, as wide as the terminal."""
     from rich.console import Console
 
-    return Console(width=100, soft_wrap=False)
+    return Console(width=_terminal_width(), soft_wrap=False)
 
 
 def _print_json(payload) -> None:
@@ -91,12 +135,42 @@ def _print_json(payload) -> None:
 
 
 def _notes(console, inputs, warnings=()) -> None:
+    """Notes and warnings on stderr (so piped output holds only results): the sheet's warnings one line per kind,
+    the full list being `smartpick validate`'s."""
+    from rich.console import Console
     from rich.markup import escape
 
+    from optimizer.render_warnings import group_warnings
+
+    errors = Console(stderr=True, width=_terminal_width(), soft_wrap=False)
     for note in inputs.notes:
-        console.print(f"[dim]Note: {escape(note)}[/dim]")
-    for warning in list(inputs.table.warnings) + list(warnings):
-        console.print(f"[yellow]Warning:[/yellow] {escape(warning)}")
+        errors.print(f"[dim]Note: {escape(note)}[/dim]")
+    sheet_warnings = list(inputs.table.warnings)
+    for line in group_warnings(sheet_warnings) + list(warnings):
+        errors.print(f"[yellow]Warning:[/yellow] {escape(line)}")
+    if sheet_warnings:
+        errors.print(f"[dim]Each warning in full: smartpick validate {escape(_quoted(inputs.table.source))}[/dim]")
+
+
+def _quoted(path: str) -> str:
+    import shlex
+
+    return shlex.quote(str(path))
+
+
+def limit_options(command):
+    """--budget, --min and --max for compare and report, read as solve reads them (the profile's rules)."""
+    options = [
+        click.option("--budget", type=BUDGET, default=None, metavar="USD",
+                     help="Budget in US dollars, e.g. 2500 or '$2,500' (default: the profile's budget_usd)."),
+        click.option("--min", "min_programs", type=COUNT, default=None, metavar="N",
+                     help="Fewest programs (default: profile, 80)."),
+        click.option("--max", "max_programs", type=COUNT, default=None, metavar="N",
+                     help="Most programs (default: profile, 120)."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
 
 
 # --- score ---------------------------------------------------------------------------------------------------
@@ -120,13 +194,22 @@ def score(programs, sheet_name, profile, model_path, out, as_json):
     payload = score_payload(inputs, candidates)
     if out:
         path = check_out_path(out, (programs, profile))
-        write_table(path, {"Scored programs": score_rows(candidates)}, payload)
+        from optimizer.workbook_copy import can_copy
+
+        if can_copy(programs, path):  # the answer goes into a copy of the user's own workbook
+            from optimizer.sheet import locate_programs
+            from optimizer.workbook_copy import score_columns, write_copy
+
+            write_copy(programs, path, *locate_programs(programs, sheet_name), score_columns(candidates),
+                       {"Scored programs": score_rows(candidates)})
+        else:
+            write_table(path, {"Scored programs": score_rows(candidates)}, payload)
     if as_json:
         _print_json(payload)
         return
     console = _console()
     _notes(console, inputs)
-    for table in score_tables(inputs, candidates):
+    for table in score_tables(inputs, candidates, width=console.width):
         console.print(table)
     if out:
         console.print(f"Wrote {out}")
@@ -140,7 +223,7 @@ def score(programs, sheet_name, profile, model_path, out, as_json):
               help="Budgets in dollars: a range 1000:3000:100 (HIGH included when on the step) or a list.")
 @click.option("--backend", type=click.Choice(["cpsat", "pulp"]), default="cpsat", show_default=True)
 @click.option("--no-signals", is_flag=True, help="Leave ERAS program signals out of the choice.")
-@click.option("--plot", type=click.Path(dir_okay=False), default=None, help="Draw the frontier (.png).")
+@click.option("--plot", type=click.Path(dir_okay=False), default=None, help="Draw the frontier (.png, .svg or .pdf).")
 @click.option("--out", type=click.Path(dir_okay=False), default=None, help="Write the points (.csv/.xlsx/.json).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @guarded
@@ -156,15 +239,20 @@ def frontier(programs, sheet_name, profile, model_path, budgets, backend, no_sig
 
     if out:
         check_out_path(out, (programs, profile))
+    if plot:
+        from optimizer.plotting import check_plot_path
+
+        check_plot_path(plot)
     inputs = pipeline.load_inputs(programs, profile, sheet_name, model_path, use_signals=not no_signals)
     candidates = pipeline.score(inputs)
     limits, warnings = pipeline.make_limits(inputs, candidates)
     from optimizer.signals import signal_rules
 
     rules = signal_rules(inputs.profile.goals.season) if inputs.profile.goals.use_signals else {}
-    result = compute_frontier(candidates, limits, budgets,
-                              lambda chosen, applied: pipeline.evaluate_list(inputs, chosen, applied), backend,
-                              signal_rules=rules)
+    with _progress(len(budgets), as_json, "budgets") as advance:
+        result = compute_frontier(candidates, limits, budgets,
+                                  lambda chosen, applied: pipeline.evaluate_list(inputs, chosen, applied), backend,
+                                  signal_rules=rules, progress=advance)
     payload = frontier_payload(inputs, result)
     if out:
         write_table(out, {"Frontier": payload["points"]}, payload)
@@ -247,11 +335,15 @@ def scenarios_run(paths, programs, sheet_name, profile, model_path, no_signals, 
         for error in errors:
             key = f", key '{escape(error.key)}'" if error.key else ""
             console.print(f"[red]Error[/red] in {escape(error.file)}{key}: {escape(error.message)}")
-    if errors:
+    failed = [result.name for result in results if result.error]
+    if failed and not as_json:
+        click.echo(f"Error: no list meets the limits of {len(failed)} of {len(results)} scenarios "
+                   f"({', '.join(failed)}); the reasons are above.", err=True)
+    if errors or failed:
         sys.exit(EXIT_INPUT)
 
 
-def _progress(total: int, quiet: bool):
+def _progress(total: int, quiet: bool, what: str = "scenarios"):
     """A progress bar on stderr (silent with --json), used as a context manager giving advance(i, name)."""
     import contextlib
 
@@ -264,7 +356,7 @@ def _progress(total: int, quiet: bool):
             yield lambda i, name: None
             return
         with Progress(console=Console(stderr=True), transient=True) as progress:
-            task = progress.add_task("Solving scenarios", total=total)
+            task = progress.add_task(f"Solving {what}", total=total)
 
             def advance(i, name):
                 progress.update(task, completed=i, description=f"Solving {name}")
@@ -281,12 +373,14 @@ def _progress(total: int, quiet: bool):
 @click.argument("portfolios", nargs=-1, required=True, metavar="LIST_A LIST_B [LIST_C...]",
                 type=click.Path(dir_okay=False))
 @input_options
+@limit_options
 @click.option("--no-signals", is_flag=True, help="Ignore the lists' signal columns (and place none in scenarios).")
 @click.option("--out", type=click.Path(dir_okay=False), default=None,
               help="Write the comparison (.xlsx: a sheet per list; .csv: the summary; .json).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
 @guarded
-def compare(portfolios, programs, sheet_name, profile, model_path, no_signals, out, as_json):
+def compare(portfolios, programs, sheet_name, profile, model_path, budget, min_programs, max_programs, no_signals,
+            out, as_json):
     """Compare application lists side by side, each re-evaluated against your sheet and profile.
 
     Each LIST is a file from `smartpick solve --out` (CSV, XLSX or JSON), perhaps edited by hand, a list you
@@ -306,7 +400,7 @@ def compare(portfolios, programs, sheet_name, profile, model_path, no_signals, o
         check_out_path(out, (programs, profile, *portfolios))
     inputs = pipeline.load_inputs(programs, profile, sheet_name, model_path, use_signals=not no_signals)
     candidates = pipeline.score(inputs)
-    limits, warnings = pipeline.make_limits(inputs, candidates)
+    limits, warnings = pipeline.make_limits(inputs, candidates, budget, min_programs, max_programs)
     saved = load_portfolios(portfolios, inputs, profile or data_path(DEMO_PROFILE), use_signals=not no_signals)
     comparison = compare_portfolios(saved, inputs, candidates, limits, use_signals=not no_signals)
     payload = comparison_payload(comparison, inputs)
@@ -329,10 +423,12 @@ def compare(portfolios, programs, sheet_name, profile, model_path, no_signals, o
 @input_options
 @click.option("--scenarios", "scenario_paths", multiple=True, type=click.Path(), metavar="DIR|FILE",
               help="What-if scenarios to add (a folder of .toml files, or files; repeatable). Default: none.")
+@limit_options
 @click.option("--no-signals", is_flag=True, help="Leave ERAS program signals out of the choice.")
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="The page to write (.html).")
 @guarded
-def report(programs, sheet_name, profile, model_path, scenario_paths, no_signals, out):
+def report(programs, sheet_name, profile, model_path, scenario_paths, budget, min_programs, max_programs,
+           no_signals, out):
     """Write one web page with your list, its chances, a budget frontier and your scenarios, with charts.
 
     The page needs no internet connection: open it in any browser, print it, or send it to your advisor.
@@ -349,18 +445,31 @@ def report(programs, sheet_name, profile, model_path, scenario_paths, no_signals
     scenarios_found = _load_report_scenarios(scenario_paths, profile) if scenario_paths else None
     inputs = pipeline.load_inputs(programs, profile, sheet_name, model_path, use_signals=not no_signals)
     candidates = pipeline.score(inputs)
-    limits, warnings = pipeline.make_limits(inputs, candidates)
-    plan = pipeline.make_plan(inputs, candidates, limits, inputs.profile.goals.objective,
-                              warnings=tuple(warnings))
+    limits, warnings = pipeline.make_limits(inputs, candidates, budget, min_programs, max_programs)
+    from optimizer.errors import InfeasibleError
+
+    try:
+        plan = pipeline.make_plan(inputs, candidates, limits, inputs.profile.goals.objective,
+                                  warnings=tuple(warnings))
+    except InfeasibleError as error:  # the page still says why, and which programs are not open
+        from optimizer.html_report import render_no_list_report
+
+        write_report(out, render_no_list_report(inputs, limits, error.reasons, candidates))
+        _notes(_console(), inputs, warnings)
+        click.echo(f"Error: {error}", err=True)
+        click.echo(f"Wrote {out}: it explains why no list is possible.", err=True)
+        sys.exit(EXIT_INPUT)
     if plan.outcomes is None:
         from optimizer.errors import InfeasibleError
 
         raise InfeasibleError(["the solver found no list within its time limit; narrow the count window or the "
                                "programs sheet"])
     rules = signal_rules(inputs.profile.goals.season) if inputs.profile.goals.use_signals else {}
-    frontier_result = compute_frontier(candidates, limits, frontier_budgets(limits.budget_usd),
-                                       lambda chosen, applied: pipeline.evaluate_list(inputs, chosen, applied),
-                                       signal_rules=rules)
+    budgets = frontier_budgets(limits.budget_usd)
+    with _progress(len(budgets), False, "the budget frontier") as advance:
+        frontier_result = compute_frontier(candidates, limits, budgets,
+                                           lambda chosen, applied: pipeline.evaluate_list(inputs, chosen, applied),
+                                           signal_rules=rules, progress=advance)
     results = None
     if scenarios_found is not None:
         from optimizer.scenarios import run_scenarios
@@ -369,7 +478,7 @@ def report(programs, sheet_name, profile, model_path, scenario_paths, no_signals
             results = run_scenarios(inputs.table, scenarios_found, inputs.model, not no_signals, progress=advance)
     from optimizer.render import match_text
 
-    html = render_report(inputs, plan, limits, frontier_result, results)
+    html = render_report(inputs, plan, limits, frontier_result, results, candidates=candidates)
     write_report(out, html)
     console = _console()
     _notes(console, inputs, warnings)
@@ -413,7 +522,8 @@ def _load_report_scenarios(paths, profile):
 @click.option("--never", multiple=True, metavar="ID", help="A program_id (or exact name) to leave out.")
 @click.option("--no-signals", is_flag=True, help="Leave ERAS program signals out of the choice.")
 @click.option("--out", type=click.Path(dir_okay=False), default=None, help="Write the list (.csv/.xlsx/.json).")
-@click.option("--plot", type=click.Path(dir_okay=False), default=None, help="Draw the interview distribution (.png).")
+@click.option("--plot", type=click.Path(dir_okay=False), default=None,
+              help="Draw the interview distribution (.png, .svg or .pdf).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
 @guarded
 def solve(programs, sheet_name, profile, model_path, budget, min_programs, max_programs, objective, correlated,
@@ -428,6 +538,10 @@ def solve(programs, sheet_name, profile, model_path, budget, min_programs, max_p
 
     if out:
         check_out_path(out, (programs, profile))
+    if plot:
+        from optimizer.plotting import check_plot_path
+
+        check_plot_path(plot)
     inputs = pipeline.load_inputs(programs, profile, sheet_name, model_path, use_signals=not no_signals)
     candidates = pipeline.score(inputs)
     limits, warnings = pipeline.make_limits(inputs, candidates, budget, min_programs, max_programs, must, never)
@@ -436,8 +550,18 @@ def solve(programs, sheet_name, profile, model_path, budget, min_programs, max_p
     payload = solve_payload(inputs, plan, limits)
     if out:
         from optimizer.report_files import write_solution
+        from optimizer.workbook_copy import can_copy
 
-        write_solution(out, inputs, plan, payload)
+        if can_copy(programs, out):  # the answer goes into a copy of the user's own workbook
+            from optimizer.report_files import summary_rows
+            from optimizer.render import program_rows
+            from optimizer.sheet import locate_programs
+            from optimizer.workbook_copy import solve_columns, write_copy
+
+            write_copy(programs, out, *locate_programs(programs, sheet_name), solve_columns(candidates, plan, limits),
+                       {"Application list": program_rows(plan), "Summary": summary_rows(payload)})
+        else:
+            write_solution(out, inputs, plan, payload)
     if plot and plan.outcomes:
         from optimizer.plotting import plot_distribution, save_figure
 
@@ -447,11 +571,11 @@ def solve(programs, sheet_name, profile, model_path, budget, min_programs, max_p
     else:
         console = _console()
         _notes(console, inputs, warnings)
-        console.print(programs_table(plan))
+        console.print(programs_table(plan, width=console.width))
         if plan.signal_report is not None:
             from optimizer.render import signals_table
 
-            console.print(signals_table(plan.signal_report))
+            console.print(signals_table(plan.signal_report, width=console.width))
         console.print(summary_table(inputs, plan, limits))
         if out:
             console.print(f"Wrote {out}")

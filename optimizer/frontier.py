@@ -42,9 +42,11 @@ class Frontier:
 
 
 def compute_frontier(candidates, limits: Limits, budgets: list[float], evaluate, backend: str = "cpsat",
-                     time_limit: float | None = None, signal_rules: dict | None = None) -> Frontier:
+                     time_limit: float | None = None, signal_rules: dict | None = None,
+                     progress=None) -> Frontier:
     """The best list (and signals) at each budget, for the expected-interviews objective.
-    `evaluate(chosen, applied_p)` gives a list's Outcomes."""
+    `evaluate(chosen, applied_p)` gives a list's Outcomes; `progress(done, budget)`, if given, is called after each
+    budget (for a progress bar)."""
     from optimizer.diagnose import cheapest_costs
     from optimizer.optimize import PortfolioModel
 
@@ -53,7 +55,9 @@ def compute_frontier(candidates, limits: Limits, budgets: list[float], evaluate,
     n_min = min(limits.min_programs, sum(1 for c in candidates if c.eligible and c.program_id not in limits.never))
     floor, _ = cheapest_costs(candidates, limits, n_min).get(n_min, (float("inf"), {}))
     points, outcomes_cache, previous, last_solution = [], {}, None, None
-    for budget in sorted(budgets):
+    for done, budget in enumerate(sorted(budgets)):
+        if progress is not None:
+            progress(done, f"${budget:,.0f}")
         if budget + 1e-9 < floor:
             solution = None
             status = "infeasible"

@@ -52,10 +52,55 @@ def template_environment():
     return environment
 
 
-def render_report(inputs, plan, limits, frontier, scenario_results=None, today: datetime.date | None = None) -> str:
-    """The whole page as text. `scenario_results` is None when no scenarios were asked for."""
+def render_report(inputs, plan, limits, frontier, scenario_results=None, today: datetime.date | None = None,
+                  candidates=None) -> str:
+    """The whole page as text. `scenario_results` is None when no scenarios were asked for; with `candidates`, a
+    section says which programs are not on the list, and why."""
     context = report_context(inputs, plan, limits, frontier, scenario_results, today)
+    if candidates is not None:
+        context["sections"].insert(-1, ("left-out", "Not on your list, and why"))
+        context["left_out"] = _left_out(candidates, plan.solution, limits)
     return template_environment().get_template("report.html").render(context)
+
+
+def render_no_list_report(inputs, limits, reasons, candidates, today: datetime.date | None = None) -> str:
+    """The page when no list meets the limits: why (with the changes that work, each checked by solving), and
+    the programs not open to the applicant with their reasons."""
+    from optimizer import __version__
+    from optimizer.resources import DEMO_NOTE
+
+    today = today or datetime.date.today()
+    table = inputs.table
+    return template_environment().get_template("no_list.html").render({
+        "version": __version__, "today": f"{today:%B %d, %Y}",
+        "source": "bundled demo data" if table.is_demo else table.source,
+        "profile_source": inputs.profile.source or "your profile",
+        "notes": [n for n in inputs.notes if n != DEMO_NOTE], **_warnings(table, ()),
+        "about": _about(inputs, limits), "reasons": [r[0].upper() + r[1:] for r in reasons],
+        "left_out": _left_out(candidates, None, limits),
+    })
+
+
+def _warnings(table, plan_warnings) -> dict:
+    """The sheet's warnings one line per kind (the page opens on the list, not on 15 warnings), each in full in a
+    closed section."""
+    from optimizer.render_warnings import group_warnings
+
+    return {"warnings": group_warnings(table.warnings) + list(plan_warnings), "warnings_full": list(table.warnings)}
+
+
+def _left_out(candidates, solution, limits, limit: int = 300) -> dict:
+    """The programs of the applicant's specialties not on the list: those not open (with the reason) and those
+    marked never, and how many open ones the list leaves for others."""
+    chosen = {c.program_id for c in solution.chosen} if solution is not None else set()
+    in_specialties = [c for c in candidates if not any("not a specialty" in r for r in c.reasons)]
+    closed = [(c, "; ".join(c.reasons)) for c in in_specialties if not c.eligible]
+    never = [(c, "marked never apply") for c in in_specialties if c.eligible and c.program_id in limits.never]
+    passed = sum(1 for c in in_specialties if c.eligible and c.program_id not in limits.never
+                 and c.program_id not in chosen)
+    rows = [(c.program.program, f"{c.program.city}, {c.program.state}", why) for c, why in closed + never]
+    return {"passed": passed if solution is not None else None, "total": len(rows), "rows": rows[:limit],
+            "limit": limit}
 
 
 def report_context(inputs, plan, limits, frontier, scenario_results=None, today: datetime.date | None = None) -> dict:
@@ -71,7 +116,7 @@ def report_context(inputs, plan, limits, frontier, scenario_results=None, today:
         "profile_source": inputs.profile.source or "your profile",
         "demo_note": DEMO_NOTE if table.is_demo else None,
         "notes": [n for n in inputs.notes if n != DEMO_NOTE],
-        "warnings": list(table.warnings) + list(plan.warnings),
+        **_warnings(table, plan.warnings),
         "sections": [("about", "About you"), ("list", "Your application list"), ("mix", "Tier and region mix"),
                      ("interviews", "How many interviews to expect"), ("signals", "Where your ERAS signals go"),
                      ("budget", "What a different budget buys"), ("scenarios", "What-if scenarios"),

@@ -57,6 +57,8 @@ def _bound_int(x: float, up: bool) -> int:
 def _sat_parameters(params, time_limit: float | None) -> None:
     """The CP-SAT settings SmartPick uses, set on a SatParameters message."""
     params.num_workers = 1  # with a fixed seed: the same inputs give the same list every time
+    # Ctrl-C is the caller's: CP-SAT catching it would end the search early and return that list as a result
+    params.catch_sigint_signal = False
     params.random_seed = 0
     # the LP relaxation of the signal constraints is what proves optimality quickly (level 1 left a 7% gap
     # open for a minute on 10,000 programs with signals; level 2 closes it in under a second); probing at

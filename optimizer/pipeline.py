@@ -126,7 +126,20 @@ def check_feasible(candidates: list[Candidate], limits: Limits) -> None:
 
     reasons = explain_infeasible(candidates, limits)
     if reasons:
-        raise InfeasibleError(reasons)
+        raise_infeasible(candidates, limits, reasons)
+
+
+def raise_infeasible(candidates: list[Candidate], limits: Limits, reasons: list[str]) -> None:
+    """Raise InfeasibleError with the reasons and the changes that work (each checked by solving with it)."""
+    from optimizer.diagnose import suggest_fixes
+
+    fixes = suggest_fixes(candidates, limits)
+    if fixes:
+        reasons = [*reasons, *(f"what works (checked by solving again): {fix}" for fix in fixes)]
+    else:
+        reasons = [*reasons, "No single change to the budget, the minimum, the tier bands or the must-apply marks "
+                             "is enough: add programs open to you to the sheet, or loosen several limits."]
+    raise InfeasibleError(reasons)
 
 
 @dataclass(frozen=True)
@@ -140,6 +153,7 @@ class Plan:
     gain_per_100: float | None  # objective gained with $100 more budget (None when not computed)
     warnings: tuple[str, ...] = ()
     signal_report: "SignalReport | None" = None
+    fees: "FeeSchedule | None" = None  # the schedule that priced the list (each program's own fee is read from it)
 
     @property
     def status(self) -> str:
@@ -232,9 +246,9 @@ def make_plan(inputs: Inputs, candidates: list[Candidate], limits: Limits, objec
         sigma = inputs.model.latent_sd if (correlated or inputs.model.correlated_headline) else None
         solution = solve_risk(candidates, limits, goal, curve, sigma, backend, time_limit, rules)
     if solution.status == "infeasible":
-        raise InfeasibleError(["the limits together cannot be met, although each can be alone: loosen the tier "
-                               "bands, the count window, the budget or a per-region/state limit"])
+        raise_infeasible(candidates, limits, ["the limits together cannot be met, although each can be alone."])
     if solution.status == "time_limit":
-        return Plan(solution, goal, None, (), None, warnings)
+        return Plan(solution, goal, None, (), None, warnings, fees=limits.fees)
     outcomes = evaluate_list(inputs, solution.chosen, [solution.applied_p(c) for c in solution.chosen])
-    return Plan(solution, goal, outcomes, tuple(binding_limits(solution, limits)), gain, warnings, report)
+    return Plan(solution, goal, outcomes, tuple(binding_limits(solution, limits)), gain, warnings, report,
+                limits.fees)

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from optimizer.errors import InputError
+
 
 INDEPENDENT_COLOR = "#1f77b4"
 CORRELATED_COLOR = "#ff7f0e"
@@ -23,7 +25,8 @@ def _new_axes(figsize: tuple[float, float]):
 
 
 def _percent(value: float) -> str:
-    return f"{100 * value:.0f}%"
+    """A chance for a legend, to the tenth of a percent as the tables show it (2.5% stays 2.5%)."""
+    return f"{100 * value:.1f}%"
 
 
 def _last_shown_count(distribution) -> int:
@@ -66,7 +69,7 @@ def plot_distribution(outcomes, ax=None, title: str | None = None):
     ax.set_xlabel("Number of interviews")
     ax.set_ylabel("Probability")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
+    ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=None))  # 2.5% ticks keep their decimal
     ax.set_xlim(-0.6, last + 0.6)
     ax.legend(loc="upper right", fontsize="small")
     ax.set_title(title if title is not None else
@@ -105,7 +108,7 @@ def plot_frontier(points: Iterable, ax=None):
                             color=CORRELATED_COLOR, label="P(match)")
     right.set_ylabel("P(match)")
     right.set_ylim(0, 1)
-    right.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
+    right.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=None))
 
     lines = left_line + right_line
     ax.legend(lines, [line.get_label() for line in lines], loc="lower right", fontsize="small")
@@ -113,12 +116,30 @@ def plot_frontier(points: Iterable, ax=None):
     return ax
 
 
+PLOT_FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
+
+
+def check_plot_path(path: str | Path) -> Path:
+    """Refuse, before any work, a chart name whose extension is not .png, .svg or .pdf, or whose folder cannot be
+    written."""
+    from optimizer.writers import check_folder
+
+    path = Path(path)
+    if path.suffix.lower() not in PLOT_FORMATS:
+        raise InputError(f"charts are written as PNG, SVG or PDF: give a name ending in .png, .svg or .pdf (found "
+                         f"'{path.suffix or '(none)'}'), e.g. --plot chart.png.", file=str(path))
+    return check_folder(path, "--plot")
+
+
 def save_figure(ax_or_fig, path: str | Path) -> Path:
-    """Write the figure holding `ax_or_fig` (axes or figure) as a PNG at `path`, atomically (writers.atomic_write:
-    a reader never sees a half-written chart). Returns the path. A missing folder is an InputError."""
+    """Write the figure holding `ax_or_fig` (axes or figure) at `path` in the format its extension names (.png,
+    .svg or .pdf; anything else is an InputError), atomically (writers.atomic_write: a reader never sees a
+    half-written chart). Returns the path. A missing folder, no permission or a full disk is an InputError."""
     from optimizer.writers import atomic_write
 
+    path = check_plot_path(path)
     figure = ax_or_fig
     while not hasattr(figure, "savefig"):  # axes (or a subfigure) -> the figure that holds it
         figure = figure.figure
-    return atomic_write(path, lambda stream: figure.savefig(stream, format="png", dpi=150))
+    kind = PLOT_FORMATS[path.suffix.lower()]
+    return atomic_write(path, lambda stream: figure.savefig(stream, format=kind, dpi=150), "--plot")

@@ -39,19 +39,27 @@ def weighted_expected(solution) -> float:
     return sum(c.weight * solution.applied_p(c) for c in solution.chosen)
 
 
-def fee_shares(solution) -> dict[str, float]:
-    """Each chosen program's share of its specialty's ERAS fee (the fee spread evenly over the specialty)."""
+def fee_shares(solution, fees=None) -> dict[str, float]:
+    """Each chosen program's ERAS fee. With the season's schedule, the real price of each: ERAS counts the programs
+    of a specialty, so the list's programs take the 1st, 2nd, ... price of their specialty in list order (best
+    first) and the column adds up to the ERAS fees. Without it, the specialty's fee spread evenly."""
     from optimizer.constraints import specialty_counts
 
     counts = specialty_counts(solution.chosen)
-    return {c.program_id: solution.cost.per_specialty[c.program.specialty] / counts[c.program.specialty]
-            for c in solution.chosen}
+    if fees is None:
+        return {c.program_id: solution.cost.per_specialty[c.program.specialty] / counts[c.program.specialty]
+                for c in solution.chosen}
+    position, shares = Counter(), {}
+    for c in solution.chosen:
+        position[c.program.specialty] += 1
+        shares[c.program_id] = fees.marginal_fee(position[c.program.specialty])
+    return shares
 
 
 def program_rows(plan, with_sheet_columns: bool = True) -> list[dict]:
     """One row per chosen program: the sheet's own columns, then what SmartPick adds."""
     solution = plan.solution
-    shares = fee_shares(solution) if solution.cost else {}
+    shares = fee_shares(solution, getattr(plan, "fees", None)) if solution.cost else {}
     rows = []
     for c in solution.chosen:
         signal = solution.signals.get(c.program_id)
@@ -204,34 +212,49 @@ def summary_table(inputs, plan, limits):
 
 
 def programs_table(plan, limit: int | None = None, width: int = 100):
-    """The chosen programs, one row each, fitted to `width` columns (the program name gives way)."""
-    table = _programs_table(plan, limit, name_width=60)
+    """The chosen programs, one row each, fitted to `width` columns: full names where there is room, else the
+    program name gives way."""
+    longest = max((len(c.program.program) for c in plan.solution.chosen), default=12)
+    return fit_to_width(lambda name_width, compact: _programs_table(plan, limit, name_width, compact), longest,
+                        width)
+
+
+def fit_to_width(build, longest: int, width: int, shortest: int = 12):
+    """The table `build(name_width, compact)` with the widest name column that keeps it within `width` columns;
+    when the shortest name is not enough, `compact` narrows the other text columns too."""
+    table = build(max(shortest, longest), False)
     used = _rendered_width(table)
-    if used > width:
-        longest = max((len(c.program.program) for c in plan.solution.chosen), default=12)
-        table = _programs_table(plan, limit, name_width=max(12, min(60, longest) - (used - width)))
-    return table
+    if used <= width:
+        return table
+    table = build(max(shortest, longest - (used - width)), False)
+    if _rendered_width(table) <= width:
+        return table
+    table = build(shortest, True)
+    used = _rendered_width(table)
+    # the room the narrower columns left goes to the name (or the name gives up more, down to 8 characters)
+    name_width = min(longest, max(8, shortest + width - used))
+    return table if name_width == shortest else build(name_width, True)
 
 
 def _rendered_width(table) -> int:
     from rich.console import Console
 
-    console = Console(width=400, record=True, file=open(os.devnull, "w"))
-    console.print(table)
-    return max((len(line.rstrip()) for line in console.export_text().splitlines()), default=0)
+    return Console(width=1000, file=open(os.devnull, "w")).measure(table).maximum
 
 
-def _programs_table(plan, limit, name_width: int):
+def _programs_table(plan, limit, name_width: int, compact: bool = False):
     rows = program_rows(plan, with_sheet_columns=False)
     for row, c in zip(rows, plan.solution.chosen):
         row["specialty"] = c.program.specialty
-    t = _table(f"Your list ({len(rows)} programs, best chance first)")
+    # narrow terminals: one space between columns instead of three, so the names keep some room
+    t = _table(f"Your list ({len(rows)} programs, best chance first)", **({"padding": (0, 0)} if compact else {}))
     with_signals = any(r["signal"] for r in rows)
     several = len({r["specialty"] for r in rows}) > 1
     columns = ([("#", "right"), ("Program", "left"), ("City", "left")] + ([("Spec.", "left")] if several else [])
                + [("Tier  ", "left"), ("Chance", "right"), ("Region", "left")]
                + ([("Signal", "left")] if with_signals else []) + [("Fee", "right")])
-    widths = {"#": (3, 3), "Program": (12, name_width), "City": (8, 16), "Region": (13, 13), "Signal": (8, 8)}
+    widths = {"#": (3, 3), "Program": (min(12, name_width), name_width), "City": (8, 11 if compact else 16),
+              "Region": (10, 10) if compact else (13, 13), "Signal": (6, 6) if compact else (8, 8)}
     for name, justify in columns:
         low, high = widths.get(name, (max(len(name), 4), None))
         t.add_column(name, justify=justify, no_wrap=True, overflow="ellipsis", min_width=low, max_width=high)
@@ -242,6 +265,13 @@ def _programs_table(plan, limit, name_width: int):
                  + [r["tier"], pct(r["p_interview"]), r["region"]] + ([r["signal"] or ""] if with_signals else [])
                  + [money(r["fee_share_usd"])])
         t.add_row(*cells)
+    solution = plan.solution
+    if getattr(plan, "fees", None) is not None and solution.cost and not limit:
+        eras = sum(r["fee_share_usd"] for r in rows)
+        t.caption = (f"Fee: what ERAS charges for each program (its count restarts for each specialty). They add up "
+                     f"to {money(eras)}; with the USMLE transcript ({money(solution.cost.transcript_usd)}) the list "
+                     f"costs {money(solution.cost.total_usd)}.")
+        t.caption_justify = "left"
     return t
 
 
@@ -254,12 +284,19 @@ def _short(specialty: str) -> str:
     return SHORT.get(specialty, specialty)
 
 
-def signals_table(report):
-    """Where the signals went, what each adds, and the joint choice against two simpler ways."""
+def signals_table(report, width: int = 100):
+    """Where the signals went, what each adds, and the joint choice against two simpler ways; fitted to `width`."""
+    longest = max((len(r["program"]) for r in report.rows), default=12)
+    return fit_to_width(lambda name_width, compact: _signals_table(report, name_width, compact), longest, width)
+
+
+def _signals_table(report, name_width: int, compact: bool):
     t = _table(f"Your ERAS signals ({len(report.rows)}), chosen together with the list")
-    for name, justify in (("Program", "left"), ("Kind", "left"), ("Chance without", "right"),
-                          ("With signal", "right"), ("Adds", "right")):
-        t.add_column(name, justify=justify, no_wrap=True, overflow="ellipsis", max_width=40 if name == "Program" else None)
+    headers = (("Without", "With", "Adds") if compact else ("Chance without", "With signal", "Adds"))
+    for name, justify in (("Program", "left"), ("Kind", "left"), (headers[0], "right"), (headers[1], "right"),
+                          (headers[2], "right")):
+        t.add_column(name, justify=justify, no_wrap=True, overflow="ellipsis",
+                     max_width=name_width if name == "Program" else None)
     for r in report.rows:
         t.add_row(escape(r["program"]), r["kind"], pct(r["p_without"]), pct(r["p_with"]), f"+{r['gain']:.2f}")
     t.caption = (f"Weighted expected interviews: {report.joint:.2f} with signals chosen with the list; "

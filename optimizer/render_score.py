@@ -43,8 +43,8 @@ def summary(candidates) -> dict:
 
 
 def _reason_kind(reason: str) -> str:
-    for word, kind in (("specialty", "specialty"), ("visa", "visa"), ("cutoff", "Step cutoff"),
-                       ("graduation", "years since graduation")):
+    for word, kind in (("specialty", "specialty"), ("visa", "visa"), ("sponsors", "visa"), ("cutoff", "Step cutoff"),
+                       ("Step 2 CK score", "Step cutoff"), ("graduation", "years since graduation")):
         if word in reason:
             return kind
     return "other"
@@ -61,12 +61,23 @@ def score_rows(candidates) -> list[dict]:
     return rows
 
 
-def score_tables(inputs, candidates, top: int = 40):
+def score_tables(inputs, candidates, top: int = 40, width: int = 100):
+    """The programs open to the applicant (the first `top`, fitted to `width` columns), a summary, and why
+    programs in the applicant's specialties are excluded."""
+    from optimizer.render import fit_to_width
+
     s = summary(candidates)
-    head = _table(f"Programs open to you, by weighted chance (top {top} of {s['eligible']})")
-    widths = {"#": (3, 4), "Program": (12, 21), "City": (8, 14), "Region": (13, 13), "Visa": (8, 8), "Tier": (6, 6),
-              "Weight": (6, 6)}
     shown = [c for c in _sorted(candidates) if c.eligible][:top]
+    longest = max((len(c.program.program) for c in shown), default=12)
+    head = fit_to_width(lambda name_width, compact: _open_table(s, shown, top, name_width, compact), longest, width)
+    return [head, *_summary_tables(s, candidates)]
+
+
+def _open_table(s, shown, top, name_width, compact=False):
+    head = _table(f"Programs open to you, by weighted chance (top {top} of {s['eligible']})",
+                  **({"padding": (0, 0)} if compact else {}))
+    widths = {"#": (3, 4), "Program": (min(12, name_width), name_width), "City": (8, 11 if compact else 14),
+              "Region": (10, 10) if compact else (13, 13), "Visa": (8, 8), "Tier": (6, 6), "Weight": (6, 6)}
     several = len({c.program.specialty for c in shown}) > 1
     names = (("#", "right"), ("Program", "left"), ("City", "left")) + ((("Spec.", "left"),) if several else ()) + (
         ("Visa", "left"), ("Chance", "right"), ("Tier", "left"), ("Region", "left"), ("Weight", "right"))
@@ -77,6 +88,10 @@ def score_tables(inputs, candidates, top: int = 40):
         head.add_row(str(i), escape(c.program.program), escape(f"{c.program.city}, {c.program.state}"),
                      *([_short(c.program.specialty)] if several else []), c.program.visa, pct(c.p_interview),
                      c.tier, c.region, f"{c.weight:g}")
+    return head
+
+
+def _summary_tables(s, candidates):
     totals = _table("Summary", show_header=False)
     totals.add_column("what", style="bold")
     totals.add_column("value")
@@ -85,7 +100,7 @@ def score_tables(inputs, candidates, top: int = 40):
     totals.add_row("By tier", ", ".join(f"{k} {v}" for k, v in s["tiers"].items()))
     totals.add_row("By region", ", ".join(f"{k} {v}" for k, v in s["regions"].items()))
     totals.add_row("Excluded because of", ", ".join(f"{k} {v}" for k, v in s["excluded_by"].items()) or "nothing")
-    tables = [head, totals]
+    tables = [totals]
     excluded = [c for c in candidates if not c.eligible and "not a specialty" not in " ".join(c.reasons)]
     if excluded:
         why = _table(f"Excluded in your specialties ({len(excluded)}; first 15)")

@@ -120,17 +120,75 @@ def validate_programs(path, sheet_name: str | None = None) -> ValidationReport:
 
 
 def read_grid(path: Path, sheet_name: str | None) -> tuple[Row, list[Row], list[str]]:
-    """(the header row, the data rows after it, reader notes) of a CSV or XLSX file."""
+    """(the header row, the data rows after it, reader notes) of a CSV or XLSX file.
+
+    The header is the first row that names the program columns (title, notes and blank rows above it are skipped);
+    in a workbook without `sheet_name`, the first visible sheet that has such a header. Hidden rows, totals rows and
+    exact copies of an earlier row are left out; cells of a merged block take the block's value. Each of these
+    is said in a note.
+    """
     data = _read_bytes(path)
     notes = []
     kind = _file_kind(path, data)
     if kind == "xlsx":
-        grid = _xlsx_rows(path, sheet_name)
+        grid, hidden = _xlsx_rows(path, sheet_name, notes)
     else:
         if sheet_name:
             notes.append(f"--sheet '{sheet_name}' is ignored: {path.name} is a CSV file, which has one sheet.")
-        grid = _csv_rows(path, _decode(path, data))
-    return (*_split_header(path, grid), notes)
+        grid, hidden = _csv_rows(path, _decode(path, data)), set()
+    header, rows = _split_header(path, grid, notes)
+    return header, _data_rows(header, rows, hidden, notes), notes
+
+
+def _data_rows(header: Row, rows: list[Row], hidden: set[int], notes: list[str]) -> list[Row]:
+    """The rows under the header without hidden rows, totals rows and exact copies of an earlier row (noted)."""
+    name_positions = [i for i, cell in enumerate(header[1])
+                      if vocab.canonical_column(vocab.clean_text(cell)) in ("program", "program_id")]
+    required = [i for i, cell in enumerate(header[1])
+                if vocab.canonical_column(vocab.clean_text(cell)) in ("city", "state", "specialty")]
+    kept, skipped_hidden, totals, copies, seen = [], [], [], {}, {}
+    for number, cells in rows:
+        if not "".join(cells).strip():
+            kept.append((number, cells))
+            continue
+        if number in hidden:
+            skipped_hidden.append(number)
+            continue
+        if _is_totals_row(cells, name_positions, required):
+            totals.append((number, next(vocab.clean_text(c) for c in cells if vocab.clean_text(c))))
+            continue
+        key = tuple(cells)  # an exact copy: the same cells as typed
+        while key and not key[-1].strip():
+            key = key[:-1]
+        first = seen.setdefault(key, number)
+        if first != number:
+            copies.setdefault(first, []).append(number)
+            continue
+        kept.append((number, cells))
+    if skipped_hidden:
+        notes.append(f"{_rows_text(skipped_hidden).capitalize()} {'are' if len(skipped_hidden) > 1 else 'is'} "
+                     "hidden in the workbook and not read. Unhide them (or clear the filter) if they hold programs "
+                     "you want SmartPick to consider.")
+    for number, text in totals:
+        notes.append(f"Row {number} looks like a totals row ('{_shorten(text, 30)}'), not a program: not read.")
+    for first, numbers in copies.items():
+        notes.append(f"{_rows_text(numbers).capitalize()} repeat{'s' if len(numbers) == 1 else ''} row {first} "
+                     "exactly: the copies are not read. Delete them from the sheet to silence this.")
+    return kept
+
+
+_TOTALS = re.compile(r"^(grand\s+|sub\s*)?(totals?|sum|count|average|avg|mean)\b", re.IGNORECASE)
+
+
+def _is_totals_row(cells, name_positions: list[int], required: list[int]) -> bool:
+    """A row such as 'Total | | | 45' or 'Grand total: 40 programs': a label where the name goes, and no city,
+    state or specialty."""
+    label = next((cells[i].strip() for i in name_positions if i < len(cells) and cells[i].strip()), None)
+    if label is None:
+        label = next((cell.strip() for cell in cells if cell.strip()), "")
+    if not _TOTALS.match(label):
+        return False
+    return not all(i < len(cells) and vocab.clean_text(cells[i]) for i in required)
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -250,8 +308,10 @@ def _sniff_delimiter(text: str) -> str:
     return best
 
 
-def _xlsx_rows(path: Path, sheet_name: str | None) -> list[Row]:
-    """Rows of one worksheet as (row number, cell texts): the first sheet, or the one named `sheet_name`."""
+def _xlsx_rows(path: Path, sheet_name: str | None, notes: list[str]) -> tuple[list[Row], set[int]]:
+    """(rows of one worksheet as (row number, cell texts), the numbers of its hidden rows): the sheet named
+    `sheet_name`, else the first visible sheet whose header names the program columns (said in `notes` when it is
+    not the only sheet). Cells of a block merged across rows take the block's value."""
     import openpyxl
 
     file = str(path)
@@ -262,19 +322,45 @@ def _xlsx_rows(path: Path, sheet_name: str | None) -> list[Row]:
         raise InputError("this Excel file cannot be opened (it may be damaged, password-protected or only partly "
                          "downloaded). Open it in Excel and save it again, or export it as CSV.", file=file) from None
     try:
-        sheet = _pick_sheet(workbook, sheet_name, file)
-        return list(_sheet_rows(sheet, file))
+        sheet = _pick_sheet(workbook, sheet_name, file, notes)
+        rows = list(_sheet_rows(sheet, file))
+        hidden, merged = _sheet_layout(path, workbook.sheetnames.index(sheet.title))
+    finally:
+        workbook.close()
+    return _fill_merged(rows, merged), hidden
+
+
+def locate_programs(path, sheet_name: str | None = None) -> tuple[str, int]:
+    """(the sheet title, the header row number) the reader uses in an XLSX workbook, for writing beside it."""
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        sheet = _pick_sheet(workbook, sheet_name, str(path), [])
+        rows = [(number, [_excel_text(cell) for cell in cells])
+                for number, cells in enumerate(sheet.iter_rows(max_row=HEADER_SEARCH_ROWS), start=1)]
+        index, _ = _header_index(rows)
+        return sheet.title, rows[index][0] if index is not None else 1
     finally:
         workbook.close()
 
 
-def _pick_sheet(workbook, sheet_name: str | None, file: str):
+def _pick_sheet(workbook, sheet_name: str | None, file: str, notes: list[str]):
     names = workbook.sheetnames
     if not sheet_name:
-        if not workbook.worksheets:
+        visible = [sheet for sheet in workbook.worksheets if getattr(sheet, "sheet_state", "visible") == "visible"]
+        if not visible:
             raise InputError("the workbook has no worksheet with data. Put your programs on the first sheet.",
                              file=file)
-        return workbook.worksheets[0]
+        chosen = next((sheet for sheet in visible if _has_program_header(sheet)), visible[0])
+        others = [name for name in names if name != chosen.title]
+        if others:
+            skipped = [sheet.title for sheet in visible[:visible.index(chosen)]]
+            why = (f" ({', '.join(repr(name) for name in skipped)} {'has' if len(skipped) == 1 else 'have'} no "
+                   "program columns)") if skipped else ""
+            notes.append(f"Programs read from the sheet '{chosen.title}'{why}. The workbook also has "
+                         f"{', '.join(repr(name) for name in others)}: choose another with --sheet NAME.")
+        return chosen
     matches = [name for name in names if name == sheet_name] or \
               [name for name in names if name.strip().lower() == sheet_name.strip().lower()]
     if not matches:
@@ -282,6 +368,75 @@ def _pick_sheet(workbook, sheet_name: str | None, file: str):
         raise InputError(f"there is no sheet named '{sheet_name}'. The sheets in this file are: {listed}. "
                          "Give one of them with --sheet, or leave --sheet out to read the first.", file=file)
     return workbook[matches[0]]
+
+
+def _has_program_header(sheet) -> bool:
+    """True when one of the sheet's first rows names the four required columns."""
+    try:
+        rows = [(number, [_excel_text(cell) for cell in cells])
+                for number, cells in enumerate(sheet.iter_rows(max_row=HEADER_SEARCH_ROWS), start=1)]
+    except Exception:  # a damaged sheet: reading it for real says so
+        return False
+    return _header_index(rows)[1] == len(REQUIRED_COLUMNS)
+
+
+def _sheet_layout(path: Path, index: int) -> tuple[set[int], list[tuple[int, int, int, int]]]:
+    """(hidden row numbers, merged blocks as (first row, last row, first column, last column), 1-based) of the
+    index-th sheet, read from the workbook's XML (openpyxl's fast reader does not keep them); empty if unreadable."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            book = archive.read("xl/workbook.xml").decode("utf-8", "replace")
+            links = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+            ids = re.findall(r"<(?:\w+:)?sheet\b[^>]*?\br:id=\"([^\"]+)\"", book)
+            targets = {}
+            for tag in re.findall(r"<(?:\w+:)?Relationship\b[^>]*>", links):
+                attributes = dict(re.findall(r"\b(Id|Target)=\"([^\"]*)\"", tag))
+                targets[attributes.get("Id")] = attributes.get("Target", "")
+            target = targets[ids[index]].lstrip("/")
+            xml = archive.read(target if target.startswith("xl/") else f"xl/{target}").decode("utf-8", "replace")
+    except (KeyError, IndexError, OSError, zipfile.BadZipFile):
+        return set(), []
+    hidden = {int(number) for tag in re.findall(r"<(?:\w+:)?row\b[^>]*>", xml)
+              if re.search(r"\bhidden=\"(1|true)\"", tag)
+              for number in re.findall(r"\br=\"(\d+)\"", tag)}
+    merged = []
+    for ref in re.findall(r"<(?:\w+:)?mergeCell\b[^>]*?\bref=\"([A-Z]+)(\d+):([A-Z]+)(\d+)\"", xml):
+        first_col, first_row, last_col, last_row = ref
+        merged.append((int(first_row), int(last_row), _column_index(first_col), _column_index(last_col)))
+    return hidden, merged
+
+
+def _column_index(letters: str) -> int:
+    """'A' -> 1, 'AA' -> 27."""
+    index = 0
+    for letter in letters:
+        index = index * 26 + ord(letter) - 64
+    return index
+
+
+def _fill_merged(rows: list[Row], merged: list[tuple[int, int, int, int]]) -> list[Row]:
+    """Copy the value of each block merged across rows into the block's other rows (a specialty or a hospital
+    merged over its programs); blocks within one row (titles) keep their value in the first cell only."""
+    blocks = [block for block in merged if block[1] > block[0]]
+    if not blocks:
+        return rows
+    by_number = {number: i for i, (number, _) in enumerate(rows)}
+    for first_row, last_row, first_col, last_col in blocks:
+        if first_row not in by_number:
+            continue
+        top = rows[by_number[first_row]][1]
+        for number in range(first_row + 1, last_row + 1):
+            if number not in by_number:
+                continue
+            cells = rows[by_number[number]][1]
+            for column in range(first_col - 1, last_col):
+                if column < len(top) and top[column]:
+                    cells.extend([""] * (column + 1 - len(cells)))
+                    if not cells[column]:
+                        cells[column] = top[column]
+    return rows
 
 
 def _sheet_rows(sheet, file: str):
@@ -318,12 +473,47 @@ def _number_text(value) -> str:
     return repr(value) if isinstance(value, float) else str(value)
 
 
-def _split_header(path: Path, grid: list[Row]) -> tuple[Row, list[Row]]:
-    """(header row number, header cells) and the data rows after it; the header is the first non-empty row."""
-    start = next((i for i, (_, cells) in enumerate(grid) if any(vocab.clean_text(c) for c in cells)), None)
+HEADER_SEARCH_ROWS = 30  # a title, notes and blank rows above the header: look this far down for it
+
+
+def _header_index(grid: list[Row]) -> tuple[int | None, int]:
+    """(index in `grid` of the header row, how many required columns it names): the first of the first rows
+    naming all required columns, else the one naming the most canonical columns (at least two), else the first
+    row with text."""
+    first, best, best_count, best_required = None, None, 1, 0
+    for index, (number, cells) in enumerate(grid[:HEADER_SEARCH_ROWS]):
+        texts = [vocab.clean_text(cell) for cell in cells]
+        if not any(texts):
+            continue
+        first = index if first is None else first
+        columns = {vocab.canonical_column(text) for text in texts if text} - {None}
+        required = sum(column in columns for column in REQUIRED_COLUMNS)
+        if required == len(REQUIRED_COLUMNS):
+            return index, required
+        if len(columns) > best_count:
+            best, best_count, best_required = index, len(columns), required
+    if best is None:
+        return first, 0 if first is None else _required_count(grid[first][1])
+    return best, best_required
+
+
+def _required_count(cells) -> int:
+    columns = {vocab.canonical_column(vocab.clean_text(cell)) for cell in cells}
+    return sum(column in columns for column in REQUIRED_COLUMNS)
+
+
+def _split_header(path: Path, grid: list[Row], notes: list[str]) -> tuple[Row, list[Row]]:
+    """(header row number, header cells) and the data rows after it; rows above the header are noted."""
+    start, _ = _header_index(grid)
     if start is None:
         raise InputError("the file has no rows with text. Put a header row (program, city, state, specialty, "
                          "...) and one row per program in it.", file=str(path))
+    above = [number for number, cells in grid[:start] if any(vocab.clean_text(c) for c in cells)]
+    if above:
+        several = len(above) > 1
+        notes.append(f"Row {grid[start][0]} is read as the header; the row{'s' if several else ''} above it "
+                     f"({', '.join(map(str, above))}) {'look' if several else 'looks'} like a title or notes and "
+                     f"{'are' if several else 'is'} not read.")
     return grid[start], grid[start + 1:]
 
 
@@ -353,8 +543,9 @@ def _check_grid(file, header, rows, notes) -> ValidationReport:
     blanks: dict[str, list[int]] = {}
     parsed, programs = [], []
     memo: dict = {}
+    noted: dict[tuple[str, str], list[int]] = {}
     for number, cells in data_rows:
-        values = _check_row(file, number, cells, columns, errors, blanks, memo)
+        values = _check_row(file, number, cells, columns, errors, blanks, memo, noted)
         _count(report.counts, values)
         parsed.append((number, values))
         if values.get("_ok"):
@@ -362,6 +553,7 @@ def _check_grid(file, header, rows, notes) -> ValidationReport:
     errors.extend(_duplicates(file, parsed, columns))
     errors.sort(key=lambda problem: problem.row or 0)  # file and header problems first, then row by row
     warnings.extend(_blank_warnings(blanks, columns))
+    warnings.extend(_noted_warnings(noted, columns))
     if not errors:
         report.table = ProgramTable(programs=tuple(programs), source=file,
                                     extra_columns=tuple(name for name, _ in columns.extra),
@@ -431,7 +623,7 @@ def _letter(position: int) -> str:
 _UNIQUE_COLUMNS = frozenset({"program", "program_id", "institution", "notes"})
 
 
-def _check_row(file, number, cells, columns: _Columns, errors, blanks, memo: dict) -> dict:
+def _check_row(file, number, cells, columns: _Columns, errors, blanks, memo: dict, noted: dict) -> dict:
     """Parse one row's cells into canonical values; each bad cell becomes a Problem in `errors`. `memo` holds the
     parse of each (column, cell) already seen in this sheet: sheets repeat the same states, visas and cutoffs."""
     values, first_error, failed = {}, len(errors), set()
@@ -455,6 +647,9 @@ def _check_row(file, number, cells, columns: _Columns, errors, blanks, memo: dic
             if parsed is None:
                 parsed = seen[raw] = _parse_cell(column, raw)
         text, result, message = parsed
+        if isinstance(result, _Noted):
+            noted.setdefault((column, result.note), []).append(number)
+            result = _BLANK if result.value is None else result.value
         if result is _UNKNOWN:
             errors.append(_cell_problem(file, number, columns, column, text, message))
             failed.add(column)
@@ -493,6 +688,28 @@ def _shorten(text, limit: int = 80):
 
 # Sentinels from the cell parsers: a blank cell (the column default applies) and an unrecognized word.
 _BLANK, _UNKNOWN = object(), object()
+
+
+@dataclass(frozen=True)
+class _Noted:
+    """A cell read with an assumption the user must hear about: the value used, and the note for the warning."""
+
+    value: object
+    note: str
+
+
+def _visa_cell(text):
+    if vocab.is_blank(text):
+        return _BLANK
+    value, note = vocab.read_program_visa(text, DEFAULT_VISA)
+    if value is None:
+        return _UNKNOWN
+    return _Noted(value, note) if note else value
+
+
+def _apply_cell(text):
+    value, note = vocab.read_apply(text)
+    return _Noted(value, note) if note else value
 
 
 def _required_text(text):
@@ -543,14 +760,14 @@ _PARSERS = {
     "specialty": _required_choice(vocab.canonical_specialty),
     "program_type": _choice(vocab.parse_program_type),
     "img_pct": _with_blank(vocab.parse_percent),
-    "visa": _choice(vocab.parse_program_visa),
+    "visa": _visa_cell,
     "step1_cutoff": vocab.parse_cutoff,
     "step2_cutoff": vocab.parse_cutoff,
     "max_years_since_graduation": vocab.parse_years,
     "usce_required": vocab.parse_bool,
     "alumni_from_my_school": vocab.parse_alumni,
     "positions": lambda text: vocab.parse_count(text, low=1, high=500, what="number of positions"),
-    "apply": vocab.parse_apply,
+    "apply": _apply_cell,
     "accepts_signals": vocab.parse_bool,
     "signal": vocab.parse_signal,
     "notes": _optional_text,
@@ -565,6 +782,10 @@ def _unknown_message(column: str, text: str) -> str:
         near = vocab.suggest_specialty(text)
         hint = f"Did you mean {' or '.join(repr(n) for n in near)}? " if near else ""
         return f"not a specialty SmartPick knows. {hint}{vocab.SPECIALTY_HELP}"
+    if column == "visa" and vocab.read_program_visa(text)[0] is None and re.search(r"(?i)\b(no|not|n)\b", text) \
+            and re.search(r"(?i)[jh]\s*-?\s*1", text):
+        return ("cannot tell which visa this says no to. Write one answer per visa, e.g. 'J-1: yes / H-1B: no', "
+                "or " + vocab.VISA_HELP[0].lower() + vocab.VISA_HELP[1:])
     reason, help_text = {
         "state": ("not a US state SmartPick knows", vocab.STATE_HELP),
         "visa": ("not a visa answer SmartPick knows", vocab.VISA_HELP),
@@ -645,6 +866,17 @@ def _duplicates(file, parsed: list[tuple[int, dict]], columns: _Columns) -> list
                 message=f"the same program id as row {first}. Each program needs its own id: fix one of the two, "
                         "or leave the cell blank to let SmartPick make one."))
     return problems
+
+
+def _rows_text(rows: list[int]) -> str:
+    listed = ", ".join(str(r) for r in rows[:10]) + (f" and {len(rows) - 10} more" if len(rows) > 10 else "")
+    return f"row{'s' if len(rows) > 1 else ''} {listed}"
+
+
+def _noted_warnings(noted: dict[tuple[str, str], list[int]], columns: _Columns) -> list[str]:
+    """One warning per (column, assumption): which rows were read with it, and how to say it plainly."""
+    return [f"Column '{columns.written[column]}' in {_rows_text(rows)}: {note}."
+            for (column, note), rows in noted.items()]
 
 
 def _blank_warnings(blanks: dict[str, list[int]], columns: _Columns) -> list[str]:

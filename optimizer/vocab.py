@@ -12,7 +12,11 @@ Pure functions, no I/O. Two conventions:
 Decisions worth knowing:
 - Visa "N/A" means the program sponsors no visa ("none"): people write it under "Visa sponsorship" for "not
   applicable". "unknown", "?" and blank mean the sheet does not say, and the reader applies its default.
-- Visa "yes" is ambiguous (which visa?) and is not accepted: the message asks for J-1, H-1B or both.
+- Visa "yes" is ambiguous (which visa?) and is not accepted: the message asks for J-1, H-1B or both. A negation
+  is read with the visa it belongs to ("H1B - no", "no H1B", "H-1B: No / J-1: Yes"); a cell that only says no to
+  one visa reads the other as the sheet default, with a note (see `read_program_visa`).
+- Apply: only explicit words ("must", "never", "skip") bind the optimizer; "yes"/"no"/"x" read as blank, with a
+  note (see `read_apply`).
 - A percent with a decimal point and at most 1 ("0.45", "1.0") is a fraction (45%, 100%); other numbers are
   percents ("45", "1" = 1%); a "%" sign always means percent ("0.5%" = 0.5%).
 - A Step cutoff of 0 means "no cutoff" (it excludes nobody).
@@ -233,53 +237,136 @@ def canonical_state(text) -> str | None:
 # --- visa sponsorship -----------------------------------------------------------------------------------------
 
 VISA_HELP = ("Write J-1, H-1B, 'J-1 + H-1B' (or 'both') or 'none' (also accepted: J1, H1B, 'J-1 only', "
-             "'J1/H1B', 'no', 'no visa', 'does not sponsor', 'citizens/GC only', 'N/A' = none).")
+             "'J1/H1B', 'H-1B: no / J-1: yes', 'no', 'no visa', 'does not sponsor', 'citizens/GC only', "
+             "'N/A' = none).")
+# Words that say "not" before a visa ("no H-1B", "not sponsoring H-1B", "does not sponsor").
 _NEGATIONS = frozenset({"no", "not", "none", "non", "without", "doesnt", "dont", "na", "nil", "never",
-                        "nope", "cannot", "cant"})
+                        "nope", "cannot", "cant", "n", "false", "isnt", "wont", "unable"})
+# Answers written after a visa ("H-1B: no", "J1 yes").
+_YES_ANSWERS = frozenset({"yes", "y", "ok", "true", "accepted", "available", "offered", "sponsored"})
+# "J-1 only": the visas named are the only ones.
+_ONLY_WORDS = frozenset({"only", "exclusively", "just", "solely"})
 _NO_VISA_PEOPLE = frozenset({"citizen", "citizens", "gc", "green", "permanent", "ead", "usc"})
 # Words allowed around the visa names without changing their meaning.
 _VISA_FILLER = frozenset({
-    "only", "visa", "visas", "sponsor", "sponsors", "sponsored", "sponsorship", "sponsoring", "accept", "accepts",
-    "accepted", "and", "or", "both", "does", "do", "is", "are", "yes", "y", "card", "cards", "holder", "holders",
+    "visa", "visas", "sponsor", "sponsors", "sponsoring", "sponsorship", "accept", "accepts",
+    "and", "or", "both", "does", "do", "is", "are", "card", "cards", "holder", "holders",
     "residents", "resident", "us", "u", "s", "case", "by", "basis", "preferred", "waiver", "cap", "exempt",
-    "type", "types", "applicants", "will", "can", "offer", "offers", "provided", "available", "for",
-    "the", "a", "of", "clinical", "alien", "physician", "physicians", "ecfmg",
+    "type", "types", "applicants", "will", "can", "offer", "offers", "provided", "for",
+    "the", "a", "of", "clinical", "alien", "physician", "physicians", "ecfmg", "currently", "at", "this", "time",
 })
+# What splits a cell into separate statements: "H-1B: No / J-1: Yes", "J1 yes, H1B no", "J-1 (no H-1B)".
+_VISA_CLAUSES = re.compile(r"[,;/|()\[\]\n]+|\bbut\b|\bhowever\b|\bwhile\b|\bwhereas\b")
+_VISA_NAMES = {"j1": "J-1", "h1b": "H-1B"}
+
+
+def _visa_folded(text) -> str:
+    folded = _fold(text).replace("n/a", " na ").replace("&", " and ").replace("+", " and ")
+    folded = folded.replace("'", "").replace("\u2019", "")
+    for mark, word in (("✓", "yes"), ("✔", "yes"), ("☑", "yes"), ("✗", "no"), ("✘", "no"), ("❌", "no"),
+                       ("☒", "no")):
+        folded = folded.replace(mark, f" {word} ")
+    # "J-1", "J 1", "H-1B", "H1-B", "H 1 B" -> "j1", "h1b"; a bare "H1" is H-1B too.
+    folded = re.sub(r"\bj\s*-?\s*1\b", " j1 ", folded)
+    return re.sub(r"\bh\s*-?\s*1\s*-?\s*b?\b", " h1b ", folded)
 
 
 def _visa_words(text) -> list[str]:
-    folded = _fold(text).replace("n/a", " na ").replace("&", " and ").replace("+", " and ")
-    folded = folded.replace("'", "")
-    # "J-1", "J 1", "H-1B", "H1-B", "H 1 B" -> "j1", "h1b"; a bare "H1" is H-1B too.
-    folded = re.sub(r"\bj\s*-?\s*1\b", " j1 ", folded)
-    folded = re.sub(r"\bh\s*-?\s*1\s*-?\s*b?\b", " h1b ", folded)
-    return [word for word in re.split(r"[^a-z0-9]+", folded) if word]
+    return [word for word in re.split(r"[^a-z0-9]+", _visa_folded(text)) if word]
+
+
+class _Unreadable(Exception):
+    """A visa cell SmartPick cannot read without guessing."""
+
+
+def _visa_clause(words: list[str], said: dict, flags: set) -> None:
+    """Read one statement ("H-1B: no", "not sponsoring H-1B", "J-1 only") into `said` (visa -> True/False)."""
+    visas = [i for i, word in enumerate(words) if word in _VISA_NAMES]
+    for word in words:
+        if word not in _VISA_NAMES and word not in _NEGATIONS and word not in _YES_ANSWERS \
+                and word not in _ONLY_WORDS and word not in _NO_VISA_PEOPLE and word not in _VISA_FILLER:
+            raise _Unreadable  # an unknown word, e.g. "J-3" or "F-1": do not guess
+    if not visas:
+        if any(word in _NEGATIONS or word in _NO_VISA_PEOPLE for word in words):
+            flags.add("none")
+        elif any(word in _YES_ANSWERS for word in words):
+            flags.add("yes")  # "yes" alone: which visa?
+        if "both" in words:
+            flags.add("both")
+        return
+    # The words before the first visa apply to every visa of the statement ("does not sponsor J-1 or H-1B");
+    # the words after a visa are its answer ("H-1B - no"). Words between two visas are ambiguous when they say no
+    # ("J1 no H1B": no J-1, or no H-1B?), so such a cell is not read.
+    lead = words[:visas[0]]
+    lead_no = any(word in _NEGATIONS for word in lead)
+    for k, position in enumerate(visas):
+        end = visas[k + 1] if k + 1 < len(visas) else len(words)
+        after = words[position + 1:end]
+        after_no = any(word in _NEGATIONS for word in after)
+        after_yes = any(word in _YES_ANSWERS for word in after)
+        if k + 1 < len(visas) and after_no:
+            raise _Unreadable
+        if after_no and after_yes:
+            raise _Unreadable
+        answer = (not after_no) if (after_no or after_yes) else not lead_no
+        visa = words[position]
+        if said.get(visa, answer) != answer:
+            raise _Unreadable  # "J-1 yes, J-1 no"
+        said[visa] = answer
+
+
+def read_program_visa(text, default: str = "J-1") -> tuple[str | None, str | None]:
+    """(the visa a program sponsors, a note when the reading rests on an assumption) for what a sheet says.
+
+    The visa is 'none', 'J-1', 'H-1B', 'J-1+H-1B', or None when the text cannot be read without guessing (an
+    unknown word, 'yes' alone, 'J1 no H1B', a visa said both yes and no). Negations are understood wherever they
+    stand: 'no H-1B', 'H1B - no', 'H-1B: No / J-1: Yes', 'J1 yes, H1B no', 'not sponsoring H-1B', 'H1B: N'. When
+    the cell only says no to one visa ('no H-1B'), the other takes `default` (what a blank cell gets) and the note
+    says so, for a warning. Blank cells are the caller's business.
+    """
+    folded = _visa_folded(text)
+    said, flags = {}, set()
+    try:
+        for clause in _VISA_CLAUSES.split(folded):
+            words = [word for word in re.split(r"[^a-z0-9]+", clause) if word]
+            if words:
+                _visa_clause(words, said, flags)
+    except _Unreadable:
+        return None, None
+    if not said and not flags:
+        return None, None
+    yes = {visa for visa, answer in said.items() if answer}
+    no = {visa for visa, answer in said.items() if not answer}
+    if yes:
+        return _visa_value(yes), None
+    if "both" in flags and not no and "none" not in flags:
+        return "J-1+H-1B", None
+    if no and "none" not in flags and len(no) < len(_VISA_NAMES):
+        default_visas = {key for key, name in _VISA_NAMES.items() if name in default.split("+")}
+        reading = _visa_value(default_visas - no)
+        named = " and ".join(_VISA_NAMES[visa] for visa in sorted(no))
+        other = " and ".join(name for key, name in _VISA_NAMES.items() if key not in no)
+        return reading, (f"says no to {named} and nothing about {other}: read as '{reading}' (SmartPick assumes "
+                         f"{default} only when a sheet does not say). Write '{other} only' or 'none' to say it")
+    if no or "none" in flags:
+        return "none", None
+    return None, None
+
+
+def _visa_value(visas: set) -> str:
+    if not visas:
+        return "none"
+    return {frozenset({"j1"}): "J-1", frozenset({"h1b"}): "H-1B"}.get(frozenset(visas), "J-1+H-1B")
 
 
 def parse_program_visa(text) -> str | None:
     """The visa a program sponsors: 'none', 'J-1', 'H-1B' or 'J-1+H-1B'; None if not recognized.
 
-    Blank cells are the caller's business (they take the column default). 'yes' alone is not recognized.
+    Blank cells are the caller's business (they take the column default). 'yes' alone is not recognized, nor is
+    a text whose reading needs an assumption ('no H-1B' alone: see `read_program_visa`).
     """
-    words = _visa_words(text)
-    if not words:
-        return None
-    sponsored, negate, said_no = set(), False, False
-    for word in words:
-        if word in _NEGATIONS:
-            negate = said_no = True
-        elif word in ("j1", "h1b"):
-            if not negate:
-                sponsored.add(word)
-        elif word in _NO_VISA_PEOPLE:
-            said_no = True
-        elif word not in _VISA_FILLER:
-            return None  # an unknown word, e.g. "J-3" or "F-1": do not guess
-    if sponsored:
-        return {frozenset({"j1"}): "J-1", frozenset({"h1b"}): "H-1B"}.get(frozenset(sponsored), "J-1+H-1B")
-    if "both" in words and not said_no:
-        return "J-1+H-1B"
-    return "none" if said_no else None
+    value, note = read_program_visa(text)
+    return None if note else value
 
 
 # --- program type, apply, signal ------------------------------------------------------------------------------
@@ -303,22 +390,44 @@ def parse_program_type(text) -> str | None:
 
 
 APPLY_HELP = "Write 'must' (always include it), 'never' (leave it out), or leave the cell blank (SmartPick decides)."
-_APPLY_MUST = frozenset({"must", "yes", "y", "x", "mustapply", "always", "include", "required", "apply", "1",
-                         "true"})
-_APPLY_NEVER = frozenset({"never", "no", "n", "dont", "donot", "donotapply", "dontapply", "skip", "exclude",
-                          "0", "false", "neverapply", "notapplying"})
+# Only explicit words set a program as must-apply or never-apply: they bind the optimizer.
+_APPLY_MUST = frozenset({"must", "mustapply", "always", "alwaysapply", "required", "include", "definitely",
+                         "mustinclude"})
+_APPLY_NEVER = frozenset({"never", "dont", "donot", "donotapply", "dontapply", "skip", "exclude", "neverapply",
+                          "notapplying", "wontapply", "willnotapply", "definitelynot"})
+# A yes/no in an "Apply?" column may be a plan, a wish or a to-do mark: read as blank, with a warning.
+_APPLY_YES_LIKE = frozenset({"yes", "y", "x", "apply", "1", "true", "ok", "yesapply"})
+_APPLY_NO_LIKE = frozenset({"no", "n", "0", "false"})
+_APPLY_UNDECIDED = frozenset({"maybe", "probably", "probablynot", "notsure", "undecided", "tbd"})
+
+
+def read_apply(text) -> tuple[str | None, str | None]:
+    """('must', 'never' or None = SmartPick decides; a note when a yes/no was read as blank). Raises ValueError
+    for other words. Only explicit words set must or never: 'yes', 'x', '✓' and 'no' are read as blank (a note
+    says so), since a list of plans would otherwise bind the optimizer without the user knowing."""
+    if is_blank(text):
+        return None, None
+    key = "".join(_tokens(clean_text(text).replace("'", "").replace("\u2019", "")))
+    if key in _APPLY_MUST:
+        return "must", None
+    if key in _APPLY_NEVER:
+        return "never", None
+    if key in _APPLY_YES_LIKE or clean_text(text) in ("✓", "✔", "☑"):
+        return None, ("says yes, read as blank (SmartPick decides whether to include it). Write 'must' where a "
+                      "program must be on your list")
+    if key in _APPLY_UNDECIDED:
+        return None, ("is undecided, read as blank (SmartPick decides whether to include it). Write 'must' or "
+                      "'never' where you have decided")
+    if key in _APPLY_NO_LIKE or clean_text(text) in ("✗", "✘"):
+        return None, ("says no, read as blank (SmartPick decides whether to include it). Write 'never' where a "
+                      "program must stay off your list")
+    raise ValueError(f"not an apply choice SmartPick knows. {APPLY_HELP}")
 
 
 def parse_apply(text) -> str | None:
-    """'must', 'never' or None (blank: SmartPick decides). Raises ValueError for other words."""
-    if is_blank(text):
-        return None
-    key = "".join(_tokens(clean_text(text).replace("'", "")))
-    if key in _APPLY_MUST or clean_text(text) in ("✓", "✔"):
-        return "must"
-    if key in _APPLY_NEVER:
-        return "never"
-    raise ValueError(f"not an apply choice SmartPick knows. {APPLY_HELP}")
+    """'must', 'never' or None (blank, or a yes/no that `read_apply` reads as blank). Raises ValueError for other
+    words."""
+    return read_apply(text)[0]
 
 
 SIGNAL_HELP = "Write gold, silver or standard (or 'yes'/'signal' for a standard signal), or leave it blank."

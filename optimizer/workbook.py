@@ -19,6 +19,7 @@ MONEY_COLUMNS = frozenset({"fee_share_usd", "cost", "budget", "cost_usd", "budge
 NUMBER_FORMATS = {"percent": "0.0%", "money": '"$"#,##0', "decimal": "0.00", "integer": "0"}
 HEADER_FILL = "DDEBF7"
 MIN_WIDTH, MAX_WIDTH = 8, 60
+PRINTABLE_CHARACTERS = 170  # characters of ~8-point text across a landscape Letter/A4 page (an estimate)
 SHEET_NAME_LIMIT = 31  # Excel refuses longer sheet names
 
 
@@ -75,6 +76,8 @@ def _write_sheet(sheet, rows: list[dict]) -> None:
         for j, column in enumerate(columns, start=1):
             raw = row.get(column)
             value, kind = (raw.value, raw.kind) if isinstance(raw, Value) else (_plain(raw), None)
+            if column == "img_pct" and isinstance(value, (int, float)) and not isinstance(value, bool):
+                value, kind = value / 100, "percent"  # a sheet's 45 (percent) is Excel's 45%, as the user wrote it
             cell = sheet.cell(row=r, column=j, value=value)
             if isinstance(value, (int, float)) and not isinstance(value, bool):
                 kind = kind or column_kind(column, value)
@@ -90,11 +93,15 @@ def _write_sheet(sheet, rows: list[dict]) -> None:
     sheet.freeze_panes = "A2"
     if rows and columns:
         sheet.auto_filter.ref = sheet.dimensions
-    # printed on paper, a sheet fits the page width
+    # printed on paper: landscape, the header on every page, and as many pages wide as keep the text readable
+    # (a landscape page holds about PRINTABLE_CHARACTERS characters of 8-point text; one page for 30 columns of
+    # 60 characters printed at 4 points)
+    total = sum(min(max(width + 2, MIN_WIDTH), MAX_WIDTH) for width in widths)
     sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToWidth = max(1, -(-total // PRINTABLE_CHARACTERS))
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = "1:1"
 
 
 def table_columns(rows: list[dict]) -> list[str]:

@@ -68,3 +68,28 @@ def test_saving_into_a_missing_folder_is_an_input_error(tmp_path):
     ax = plot_distribution(setup_outcomes())
     with pytest.raises(InputError, match="does not exist"):
         save_figure(ax, tmp_path / "no such folder" / "chart.png")
+
+
+@pytest.mark.parametrize("name, magic", [("chart.png", b"\x89PNG"), ("chart.svg", b"<?xml"),
+                                         ("chart.PDF", b"%PDF")])
+def test_a_chart_is_written_in_the_format_its_name_says(tmp_path, name, magic):
+    written = save_figure(plot_distribution(setup_outcomes()), tmp_path / name)
+    assert written.read_bytes().startswith(magic)
+
+
+def test_a_chart_name_without_a_known_format_is_refused(tmp_path):
+    with pytest.raises(InputError, match=r"\.png, \.svg or \.pdf"):
+        save_figure(plot_distribution(setup_outcomes()), tmp_path / "chart.jpg")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_chart_labels_keep_the_precision_of_their_values():
+    outcomes = setup_outcomes()
+    ax = plot_distribution(outcomes)
+    figure = ax.figure
+    figure.canvas.draw()
+    legend = ax.get_legend().get_texts()[0].get_text()
+    assert f"{100 * outcomes.p_match:.1f}%" in legend
+    for tick, value in zip(ax.get_yticklabels(), ax.get_yticks()):
+        shown = float(tick.get_text().replace("%", "").replace("\u2212", "-"))
+        assert shown == pytest.approx(100 * value, abs=1e-6), (tick.get_text(), value)

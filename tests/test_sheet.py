@@ -439,3 +439,117 @@ def test_write_plain_dict_rows_as_users_type_them(tmp_path, suffix):
     table = read_programs(write_programs(rows, tmp_path / f"rows{suffix}"))
     assert [(p.img_pct, p.visa) for p in table.programs] == [(None, "J-1"), (45.0, "J-1")]
     assert table.extra_columns == ("data_source",)
+
+
+def test_visa_answers_with_negations_are_never_read_as_yes(tmp_path):
+    # Written the way people keep notes in a sheet: one answer per visa, in their own words.
+    path = write_text(tmp_path, "Program,City,State,Specialty,Visa sponsorship\n"
+                                "Mercy,Chicago,IL,IM,H1B - no\n"
+                                "Lakeview,Chicago,IL,IM,H1B no\n"
+                                "Saint Anne,Chicago,IL,IM,\"H-1B: No / J-1: Yes\"\n"
+                                "Riverside,Chicago,IL,IM,\"J1 yes, H1B no\"\n"
+                                "Northside,Chicago,IL,IM,no H1B\n"
+                                "Eastgate,Chicago,IL,IM,not sponsoring H-1B\n"
+                                "Westgate,Chicago,IL,IM,J-1 only\n"
+                                "Southgate,Chicago,IL,IM,does not sponsor\n"
+                                "Hillside,Chicago,IL,IM,H1B: N\n")
+    report = validate_programs(path)
+    assert report.ok, report.errors
+    visas = {p.program: p.visa for p in report.table.programs}
+    assert visas == {"Mercy": "J-1", "Lakeview": "J-1", "Saint Anne": "J-1", "Riverside": "J-1",
+                     "Northside": "J-1", "Eastgate": "J-1", "Westgate": "J-1", "Southgate": "none",
+                     "Hillside": "J-1"}
+    assumed = [w for w in report.warnings if "Visa sponsorship" in w and "no to H-1B" in w]
+    assert len(assumed) == 1 and "rows 2, 3, 6, 7, 10" in assumed[0] and "'J-1'" in assumed[0]
+
+
+def test_a_visa_cell_that_cannot_be_read_is_an_error_with_its_row(tmp_path):
+    path = write_text(tmp_path, "Program,City,State,Specialty,Visa\nMercy,Chicago,IL,IM,J1 no H1B\n")
+    (problem,) = validate_programs(path).errors
+    assert problem.row == 2 and problem.column == "Visa"
+    assert "which visa" in problem.message and "J-1: yes / H-1B: no" in problem.message
+
+
+def test_yes_in_an_apply_column_is_not_must_apply_and_says_so(tmp_path):
+    path = write_text(tmp_path, "Program,City,State,Specialty,Apply?\n"
+                                "Mercy,Chicago,IL,IM,yes\nLakeview,Chicago,IL,IM,x\nRiverside,Chicago,IL,IM,no\n"
+                                "Saint Anne,Chicago,IL,IM,must\nNorthside,Chicago,IL,IM,never\n")
+    report = validate_programs(path)
+    assert report.ok, report.errors
+    applies = {p.program: p.apply for p in report.table.programs}
+    assert applies == {"Mercy": None, "Lakeview": None, "Riverside": None, "Saint Anne": "must",
+                       "Northside": "never"}
+    yes = next(w for w in report.warnings if "says yes" in w)
+    assert "'Apply?'" in yes and "rows 2, 3" in yes and "'must'" in yes
+    no = next(w for w in report.warnings if "says no" in w)
+    assert "row 4" in no and "'never'" in no
+
+
+def doctors_workbook(tmp_path):
+    """A workbook kept the way doctors keep them: a notes tab first, a merged title and a blank row above the
+    header, the specialty merged over its programs, a row hidden by a filter, a copied row and a totals row."""
+    book = openpyxl.Workbook()
+    notes = book.active
+    notes.title = "Read me"
+    notes.append(["My residency applications 2026"])
+    notes.append(["Deadline: ERAS opens in June"])
+    sheet = book.create_sheet("Programs 2026")
+    sheet.append(["ERAS 2026 - my list (updated weekly)"])
+    sheet.merge_cells("A1:F1")
+    sheet.append([])
+    sheet.append(["Program name", "City", "State", "Specialty", "Visa sponsorship", "IMG %"])
+    sheet.append(["Mercy Hospital", "Chicago", "IL", "Internal Medicine", "J-1", 0.45])
+    sheet.append(["Saint Anne", "Chicago", "IL", None, "J-1", 0.30])
+    sheet.append(["Lakeview", "Evanston", "IL", None, "both", 0.50])
+    sheet.merge_cells("D4:D6")
+    sheet.append(["Closed Program", "Peoria", "IL", "Family Medicine", "J-1", 0.20])
+    sheet.row_dimensions[7].hidden = True
+    sheet.append(["Riverside", "Joliet", "IL", "Family Medicine", "none", 0.10])
+    sheet.append(["Riverside", "Joliet", "IL", "Family Medicine", "none", 0.10])
+    sheet.append(["Total", None, None, None, None, "=AVERAGE(F4:F9)"])
+    book.create_sheet("Totals").append(["Specialty", "Count"])
+    path = tmp_path / "my list.xlsx"
+    book.save(path)
+    return path
+
+
+def test_a_doctors_workbook_is_read_and_every_skip_is_said(tmp_path):
+    report = validate_programs(doctors_workbook(tmp_path))
+    assert report.ok, report.errors
+    programs = {p.program: (p.row, p.specialty, p.visa) for p in report.table.programs}
+    assert programs == {"Mercy Hospital": (4, "Internal Medicine", "J-1"),
+                        "Saint Anne": (5, "Internal Medicine", "J-1"),
+                        "Lakeview": (6, "Internal Medicine", "J-1+H-1B"),
+                        "Riverside": (8, "Family Medicine", "none")}
+    text = "\n".join(report.warnings)
+    assert "Programs read from the sheet 'Programs 2026' ('Read me' has no program columns)" in text
+    assert "--sheet" in text
+    assert "Row 3 is read as the header; the row above it (1) looks like a title" in text
+    assert "Row 7 is hidden" in text
+    assert "Row 9 repeats row 8 exactly" in text
+    assert "Row 10 looks like a totals row ('Total')" in text
+    assert "has no header" not in text
+
+
+def test_a_title_row_above_the_header_in_a_csv(tmp_path):
+    # Google Sheets and Numbers exports keep the title the user typed in A1.
+    path = write_text(tmp_path, "My programs,,,\n,,,\nProgram,City,State,Specialty\nMercy,Chicago,IL,IM\n")
+    report = validate_programs(path)
+    assert report.ok, report.errors
+    assert [p.row for p in report.table.programs] == [4]
+    assert any("Row 3 is read as the header" in w for w in report.warnings)
+
+
+def test_totals_words_in_a_real_program_row_are_kept(tmp_path):
+    path = write_text(tmp_path, "Program,City,State,Specialty\nTotal Health Hospital,Chicago,IL,IM\n"
+                                "Totals,,,\n")
+    report = validate_programs(path)
+    assert [p.program for p in report.table.programs] == ["Total Health Hospital"]
+    assert any("Row 3 looks like a totals row" in w for w in report.warnings)
+
+
+def test_sheet_named_on_the_command_line_wins_over_the_guess(tmp_path):
+    path = doctors_workbook(tmp_path)
+    report = validate_programs(path, sheet_name="Read me")
+    assert not report.ok
+    assert {p.column for p in report.errors} >= {"city", "state", "specialty"}

@@ -103,6 +103,35 @@ def test_parse_program_visa(text, expected):
     assert expected in PROGRAM_VISAS
 
 
+@pytest.mark.parametrize("text, expected", [
+    # A "no" after the visa is its answer, wherever the user put the punctuation.
+    ("H-1B: No / J-1: Yes", "J-1"), ("J1 yes, H1B no", "J-1"), ("J-1: yes; H-1B: no", "J-1"),
+    ("H1B: yes / J1: no", "H-1B"), ("J1 ✓ H1B ✗", "J-1"), ("J-1 only", "J-1"), ("Visa: J1 only, no H1B", "J-1"),
+    ("does not sponsor", "none"), ("does not sponsor J-1 or H-1B", "none"), ("J1: no, H1B: no", "none"),
+    ("J-1 yes / H-1B yes", "J-1+H-1B"), ("H-1B (cap-exempt) and J-1", "J-1+H-1B"), ("Yes - J1", "J-1"),
+])
+def test_visa_negations_are_read_with_their_visa(text, expected):
+    assert vocab.read_program_visa(text) == (expected, None)
+
+
+@pytest.mark.parametrize("text", ["H1B - no", "H1B no", "no H1B", "not sponsoring H-1B", "H1B: N", "No H-1B visa"])
+def test_a_cell_that_only_says_no_to_h1b_reads_the_default_and_says_so(text):
+    value, note = vocab.read_program_visa(text, default="J-1")
+    assert value == "J-1"  # never H-1B
+    assert "no to H-1B" in note and "J-1" in note
+    assert vocab.parse_program_visa(text) is None  # the profile's reader does not take an assumption
+
+
+def test_a_cell_that_only_says_no_to_j1_never_reads_j1():
+    value, note = vocab.read_program_visa("J-1: No", default="J-1")
+    assert value == "none" and "no to J-1" in note
+
+
+@pytest.mark.parametrize("text", ["J1 no H1B", "J-1 not H-1B", "J-1 yes no", "J1: yes, J1: no", "yes"])
+def test_ambiguous_visa_negations_are_not_read(text):
+    assert vocab.read_program_visa(text)[0] is None
+
+
 @pytest.mark.parametrize("text", ["yes", "Y", "J-3", "F-1", "O-1", "maybe", "", "J-1 and F-1"])
 def test_parse_program_visa_unrecognized(text):
     # 'yes' is ambiguous (which visa?): the user is asked to name it.
@@ -179,12 +208,27 @@ def test_parse_program_type_unknown():
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("must", "must"), ("yes", "must"), ("Y", "must"), ("x", "must"), ("Must apply", "must"),
-    ("never", "never"), ("no", "never"), ("n", "never"), ("don't", "never"), ("Do not apply", "never"),
-    ("skip", "never"), ("", None), (None, None),
+    ("must", "must"), ("Must apply", "must"), ("always", "must"), ("Include", "must"), ("required", "must"),
+    ("never", "never"), ("don't", "never"), ("Do not apply", "never"), ("skip", "never"), ("Exclude", "never"),
+    ("", None), (None, None),
 ])
 def test_parse_apply(text, expected):
+    assert vocab.read_apply(text) == (expected, None)
     assert vocab.parse_apply(text) == expected
+
+
+@pytest.mark.parametrize("text, word", [("yes", "must"), ("Y", "must"), ("x", "must"), ("✓", "must"),
+                                        ("Apply", "must"), ("no", "never"), ("n", "never"), ("0", "never")])
+def test_apply_yes_or_no_is_blank_with_a_note_naming_the_explicit_word(text, word):
+    value, note = vocab.read_apply(text)
+    assert value is None
+    assert "read as blank" in note and f"'{word}'" in note
+
+
+@pytest.mark.parametrize("text", ["maybe", "Probably", "undecided"])
+def test_apply_undecided_is_blank_and_not_called_yes(text):
+    value, note = vocab.read_apply(text)
+    assert value is None and "undecided" in note and "says yes" not in note
 
 
 def test_parse_apply_rejects():
