@@ -401,10 +401,9 @@ def solve(programs, sheet_name, profile, model_path, budget, min_programs, max_p
     if out:
         check_out_path(out, (programs, profile))
     inputs = pipeline.load_inputs(programs, profile, sheet_name, model_path, use_signals=not no_signals)
-    candidates = pipeline.score(inputs)
-    limits, warnings = pipeline.make_limits(inputs, candidates, budget, min_programs, max_programs, must, never)
-    plan = pipeline.make_plan(inputs, candidates, limits, objective or inputs.profile.goals.objective, backend,
-                              time_limit, correlated, warnings=tuple(warnings))
+    plan, limits = pipeline.solve_list(inputs, budget, min_programs, max_programs, objective, must, never, backend,
+                                       time_limit, correlated)
+    warnings = plan.warnings
     payload = solve_payload(inputs, plan, limits)
     if out:
         from optimizer.report_files import write_solution

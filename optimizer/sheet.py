@@ -102,31 +102,32 @@ def format_problem(problem: Problem, with_file: bool = False) -> str:
 
 # --- reading ---------------------------------------------------------------------------------------------------
 
-def read_programs(path, sheet_name: str | None = None) -> ProgramTable:
-    """The programs of a CSV or XLSX sheet. Raises InputError listing every problem found, each with its place."""
-    report = validate_programs(path, sheet_name)
+def read_programs(path, sheet_name: str | None = None, data: bytes | None = None) -> ProgramTable:
+    """The programs of a CSV or XLSX sheet. Raises InputError listing every problem found, each with its place.
+    `data`: the file's bytes, already in memory (an upload); `path` then only names it in messages."""
+    report = validate_programs(path, sheet_name, data)
     if report.errors:
         raise InputError(report.errors, file=str(path))
     return report.table
 
 
-def validate_programs(path, sheet_name: str | None = None) -> ValidationReport:
+def validate_programs(path, sheet_name: str | None = None, data: bytes | None = None) -> ValidationReport:
     """Read and check a sheet without raising for the user's mistakes: they are in the report's `errors`."""
     file = str(path)
     try:
-        header, rows, notes = read_grid(Path(path), sheet_name)
+        header, rows, notes = read_grid(Path(path), sheet_name, data)
     except InputError as error:
         return ValidationReport(rows=0, errors=list(error.problems))
     return _check_grid(file, header, rows, notes)
 
 
-def read_grid(path: Path, sheet_name: str | None) -> tuple[Row, list[Row], list[str]]:
-    """(the header row, the data rows after it, reader notes) of a CSV or XLSX file."""
-    data = _read_bytes(path)
+def read_grid(path: Path, sheet_name: str | None, data: bytes | None = None) -> tuple[Row, list[Row], list[str]]:
+    """(the header row, the data rows after it, reader notes) of a CSV or XLSX file (or of its bytes, `data`)."""
+    data = _read_bytes(path) if data is None else _check_not_empty(path, data)
     notes = []
     kind = _file_kind(path, data)
     if kind == "xlsx":
-        grid = _xlsx_rows(path, sheet_name)
+        grid = _xlsx_rows(path, sheet_name, data)
     else:
         if sheet_name:
             notes.append(f"--sheet '{sheet_name}' is ignored: {path.name} is a CSV file, which has one sheet.")
@@ -150,9 +151,13 @@ def _read_bytes(path: Path) -> bytes:
         raise InputError(f"the file cannot be read ({error.strerror or error}). Check the path.", file=file) from None
     except ValueError:  # e.g. a NUL character in the name
         raise InputError("this is not a valid file name. Check the path.", file=file.replace("\x00", "")) from None
+    return _check_not_empty(path, data)
+
+
+def _check_not_empty(path: Path, data: bytes) -> bytes:
     if not data.strip():
         raise InputError("the file is empty. Put a header row (program, city, state, specialty, ...) and one row "
-                         "per program in it, or run `smartpick init DIR` for a template.", file=file)
+                         "per program in it, or run `smartpick init DIR` for a template.", file=str(path))
     return data
 
 
@@ -251,13 +256,13 @@ def _sniff_delimiter(text: str) -> str:
     return best
 
 
-def _xlsx_rows(path: Path, sheet_name: str | None) -> list[Row]:
+def _xlsx_rows(path: Path, sheet_name: str | None, data: bytes) -> list[Row]:
     """Rows of one worksheet as (row number, cell texts): the first sheet, or the one named `sheet_name`."""
     import openpyxl
 
     file = str(path)
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     # openpyxl raises many kinds of errors for a damaged file (zip, XML, missing parts); all mean the same to a user.
     except Exception:
         raise InputError("this Excel file cannot be opened (it may be damaged, password-protected or only partly "
