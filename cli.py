@@ -127,7 +127,7 @@ def frontier(programs, sheet_name, profile, model_path, budgets, backend, no_sig
     Example: smartpick frontier --budget 1500:4000:100 --plot frontier.png
     """
     from optimizer import pipeline
-    from optimizer.frontier import compute_frontier, parse_budgets
+    from optimizer.frontier import parse_budgets
     from optimizer.render_more import frontier_payload, frontier_table
     from optimizer.writers import check_out_path, write_table
 
@@ -135,14 +135,7 @@ def frontier(programs, sheet_name, profile, model_path, budgets, backend, no_sig
     if out:
         check_out_path(out, (programs, profile))
     inputs = pipeline.load_inputs(programs, profile, sheet_name, model_path, use_signals=not no_signals)
-    candidates = pipeline.score(inputs)
-    limits, warnings = pipeline.make_limits(inputs, candidates)
-    from optimizer.signals import signal_rules
-
-    rules = signal_rules(inputs.profile.goals.season) if inputs.profile.goals.use_signals else {}
-    result = compute_frontier(candidates, limits, budget_list,
-                              lambda chosen, applied: pipeline.evaluate_list(inputs, chosen, applied), backend,
-                              signal_rules=rules)
+    result, warnings = pipeline.run_frontier(inputs, budget_list, backend)
     payload = frontier_payload(inputs, result)
     if out:
         write_table(out, {"Frontier": payload["points"]}, payload)
@@ -428,6 +421,28 @@ def solve(programs, sheet_name, profile, model_path, budget, min_programs, max_p
             console.print(f"Wrote {out}")
     if plan.status == "time_limit":
         click.echo(f"No list was found within the time limit of {time_limit:g} s. Raise --time-limit.", err=True)
+
+
+# --- serve: the local web app ---------------------------------------------------------------------------------
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Any other than 127.0.0.1 lets other computers in, with a token.")
+@click.option("--port", type=int, default=8000, show_default=True)
+@click.option("--token", default=None, help="Access token (for any host but 127.0.0.1 one is made up if not given).")
+@click.option("--open", "open_browser", is_flag=True, help="Open the page in your web browser.")
+def serve(host, port, token, open_browser):
+    """Start SmartPick's web page and JSON API on this computer (Ctrl-C stops it).
+
+    The page does what the commands do, with forms, tables and charts; it works without internet.
+    The API (see /docs) gives the same JSON as --json. Example: smartpick serve --open
+    """
+    from optimizer.web.server import serve as run
+
+    try:
+        run(host, port, token, open_browser, echo=click.echo)
+    except KeyboardInterrupt:
+        sys.exit(130)
 
 
 # --- validate and init: the program sheet ---------------------------------------------------------------------

@@ -164,6 +164,21 @@ def solve_list(inputs: Inputs, budget_usd: float | None = None, min_programs: in
     return plan, limits
 
 
+def run_frontier(inputs: Inputs, budgets: list[float], backend: str = "cpsat"):
+    """`smartpick frontier` as one call: (the best list at each budget, warnings about the limits). The payload is
+    render_more.frontier_payload(inputs, result)."""
+    from optimizer.frontier import compute_frontier
+    from optimizer.signals import signal_rules
+
+    candidates = score(inputs)
+    limits, warnings = make_limits(inputs, candidates)
+    rules = signal_rules(inputs.profile.goals.season) if inputs.profile.goals.use_signals else {}
+    result = compute_frontier(candidates, limits, budgets,
+                              lambda chosen, applied: evaluate_list(inputs, chosen, applied), backend,
+                              signal_rules=rules)
+    return result, warnings
+
+
 def evaluate_list(inputs: Inputs, chosen, applied_p=None):
     """Outcomes of a list (interview distribution, P(at least k), P(match), both views)."""
     from optimizer.outcomes import evaluate, load_match_curve
