@@ -1,0 +1,273 @@
+"""The web app's JSON API (optimizer/web): payloads equal to the CLI's --json for the same inputs, located 422s,
+the token and Host-header guards, upload limits, in-memory uploads and concurrent solves."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from fastapi.testclient import TestClient
+
+from cli import main
+from optimizer.profile import APPLICANT_KEYS, GOALS_KEYS, TIER_KEYS
+from optimizer.resources import DEMO_PROGRAMS, data_path
+from optimizer.web import app as web_app
+from optimizer.web import create_app
+from optimizer.web.form import form_sections
+from optimizer.web.security import Access
+
+FIXTURES = Path(__file__).parent / "fixtures"
+LOCAL = "http://127.0.0.1:8000"
+VARYING = ("solve_seconds",)  # the solver's own clock: the one field two runs of the same inputs differ in
+
+
+@pytest.fixture(scope="module")
+def client():
+    return TestClient(create_app(), base_url=LOCAL)
+
+
+def cli_json(*args, exit_code=0):
+    result = CliRunner().invoke(main, [*args, "--json"])
+    assert result.exit_code == exit_code, result.output
+    return json.loads(result.stdout)
+
+
+def cli_error(*args) -> str:
+    result = CliRunner().invoke(main, list(args))
+    assert result.exit_code == 2, result.output
+    return result.stderr.strip().removeprefix("Error: ")
+
+
+def same(a: dict, b: dict) -> None:
+    for key in VARYING:
+        a.pop(key, None)
+        b.pop(key, None)
+    assert a == b
+
+
+@pytest.fixture()
+def my_files(tmp_path, monkeypatch):
+    """A sheet and a profile of a user's own, in the working folder (the CLI and the API name them alike)."""
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(data_path(DEMO_PROGRAMS), "programs.csv")
+    shutil.copy(FIXTURES / "profiles" / "short.toml", "profile.toml")
+    return {"programs": ("programs.csv", Path("programs.csv").read_bytes(), "text/csv"),
+            "profile": ("profile.toml", Path("profile.toml").read_bytes(), "application/toml")}
+
+
+def test_health_says_ok_and_the_version(client):
+    from optimizer import __version__
+
+    assert client.get("/api/health").json() == {"status": "ok", "version": __version__}
+
+
+def test_solve_with_no_inputs_equals_the_cli_on_the_bundled_data(client):
+    response = client.post("/api/solve", data={})
+    assert response.status_code == 200, response.text
+    payload = response.json()
+    assert payload["demo_data"] is True and payload["status"] == "optimal"
+    same(payload, cli_json("solve"))
+
+
+def test_solve_with_my_files_and_flags_equals_the_cli(client, my_files):
+    flags = {"budget": "3000", "min": "60", "max": "100", "no_signals": "true"}
+    response = client.post("/api/solve", files=my_files, data=flags)
+    assert response.status_code == 200, response.text
+    payload = response.json()
+    assert payload["demo_data"] is False and payload["budget"] == 3000 and payload["max_programs"] == 100
+    assert payload["signals"] is None
+    same(payload, cli_json("solve", "--programs", "programs.csv", "--profile", "profile.toml", "--budget", "3000",
+                           "--min", "60", "--max", "100", "--no-signals"))
+
+
+def test_profile_as_a_text_field_is_read_like_the_file(client, my_files):
+    text = my_files["profile"][1].decode()
+    by_text = client.post("/api/solve", data={"profile": text, "objective": "match"}).json()
+    by_file = client.post("/api/solve", files={"profile": my_files["profile"]}, data={"objective": "match"}).json()
+    same(by_text, by_file)
+    assert by_text["objective_kind"] == "match"
+
+
+def test_score_validate_and_frontier_equal_the_cli(client, my_files):
+    score = client.post("/api/score", files=my_files)
+    assert score.status_code == 200
+    same(score.json(), cli_json("score", "--programs", "programs.csv", "--profile", "profile.toml"))
+    validate = client.post("/api/validate", files={"programs": my_files["programs"]})
+    assert validate.status_code == 200
+    assert validate.json() == cli_json("validate", "programs.csv")
+    frontier = client.post("/api/frontier", files=my_files, data={"budget": "1500,2500,3500", "no_signals": "1"})
+    assert frontier.status_code == 200, frontier.text
+    same(frontier.json(), cli_json("frontier", "--programs", "programs.csv", "--profile", "profile.toml",
+                                   "--budget", "1500,2500,3500", "--no-signals"))
+
+
+def test_scenarios_equal_the_cli(client):
+    response = client.post("/api/scenarios", data={"no_signals": "true"})
+    assert response.status_code == 200, response.text
+    api = response.json()
+    cli = cli_json("scenarios", "run", "--no-signals")
+    assert len(api["scenarios"]) >= 5
+    same(api, cli)
+
+
+def test_a_broken_profile_gives_422_with_the_cli_s_located_problems(client, monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(FIXTURES / "profiles" / "broken_many_problems.toml", "profile.toml")
+    response = client.post("/api/solve", files={"profile": ("profile.toml", Path("profile.toml").read_bytes())})
+    assert response.status_code == 422
+    body = response.json()
+    assert body["error"] == "input"
+    assert body["message"] == cli_error("solve", "--profile", "profile.toml")
+    assert len(body["problems"]) >= 2
+    assert all(p["file"] == "profile.toml" and p["column"] for p in body["problems"])
+
+
+def test_a_broken_sheet_gives_422_with_rows_and_columns(client, monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(FIXTURES / "broken.csv", "broken.csv")
+    response = client.post("/api/solve", files={"programs": ("broken.csv", Path("broken.csv").read_bytes())})
+    assert response.status_code == 422
+    body = response.json()
+    assert body["message"] == cli_error("solve", "--programs", "broken.csv")
+    visa = [p for p in body["problems"] if p["value"] == "J-3"]
+    assert visa and visa[0]["row"] == 3 and visa[0]["column"] == "Visa sponsorship"
+    report = client.post("/api/validate", files={"programs": ("broken.csv", Path("broken.csv").read_bytes())})
+    assert report.status_code == 422
+    assert report.json() == cli_json("validate", "broken.csv", exit_code=2)
+
+
+def test_an_impossible_budget_gives_422_with_the_reasons(client):
+    body = client.post("/api/solve", data={"budget": "300"})
+    assert body.status_code == 422
+    assert body.json()["error"] == "infeasible"
+    assert body.json()["message"] == cli_error("solve", "--budget", "300")
+    assert any("$300" in reason for reason in body.json()["reasons"])
+
+
+def test_a_flag_that_is_not_a_number_is_named(client):
+    body = client.post("/api/solve", data={"budget": "lots", "max": "9.5"})
+    assert body.status_code == 422
+    problem = body.json()["problems"][0]
+    assert problem["file"] == "budget" and problem["value"] == "lots"
+
+
+def test_the_host_header_must_be_this_computer(client):
+    for host in ("localhost:8000", "127.0.0.1:8000", "[::1]:8000"):
+        assert client.get("/api/health", headers={"host": host}).status_code == 200, host
+    for host in ("evil.example", "localhost.evil.example:8000", "127.0.0.1.nip.io"):
+        refused = client.get("/api/health", headers={"host": host})
+        assert refused.status_code == 400, host
+        assert refused.json()["error"] == "host"
+    assert client.post("/api/solve", headers={"host": "evil.example"}).status_code == 400
+
+
+def test_a_server_open_to_the_network_requires_its_token():
+    access = Access.for_bind("0.0.0.0")
+    assert access.token and len(access.token) >= 20  # made up when not given
+    anyone = TestClient(create_app(access), base_url="http://192.0.2.7:8000")
+    refused = anyone.get("/api/health")
+    assert refused.status_code == 403 and "token" in refused.json()["message"]
+    assert anyone.get("/").status_code == 403
+    assert anyone.get("/api/health", params={"token": "wrong"}).status_code == 403
+    assert anyone.get("/api/health", headers={"authorization": "Bearer wrong"}).status_code == 403
+    assert anyone.get("/api/health", headers={"authorization": f"Bearer {access.token}"}).status_code == 200
+    opened = anyone.get("/", params={"token": access.token})  # the printed address: sets a cookie for the page
+    assert opened.status_code == 200 and opened.cookies.get("smartpick_token") == access.token
+    assert anyone.get("/api/health").status_code == 200  # the page's own requests carry the cookie
+
+
+def test_a_named_host_with_a_given_token():
+    access = Access.for_bind("192.0.2.7", "s3cret-token")
+    assert access.token == "s3cret-token"
+    client = TestClient(create_app(access), base_url="http://192.0.2.7:8000")
+    assert client.get("/api/health", params={"token": "s3cret-token"}).status_code == 200
+    assert client.get("/api/health", params={"token": "s3cret-token"}, headers={"host": "evil.example"}
+                      ).status_code == 400
+
+
+def test_an_upload_over_the_limit_is_refused_with_a_clear_message(client):
+    big = b"program,city,state,specialty\n" + b"x" * (web_app.MAX_REQUEST_BYTES + 10)
+    response = client.post("/api/solve", files={"programs": ("big.csv", big)})
+    assert response.status_code == 413
+    assert "larger than 10 MB" in response.json()["message"]
+
+
+def test_a_sheet_over_the_row_limit_is_refused(client, monkeypatch, my_files):
+    monkeypatch.setattr(web_app, "MAX_PROGRAMS", 100)
+    response = client.post("/api/solve", files=my_files)
+    assert response.status_code == 422
+    assert "at most 100" in response.json()["message"] and response.json()["problems"][0]["file"] == "programs.csv"
+
+
+def test_uploads_are_never_written_to_disk(client, monkeypatch, my_files):
+    def refuse(*args, **kwargs):
+        raise AssertionError("an upload was written to a temporary file")
+
+    for name in ("TemporaryFile", "NamedTemporaryFile", "mkstemp"):
+        monkeypatch.setattr(tempfile, name, refuse)
+    name, data, kind = my_files["programs"]
+    padded = data + b"\n" * (2 * 1024 * 1024)  # past Starlette's 1 MB spool, which would roll over to disk
+    response = client.post("/api/score", files={"programs": (name, padded, kind), "profile": my_files["profile"]})
+    assert response.status_code == 200, response.text
+
+
+def test_the_workbook_download_holds_the_list(client):
+    import io
+
+    import openpyxl
+
+    response = client.post("/api/workbook", data={"budget": "2000"})
+    assert response.status_code == 200
+    assert "attachment" in response.headers["content-disposition"]
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    rows = list(book["Application list"].iter_rows(values_only=True))
+    solved = client.post("/api/solve", data={"budget": "2000"}).json()
+    assert len(rows) - 1 == solved["count"]
+    ids = {row[rows[0].index("program_id")] for row in rows[1:]}
+    assert ids == {p["program_id"] for p in solved["programs"]}
+
+
+def test_the_form_has_every_profile_key():
+    keys = {f.key for _, fields in form_sections() for f in fields}
+    expected = ({f"applicant.{k}" for k in APPLICANT_KEYS} | {f"goals.{k}" for k in GOALS_KEYS if k != "tiers"}
+                | {f"goals.tiers.{k}" for k in TIER_KEYS})
+    assert keys == expected
+
+
+def test_the_page_and_docs_load_nothing_from_the_internet(client):
+    page = client.get("/")
+    assert page.status_code == 200 and 'data-key="goals.budget_usd"' in page.text
+    docs = client.get("/docs")
+    assert docs.status_code == 200
+    spec = client.get("/openapi.json").json()
+    assert "/api/solve" in spec["paths"] and "/api/health" in spec["paths"]
+    for text in (page.text, docs.text, client.get("/static/app.js").text, client.get("/static/docs.js").text,
+                 client.get("/static/app.css").text):
+        for marker in ('src="http', "src='http", 'href="http', "//cdn", "@import", "url(http", "unpkg", "jsdelivr"):
+            assert marker not in text.lower()
+
+
+def test_twenty_concurrent_solves_each_get_their_own_answer():
+    import httpx
+
+    from tests.web_server import running_server
+
+    budgets = [2000 + 50 * i for i in range(20)]
+    with running_server() as base:
+        def solve(budget):
+            response = httpx.post(f"{base}/api/solve", data={"budget": str(budget), "no_signals": "true"},
+                                  timeout=300)
+            return budget, response.status_code, response.json()
+
+        with ThreadPoolExecutor(max_workers=20) as pool:
+            answers = list(pool.map(solve, budgets))
+    for budget, status, payload in answers:
+        assert status == 200, payload
+        assert payload["budget"] == budget and payload["cost"] <= budget
+    objectives = [payload["objective"] for _, _, payload in answers]
+    assert all(a <= b + 1e-9 for a, b in zip(objectives, objectives[1:]))  # more money never hurts
