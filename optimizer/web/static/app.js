@@ -139,9 +139,11 @@ function list(target, lines, title) {
 
 function showProblem(problem) {
   clearErrors();
+  markStale(true);
   if (problem.error === "infeasible") {
-    list($("#result-errors"), problem.reasons, "No list meets every limit:");
-    $("#results").hidden = false;
+    list($("#result-errors"), problem.reasons, "No list meets every limit (the numbers below are for your last list):");
+    $("#results").hidden = !state.payload;
+    $("#busy").textContent = "No list meets these limits: change them and try again.";
     return;
   }
   const general = [], sheet = [];
@@ -204,8 +206,13 @@ function card(label, value, detail, id) {
   return box;
 }
 
+function markStale(stale) {
+  for (const id of ["#summary", "#notes", "#chart", "#programs-table"]) $(id).classList.toggle("stale", stale);
+}
+
 function render(payload) {
   $("#results").hidden = false;
+  markStale(false);
   const summary = $("#summary");
   summary.textContent = "";
   let matchDetail = "";
