@@ -38,15 +38,18 @@ class Inputs:
 
 def load_inputs(programs: str | Path | None = None, profile: str | Path | None = None,
                 sheet_name: str | None = None, model_path: str | None = None, use_signals: bool = True,
-                programs_data: bytes | None = None, profile_text: str | None = None) -> Inputs:
+                programs_data: bytes | None = None, profile_text: str | None = None,
+                table: ProgramTable | None = None) -> Inputs:
     """Read the sheet and profile (the bundled demo ones when not given) and the data they need.
 
     `programs_data` and `profile_text` are the files' contents when they are already in memory (the web app's
-    uploads, never written to disk); `programs` and `profile` then only name them in messages."""
+    uploads, never written to disk); `programs` and `profile` then only name them in messages. `table`: the sheet
+    named `programs` already read (the web app reuses it between what-if changes)."""
     from optimizer.profile import load_profile
     from optimizer.sheet import read_programs
 
-    table = read_programs(programs or data_path(DEMO_PROGRAMS), sheet_name, programs_data)
+    if table is None:
+        table = read_programs(programs or data_path(DEMO_PROGRAMS), sheet_name, programs_data)
     prof = load_profile(profile or data_path(DEMO_PROFILE), profile_text)
     notes = []
     if programs is None:

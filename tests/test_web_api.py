@@ -271,3 +271,16 @@ def test_twenty_concurrent_solves_each_get_their_own_answer():
         assert payload["budget"] == budget and payload["cost"] <= budget
     objectives = [payload["objective"] for _, _, payload in answers]
     assert all(a <= b + 1e-9 for a, b in zip(objectives, objectives[1:]))  # more money never hurts
+
+
+def test_two_people_s_sheets_of_the_same_name_never_mix(client):
+    """The server reuses a sheet it has read only for the same bytes: another sheet of the same name is read anew."""
+    full = data_path(DEMO_PROGRAMS).read_bytes()
+    lines = full.decode("utf-8").splitlines(keepends=True)
+    without_illinois = ("".join([lines[0]] + [line for line in lines[1:] if ",IL," not in line])).encode("utf-8")
+    mine = client.post("/api/score", files={"programs": ("programs.csv", full)}).json()
+    theirs = client.post("/api/score", files={"programs": ("programs.csv", without_illinois)}).json()
+    again = client.post("/api/score", files={"programs": ("programs.csv", full)}).json()
+    assert any(p["state"] == "IL" for p in mine["programs"])
+    assert not any(p["state"] == "IL" for p in theirs["programs"])
+    assert again == mine

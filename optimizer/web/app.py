@@ -9,9 +9,12 @@ or {"error": "infeasible", "message", "reasons": [...]}.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import logging
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -158,6 +161,30 @@ def _profile(form: Form) -> tuple[str | None, str | None]:
     return "profile.toml", text
 
 
+_sheets: OrderedDict = OrderedDict()  # (name, sheet, sha256 of the bytes) -> ProgramTable, the last few read
+_sheets_lock = threading.Lock()
+SHEETS_KEPT = 8
+
+
+def read_sheet(name: str | None, sheet_name: str | None, data: bytes | None):
+    """The sheet's ProgramTable (the bundled one when `name` is None), reusing the last few read: a what-if change
+    sends the same sheet again. Keyed by the bytes' hash, so a table is only ever given back for the same bytes."""
+    from optimizer.resources import DEMO_PROGRAMS, data_path
+    from optimizer.sheet import read_programs
+
+    key = (name, sheet_name, hashlib.sha256(data).hexdigest() if data is not None else "bundled")
+    with _sheets_lock:
+        if key in _sheets:
+            _sheets.move_to_end(key)
+            return _sheets[key]
+    table = read_programs(name or data_path(DEMO_PROGRAMS), sheet_name, data)
+    with _sheets_lock:
+        _sheets[key] = table
+        while len(_sheets) > SHEETS_KEPT:
+            _sheets.popitem(last=False)
+    return table
+
+
 def load_inputs(form: Form):
     """The run's Inputs from a request, exactly as the CLI's --programs/--profile/--sheet/--no-signals give them."""
     from optimizer import pipeline
@@ -166,9 +193,10 @@ def load_inputs(form: Form):
     programs_name, programs_data = form.files.get("programs", (None, None))
     if programs_data is not None and not programs_data.strip():
         programs_name, programs_data = None, None  # an empty file input: the browser sent no file
-    inputs = pipeline.load_inputs(programs_name, profile_name, form.text("sheet") or None, None,
-                                  use_signals=not _flag(form, "no_signals"), programs_data=programs_data,
-                                  profile_text=profile_text)
+    sheet_name = form.text("sheet") or None
+    inputs = pipeline.load_inputs(programs_name, profile_name, sheet_name, None,
+                                  use_signals=not _flag(form, "no_signals"), profile_text=profile_text,
+                                  table=read_sheet(programs_name, sheet_name, programs_data))
     if len(inputs.table) > MAX_PROGRAMS:
         raise InputError(f"the sheet has {len(inputs.table):,} programs; this server takes at most "
                          f"{MAX_PROGRAMS:,}. Keep the specialties you apply to, or run `smartpick solve` on your "
@@ -381,7 +409,7 @@ def create_app(access: Access | None = None) -> FastAPI:
             name, text = _profile(form)
             base = read_profile_data(name or data_path(DEMO_PROFILE), text)
             found, errors = load_scenarios([scenarios_dir()], base, str(name or data_path(DEMO_PROFILE)))
-            table = inputs.table if "programs" in form.files else _plain_demo_table()
+            table = inputs.table if "programs" in form.files else read_sheet(None, None, None)
             results = run_scenarios(table, found, inputs.model, not _flag(form, "no_signals"))
             return scenarios_payload(results, errors, demo="programs" not in form.files)
 
@@ -407,11 +435,3 @@ def create_app(access: Access | None = None) -> FastAPI:
         return _json({"data": read_profile_data(name, text)})
 
     return app
-
-
-def _plain_demo_table():
-    """The bundled sheet as `scenarios run` reads it (without the demo relabelling load_inputs adds)."""
-    from optimizer.resources import DEMO_PROGRAMS, data_path
-    from optimizer.sheet import read_programs
-
-    return read_programs(data_path(DEMO_PROGRAMS))
