@@ -443,6 +443,9 @@ def serve(host, port, token, open_browser):
         run(host, port, token, open_browser, echo=click.echo)
     except KeyboardInterrupt:
         sys.exit(130)
+    except OSError as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(EXIT_INPUT)
 
 
 # --- validate and init: the program sheet ---------------------------------------------------------------------

@@ -284,3 +284,54 @@ def test_two_people_s_sheets_of_the_same_name_never_mix(client):
     assert any(p["state"] == "IL" for p in mine["programs"])
     assert not any(p["state"] == "IL" for p in theirs["programs"])
     assert again == mine
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_smartpick_serve_prints_its_address_answers_and_stops_on_ctrl_c():
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "cli", "serve", "--port", str(port)], stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True)
+    try:
+        first = server.stdout.readline()
+        assert first.strip() == f"SmartPick is running at http://127.0.0.1:{port}/"
+        for _ in range(100):
+            try:
+                health = httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=5)
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        assert health.json()["status"] == "ok"
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.communicate(timeout=30)
+    assert server.returncode == 130
+
+
+def test_serving_other_computers_prints_a_token_in_the_address():
+    import subprocess
+    import sys
+
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "optimizer.web", "--host", "0.0.0.0", "--port", str(port)],
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        first = server.stdout.readline()
+    finally:
+        server.terminate()
+        server.communicate(timeout=30)
+    assert first.startswith(f"SmartPick is running at http://127.0.0.1:{port}/?token=")
+    assert len(first.strip().split("token=")[1]) >= 20

@@ -16,7 +16,9 @@ def main(argv=None) -> None:
     try:
         serve(args.host, args.port, args.token, args.open_browser)
     except KeyboardInterrupt:
-        pass
+        raise SystemExit(130)
+    except OSError as error:
+        raise SystemExit(f"Error: {error}")
 
 
 if __name__ == "__main__":

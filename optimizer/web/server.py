@@ -28,8 +28,21 @@ def serve(host: str = "127.0.0.1", port: int = 8000, token: str | None = None, o
     url = address(host, port, access.token)
     echo(f"SmartPick is running at {url}")
     if not is_loopback(host):
-        echo("Other computers can reach it: share the address with its token only with people you trust.")
+        import socket
+
+        outside = socket.gethostname() if host in ("0.0.0.0", "::", "") else host
+        echo(f"From other computers: {address(outside, port, access.token)}")
+        echo("Share that address (it holds the access token) only with people you trust.")
     echo("Leave this window open while you use it; press Ctrl-C to stop.")
     if open_browser:
         threading.Timer(1.0, webbrowser.open, (url,)).start()
-    uvicorn.run(create_app(access), host=host, port=port, log_level="warning", server_header=False)
+    server = uvicorn.Server(uvicorn.Config(create_app(access), host=host, port=port, log_level="warning",
+                                          server_header=False))
+    try:
+        server.run()
+    except SystemExit:  # uvicorn exits when it cannot listen (the port taken, the address not this computer's)
+        server.should_exit = False
+    if server.should_exit:  # stopped by Ctrl-C (uvicorn handles the signal and returns): say so to the caller
+        raise KeyboardInterrupt
+    raise OSError(f"the server could not start on {host}:{port}: another program may be using port {port} (try "
+                  f"--port {port + 1}), or {host} is not an address of this computer.")
