@@ -335,3 +335,11 @@ def test_serving_other_computers_prints_a_token_in_the_address():
         server.communicate(timeout=30)
     assert first.startswith(f"SmartPick is running at http://127.0.0.1:{port}/?token=")
     assert len(first.strip().split("token=")[1]) >= 20
+
+
+def test_the_report_download_is_the_html_report(client):
+    response = client.post("/api/report", data={})
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+    assert "attachment" in response.headers["content-disposition"]
+    assert "<html" in response.text.lower() and "Demo data" in response.text
