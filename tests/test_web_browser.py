@@ -154,7 +154,21 @@ def test_a_person_s_whole_flow_in_chromium(tmp_path):
         page.screenshot(path=shots / "05_table_safety.png")
         page.select_option("#filter-tier", "")
 
-        # 6. download the workbook and read it back
+        # 6. where the programs are, the budget frontier and the example scenarios
+        illinois = page.locator("#map svg title", has_text="IL:")
+        assert re.match(r"IL: \d+ programs", illinois.text_content())
+        page.click("#run-frontier")
+        expect(page.locator("#frontier svg circle").first).to_be_visible(timeout=120_000)
+        assert page.locator("#frontier svg circle").count() >= 5  # the budgets that allow a list
+        page.click("#run-scenarios")
+        expect(page.locator("#scenarios tbody tr").first).to_be_visible(timeout=180_000)
+        assert page.locator("#scenarios tbody tr").count() >= 5
+        page.evaluate("document.querySelector('#map').scrollIntoView()")
+        page.screenshot(path=shots / "06_map_frontier.png")
+        page.evaluate("document.querySelector('#scenarios').scrollIntoView()")
+        page.screenshot(path=shots / "07_scenarios.png")
+
+        # 7. download the workbook and read it back
         with page.expect_download(timeout=60_000) as download:
             page.click("#dl-workbook")
         saved = tmp_path / "downloaded.xlsx"
@@ -166,7 +180,7 @@ def test_a_person_s_whole_flow_in_chromium(tmp_path):
         assert summary["Budget"] == 2000 and summary["Programs"] == smaller
         assert "My ranking notes" in listed[0]  # the person's own column comes through
 
-        # 7. the profile downloads as TOML that SmartPick reads back
+        # 8. the profile downloads as TOML that SmartPick reads back
         with page.expect_download() as profile_download:
             page.click("#dl-profile")
         profile_path = tmp_path / "profile.toml"

@@ -244,6 +244,7 @@ function render(payload) {
   }
   list(notes, facts.concat(payload.warnings || []).concat(payload.notes || []));
   drawChart(payload.interview_distribution || [], payload.expected_interviews);
+  drawMap(payload.programs || []);
   syncWhatIf(payload);
   renderTable();
 }
@@ -335,6 +336,166 @@ function renderTable() {
   $("#table-count").textContent = `${kept.length} of ${total} programs`;
   for (const th of $$("#programs-table th")) {
     th.setAttribute("aria-sort", th.dataset.sort === state.sort.key ? (state.sort.dir > 0 ? "ascending" : "descending") : "none");
+  }
+}
+
+// --- where the programs are: a tile grid of the states (one square each, roughly where the state is) -----------
+
+const TILES = {
+  AK: [0, 0], ME: [0, 11], WI: [1, 6], VT: [1, 10], NH: [1, 11],
+  WA: [2, 1], ID: [2, 2], MT: [2, 3], ND: [2, 4], MN: [2, 5], IL: [2, 6], MI: [2, 7], NY: [2, 9], MA: [2, 10],
+  OR: [3, 1], NV: [3, 2], WY: [3, 3], SD: [3, 4], IA: [3, 5], IN: [3, 6], OH: [3, 7], PA: [3, 8], NJ: [3, 9],
+  CT: [3, 10], RI: [3, 11],
+  CA: [4, 1], UT: [4, 2], CO: [4, 3], NE: [4, 4], MO: [4, 5], KY: [4, 6], WV: [4, 7], VA: [4, 8], MD: [4, 9],
+  DE: [4, 10],
+  AZ: [5, 2], NM: [5, 3], KS: [5, 4], AR: [5, 5], TN: [5, 6], NC: [5, 7], SC: [5, 8], DC: [5, 9],
+  OK: [6, 4], LA: [6, 5], MS: [6, 6], AL: [6, 7], GA: [6, 8],
+  HI: [7, 0], TX: [7, 4], FL: [7, 9], PR: [7, 11],
+};
+
+function svgElement(name, attrs, text) {
+  const node = document.createElementNS("http://www.w3.org/2000/svg", name);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function drawMap(programs) {
+  const box = $("#map");
+  box.textContent = "";
+  const byState = {};
+  for (const p of programs) {
+    const s = (byState[p.state] = byState[p.state] || { reach: 0, core: 0, safety: 0, total: 0 });
+    s[p.tier] += 1;
+    s.total += 1;
+  }
+  const most = Math.max(1, ...Object.values(byState).map(s => s.total));
+  const size = 54, gap = 4;
+  const svg = svgElement("svg", { viewBox: `0 0 ${12 * (size + gap)} ${8 * (size + gap)}`, role: "img",
+                                  "aria-label": "Programs on your list by state" });
+  for (const [state, [row, col]] of Object.entries(TILES)) {
+    const s = byState[state];
+    const x = col * (size + gap), y = row * (size + gap);
+    const tile = svgElement("rect", { x, y, width: size, height: size, rx: 4,
+                                      class: s ? "tile" : "tile empty",
+                                      "fill-opacity": s ? (0.25 + 0.75 * s.total / most).toFixed(2) : 1 });
+    const title = svgElement("title", {}, s ? `${state}: ${s.total} programs (reach ${s.reach}, core ${s.core}, ` +
+                                              `safety ${s.safety})` : `${state}: none`);
+    tile.append(title);
+    svg.append(tile);
+    const ink = s && s.total / most > 0.45 ? " light" : "";  // white text on the darker squares
+    svg.append(svgElement("text", { x: x + size / 2, y: y + 22, "text-anchor": "middle", class: "tile-name" + ink },
+                          state));
+    if (s) {
+      svg.append(svgElement("text", { x: x + size / 2, y: y + 40, "text-anchor": "middle", class: "tile-count" + ink },
+                            String(s.total)));
+      let left = x + 4;  // a thin bar of the tiers at the bottom of the square
+      for (const tier of ["reach", "core", "safety"]) {
+        const w = (size - 8) * s[tier] / s.total;
+        if (w > 0) svg.append(svgElement("rect", { x: left, y: y + size - 8, width: w, height: 4, class: `mini ${tier}` }));
+        left += w;
+      }
+    }
+  }
+  box.append(svg);
+  const legend = document.createElement("p");
+  legend.className = "hint";
+  legend.textContent = "Each square is a state, placed roughly where it is; darker means more programs. " +
+    "The bar at its foot: reach (orange), core (blue), safety (green).";
+  box.append(legend);
+}
+
+// --- the budget frontier and the scenarios (on request: they solve many lists) --------------------------------
+
+async function runFrontier() {
+  const box = $("#frontier");
+  const budget = Number(fieldValue(formField("goals.budget_usd")) || (state.payload && state.payload.budget) || 2500);
+  const low = Math.max(500, Math.round((budget - 1000) / 250) * 250);
+  const form = inputsForm();
+  form.append("budget", `${low}:${low + 3000}:250`);
+  box.textContent = "Solving the best list at 13 budgets...";
+  try {
+    const payload = await (await post("api/frontier", form)).json();
+    drawFrontier(box, payload, budget);
+  } catch (error) {
+    box.textContent = error.message;
+  }
+}
+
+function drawFrontier(box, payload, budget) {
+  box.textContent = "";
+  const points = payload.points.filter(p => p.expected_interviews !== null);
+  if (!points.length) { box.textContent = "No budget in this range allows a list."; return; }
+  const W = 720, H = 260, left = 50, bottom = 40, top = 14, right = 14;
+  const xs = points.map(p => p.budget), ys = points.map(p => p.expected_interviews);
+  const x0 = Math.min(...xs), x1 = Math.max(...xs), y1 = Math.max(...ys) * 1.08, y0 = Math.min(...ys) * 0.9;
+  const x = v => left + (W - left - right) * (v - x0) / Math.max(1, x1 - x0);
+  const y = v => top + (H - top - bottom) * (1 - (v - y0) / Math.max(1e-9, y1 - y0));
+  const svg = svgElement("svg", { viewBox: `0 0 ${W} ${H}`, role: "img",
+                                  "aria-label": "Expected interviews at each budget" });
+  for (const t of [0, 0.5, 1]) {
+    const v = y0 + t * (y1 - y0);
+    svg.append(svgElement("line", { x1: left, x2: W - right, y1: y(v), y2: y(v), class: "grid" }));
+    svg.append(svgElement("text", { x: left - 6, y: y(v) + 4, "text-anchor": "end", class: "axis" }, v.toFixed(1)));
+  }
+  svg.append(svgElement("polyline", { points: points.map(p => `${x(p.budget)},${y(p.expected_interviews)}`).join(" "),
+                                      class: "line" }));
+  for (const p of points) {
+    const dot = svgElement("circle", { cx: x(p.budget), cy: y(p.expected_interviews), r: 4,
+                                       class: p.budget === payload.diminishing_returns_at ? "dot knee" : "dot" });
+    dot.append(svgElement("title", {}, `${money(p.budget)}: ${p.expected_interviews.toFixed(1)} expected interviews, ` +
+                                       `${p.count} programs, P(match) ${pct(p.p_match)}`));
+    svg.append(dot);
+    svg.append(svgElement("text", { x: x(p.budget), y: H - bottom + 16, "text-anchor": "middle", class: "axis" },
+                          `$${(p.budget / 1000).toFixed(p.budget % 1000 ? 2 : 0)}k`));
+  }
+  if (budget >= x0 && budget <= x1) {
+    svg.append(svgElement("line", { x1: x(budget), x2: x(budget), y1: top, y2: H - bottom, class: "mean" }));
+    svg.append(svgElement("text", { x: x(budget) + 4, y: top + 10, class: "axis" }, "your budget"));
+  }
+  svg.append(svgElement("text", { x: (W + left) / 2, y: H - 4, "text-anchor": "middle", class: "axis" },
+                        "budget; expected interviews on the left"));
+  const chart = document.createElement("div");
+  chart.className = "chart";
+  chart.append(svg);
+  box.append(chart);
+  const note = document.createElement("p");
+  note.className = "hint";
+  note.textContent = payload.diminishing_returns_at
+    ? `From ${money(payload.diminishing_returns_at)} (the larger dot), each further $100 adds little: ${payload.rule}.`
+    : `No point of diminishing returns in this range (${payload.rule}).`;
+  box.append(note);
+}
+
+async function runScenarios() {
+  const box = $("#scenarios");
+  box.textContent = "Solving each scenario...";
+  try {
+    const payload = await (await post("api/scenarios", inputsForm())).json();
+    box.textContent = "";
+    const table = document.createElement("table");
+    const head = table.createTHead().insertRow();
+    for (const name of ["Scenario", "Status", "Programs", "Cost", "Expected interviews", "P(match)"]) {
+      const th = document.createElement("th");
+      th.textContent = name;
+      head.append(th);
+    }
+    const body = table.createTBody();
+    for (const s of payload.scenarios) {
+      const row = body.insertRow();
+      const cells = [s.name, s.error ? `${s.status}: ${s.error}` : s.status, s.count || "-", money(s.cost),
+                     s.expected_interviews === null ? "-" : s.expected_interviews.toFixed(1), pct(s.p_match)];
+      cells.forEach((value, i) => {
+        const td = row.insertCell();
+        td.textContent = value;
+        if (i >= 2) td.className = "num";
+        if (i === 0 && s.description) td.title = s.description;
+      });
+    }
+    box.append(table);
+    if (payload.errors.length) list(box, payload.errors.map(e => `${e.file}: ${e.message}`), "Scenarios not run:");
+  } catch (error) {
+    box.textContent = error.message;
   }
 }
 
@@ -447,6 +608,8 @@ document.addEventListener("DOMContentLoaded", () => {
       renderTable();
     });
   }
+  $("#run-frontier").addEventListener("click", runFrontier);
+  $("#run-scenarios").addEventListener("click", runScenarios);
   $("#dl-workbook").addEventListener("click", () => download("api/workbook", "smartpick_list.xlsx"));
   $("#dl-report").addEventListener("click", () => download("api/report", "smartpick_report.html"));
   $("#dl-profile").addEventListener("click", () => save(new Blob([formToToml()], { type: "application/toml" }),
