@@ -343,3 +343,26 @@ def test_the_report_download_is_the_html_report(client):
     assert response.headers["content-type"].startswith("text/html")
     assert "attachment" in response.headers["content-disposition"]
     assert "<html" in response.text.lower() and "Demo data" in response.text
+
+
+def test_compare_equals_the_cli_and_takes_the_page_s_current_list(client, monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    for name in ("hand_made.csv", "signals.json", "bad_signal.csv"):
+        shutil.copy(FIXTURES / "portfolios" / name, name)
+    sent = [("lists", (name, Path(name).read_bytes())) for name in ("hand_made.csv", "signals.json")]
+    response = client.post("/api/compare", files=sent)
+    assert response.status_code == 200, response.text
+    same(response.json(), cli_json("compare", "hand_made.csv", "signals.json"))
+    # the page compares its current list by sending the solve payload back as a JSON list
+    solved = client.post("/api/solve").json()
+    mine = [("lists", ("SmartPick list.json", json.dumps(solved).encode())), sent[0]]
+    compared = client.post("/api/compare", files=mine).json()
+    current = compared["portfolios"][0]
+    assert current["count"] == solved["count"] and current["cost"] == pytest.approx(solved["cost"])
+    assert current["expected_interviews"] == pytest.approx(solved["expected_interviews"])
+    bad = client.post("/api/compare", files=[("lists", ("bad_signal.csv", Path("bad_signal.csv").read_bytes())),
+                                             sent[0]])
+    assert bad.status_code == 422
+    assert bad.json()["message"] == cli_error("compare", "bad_signal.csv", "hand_made.csv")
+    one = client.post("/api/compare", files=sent[:1])
+    assert one.status_code == 422 and one.json()["problems"][0]["file"] == "lists"

@@ -16,6 +16,8 @@ import pytest
 from optimizer.resources import DEMO_PROGRAMS, data_path
 from tests.web_server import running_server
 
+FIXTURES = Path(__file__).parent / "fixtures"
+
 # How people label the columns, and write the values, in their own sheets (all read by the sheet reader).
 MESSY_HEADERS = {"program_id": "ACGME ID", "program": "Residency program", "institution": "Sponsoring institution",
                  "city": "Town", "state": "ST", "specialty": "Speciality", "program_type": "Setting",
@@ -163,10 +165,14 @@ def test_a_person_s_whole_flow_in_chromium(tmp_path):
         page.click("#run-scenarios")
         expect(page.locator("#scenarios tbody tr").first).to_be_visible(timeout=180_000)
         assert page.locator("#scenarios tbody tr").count() >= 5
+        page.set_input_files("#compare-file", FIXTURES / "portfolios" / "hand_made.csv")
+        page.click("#run-compare")
+        expect(page.locator("#compare tbody tr")).to_have_count(2, timeout=60_000)
+        assert page.locator("#compare tbody tr").first.locator("td").first.inner_text() == "SmartPick list"
         page.evaluate("document.querySelector('#map').scrollIntoView()")
         page.screenshot(path=shots / "06_map_frontier.png")
         page.evaluate("document.querySelector('#scenarios').scrollIntoView()")
-        page.screenshot(path=shots / "07_scenarios.png")
+        page.screenshot(path=shots / "07_scenarios_compare.png")
 
         # 7. download the workbook and read it back
         with page.expect_download(timeout=60_000) as download:

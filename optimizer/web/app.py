@@ -67,7 +67,12 @@ class Form:
     """A request's fields (text) and files (bytes), read into memory."""
 
     fields: dict[str, list[str]] = field(default_factory=dict)
-    files: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # name -> (file name, content)
+    uploads: dict[str, list[tuple[str, bytes]]] = field(default_factory=dict)  # name -> [(file name, content)]
+
+    @property
+    def files(self) -> dict[str, tuple[str, bytes]]:
+        """The last file sent under each name."""
+        return {name: sent[-1] for name, sent in self.uploads.items() if sent}
 
     def text(self, name: str) -> str | None:
         values = self.fields.get(name)
@@ -114,7 +119,7 @@ async def read_form(request: Request) -> Form:
     form = Form()
     for name, value in data.multi_items():
         if isinstance(value, UploadFile):
-            form.files[name] = (Path(value.filename or name).name, await value.read())
+            form.uploads.setdefault(name, []).append((Path(value.filename or name).name, await value.read()))
         else:
             form.fields.setdefault(name, []).append(value)
     return form
@@ -412,6 +417,36 @@ def create_app(access: Access | None = None) -> FastAPI:
             table = inputs.table if "programs" in form.files else read_sheet(None, None, None)
             results = run_scenarios(table, found, inputs.model, not _flag(form, "no_signals"))
             return scenarios_payload(results, errors, demo="programs" not in form.files)
+
+        return _json(await run_in_threadpool(job))
+
+    @app.post("/api/compare", openapi_extra=_form_doc(
+            _INPUT_FIELDS | {"lists": {"type": "array", "items": {"type": "string", "format": "binary"},
+                                       "description": "Two or more saved lists (CSV, XLSX or JSON; repeat the "
+                                                      "field), as `smartpick compare A B ...` takes them."}},
+            "`smartpick compare --json`"))
+    async def compare(request: Request):
+        form = await read_form(request)
+
+        def job():
+            from optimizer import pipeline
+            from optimizer.compare import compare_portfolios, comparison_payload
+            from optimizer.portfolio_files import load_portfolios
+            from optimizer.resources import DEMO_PROFILE, data_path
+
+            sent = form.uploads.get("lists", [])
+            if len(sent) < 2:
+                raise InputError(Problem(file="lists", message="send two or more lists to compare (the field "
+                                                               "'lists', once per file)"))
+            use_signals = not _flag(form, "no_signals")
+            inputs = load_inputs(form)
+            candidates = pipeline.score(inputs)
+            limits, _ = pipeline.make_limits(inputs, candidates)
+            profile_name, _ = _profile(form)
+            saved = load_portfolios([name for name, _ in sent], inputs, profile_name or data_path(DEMO_PROFILE),
+                                    use_signals=use_signals, contents=[data for _, data in sent])
+            comparison = compare_portfolios(saved, inputs, candidates, limits, use_signals=use_signals)
+            return comparison_payload(comparison, inputs)
 
         return _json(await run_in_threadpool(job))
 

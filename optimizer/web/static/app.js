@@ -499,6 +499,46 @@ async function runScenarios() {
   }
 }
 
+async function runCompare() {
+  const box = $("#compare");
+  const file = $("#compare-file").files[0];
+  if (!state.payload || !file) { box.textContent = "Choose your list first, then a file to compare it with."; return; }
+  const form = inputsForm();
+  form.append("lists", new Blob([JSON.stringify(state.payload)], { type: "application/json" }), "SmartPick list.json");
+  form.append("lists", file, file.name);
+  box.textContent = "Comparing...";
+  try {
+    const payload = await (await post("api/compare", form)).json();
+    box.textContent = "";
+    const table = document.createElement("table");
+    const head = table.createTHead().insertRow();
+    for (const name of ["List", "Programs", "Cost", "Expected interviews", "P(at least 5)", "P(match)", "Limits broken"]) {
+      const th = document.createElement("th");
+      th.textContent = name;
+      head.append(th);
+    }
+    const body = table.createTBody();
+    for (const p of payload.portfolios) {
+      const row = body.insertRow();
+      const broken = (p.violations || []).length ? p.violations.join("; ") : "none";
+      [p.name, p.count, money(p.cost), p.expected_interviews.toFixed(1), pct(p.p_at_least_5), pct(p.p_match), broken]
+        .forEach((value, i) => {
+          const td = row.insertCell();
+          td.textContent = value;
+          if (i >= 1 && i <= 5) td.className = "num";
+        });
+    }
+    box.append(table);
+    const facts = [`${payload.common} programs are on both lists.`].concat(
+      Object.entries(payload.only).map(([name, ids]) => `${ids.length} only on ${name}.`));
+    list(box, facts.concat(payload.notes.filter(n => !n.startsWith("Demo data"))));
+  } catch (error) {
+    box.textContent = "";
+    if (error.problem && error.problem.problems) list(box, error.problem.problems.map(describe), "This list cannot be read:");
+    else box.textContent = error.message;
+  }
+}
+
 // --- what-if: quick controls bound to the form's fields ---------------------------------------------------------
 
 const WHATIF = [["#w-min", "goals.min_programs"], ["#w-max", "goals.max_programs"], ["#w-step2ck", "applicant.step2ck"]];
@@ -610,6 +650,7 @@ document.addEventListener("DOMContentLoaded", () => {
   }
   $("#run-frontier").addEventListener("click", runFrontier);
   $("#run-scenarios").addEventListener("click", runScenarios);
+  $("#run-compare").addEventListener("click", runCompare);
   $("#dl-workbook").addEventListener("click", () => download("api/workbook", "smartpick_list.xlsx"));
   $("#dl-report").addEventListener("click", () => download("api/report", "smartpick_report.html"));
   $("#dl-profile").addEventListener("click", () => save(new Blob([formToToml()], { type: "application/toml" }),
