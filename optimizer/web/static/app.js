@@ -225,7 +225,7 @@ function render(payload) {
   }
   summary.append(
     card("expected interviews", payload.expected_interviews === null ? "-" : payload.expected_interviews.toFixed(1),
-         payload.sd !== null ? `SD ${payload.sd.toFixed(1)}; at least 5: ${pct((payload.p_at_least || {})["5"])}` : "",
+         payload.sd !== null ? `SD ${payload.sd.toFixed(1)}; at least 5: ${pct((payload.p_at_least || {})["5"], 1)}` : "",
          "stat-interviews"),
     card("chance of matching", pct(payload.p_match), matchDetail, "stat-match"),
     card("cost", money(payload.cost), `of your ${money(payload.budget)} budget`, "stat-cost"),
@@ -256,7 +256,7 @@ function drawChart(dist, mean) {
   let last = dist.length - 1;
   while (last > 10 && dist[last] < 0.001) last--;
   const shown = dist.slice(0, last + 1);
-  const W = 720, H = 240, left = 44, bottom = 34, top = 12;
+  const W = 720, H = 252, left = 44, bottom = 34, top = 24;
   const top_p = Math.max(...shown);
   const bw = (W - left - 10) / shown.length;
   const ns = "http://www.w3.org/2000/svg";
@@ -290,7 +290,7 @@ function drawChart(dist, mean) {
   if (mean !== null && mean !== undefined) {
     const x = left + (mean + 0.5) * bw;
     el("line", { x1: x, x2: x, y1: top, y2: y(0), class: "mean" });
-    el("text", { x: x + 4, y: top + 12, class: "axis" }, `expected ${mean.toFixed(1)}`);
+    el("text", { x: x + 4, y: top - 8, class: "axis" }, `expected ${mean.toFixed(1)}`);
   }
   el("text", { x: (W + left) / 2, y: H - 4, "text-anchor": "middle", class: "axis" }, "number of interviews");
   box.append(svg);
