@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from cli import main
 from optimizer.profile import APPLICANT_KEYS, GOALS_KEYS, TIER_KEYS
 from optimizer.resources import DEMO_PROGRAMS, data_path
-from optimizer.web import app as web_app
+from optimizer.web import uploads as web_uploads
 from optimizer.web import create_app
 from optimizer.web.form import form_sections
 from optimizer.web.security import Access
@@ -191,14 +191,14 @@ def test_a_named_host_with_a_given_token():
 
 
 def test_an_upload_over_the_limit_is_refused_with_a_clear_message(client):
-    big = b"program,city,state,specialty\n" + b"x" * (web_app.MAX_REQUEST_BYTES + 10)
+    big = b"program,city,state,specialty\n" + b"x" * (web_uploads.MAX_REQUEST_BYTES + 10)
     response = client.post("/api/solve", files={"programs": ("big.csv", big)})
     assert response.status_code == 413
     assert "larger than 10 MB" in response.json()["message"]
 
 
 def test_a_sheet_over_the_row_limit_is_refused(client, monkeypatch, my_files):
-    monkeypatch.setattr(web_app, "MAX_PROGRAMS", 100)
+    monkeypatch.setattr(web_uploads, "MAX_PROGRAMS", 100)
     response = client.post("/api/solve", files=my_files)
     assert response.status_code == 422
     assert "at most 100" in response.json()["message"] and response.json()["problems"][0]["file"] == "programs.csv"

@@ -147,7 +147,8 @@ def test_a_person_s_whole_flow_in_chromium(tmp_path):
 
         # 5. sort by chance (highest first) and filter the safety programs
         page.click('th[data-sort="p_interview"]')
-        chances = [float(t.rstrip("%")) for t in page.locator("#programs-table tbody td:nth-child(7)").all_inner_texts()]
+        cells = page.locator("#programs-table tbody td:nth-child(7)").all_inner_texts()
+        chances = [float(t.rstrip("%")) for t in cells]
         assert chances == sorted(chances, reverse=True)
         page.select_option("#filter-tier", "safety")
         tiers = page.locator("#programs-table tbody td:nth-child(5)").all_inner_texts()

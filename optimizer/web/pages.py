@@ -17,7 +17,7 @@ def _environment():
 
 def render_page(version: str) -> str:
     """The app's one page: sheet, profile form, results."""
-    from optimizer.web.app import MAX_PROGRAMS, MAX_REQUEST_BYTES
+    from optimizer.web.uploads import MAX_PROGRAMS, MAX_REQUEST_BYTES
     from optimizer.web.form import form_sections
 
     return _environment().get_template("index.html").render(
