@@ -233,7 +233,6 @@ def frontier(programs, sheet_name, profile, model_path, budgets, backend, no_sig
     Example: smartpick frontier --budget 1500:4000:100 --plot frontier.png
     """
     from optimizer import pipeline
-    from optimizer.frontier import compute_frontier
     from optimizer.render_more import frontier_payload, frontier_table
     from optimizer.writers import check_out_path, write_table
 
@@ -244,15 +243,8 @@ def frontier(programs, sheet_name, profile, model_path, budgets, backend, no_sig
 
         check_plot_path(plot)
     inputs = pipeline.load_inputs(programs, profile, sheet_name, model_path, use_signals=not no_signals)
-    candidates = pipeline.score(inputs)
-    limits, warnings = pipeline.make_limits(inputs, candidates)
-    from optimizer.signals import signal_rules
-
-    rules = signal_rules(inputs.profile.goals.season) if inputs.profile.goals.use_signals else {}
     with _progress(len(budgets), as_json, "budgets") as advance:
-        result = compute_frontier(candidates, limits, budgets,
-                                  lambda chosen, applied: pipeline.evaluate_list(inputs, chosen, applied), backend,
-                                  signal_rules=rules, progress=advance)
+        result, warnings = pipeline.run_frontier(inputs, budgets, backend, progress=advance)
     payload = frontier_payload(inputs, result)
     if out:
         write_table(out, {"Frontier": payload["points"]}, payload)
@@ -543,10 +535,9 @@ def solve(programs, sheet_name, profile, model_path, budget, min_programs, max_p
 
         check_plot_path(plot)
     inputs = pipeline.load_inputs(programs, profile, sheet_name, model_path, use_signals=not no_signals)
-    candidates = pipeline.score(inputs)
-    limits, warnings = pipeline.make_limits(inputs, candidates, budget, min_programs, max_programs, must, never)
-    plan = pipeline.make_plan(inputs, candidates, limits, objective or inputs.profile.goals.objective, backend,
-                              time_limit, correlated, warnings=tuple(warnings))
+    plan, limits = pipeline.solve_list(inputs, budget, min_programs, max_programs, objective, must, never, backend,
+                                       time_limit, correlated)
+    warnings = plan.warnings
     payload = solve_payload(inputs, plan, limits)
     if out:
         from optimizer.report_files import write_solution
@@ -558,6 +549,7 @@ def solve(programs, sheet_name, profile, model_path, budget, min_programs, max_p
             from optimizer.sheet import locate_programs
             from optimizer.workbook_copy import solve_columns, write_copy
 
+            candidates = pipeline.score(inputs)  # every row's chance and reasons, for the user's own columns
             write_copy(programs, out, *locate_programs(programs, sheet_name), solve_columns(candidates, plan, limits),
                        {"Application list": program_rows(plan), "Summary": summary_rows(payload)})
         else:
@@ -581,6 +573,31 @@ def solve(programs, sheet_name, profile, model_path, budget, min_programs, max_p
             console.print(f"Wrote {out}")
     if plan.status == "time_limit":
         click.echo(f"No list was found within the time limit of {time_limit:g} s. Raise --time-limit.", err=True)
+
+
+# --- serve: the local web app ---------------------------------------------------------------------------------
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Any other than 127.0.0.1 lets other computers in, with a token.")
+@click.option("--port", type=int, default=8000, show_default=True)
+@click.option("--token", default=None, help="Access token (for any host but 127.0.0.1 one is made up if not given).")
+@click.option("--open", "open_browser", is_flag=True, help="Open the page in your web browser.")
+def serve(host, port, token, open_browser):
+    """Start SmartPick's web page and JSON API on this computer (Ctrl-C stops it).
+
+    The page does what the commands do, with forms, tables and charts; it works without internet.
+    The API (see /docs) gives the same JSON as --json. Example: smartpick serve --open
+    """
+    from optimizer.web.server import serve as run
+
+    try:
+        run(host, port, token, open_browser, echo=click.echo)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except OSError as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(EXIT_INPUT)
 
 
 # --- validate and init: the program sheet ---------------------------------------------------------------------

@@ -16,10 +16,13 @@ def load_bundled_toml(relative_path: str) -> dict:
     return read_toml(data_path(relative_path))
 
 
-def read_toml(path: str | Path) -> dict:
-    """Parse a TOML file, turning a syntax error into an InputError that names the file and line."""
+def read_toml(path: str | Path, text: str | None = None) -> dict:
+    """Parse a TOML file (or its `text`, already in memory: `path` then only names it), turning a syntax error into
+    an InputError that names the file and line."""
     path = Path(path)
     try:
+        if text is not None:
+            return tomllib.loads(text)
         with path.open("rb") as handle:
             return tomllib.load(handle)
     except FileNotFoundError:

@@ -37,13 +37,20 @@ class Inputs:
 
 
 def load_inputs(programs: str | Path | None = None, profile: str | Path | None = None,
-                sheet_name: str | None = None, model_path: str | None = None, use_signals: bool = True) -> Inputs:
-    """Read the sheet and profile (the bundled demo ones when not given) and the data they need."""
+                sheet_name: str | None = None, model_path: str | None = None, use_signals: bool = True,
+                programs_data: bytes | None = None, profile_text: str | None = None,
+                table: ProgramTable | None = None) -> Inputs:
+    """Read the sheet and profile (the bundled demo ones when not given) and the data they need.
+
+    `programs_data` and `profile_text` are the files' contents when they are already in memory (the web app's
+    uploads, never written to disk); `programs` and `profile` then only name them in messages. `table`: the sheet
+    named `programs` already read (the web app reuses it between what-if changes)."""
     from optimizer.profile import load_profile
     from optimizer.sheet import read_programs
 
-    table = read_programs(programs or data_path(DEMO_PROGRAMS), sheet_name)
-    prof = load_profile(profile or data_path(DEMO_PROFILE))
+    if table is None:
+        table = read_programs(programs or data_path(DEMO_PROGRAMS), sheet_name, programs_data)
+    prof = load_profile(profile or data_path(DEMO_PROFILE), profile_text)
     notes = []
     if programs is None:
         table = replace(table, source="bundled demo data", is_demo=True)
@@ -168,6 +175,35 @@ def match_curve(inputs: Inputs):
     applicant = inputs.profile.applicant
     preferred = applicant.specialties[0] if applicant.specialties else "all"
     return load_match_curve(applicant.applicant_type, preferred)
+
+
+def solve_list(inputs: Inputs, budget_usd: float | None = None, min_programs: int | None = None,
+               max_programs: int | None = None, objective: str | None = None, must: tuple[str, ...] = (),
+               never: tuple[str, ...] = (), backend: str = "cpsat", time_limit: float | None = None,
+               correlated: bool = False) -> tuple[Plan, Limits]:
+    """`smartpick solve` as one call, for every door (CLI, web app): score, set the limits (profile goals, then the
+    flags given), solve for the objective (default: the profile's) and explain. The payload is
+    render.solve_payload(inputs, plan, limits)."""
+    candidates = score(inputs)
+    limits, warnings = make_limits(inputs, candidates, budget_usd, min_programs, max_programs, must, never)
+    plan = make_plan(inputs, candidates, limits, objective or inputs.profile.goals.objective, backend, time_limit,
+                     correlated, warnings=tuple(warnings))
+    return plan, limits
+
+
+def run_frontier(inputs: Inputs, budgets: list[float], backend: str = "cpsat", progress=None):
+    """`smartpick frontier` as one call: (the best list at each budget, warnings about the limits). The payload is
+    render_more.frontier_payload(inputs, result)."""
+    from optimizer.frontier import compute_frontier
+    from optimizer.signals import signal_rules
+
+    candidates = score(inputs)
+    limits, warnings = make_limits(inputs, candidates)
+    rules = signal_rules(inputs.profile.goals.season) if inputs.profile.goals.use_signals else {}
+    result = compute_frontier(candidates, limits, budgets,
+                              lambda chosen, applied: evaluate_list(inputs, chosen, applied), backend,
+                              signal_rules=rules, progress=progress)
+    return result, warnings
 
 
 def evaluate_list(inputs: Inputs, chosen, applied_p=None):

@@ -54,22 +54,29 @@ class SavedPortfolio:
     source: str = ""  # how the list was made, for people: "saved list", "scenario 'Tight budget'"
 
 
-def read_portfolio(path: str | Path) -> SavedPortfolio:
-    """The rows of a saved list (CSV, XLSX or JSON). Raises InputError naming the file (and row/column)."""
+def read_portfolio(path: str | Path, data: bytes | None = None) -> SavedPortfolio:
+    """The rows of a saved list (CSV, XLSX or JSON). Raises InputError naming the file (and row/column).
+    `data`: the file's bytes, already in memory (an upload); `path` then only names it."""
     path = Path(path)
     if path.suffix.lower() == ".json":
-        return _read_json(path)
-    return _read_sheet(path)
+        return _read_json(path, data)
+    return _read_sheet(path, data)
 
 
-def load_portfolios(paths, inputs, profile_path: str | Path, use_signals: bool = True) -> list[SavedPortfolio]:
-    """Each path as a SavedPortfolio (a .toml is a scenario, solved on `inputs.table`), named by file stem, unique."""
+def load_portfolios(paths, inputs, profile_path: str | Path, use_signals: bool = True,
+                    contents: list[bytes] | None = None) -> list[SavedPortfolio]:
+    """Each path as a SavedPortfolio (a .toml is a scenario, solved on `inputs.table`), named by file stem, unique.
+    `contents`: the files' bytes, in the order of `paths`, when they are already in memory (the web app's uploads)."""
     portfolios = []
-    for path in map(Path, paths):
+    for i, path in enumerate(map(Path, paths)):
+        data = contents[i] if contents is not None else None
         if path.suffix.lower() in SCENARIO_SUFFIXES:
+            if data is not None:  # a scenario's `base` is a path beside it: only a file on disk has one
+                raise InputError("a scenario file is compared from the command line (smartpick compare); here "
+                                 "give a saved list (CSV, XLSX or JSON).", file=str(path))
             portfolios.append(scenario_portfolio(path, inputs, profile_path, use_signals))
         else:
-            portfolios.append(read_portfolio(path))
+            portfolios.append(read_portfolio(path, data))
     names = unique_names([Path(p.file).stem for p in portfolios])
     return [SavedPortfolio(name, p.file, p.rows, p.row_word, p.has_signals, p.source)
             for name, p in zip(names, portfolios)]
@@ -95,11 +102,11 @@ def unique_names(stems: list[str]) -> list[str]:
 
 # --- sheets (CSV, XLSX) ------------------------------------------------------------------------------------------
 
-def _read_sheet(path: Path) -> SavedPortfolio:
+def _read_sheet(path: Path, data: bytes | None = None) -> SavedPortfolio:
     from optimizer.sheet import read_grid  # the programs-sheet reader: encodings, delimiters, damaged files
 
     file = str(path)
-    (header_row, header), rows, _ = read_grid(path, _list_sheet(path))
+    (header_row, header), rows, _ = read_grid(path, _list_sheet(path, data), data)
     positions = _columns(header)
     if "program_id" not in positions and "program" not in positions:
         found = ", ".join(f"'{h.strip()}'" for h in header if h.strip()) or "none"
@@ -124,13 +131,15 @@ def _read_sheet(path: Path) -> SavedPortfolio:
                           source="saved list")
 
 
-def _list_sheet(path: Path) -> str | None:
+def _list_sheet(path: Path, data: bytes | None = None) -> str | None:
     """The worksheet holding the list: 'Application list', else the first with a program_id column, else the first
     with a program-name column; None (the first sheet) when the file is not a readable workbook."""
+    import io
+
     import openpyxl
 
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        book = openpyxl.load_workbook(path if data is None else io.BytesIO(data), read_only=True, data_only=True)
     # not a workbook (CSV) or a damaged one: the sheet reader says which, with what to do
     except Exception:
         return None
@@ -179,10 +188,10 @@ def _make_row(file: str, number: int, values: dict,
 
 # --- JSON ----------------------------------------------------------------------------------------------------------
 
-def _read_json(path: Path) -> SavedPortfolio:
+def _read_json(path: Path, content: bytes | None = None) -> SavedPortfolio:
     file = str(path)
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
+        data = json.loads(path.read_text(encoding="utf-8-sig") if content is None else content.decode("utf-8-sig"))
     except FileNotFoundError:
         raise InputError("file not found. Check the path and the file name.", file=file) from None
     except (OSError, UnicodeDecodeError) as error:

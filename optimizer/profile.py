@@ -40,17 +40,18 @@ TIER_RULES = ("relative", "absolute")
 VISA_HELP = f'write {either(APPLICANT_VISAS)} (the visas you can use; "none" if you need no visa)'
 
 
-def read_profile_data(path: str | Path) -> dict:
-    """The profile file as a raw dict (no checks beyond TOML syntax); ProfileError if it cannot be read."""
+def read_profile_data(path: str | Path, text: str | None = None) -> dict:
+    """The profile file (or its `text`, already in memory) as a raw dict (no checks beyond TOML syntax);
+    ProfileError if it cannot be read."""
     try:
-        return read_toml(path)
+        return read_toml(path, text)
     except InputError as error:
         raise ProfileError(error.problems) from None
 
 
-def load_profile(path: str | Path) -> Profile:
-    """Read and check a profile file; ProfileError lists every problem found."""
-    return parse_profile(read_profile_data(path), str(path))
+def load_profile(path: str | Path, text: str | None = None) -> Profile:
+    """Read and check a profile file (or its `text`, named `path`); ProfileError lists every problem found."""
+    return parse_profile(read_profile_data(path, text), str(path))
 
 
 def available_metros() -> list[str]:

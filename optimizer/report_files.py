@@ -48,9 +48,13 @@ def summary_rows(payload: dict) -> list[dict]:
     return [{"item": k, "value": v} for k, v in rows]
 
 
+def solution_sheets(plan, payload: dict) -> dict[str, list[dict]]:
+    """The tables of a solved list's workbook: the list, then the summary."""
+    return {"Application list": program_rows(plan), "Summary": summary_rows(payload)}
+
+
 def write_solution(path: str | Path, inputs, plan, payload: dict) -> Path:
-    rows = program_rows(plan)
-    return write_table(path, {"Application list": rows, "Summary": summary_rows(payload)}, payload)
+    return write_table(path, solution_sheets(plan, payload), payload)
 
 
 def write_scenarios(path: str | Path, results, payload: dict) -> Path:

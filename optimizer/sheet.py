@@ -101,37 +101,38 @@ def format_problem(problem: Problem, with_file: bool = False) -> str:
 
 # --- reading ---------------------------------------------------------------------------------------------------
 
-def read_programs(path, sheet_name: str | None = None) -> ProgramTable:
-    """The programs of a CSV or XLSX sheet. Raises InputError listing every problem found, each with its place."""
-    report = validate_programs(path, sheet_name)
+def read_programs(path, sheet_name: str | None = None, data: bytes | None = None) -> ProgramTable:
+    """The programs of a CSV or XLSX sheet. Raises InputError listing every problem found, each with its place.
+    `data`: the file's bytes, already in memory (an upload); `path` then only names it in messages."""
+    report = validate_programs(path, sheet_name, data)
     if report.errors:
         raise InputError(report.errors, file=str(path))
     return report.table
 
 
-def validate_programs(path, sheet_name: str | None = None) -> ValidationReport:
+def validate_programs(path, sheet_name: str | None = None, data: bytes | None = None) -> ValidationReport:
     """Read and check a sheet without raising for the user's mistakes: they are in the report's `errors`."""
     file = str(path)
     try:
-        header, rows, notes = read_grid(Path(path), sheet_name)
+        header, rows, notes = read_grid(Path(path), sheet_name, data)
     except InputError as error:
         return ValidationReport(rows=0, errors=list(error.problems))
     return _check_grid(file, header, rows, notes)
 
 
-def read_grid(path: Path, sheet_name: str | None) -> tuple[Row, list[Row], list[str]]:
-    """(the header row, the data rows after it, reader notes) of a CSV or XLSX file.
+def read_grid(path: Path, sheet_name: str | None, data: bytes | None = None) -> tuple[Row, list[Row], list[str]]:
+    """(the header row, the data rows after it, reader notes) of a CSV or XLSX file (or of its bytes, `data`).
 
     The header is the first row that names the program columns (title, notes and blank rows above it are skipped);
     in a workbook without `sheet_name`, the first visible sheet that has such a header. Hidden rows, totals rows and
     exact copies of an earlier row are left out; cells of a merged block take the block's value. Each of these
     is said in a note.
     """
-    data = _read_bytes(path)
+    data = _read_bytes(path) if data is None else _check_not_empty(path, data)
     notes = []
     kind = _file_kind(path, data)
     if kind == "xlsx":
-        grid, hidden = _xlsx_rows(path, sheet_name, notes)
+        grid, hidden = _xlsx_rows(path, sheet_name, notes, data)
     else:
         if sheet_name:
             notes.append(f"--sheet '{sheet_name}' is ignored: {path.name} is a CSV file, which has one sheet.")
@@ -207,9 +208,13 @@ def _read_bytes(path: Path) -> bytes:
         raise InputError(f"the file cannot be read ({error.strerror or error}). Check the path.", file=file) from None
     except ValueError:  # e.g. a NUL character in the name
         raise InputError("this is not a valid file name. Check the path.", file=file.replace("\x00", "")) from None
+    return _check_not_empty(path, data)
+
+
+def _check_not_empty(path: Path, data: bytes) -> bytes:
     if not data.strip():
         raise InputError("the file is empty. Put a header row (program, city, state, specialty, ...) and one row "
-                         "per program in it, or run `smartpick init DIR` for a template.", file=file)
+                         "per program in it, or run `smartpick init DIR` for a template.", file=str(path))
     return data
 
 
@@ -308,15 +313,15 @@ def _sniff_delimiter(text: str) -> str:
     return best
 
 
-def _xlsx_rows(path: Path, sheet_name: str | None, notes: list[str]) -> tuple[list[Row], set[int]]:
-    """(rows of one worksheet as (row number, cell texts), the numbers of its hidden rows): the sheet named
-    `sheet_name`, else the first visible sheet whose header names the program columns (said in `notes` when it is
-    not the only sheet). Cells of a block merged across rows take the block's value."""
+def _xlsx_rows(path: Path, sheet_name: str | None, notes: list[str], data: bytes) -> tuple[list[Row], set[int]]:
+    """(rows of one worksheet as (row number, cell texts), the numbers of its hidden rows), from the file's bytes:
+    the sheet named `sheet_name`, else the first visible sheet whose header names the program columns (said in
+    `notes` when it is not the only sheet). Cells of a block merged across rows take the block's value."""
     import openpyxl
 
     file = str(path)
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     # openpyxl raises many kinds of errors for a damaged file (zip, XML, missing parts); all mean the same to a user.
     except Exception:
         raise InputError("this Excel file cannot be opened (it may be damaged, password-protected or only partly "
@@ -324,7 +329,7 @@ def _xlsx_rows(path: Path, sheet_name: str | None, notes: list[str]) -> tuple[li
     try:
         sheet = _pick_sheet(workbook, sheet_name, file, notes)
         rows = list(_sheet_rows(sheet, file))
-        hidden, merged = _sheet_layout(path, workbook.sheetnames.index(sheet.title))
+        hidden, merged = _sheet_layout(data, workbook.sheetnames.index(sheet.title))
     finally:
         workbook.close()
     return _fill_merged(rows, merged), hidden
@@ -380,13 +385,13 @@ def _has_program_header(sheet) -> bool:
     return _header_index(rows)[1] == len(REQUIRED_COLUMNS)
 
 
-def _sheet_layout(path: Path, index: int) -> tuple[set[int], list[tuple[int, int, int, int]]]:
+def _sheet_layout(data: bytes, index: int) -> tuple[set[int], list[tuple[int, int, int, int]]]:
     """(hidden row numbers, merged blocks as (first row, last row, first column, last column), 1-based) of the
     index-th sheet, read from the workbook's XML (openpyxl's fast reader does not keep them); empty if unreadable."""
     import zipfile
 
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
             book = archive.read("xl/workbook.xml").decode("utf-8", "replace")
             links = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
             ids = re.findall(r"<(?:\w+:)?sheet\b[^>]*?\br:id=\"([^\"]+)\"", book)

@@ -1,0 +1,48 @@
+"""Starting the web app: choose who may reach it, print its address (with the token, as Jupyter does), run uvicorn."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from optimizer.web.security import Access, is_loopback
+
+
+def address(host: str, port: int, token: str | None) -> str:
+    """The address to open: loopback shown as 127.0.0.1, every-address binds as this computer's name."""
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    shown = f"[{shown}]" if ":" in shown else shown
+    return f"http://{shown}:{port}/" + (f"?token={quote(token)}" if token else "")
+
+
+def serve(host: str = "127.0.0.1", port: int = 8000, token: str | None = None, open_browser: bool = False,
+          echo=print) -> None:
+    """Run the server until Ctrl-C. Any host but loopback requires a token (made up when not given)."""
+    import threading
+    import webbrowser
+
+    import uvicorn
+
+    from optimizer.web.app import create_app
+
+    access = Access.for_bind(host, token)
+    url = address(host, port, access.token)
+    echo(f"SmartPick is running at {url}")
+    if not is_loopback(host):
+        import socket
+
+        outside = socket.gethostname() if host in ("0.0.0.0", "::", "") else host
+        echo(f"From other computers: {address(outside, port, access.token)}")
+        echo("Share that address (it holds the access token) only with people you trust.")
+    echo("Leave this window open while you use it; press Ctrl-C to stop.")
+    if open_browser:
+        threading.Timer(1.0, webbrowser.open, (url,)).start()
+    server = uvicorn.Server(uvicorn.Config(create_app(access), host=host, port=port, log_level="warning",
+                                          server_header=False))
+    try:
+        server.run()
+    except SystemExit:  # uvicorn exits when it cannot listen (the port taken, the address not this computer's)
+        server.should_exit = False
+    if server.should_exit:  # stopped by Ctrl-C (uvicorn handles the signal and returns): say so to the caller
+        raise KeyboardInterrupt
+    raise OSError(f"the server could not start on {host}:{port}: another program may be using port {port} (try "
+                  f"--port {port + 1}), or {host} is not an address of this computer.")
