@@ -167,6 +167,15 @@ def _map_header(file, header_row, header, errors) -> tuple[dict[str, int], dict[
                               message="the sheet has no applicant id column, which SmartPick needs to link each "
                                       f"applicant to their applications. Add it, with a header such as "
                                       f"{header_help('applicant_id')}."))
+    for column in ("specialties", "visa"):
+        if column not in columns:
+            errors.append(Problem(file=file, column=column,
+                                  message=f"the sheet has no '{column}' column, which every profile needs. Add it, "
+                                          f"with a header such as {header_help(column)}."))
+    if "step2ck" not in columns and "step1" not in columns:
+        errors.append(Problem(file=file, column="step2ck",
+                              message="the sheet has no score column, and SmartPick compares each applicant's score "
+                                      f"with the programs'. Add one, with a header such as {header_help('step2ck')}."))
     return columns, written, extra
 
 
@@ -190,8 +199,6 @@ def _row_profile(file, number, cell: dict[str, str], written: dict[str, str], er
             key = (problem.column or "").split(".")[-1]
             column = written.get(key)
             message = problem.message
-            if column is None and key in APPLICANT_HEADERS:  # a required key with no column in the sheet
-                message = f"{message} (no '{key}' column: add one, with a header such as {header_help(key)})"
             value = problem.value[1:-1] if (problem.value or "").startswith('"') else problem.value
             errors.append(Problem(file=file, row=number, column=column or key, value=value,
                                   message=_sheet_words(key, message)))
