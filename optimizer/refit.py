@@ -487,7 +487,8 @@ def _calibrate_summary(model, base_data, profiles, summaries, programs, folds, s
     seasons = [int(profiles[a].goals.season) for a in data.applicant_ids]
     kept = (("every term but the levels", "the summary form does not say which programs each applicant applied "
              "to, so only the level of each specialty is fitted (each applicant's chance per application taken as "
-             "the mean over the programs of the sheet they could apply to)"),)
+             "the mean over the programs of the sheet they could apply to); the levels then also absorb whatever else the "
+             "base gets wrong for these applicants"),)
     return Calibration(applicants=len(everyone), applications=int(data.applications.sum()),
                        seasons=(min(seasons), max(seasons)), fit=fitted,
                        coefficients=coefficients(fitted, base_data), cv=CrossValidation(folds, base_p, refit_p, y),

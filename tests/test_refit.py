@@ -284,3 +284,22 @@ def test_scores_and_reliability_bins():
 def test_dump_toml_reads_back_as_the_same_model():
     data = load_bundled_toml("model.toml")
     assert tomllib.loads(dump_toml(data)) == data
+
+
+def test_the_example_script_writes_the_files_and_never_overwrites(tmp_path, run):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parent.parent / "scripts" / "make_outcomes.py"
+    folder = tmp_path / "outcomes"
+    done = subprocess.run([sys.executable, str(script), str(folder), "--applicants", "8", "--seed", "3"],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "truth" in done.stdout
+    result = run("calibrate", "--applicants", folder / "applicants.csv", "--applications",
+                 folder / "applications.csv", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["applicants"] == 8
+    again = subprocess.run([sys.executable, str(script), str(folder)], capture_output=True, text=True)
+    assert again.returncode == 2 and "never overwrites" in again.stderr
