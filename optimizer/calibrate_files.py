@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 from optimizer.errors import InputError
-from optimizer.refit import LEVEL_PRIOR_SD, MULTIPLIER_PRIOR_SD, Calibration
+from optimizer.refit import LEVEL_PRIOR_SD, MULTIPLIER_PRIOR_SD, SIGNAL_TERM, TERM_COEFFICIENTS, Calibration
 
 
 def load_outcomes(applicants_path, applications_path, programs_path=None):
@@ -97,6 +97,10 @@ def model_text(calibration: Calibration, base_name: str, today: datetime.date | 
         "base_brier": base["brier"], "refit_brier": refit["brier"], "better": calibration.better,
         "recommended": calibration.better,
         "kept_at_base": [f"{term}: {why}" for term, why in calibration.kept],
+        "shared_multipliers": [f"{term}: one multiplier scales {', '.join(names)} together"
+                               + (" (on the log-odds scale: odds multiplier ** m)" if term == SIGNAL_TERM else "")
+                               for term, names in TERM_COEFFICIENTS.items() if len(names) > 1
+                               and any(c.term == f"weight of '{term}'" for c in calibration.coefficients)],
         "coefficients": [{**c.as_dict(), "fitted_as": c.term} for c in calibration.coefficients],
     }
     verdict = "better out of sample: recommended" if calibration.better else \

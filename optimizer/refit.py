@@ -39,7 +39,10 @@ SIGNAL_TERM = "signal"
 SCORE_TERM = "Step score vs program"
 # Terms of logit_terms kept at their base values, with why (they cannot be told apart from the level shift).
 KEPT_TERMS = {"program type": "the differences between program types are kept at base; the level shift of each "
-                              "specialty absorbs their common level"}
+                              "specialty absorbs their common level",
+              "latent strength (correlation.latent_sd)": "kept at base: the refit treats each application on its "
+                                                         "own, so it says nothing about how an applicant's "
+                                                         "chances move together"}
 # A model term -> the coefficients of the model file it scales (all by the same multiplier).
 TERM_COEFFICIENTS: dict[str, tuple[str, ...]] = {
     "IMG share": ("coefficients.img_share_per_10",),

@@ -84,3 +84,31 @@ def test_unreadable_files_give_one_problem(tmp_path):
         assert rows == [] and len(errors) == 1 and words in errors[0].message
     rows, errors = read_applicants(tmp_path / "missing.csv")
     assert rows == [] and "not found" in errors[0].message
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_CELLS = st.one_of(st.sampled_from(["", "IM", "FM; Peds", "240", "J-1", "none", "2021", "3", "IL, NY", "yes", "-1",
+                                    "9999", "pass", "abc", "A1"]), st.text(max_size=12))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.lists(_CELLS, min_size=6, max_size=6), max_size=6))
+def test_the_reader_never_crashes_and_places_every_problem(tmp_path, rows):
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["ID", "Specialty", "Step 2 CK", "Visa", "Graduation year", "USCE states"])
+    writer.writerows(rows)
+    path = tmp_path / "fuzz.csv"
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    sheet = read_applicant_sheet(path)
+    ids = [r.applicant_id for r in sheet.rows]
+    assert len(ids) == len(set(ids))
+    for problem in sheet.errors:
+        assert problem.message and problem.file == str(path)
+        if problem.row is not None:
+            assert problem.column  # a row problem always names its column
