@@ -88,7 +88,7 @@ def model_text(calibration: Calibration, base_name: str, today: datetime.date | 
     data["refit"] = {
         "method": "penalized logistic regression on the model's own terms: a level shift per specialty key and a "
                   "multiplier per term, normal priors centred on the base (scipy.optimize.minimize, trust-exact); "
-                  "95% intervals from the inverse Hessian (Laplace)",
+                  "95% intervals from the inverse Hessian (Laplace), each widened to the sandwich estimate clustered by applicant when that is wider",
         "base_model": base_name, "date": f"{today or datetime.date.today():%Y-%m-%d}",
         "form": calibration.form, "applicants": calibration.applicants, "applications": calibration.applications,
         "seasons": f"{low}" if low == high else f"{low}-{high}",

@@ -9,7 +9,8 @@ where term_k is the term's contribution under the base model. A multiplier m_k =
 base model; each has a normal prior centred there (sd LEVEL_PRIOR_SD, MULTIPLIER_PRIOR_SD), so a small data set
 stays near the base and a large one moves it. The fit is the maximum of the penalized likelihood (a penalized
 logistic regression, scipy.optimize.minimize with its exact gradient and Hessian); the 95% intervals come from the
-inverse Hessian at the optimum (the Laplace approximation). Each multiplier maps back onto the coefficients it
+inverse Hessian at the optimum (the Laplace approximation), widened where the sandwich estimate clustered by
+applicant is wider (an applicant's applications share what their profile does not show). Each multiplier maps back onto the coefficients it
 scales (e.g. fitted us_lor = base us_lor x m), so the refit is again a model file usable with --model.
 
 Whether the refit is better is measured out of sample: K-fold cross-validation by applicant (no applicant in both
@@ -199,7 +200,17 @@ def fit(design: Design, rows: np.ndarray | None = None) -> Fit:
     start = np.zeros(len(design.parameters))
     result = minimize(objective, start, jac=gradient, hess=hessian, method="trust-exact",
                       options={"gtol": 1e-8, "maxiter": 200})
-    covariance = np.linalg.inv(hessian(result.x))
+    laplace = np.linalg.inv(hessian(result.x))
+    # An applicant's applications share what the profile does not show (the model's latent strength), so they are
+    # not independent: the sandwich with scores summed per applicant allows for it. Each variance is the larger of
+    # the two, so neither a few applicants (noisy sandwich) nor correlated outcomes make the interval too narrow.
+    residual = _expit(offset + x @ result.x) - y
+    groups = np.unique(np.array(design.applicant_ids)[rows], return_inverse=True)[1]
+    per_applicant = np.zeros((groups.max() + 1, x.shape[1]))
+    np.add.at(per_applicant, groups, x * residual[:, None])
+    sandwich = laplace @ (per_applicant.T @ per_applicant) @ laplace
+    scale = np.sqrt(np.maximum(np.diag(sandwich), np.diag(laplace)) / np.diag(laplace))
+    covariance = laplace * np.outer(scale, scale)
     return Fit(design.parameters, result.x, covariance, bool(result.success))
 
 

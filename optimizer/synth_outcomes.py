@@ -43,10 +43,12 @@ def perturbed_model_data(base_data: dict, shifts: dict | None = None, multiplier
 
 def simulate_outcomes(truth: InterviewModel, table: ProgramTable, n_applicants: int, seed: int,
                       specialties=("Internal Medicine", "Family Medicine"),
-                      seasons=(2025, 2026)) -> tuple[list[dict], list[dict]]:
+                      seasons=(2025, 2026), latent_sd: float = 0.0) -> tuple[list[dict], list[dict]]:
     """(applicant rows, application rows) as cell text: `n_applicants` synthetic applicants, each applying to 25-60
     programs of their specialty they are eligible for, signalling five of them, invited with the chance `truth`
-    gives (independently: the refit models each application on its own)."""
+    gives, independently given the applicant; `latent_sd` > 0 adds a strength of each applicant (normal, on the
+    log-odds, mean chosen so that each program's chance over applicants stays what `truth` gives, approximately by
+    the probit rescaling) shared by all their applications, as real outcomes have."""
     rng = np.random.default_rng(seed)
     by_specialty = {s: [p for p in table.programs if p.specialty == s] for s in specialties}
     states = sorted({p.state for p in table.programs})
@@ -68,6 +70,8 @@ def simulate_outcomes(truth: InterviewModel, table: ProgramTable, n_applicants: 
             ties_states=tuple(rng.choice(states, size=int(rng.integers(0, 3)), replace=False)),
             applicant_type=kind)
         applicant_id = f"S{i + 1:04d}"
+        strength = rng.normal(0.0, latent_sd) if latent_sd else 0.0
+        shrink = math.sqrt(1 + math.pi * latent_sd ** 2 / 8)  # E[expit(a + strength)] ~ expit(a / shrink): keeps the marginal chance
         pool = [by_specialty[specialty][j] for j in rng.permutation(len(by_specialty[specialty]))[:200]]
         eligible = [p for p in pool if not ineligibility_reasons(applicant, p, season, False)]
         chosen = eligible[:int(rng.integers(25, 61))]
@@ -82,7 +86,7 @@ def simulate_outcomes(truth: InterviewModel, table: ProgramTable, n_applicants: 
             signal = signalled.get(program.program_id)
             if signal:
                 logit += math.log(truth.signal_odds[signal])
-            invited = rng.random() < _sigmoid(logit)
+            invited = rng.random() < _sigmoid(logit * shrink + strength if latent_sd else logit)
             applications.append({"applicant_id": applicant_id, "program_id": program.program_id,
                                  "invited": "yes" if invited else "no", "signal": signal or ""})
     return applicants, applications
