@@ -482,10 +482,10 @@ def calibrate(applicants_path, applications_path, programs, model_path, out, rep
 
     Example: smartpick calibrate --applicants students.xlsx --applications applications.xlsx --out my_model.toml
     """
-    from optimizer.calibrate_files import load_outcomes, write_model
+    from optimizer.refit_files import load_outcomes, write_model
     from optimizer.datafiles import load_bundled_toml, read_toml
     from optimizer.refit import calibrate as refit_model
-    from optimizer.render_calibrate import calibration_lines
+    from optimizer.render_refit import calibration_lines
     from optimizer.scoring import InterviewModel
     from optimizer.writers import check_out_path
 
@@ -502,7 +502,7 @@ def calibrate(applicants_path, applications_path, programs, model_path, out, rep
     if out:
         write_model(out, result, str(base_name))
     if report_path:
-        from optimizer.calibration_report import render_calibration_report
+        from optimizer.refit_report import render_calibration_report
         from optimizer.html_report import write_report
 
         write_report(report_path, render_calibration_report(result, {

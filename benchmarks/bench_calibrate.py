@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
 
-    from optimizer.calibrate_files import load_outcomes
+    from optimizer.refit_files import load_outcomes
     from optimizer.datafiles import load_bundled_toml
     from optimizer.refit import build_cases, cross_validate, fit, make_design
     from optimizer.resources import data_path

@@ -11,7 +11,7 @@ import tomllib
 import numpy as np
 import pytest
 
-from optimizer.calibrate_files import dump_toml
+from optimizer.refit_files import dump_toml
 from optimizer.datafiles import load_bundled_toml
 from optimizer.refit import LEVEL_PRIOR_SD, MULTIPLIER_PRIOR_SD, brier, log_loss, reliability
 from optimizer.resources import data_path
@@ -303,3 +303,19 @@ def test_the_example_script_writes_the_files_and_never_overwrites(tmp_path, run)
     assert json.loads(result.stdout)["applicants"] == 8
     again = subprocess.run([sys.executable, str(script), str(folder)], capture_output=True, text=True)
     assert again.returncode == 2 and "never overwrites" in again.stderr
+
+
+def test_an_excel_applications_file_with_true_false_cells(tmp_path, outcome_files, run):
+    import openpyxl
+
+    applicants, _ = outcome_files("")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Student", "ACGME ID", "Got interview", "Signal sent"])
+    for i, program_id in enumerate(_program_ids(10)):
+        sheet.append(["A1" if i % 2 else "A2", program_id, i % 4 == 0, "gold" if i == 0 else None])
+    book.save(tmp_path / "applications.xlsx")
+    result = run("calibrate", "--applicants", applicants, "--applications", tmp_path / "applications.xlsx", "--json")
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert payload["applications"] == 10 and payload["applicants"] == 2

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from optimizer.calibration_report import verdict
+from optimizer.refit_report import verdict
 from optimizer.refit import Calibration
 
 
