@@ -105,10 +105,11 @@ class Parameter:
 
     @property
     def label(self) -> str:
+        which = "the specialties without their own (default)" if self.key == "default" else self.key
         if self.kind == "level":
-            return f"level of {self.key}"
+            return f"level of {which}"
         if self.kind == "score":
-            return f"score slope of {self.key}"
+            return f"score slope of {which}"
         return f"weight of '{self.key}'"
 
 
