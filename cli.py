@@ -600,6 +600,65 @@ def serve(host, port, token, open_browser):
         sys.exit(EXIT_INPUT)
 
 
+# --- calibrate: refit the model on an advisor's outcomes ------------------------------------------------------
+
+@main.command()
+@click.option("--applicants", "applicants_path", required=True, type=click.Path(dir_okay=False),
+              help="One row per applicant (CSV or XLSX): an id and the profile's keys as columns.")
+@click.option("--applications", "applications_path", required=True, type=click.Path(dir_okay=False),
+              help="One row per application (CSV or XLSX): applicant id, program, invited yes/no.")
+@click.option("--programs", type=click.Path(dir_okay=False), default=None,
+              help="The programs sheet the applications name (default: the bundled demo data).")
+@click.option("--model", "model_path", type=click.Path(dir_okay=False), default=None,
+              help="The model to refit (default: the bundled data/model.toml).")
+@click.option("--out", type=click.Path(dir_okay=False), default=None, help="Write the refitted model (.toml).")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False), default=None,
+              help="Write a page with the cross-validation and the reliability diagram (.html).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
+@guarded
+def calibrate(applicants_path, applications_path, programs, model_path, out, report_path, as_json):
+    """Refit the interview model on your own students' outcomes, and check out of sample whether it is better.
+
+    The data never leave this computer; the model file holds no applicant rows. Use the refit with --model.
+
+    Example: smartpick calibrate --applicants students.xlsx --applications applications.xlsx --out my_model.toml
+    """
+    from optimizer.refit_files import load_outcomes, write_model
+    from optimizer.datafiles import load_bundled_toml, read_toml
+    from optimizer.refit import calibrate as refit_model
+    from optimizer.render_refit import calibration_lines
+    from optimizer.scoring import InterviewModel
+    from optimizer.writers import check_out_path
+
+    inputs = (applicants_path, applications_path, programs, model_path)
+    if out:
+        check_out_path(out, inputs, formats=(".toml",))
+    if report_path:
+        check_out_path(report_path, inputs, formats=(".html",), flag="--report")
+    base_data = read_toml(model_path) if model_path else load_bundled_toml("model.toml")
+    model = InterviewModel.from_dict(base_data)
+    profiles, applications, form, table = load_outcomes(applicants_path, applications_path, programs)
+    result = refit_model(model, base_data, profiles, applications, form=form, programs=table)
+    base_name = model_path or "the bundled data/model.toml"
+    if out:
+        write_model(out, result, str(base_name))
+    if report_path:
+        from optimizer.refit_report import render_calibration_report
+        from optimizer.html_report import write_report
+
+        write_report(report_path, render_calibration_report(result, {
+            "applicants": applicants_path, "applications": applications_path, "model": base_name,
+            "programs": programs or "the bundled demo programs"}))
+    if as_json:
+        _print_json(result.payload())
+        return
+    for line in calibration_lines(result):
+        click.echo(line)
+    for path in (out, report_path):
+        if path:
+            click.echo(f"Wrote {path}")
+
+
 # --- validate and init: the program sheet ---------------------------------------------------------------------
 
 @main.command()

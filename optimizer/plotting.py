@@ -143,3 +143,28 @@ def save_figure(ax_or_fig, path: str | Path) -> Path:
         figure = figure.figure
     kind = PLOT_FORMATS[path.suffix.lower()]
     return atomic_write(path, lambda stream: figure.savefig(stream, format=kind, dpi=150), "--plot")
+
+
+def plot_reliability(bins_by_model: Mapping[str, list], ax=None):
+    """A reliability diagram: per decile of predicted chance, the mean prediction (x) against the observed rate (y),
+    one line per model ({"base": [ReliabilityBin, ...], "refit": [...]}); the diagonal is perfect calibration.
+    Returns the axes."""
+    from matplotlib.ticker import PercentFormatter
+
+    if ax is None:
+        ax = _new_axes((6, 5))
+    top = max([b.predicted for bins in bins_by_model.values() for b in bins]
+              + [b.observed for bins in bins_by_model.values() for b in bins] + [0.05])
+    top = min(1.0, top * 1.1)
+    ax.plot([0, top], [0, top], color="#999999", linestyle="--", linewidth=1, label="perfect calibration")
+    for (name, bins), color in zip(bins_by_model.items(), (INDEPENDENT_COLOR, CORRELATED_COLOR, "#2ca02c")):
+        ax.plot([b.predicted for b in bins], [b.observed for b in bins], marker="o", color=color, label=name)
+    ax.set_xlim(0, top)
+    ax.set_ylim(0, top)
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    ax.set_xlabel("Predicted interview chance (mean of each tenth of applications)")
+    ax.set_ylabel("Observed interview rate")
+    ax.set_title("Predicted against observed, held-out applications")
+    ax.legend(loc="upper left", fontsize="small")
+    return ax
