@@ -600,6 +600,41 @@ def serve(host, port, token, open_browser):
         sys.exit(EXIT_INPUT)
 
 
+# --- calibration: the model against the published outcomes ---------------------------------------------------
+
+@main.command("calibration")
+@click.option("--fit", is_flag=True, help="Refit the fitted figures (1-3 min) and write them into the model file.")
+@click.option("--model", "model_path", type=click.Path(dir_okay=False), default=None,
+              help="The model file to check or refit (default: the bundled data/model.toml).")
+@guarded
+def calibration(fit, model_path):
+    """Show SmartPick's chances against the published 2026 outcomes of non-US IMGs (NRMP Charting Outcomes).
+
+    For a reference population of typical non-US IMGs (data/calibration/) SmartPick chooses each list as `solve`
+    would, then compares the mean chance of matching, the interviews and the match rate by Step 2 CK band with the
+    published figures, checks the match curve, and shows the advice's worked examples with their probabilities.
+
+    Example: smartpick calibration
+    """
+    from pathlib import Path
+
+    from optimizer.calibration import refit, solve_population, with_fitted_block
+    from optimizer.render_calibration import calibration_lines
+    from optimizer.resources import data_path
+    from optimizer.scoring import load_model
+    from optimizer.writers import atomic_write_text
+
+    path = Path(model_path) if model_path else data_path("model.toml")
+    model = load_model(str(path))
+    if fit:
+        result = refit(model, progress=lambda text: click.echo(text, err=True))
+        atomic_write_text(path, with_fitted_block(path.read_text(encoding="utf-8"), result))
+        click.echo(f"Wrote the fitted figures and {len(result.draws)} uncertainty draws into {path}", err=True)
+        model = load_model(str(path))
+    for line in calibration_lines(solve_population(model), model):
+        click.echo(line)
+
+
 # --- calibrate: refit the model on an advisor's outcomes ------------------------------------------------------
 
 @main.command()

@@ -5,7 +5,7 @@ node, weighted by the published score mixture of the specialty. For each node Sm
 `smartpick solve` would (bundled data, budget, count window, signals), then the population's mean P(match),
 expected interviews and match rate by score band are compared with data/calibration/targets.toml.
 
-`python -m optimizer.calibration` prints model against target (and the worked examples); `--fit` refits the
+`smartpick calibration` prints model against target (and the worked examples); `--fit` refits the
 figures marked `fitted` in data/model.toml by weighted least squares (scipy), alternating with re-solving the lists
 until they stop changing, and refits on resampled targets for the uncertainty range shown beside every P(match).
 """
@@ -310,7 +310,7 @@ def fitted_block(result: FitResult) -> str:
 
     draws = ["[[uncertainty.draws]]\n" + "\n".join(f'"{k}" = {v:.4f}' for k, v in d.items()) for d in result.draws]
     return "\n".join([
-        "# --- fitted: written by `python -m optimizer.calibration --fit`; do not edit by hand (refit instead) ---",
+        "# --- fitted: written by `smartpick calibration --fit`; do not edit by hand (refit instead) ---",
         "# level (log-odds) and score slope (per 10 points) of each specialty; `default` serves every specialty",
         "# without its own (an assumption for all but Internal Medicine and Family Medicine, the two calibrated).",
         f"# Fit: weighted least squares to data/calibration/targets.toml, {result.iterations} rounds of re-solving.",
@@ -327,17 +327,11 @@ def fitted_block(result: FitResult) -> str:
         "# --- end fitted ---", ""])
 
 
-def write_fitted(model_path, result: FitResult) -> None:
-    """Replace the fitted block of a model file (atomically)."""
-    from pathlib import Path
-
-    from optimizer.writers import atomic_write_text
-
-    text = Path(model_path).read_text(encoding="utf-8")
-    start = text.index("# --- fitted:")
-    end = text.index("# --- end fitted ---") + len("# --- end fitted ---\n")
-    new = text[:start] + fitted_block(result) + text[end:]
-    atomic_write_text(model_path, new)
+def with_fitted_block(model_text: str, result: FitResult) -> str:
+    """A model file's text with its fitted block replaced by the refit's (the caller writes it)."""
+    start = model_text.index("# --- fitted:")
+    end = model_text.index("# --- end fitted ---") + len("# --- end fitted ---\n")
+    return model_text[:start] + fitted_block(result) + model_text[end:]
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -481,68 +475,3 @@ def worked_examples(model=None) -> list[WorkedExample]:
         rows.append(WorkedExample(label, size, reported, o.expected_interviews, p_at_least(dist, reported),
                                   o.p_match, o.p_match_range))
     return rows
-
-
-def main(argv=None) -> int:
-    import argparse
-
-    from optimizer.scoring import load_model
-
-    parser = argparse.ArgumentParser(prog="python -m optimizer.calibration",
-                                     description="SmartPick's model against the published 2026 outcomes.")
-    parser.add_argument("--fit", action="store_true", help="refit the fitted figures and write them into --model")
-    parser.add_argument("--model", default=None, help="model file (default: the bundled data/model.toml)")
-    args = parser.parse_args(argv)
-    from optimizer.resources import data_path
-
-    model_path = args.model or str(data_path("model.toml"))
-    model = load_model(model_path)
-    if args.fit:
-        result = refit(model, progress=lambda text: print(text, flush=True))
-        write_fitted(model_path, result)
-        print(f"wrote the fitted figures and {len(result.draws)} uncertainty draws into {model_path}")
-        model = load_model(model_path)
-    lists = solve_population(model)
-    print("Reference population: data/calibration/reference_population.toml (non-US IMGs, Step 2 CK spread over")
-    print("the published score mixture; J-1, 2 years since graduation, 3 months USCE outside Illinois, $3,000,")
-    print("80-120 programs, signals on, bundled data). Targets: data/calibration/targets.toml.\n")
-    print("| specialty | figure | SmartPick | published | band | within |")
-    print("|---|---|---|---|---|---|")
-    for r in check_rows(lists, model):
-        fmt = (lambda v: f"{v:.1f}") if "interviews" in r.name else (lambda v: f"{v:.1%}")
-        published = fmt(r.published) if r.published is not None else "-"
-        print(f"| {r.specialty} | {r.name} | {fmt(r.model)} | {published} | {fmt(r.band[0])}-{fmt(r.band[1])} | "
-              f"{'yes' if r.within else 'NO'} |")
-    print("\nMatch curve, non-US IMGs (P(match | n ranks)): bundled against derived from NRMP 2026 (FACTS.md)")
-    print("| ranks | bundled | derived | difference |")
-    print("|---|---|---|---|")
-    for n, bundled, derived in curve_rows():
-        print(f"| {n} | {bundled:.2f} | {derived:.2f} | {bundled - derived:+.2f} |")
-    print("\nInterview capacity (checked, not fitted): the population's predicted interviews against the interviews")
-    print("programs give non-US IMGs (positions x 12 interviews per position x non-US IMG share of filled positions).")
-    print("| specialty | predicted interviews | IMG interview slots | ratio |")
-    print("|---|---|---|---|")
-    for r in capacity_rows(lists, model):
-        print(f"| {r['specialty']} | {r['predicted_interviews']:,.0f} | {r['img_interview_slots']:,.0f} | "
-              f"{r['ratio']:.2f} |")
-    print("\nWhat the optimized list adds (same model): the population on SmartPick's lists, and on lists of the same")
-    print("size drawn at random from the programs open to each applicant. NRMP's figures describe the applicants' own")
-    print("lists, which lie between the two. The fit puts the population on SmartPick's lists: if people's own lists")
-    print("are worse, the real chance at each program is higher than fitted, so SmartPick's figures are, if anything,")
-    print("cautious.")
-    print("| specialty | SmartPick's lists: P(match) | random lists: P(match) | interviews (SmartPick / random) |")
-    print("|---|---|---|---|")
-    for r in random_list_rows(lists, model):
-        print(f"| {r['specialty']} | {r['smartpick_p_match']:.1%} | {r['random_p_match']:.1%} | "
-              f"{r['smartpick_interviews']:.1f} / {r['random_interviews']:.1f} |")
-    print("\nWorked examples of the advice (bundled data, each with the list size the applicant used):")
-    print("| applicant | programs | reported | SmartPick expects | P(at least what was reported) | P(match) (range) |")
-    print("|---|---|---|---|---|---|")
-    for w in worked_examples(model):
-        print(f"| {w.label} | {w.programs} | {w.reported} interviews | {w.expected_interviews:.1f} interviews | "
-              f"{w.p_at_least_reported:.0%} | {w.p_match:.0%} ({w.p_match_range[0]:.0%}-{w.p_match_range[1]:.0%}) |")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -174,3 +174,12 @@ def test_the_optimized_list_beats_a_random_one(lists, model):
     for row in cal.random_list_rows(lists, model, draws=2):
         assert row["smartpick_p_match"] > row["random_p_match"]
         assert row["smartpick_interviews"] > row["random_interviews"]
+
+
+def test_the_calibration_command_prints_every_check(run):
+    result = run("calibration")
+    assert result.exit_code == 0, result.output
+    for heading in ("| Internal Medicine | mean P(match) |", "Match curve", "Interview capacity", "random lists",
+                    "IM example"):
+        assert heading in result.output
+    assert "| NO |" not in result.output
