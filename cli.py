@@ -251,7 +251,7 @@ def scenarios_run(paths, programs, sheet_name, profile, model_path, no_signals, 
         sys.exit(EXIT_INPUT)
 
 
-def _progress(total: int, quiet: bool):
+def _progress(total: int, quiet: bool, label: str = "Solving scenarios"):
     """A progress bar on stderr (silent with --json), used as a context manager giving advance(i, name)."""
     import contextlib
 
@@ -264,7 +264,7 @@ def _progress(total: int, quiet: bool):
             yield lambda i, name: None
             return
         with Progress(console=Console(stderr=True), transient=True) as progress:
-            task = progress.add_task("Solving scenarios", total=total)
+            task = progress.add_task(label, total=total)
 
             def advance(i, name):
                 progress.update(task, completed=i, description=f"Solving {name}")
@@ -457,6 +457,79 @@ def solve(programs, sheet_name, profile, model_path, budget, min_programs, max_p
             console.print(f"Wrote {out}")
     if plan.status == "time_limit":
         click.echo(f"No list was found within the time limit of {time_limit:g} s. Raise --time-limit.", err=True)
+
+
+# --- batch: a cohort ------------------------------------------------------------------------------------------
+
+@main.command()
+@click.option("--applicants", required=True, type=click.Path(dir_okay=False), metavar="FILE",
+              help="One applicant per row (CSV or XLSX): the profile's keys as columns, and applicant_id.")
+@click.option("--programs", "programs", type=click.Path(dir_okay=False), default=None,
+              help="The programs sheet (CSV or XLSX). Default: the bundled demo data.")
+@click.option("--sheet", "sheet_name", default=None, help="Sheet name inside the programs XLSX (default: first).")
+@click.option("--model", "model_path", type=click.Path(dir_okay=False), default=None,
+              help="A copy of data/model.toml with your own coefficients.")
+@click.option("--scenarios", "scenario_paths", multiple=True, type=click.Path(), metavar="DIR|FILE",
+              help="Solve each applicant once per scenario (a folder of .toml files, or files; repeatable).")
+@click.option("--workers", type=click.IntRange(1, 512), default=1, show_default=True,
+              help="Local processes to solve on.")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="Run on a Dask cluster instead (tcp://host:8786); needs pip install 'smartpick[cluster]'.")
+@click.option("--no-signals", is_flag=True, help="Leave ERAS program signals out of the choice.")
+@click.option("--out", type=click.Path(dir_okay=False), default=None,
+              help="Write the results (.xlsx: a summary and a sheet per list; .csv: the summary; .json).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@guarded
+def batch(applicants, programs, sheet_name, model_path, scenario_paths, workers, scheduler, no_signals, out,
+          as_json):
+    """Solve a whole cohort's lists: each applicant (times each scenario) as `smartpick solve` would.
+
+    A bad row is reported with its row and column, and the others go on (exit code 2 at the end).
+
+    Example: smartpick batch --applicants cohort.xlsx --scenarios scenarios/ --workers 2 --out results.xlsx
+    """
+    from optimizer.applicants import read_applicants
+    from optimizer.batch import batch_payload, connect, make_tasks, run_tasks, workbook_sheets
+    from optimizer.resources import DEMO_NOTE, data_path
+    from optimizer.scoring import load_model
+    from optimizer.sheet import read_programs
+    from optimizer.writers import check_out_path, write_table
+
+    if out:
+        check_out_path(out, (programs, applicants))
+    rows, errors = read_applicants(applicants)
+    tasks, scenario_errors = make_tasks(rows, scenario_paths, use_signals=not no_signals)
+    errors = sorted(errors + scenario_errors, key=lambda e: (e.row or 0))
+    table = read_programs(programs or data_path("programs.csv"), sheet_name)
+    model = load_model(model_path)
+    client = connect(scheduler) if scheduler else None
+    try:
+        with _progress(len(tasks), as_json, "Solving lists") as advance:
+            results = run_tasks(table, model, tasks, workers=workers, client=client,
+                                progress=lambda done, total: advance(done, f"{done} of {total} lists"))
+    finally:
+        if client is not None:
+            client.close()
+    payload = batch_payload(results, errors)
+    if out:
+        write_table(out, workbook_sheets(results, errors), payload)
+    if as_json:
+        _print_json(payload)
+    else:
+        from rich.markup import escape
+
+        from optimizer.render_batch import batch_table
+
+        console = _console()
+        if programs is None:
+            console.print(f"[dim]Note: {DEMO_NOTE}[/dim]")
+        console.print(batch_table(results))
+        for error in errors:
+            console.print(f"[red]Error[/red] {escape(error.describe(str(applicants)))}")
+        if out:
+            console.print(f"Wrote {out}")
+    if errors:
+        sys.exit(EXIT_INPUT)
 
 
 # --- validate and init: the program sheet ---------------------------------------------------------------------
