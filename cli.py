@@ -516,18 +516,16 @@ def batch(applicants, programs, sheet_name, model_path, scenario_paths, workers,
     if as_json:
         _print_json(payload)
     else:
-        from rich.markup import escape
-
         from optimizer.render_batch import batch_table
 
         console = _console()
         if programs is None:
             console.print(f"[dim]Note: {DEMO_NOTE}[/dim]")
         console.print(batch_table(results))
-        for error in errors:
-            console.print(f"[red]Error[/red] {escape(error.describe(str(applicants)))}")
         if out:
             console.print(f"Wrote {out}")
+    for error in errors:  # on stderr, whole lines: one problem each
+        click.echo(f"Error: {error.describe(str(applicants))}", err=True)
     if errors:
         sys.exit(EXIT_INPUT)
 

@@ -110,7 +110,9 @@ def column_key(header: str) -> tuple[str, ...] | None:
             return found if found and found[0] == "applicant" else None
         sub = next((name for name in SUB_TABLES if _squash(name) == squashed), None)
         return ("goals", sub, rest.strip()) if sub else None
-    found = _SPELLINGS.get(_squash(text))
+    squashed = _squash(text)
+    # "USMLE Step 2 CK score", "Number of US LoRs": the key is there once the filler words are gone
+    found = _SPELLINGS.get(squashed) or _SPELLINGS.get(re.sub(r"usmle|score|numberof|number|total", "", squashed))
     if found is None:
         return None
     return ("id",) if found[0] == "id" else found
