@@ -132,11 +132,11 @@ def records_applicants(records: list[dict], source: str = "applicants", keep: tu
                        ) -> tuple[list[ApplicantRow], list[RowError]]:
     """The same for rows given as dicts (a pandas DataFrame's records): row 2 is the first record."""
     header = list(dict.fromkeys(key for record in records for key in record))
-    rows = [(number, [_cell_text(record.get(key)) for key in header]) for number, record in enumerate(records, 2)]
+    rows = [(number, [cell_text(record.get(key)) for key in header]) for number, record in enumerate(records, 2)]
     return parse_applicants(header, rows, source, keep=keep)
 
 
-def _cell_text(value) -> str:
+def cell_text(value) -> str:
     """A DataFrame cell as the text a spreadsheet would show (NaN and None are blank)."""
     if value is None or (isinstance(value, float) and value != value):
         return ""
