@@ -96,3 +96,20 @@ def test_reader_never_crashes(cells):
     assert len(found) + len({e.row for e in errors if e.row and e.row > 1}) <= len(cells) + 1
     for error in errors:
         assert error.message
+
+
+def test_the_benchmark_cohort_reads_without_errors_from_xlsx_and_is_seeded(tmp_path):
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    from make_cohort import main, make_cohort
+
+    assert make_cohort(30, seed=3) == make_cohort(30, seed=3) != make_cohort(30, seed=4)
+    out = tmp_path / "cohort.xlsx"
+    main(["--applicants", "30", "--seed", "3", "--out", str(out)])
+    rows, errors = read_applicants(out)
+    assert errors == []
+    assert [r.applicant_id for r in rows] == [f"A{i:04d}" for i in range(1, 31)]
+    assert {r.profile.applicant.applicant_type for r in rows} <= {"non-US IMG", "US IMG"}
+    assert all(r.profile.applicant.visa == "none" for r in rows if r.profile.applicant.applicant_type == "US IMG")
