@@ -66,6 +66,10 @@ def make_tasks(applicants: list[ApplicantRow], scenario_paths=(), use_signals: b
 
     tasks: list[Task] = []
     errors: list[RowError] = []
+    if scenario_paths:
+        scenario_paths, errors = _readable_scenarios(scenario_paths)
+        if not scenario_paths:
+            return [], errors
     for applicant in applicants:
         if not scenario_paths:
             variants = [(None, applicant.profile)]
@@ -78,6 +82,26 @@ def make_tasks(applicants: list[ApplicantRow], scenario_paths=(), use_signals: b
                 profile = replace(profile, goals=replace(profile.goals, use_signals=False))
             tasks.append(Task(len(tasks), applicant.applicant_id, applicant.row, name, profile))
     return tasks, errors
+
+
+def _readable_scenarios(paths) -> tuple[list, list[RowError]]:
+    """The scenario files that can be read at all (found, TOML syntax right); a file that cannot is one error for
+    the whole cohort, not one per applicant."""
+    from optimizer.errors import InputError
+    from optimizer.profile import read_profile_data
+    from optimizer.scenario_files import scenario_paths
+
+    files, missing = scenario_paths(paths)
+    errors = [RowError(None, None, f"{e.file}: {e.message}") for e in missing]
+    readable = []
+    for path in files:
+        try:
+            read_profile_data(path)
+        except InputError as error:
+            errors.extend(RowError(None, p.column, p.describe()) for p in error.problems)
+            continue
+        readable.append(path)
+    return readable, errors
 
 
 def solve_task(table, model, task: Task, time_limit: float = SOLVE_TIME_LIMIT) -> TaskResult:

@@ -135,3 +135,13 @@ def test_an_unreachable_scheduler_is_a_clear_error(run):
     result = run("batch", "--applicants", FIXTURE, "--scheduler", "tcp://127.0.0.1:9")
     assert result.exit_code == 2
     assert "no Dask scheduler answers at tcp://127.0.0.1:9" in result.output
+
+
+def test_an_unreadable_scenario_file_is_one_error_for_the_cohort(tmp_path):
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[applicant\nstep2ck = 240\n", encoding="utf-8")
+    rows, _ = read_applicants(FIXTURE)
+    tasks, errors = make_tasks(rows, [broken, SCENARIOS[1], tmp_path / "missing.toml"])
+    assert [(t.applicant_id, t.scenario) for t in tasks] == [(r.applicant_id, "Tight budget") for r in rows]
+    assert len(errors) == 2 and all(e.row is None for e in errors)
+    assert any("broken.toml" in e.message for e in errors) and any("missing.toml" in e.message for e in errors)
