@@ -11,7 +11,8 @@ On a seeded cohort (make_cohort.py) and the bundled programs sheet, it times, me
   (c) in-process, 2 local processes (`--workers 2`, concurrent.futures), pool start-up included;
 and once each, whole processes: `smartpick batch --json` (one core) and `smartpick batch --scheduler ADDRESS
 --json` against the same LocalCluster. It checks that (a), (b), (c) give the same payloads (solve_seconds aside) and
-the two commands the same JSON, and reports each worker's resident memory after its run.
+the two commands the same JSON, and reports each worker's resident memory after its run and the CPU seconds an
+applicant costs (the measure that does not depend on what else the shared machine runs).
 """
 
 from __future__ import annotations
@@ -40,6 +41,14 @@ def rss_mb() -> float:
     import psutil
 
     return psutil.Process().memory_info().rss / 2**20
+
+
+def cpu_seconds() -> float:
+    """CPU time (user + system) this process has used: what the work costs whatever else runs on the machine."""
+    import psutil
+
+    times = psutil.Process().cpu_times()
+    return times.user + times.system
 
 
 def main(argv=None) -> int:
@@ -74,10 +83,12 @@ def main(argv=None) -> int:
         results = run()
         return time.perf_counter() - start, results
 
-    one_core, reference = [], None
+    one_core, one_core_cpu, reference = [], [], None
     for _ in range(args.runs):
+        cpu_before = time.process_time()
         seconds, results = timed(lambda: run_tasks(table, model, tasks))
         one_core.append(seconds)
+        one_core_cpu.append(time.process_time() - cpu_before)
         reference = reference or comparable(results)
         assert comparable(results) == reference, "one core: two runs differ"
     one_core_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -92,9 +103,12 @@ def main(argv=None) -> int:
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
             Client(cluster) as client:
         client.run(lambda: None)  # workers up before the clock starts
+        cluster_cpu = []
         for _ in range(args.runs):
+            cpu_before = sum(client.run(cpu_seconds).values())
             seconds, results = timed(lambda: run_tasks(table, model, tasks, client=client))
             cluster_times.append(seconds)
+            cluster_cpu.append(sum(client.run(cpu_seconds).values()) - cpu_before)
             assert comparable(results) == reference, "the Dask LocalCluster differs from one core"
         worker_rss = client.run(rss_mb)
         command = [common.smartpick(), "batch", "--applicants", str(cohort), "--json"]
@@ -119,7 +133,11 @@ def main(argv=None) -> int:
         ("smartpick batch --scheduler (whole process, 1 run)", f"{cli_dask:.1f}", per_minute(cli_dask),
          f"{cli_one / cli_dask:.2f}"),
     ])
-    print(f"\nMemory: one-core process peak {one_core_rss:.0f} MB; Dask workers after the runs "
+    cpu_a, cpu_b = common.median(one_core_cpu), common.median(cluster_cpu)
+    print(f"\nCPU seconds per applicant: one core {cpu_a / len(tasks):.3f} (so {len(tasks) / cpu_a * 60:.0f} "
+          f"applicants per minute per fully available core); Dask workers {cpu_b / len(tasks):.3f} "
+          f"(all workers together; scaling 1 -> 2 workers at full cores would be {2 * cpu_a / cpu_b:.2f})")
+    print(f"Memory: one-core process peak {one_core_rss:.0f} MB; Dask workers after the runs "
           + ", ".join(f"{mb:.0f} MB" for mb in worker_rss.values()))
     print(f"Identical results: (a) = (b) = (c) payloads (solve_seconds aside) on every run: yes; "
           f"`smartpick batch --json` = `smartpick batch --scheduler --json`: {'yes' if same_cli else 'NO'}")
