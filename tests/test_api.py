@@ -27,7 +27,12 @@ def test_the_api_is_importable_from_the_package_and_lazy():
     import subprocess
     import sys
 
-    assert optimizer.solve is api.solve and optimizer.SolveResult is api.SolveResult
+    import optimizer.batch  # noqa: F401 - modules named like commands must not hide the API's functions
+    import optimizer.compare  # noqa: F401
+    from optimizer import load_profile, score, solve
+
+    assert solve is api.solve and score is api.score and load_profile is api.load_profile
+    assert optimizer.SolveResult is api.SolveResult and optimizer.api is api
     loaded = subprocess.run([sys.executable, "-c", "import sys, optimizer; print('optimizer.api' in sys.modules, "
                              "'pandas' in sys.modules)"], capture_output=True, text=True, check=True)
     assert loaded.stdout.split() == ["False", "False"]
