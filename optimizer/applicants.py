@@ -124,6 +124,9 @@ def read_applicants(path: str | Path, sheet_name: str | None = None, keep: tuple
     cannot be read at all raises InputError. `keep` names further columns to return in `extra` (e.g. outcomes)."""
     from optimizer.sheet import read_grid
 
+    if not Path(path).is_file():
+        raise InputError("applicants file not found. Check the path and the file name; it is a CSV or XLSX file "
+                         "with one row per applicant.", file=str(path))
     (header_row, header), rows, _notes = read_grid(Path(path), sheet_name)
     return parse_applicants(header, rows, str(path), header_row=header_row, keep=keep)
 

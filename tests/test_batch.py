@@ -145,3 +145,25 @@ def test_an_unreadable_scenario_file_is_one_error_for_the_cohort(tmp_path):
     assert [(t.applicant_id, t.scenario) for t in tasks] == [(r.applicant_id, "Tight budget") for r in rows]
     assert len(errors) == 2 and all(e.row is None for e in errors)
     assert any("broken.toml" in e.message for e in errors) and any("missing.toml" in e.message for e in errors)
+
+
+def test_an_infeasible_applicant_is_a_result_with_solves_reasons(run, tmp_path):
+    cohort = tmp_path / "cohort.csv"
+    cohort.write_text("applicant_id,specialties,step2ck,visa,budget_usd,min_programs\n"
+                      "poor,FM,225,J-1,500,80\n", encoding="utf-8")
+    result = run("batch", "--applicants", cohort, "--json")
+    assert result.exit_code == 0, result.output  # a list no budget can pay for is an answer, not a bad row
+    (only,) = json.loads(result.stdout)["results"]
+    assert (only["status"], only["count"], only["cost"]) == ("infeasible", 0, None)
+    rows, _ = read_applicants(cohort)
+    profile = tmp_path / "poor.toml"
+    profile.write_text(toml_text(rows[0].data), encoding="utf-8")
+    solved = run("solve", "--profile", profile)
+    assert solved.exit_code == 2
+    assert only["message"] and only["message"].strip() in solved.output
+
+
+def test_a_missing_applicants_file_says_so(run):
+    result = run("batch", "--applicants", "no_such_cohort.csv")
+    assert result.exit_code == 2
+    assert "no_such_cohort.csv: applicants file not found" in result.output
