@@ -156,14 +156,22 @@ def run_tasks(table, model, tasks: list[Task], workers: int = 1, client=None, ti
 
 def _run_pool(table, model, tasks, workers, time_limit, progress) -> list[TaskResult]:
     import multiprocessing
+    import signal
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    # spawn: a fresh interpreter per worker, safe whatever threads this process runs (the progress bar's)
-    pool = ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_init_worker, initargs=(table, model))
+    # spawn: a fresh interpreter per worker, safe whatever threads this process runs (the progress bar's).
+    # The workers start with Ctrl-C ignored (inherited): Ctrl-C reaches the whole process group, and this process
+    # alone stops the pool, rather than every worker dying mid-task with its own traceback.
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        pool = ProcessPoolExecutor(max_workers=min(workers, len(tasks)),
+                                   mp_context=multiprocessing.get_context("spawn"), initializer=_init_worker,
+                                   initargs=(table, model))
+        futures = [pool.submit(_solve_in_worker, task, time_limit) for task in tasks]  # starts the workers
+    finally:
+        signal.signal(signal.SIGINT, previous)
     results = []
     try:
-        futures = [pool.submit(_solve_in_worker, task, time_limit) for task in tasks]
         for future in as_completed(futures):
             results.append(future.result())
             if progress:
