@@ -477,7 +477,8 @@ def solve(programs, sheet_name, profile, model_path, budget, min_programs, max_p
               help="Run on a Dask cluster instead (tcp://host:8786); needs pip install 'smartpick[cluster]'.")
 @click.option("--no-signals", is_flag=True, help="Leave ERAS program signals out of the choice.")
 @click.option("--out", type=click.Path(dir_okay=False), default=None,
-              help="Write the results (.xlsx: a summary and a sheet per list; .csv: the summary; .json).")
+              help="Write the results (.xlsx: a summary and a sheet per list; .csv: the summary; .json; .jsonl: a "
+                   "line per list with its whole solve --json).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @guarded
 def batch(applicants, programs, sheet_name, model_path, scenario_paths, workers, scheduler, no_signals, out,
@@ -496,7 +497,7 @@ def batch(applicants, programs, sheet_name, model_path, scenario_paths, workers,
     from optimizer.writers import check_out_path, write_table
 
     if out:
-        check_out_path(out, (programs, applicants))
+        check_out_path(out, (programs, applicants), formats=(".xlsx", ".csv", ".json", ".jsonl"))
     rows, errors = read_applicants(applicants)
     tasks, scenario_errors = make_tasks(rows, scenario_paths, use_signals=not no_signals)
     errors = sorted(errors + scenario_errors, key=lambda e: (e.row or 0))
@@ -511,7 +512,12 @@ def batch(applicants, programs, sheet_name, model_path, scenario_paths, workers,
         if client is not None:
             client.close()
     payload = batch_payload(results, errors)
-    if out:
+    if out and out.lower().endswith(".jsonl"):
+        from optimizer.batch import json_lines
+        from optimizer.writers import atomic_write_text
+
+        atomic_write_text(out, json_lines(results, errors))
+    elif out:
         write_table(out, workbook_sheets(results, errors), payload)
     if as_json:
         _print_json(payload)

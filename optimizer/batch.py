@@ -251,3 +251,13 @@ def workbook_sheets(results: list[TaskResult], errors: list[RowError]) -> dict[s
 def batch_payload(results: list[TaskResult], errors: list[RowError]) -> dict:
     """`smartpick batch --json`: {"results": [...], "errors": [{"row", "column", "message"}]}."""
     return {"results": [r.summary() for r in results], "errors": [e.as_dict() for e in errors]}
+
+
+def json_lines(results: list[TaskResult], errors: list[RowError]) -> str:
+    """JSON lines: one line per refused row ({"type": "error", "row", "column", "message"}), then one per list
+    ({"type": "result", the batch result's fields, "solve": its whole `smartpick solve --json`})."""
+    import json
+
+    lines = [json.dumps({"type": "error", **e.as_dict()}, default=str) for e in errors]
+    lines += [json.dumps({"type": "result", **r.summary(), "solve": r.payload}, default=str) for r in results]
+    return "\n".join(lines) + "\n"

@@ -167,3 +167,14 @@ def test_a_missing_applicants_file_says_so(run):
     result = run("batch", "--applicants", "no_such_cohort.csv")
     assert result.exit_code == 2
     assert "no_such_cohort.csv: applicants file not found" in result.output
+
+
+def test_json_lines_hold_each_whole_solve_payload(run, batch_json, tmp_path):
+    out = tmp_path / "results.jsonl"
+    result = run("batch", "--applicants", FIXTURE, "--out", out)
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [line["type"] for line in lines] == ["result"] * 3
+    for line, summary in zip(lines, batch_json["results"]):
+        assert {k: line[k] for k in summary} == summary
+        assert line["solve"]["p_match"] == summary["p_match"] and len(line["solve"]["programs"]) == summary["count"]
