@@ -528,6 +528,12 @@ def batch(applicants, programs, sheet_name, model_path, scenario_paths, workers,
         if programs is None:
             console.print(f"[dim]Note: {DEMO_NOTE}[/dim]")
         console.print(batch_table(results))
+        from rich.markup import escape
+
+        for result in results:
+            if result.message:
+                where = result.applicant_id + (f", {result.scenario}" if result.scenario else "")
+                console.print(f"[yellow]{escape(where)}[/yellow]: {escape(result.message)}")
         if out:
             console.print(f"Wrote {out}")
     for error in errors:  # on stderr, whole lines: one problem each
