@@ -178,3 +178,48 @@ def test_json_lines_hold_each_whole_solve_payload(run, batch_json, tmp_path):
     for line, summary in zip(lines, batch_json["results"]):
         assert {k: line[k] for k in summary} == summary
         assert line["solve"]["p_match"] == summary["p_match"] and len(line["solve"]["programs"]) == summary["count"]
+
+
+def test_the_scheduler_flag_runs_on_a_dask_cluster_with_the_same_json(run, batch_json):
+    distributed = pytest.importorskip("distributed", reason="the cluster extra: pip install -e '.[test]'")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as lc:
+        result = run("batch", "--applicants", FIXTURE, "--scheduler", lc.scheduler_address, "--json")
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.stdout) == batch_json
+
+
+def test_on_dask_the_sheet_goes_to_each_worker_once_not_with_every_task(cohort):
+    distributed = pytest.importorskip("distributed", reason="the cluster extra: pip install -e '.[test]'")
+    from optimizer.programs import ProgramTable
+
+    table, model = read_programs(data_path("programs.csv")), load_model(None)
+    tasks, _ = make_tasks(cohort)
+
+    class Spy:
+        """The real client, noting what is scattered and what each task carries."""
+
+        def __init__(self, client):
+            self.client, self.scattered, self.task_args = client, [], []
+
+        def scatter(self, data, **kwargs):
+            self.scattered.append((data, kwargs))
+            return self.client.scatter(data, **kwargs)
+
+        def submit(self, function, *args, **kwargs):
+            self.task_args.append(args)
+            return self.client.submit(function, *args, **kwargs)
+
+        def cancel(self, futures):
+            return self.client.cancel(futures)
+
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as lc, \
+            distributed.Client(lc) as client:
+        spy = Spy(client)
+        results = run_tasks(table, model, tasks, client=spy)
+        (data, options), = spy.scattered
+        assert data[0] is table and options.get("broadcast") is True
+        assert len(spy.task_args) == len(tasks)
+        assert not any(isinstance(arg, ProgramTable) for args in spy.task_args for arg in args)
+        holders = client.who_has()
+        assert max(len(workers) for workers in holders.values()) == 2  # the scattered sheet is on both workers
+    assert [r.status for r in results] == ["optimal"] * len(tasks)
