@@ -157,6 +157,10 @@ def parse_applicants(header: list[str], rows: list[tuple[int, list[str]]], sourc
     """Applicants from a header and (spreadsheet row, cells) rows of text; every problem found, located."""
     errors: list[RowError] = []
     places, aside = _map_header(header, header_row, keep, errors)
+    if ("applicant", "specialties") not in {key for key, _ in places.values()}:
+        errors.append(RowError(header_row, None, "no specialties column: add one (e.g. 'specialties', with "
+                                                 "'Internal Medicine' or 'IM; FM' in each row)"))
+        return [], errors  # every row would repeat the same problem
     found: list[ApplicantRow] = []
     seen_ids: dict[str, int] = {}
     for number, cells in rows:
@@ -199,9 +203,6 @@ def _map_header(header, header_row, keep, errors) -> tuple[dict[int, tuple], dic
         else:
             first[key] = text
             places[position] = (key, text)
-    if ("applicant", "specialties") not in first:
-        errors.append(RowError(header_row, None, "no specialties column: add one (e.g. 'specialties', with "
-                                                 "'Internal Medicine' or 'IM; FM' in each row)"))
     return places, aside
 
 
