@@ -335,7 +335,7 @@ def scenarios_run(paths, programs, sheet_name, profile, model_path, no_signals, 
         sys.exit(EXIT_INPUT)
 
 
-def _progress(total: int, quiet: bool, what: str = "scenarios"):
+def _progress(total: int, quiet: bool, what: str = "scenarios", label: str | None = None):
     """A progress bar on stderr (silent with --json), used as a context manager giving advance(i, name)."""
     import contextlib
 
@@ -348,7 +348,7 @@ def _progress(total: int, quiet: bool, what: str = "scenarios"):
             yield lambda i, name: None
             return
         with Progress(console=Console(stderr=True), transient=True) as progress:
-            task = progress.add_task(f"Solving {what}", total=total)
+            task = progress.add_task(label or f"Solving {what}", total=total)
 
             def advance(i, name):
                 progress.update(task, completed=i, description=f"Solving {name}")
@@ -692,6 +692,91 @@ def calibrate(applicants_path, applications_path, programs, model_path, out, rep
     for path in (out, report_path):
         if path:
             click.echo(f"Wrote {path}")
+
+
+
+
+# --- batch: a cohort ------------------------------------------------------------------------------------------
+
+@main.command()
+@click.option("--applicants", required=True, type=click.Path(dir_okay=False), metavar="FILE",
+              help="One applicant per row (CSV or XLSX): the profile's keys as columns, and applicant_id.")
+@click.option("--programs", "programs", type=click.Path(dir_okay=False), default=None,
+              help="The programs sheet (CSV or XLSX). Default: the bundled demo data.")
+@click.option("--sheet", "sheet_name", default=None, help="Sheet name inside the programs XLSX (default: first).")
+@click.option("--model", "model_path", type=click.Path(dir_okay=False), default=None,
+              help="A copy of data/model.toml with your own coefficients.")
+@click.option("--scenarios", "scenario_paths", multiple=True, type=click.Path(), metavar="DIR|FILE",
+              help="Solve each applicant once per scenario (a folder of .toml files, or files; repeatable).")
+@click.option("--workers", type=click.IntRange(1, 512), default=1, show_default=True,
+              help="Local processes to solve on.")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="Run on a Dask cluster instead (tcp://host:8786); needs pip install 'smartpick[cluster]'.")
+@click.option("--no-signals", is_flag=True, help="Leave ERAS program signals out of the choice.")
+@click.option("--out", type=click.Path(dir_okay=False), default=None,
+              help="Write the results (.xlsx: a summary and a sheet per list; .csv: the summary; .json; .jsonl: a "
+                   "line per list with its whole solve --json).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@guarded
+def batch(applicants, programs, sheet_name, model_path, scenario_paths, workers, scheduler, no_signals, out,
+          as_json):
+    """Solve a whole cohort's lists: each applicant (times each scenario) as `smartpick solve` would.
+
+    A bad row is reported with its row and column, and the others go on (exit code 2 at the end).
+
+    Example: smartpick batch --applicants cohort.xlsx --scenarios scenarios/ --workers 2 --out results.xlsx
+    """
+    from optimizer.applicants import read_applicants
+    from optimizer.batch import batch_payload, connect, make_tasks, run_tasks, workbook_sheets
+    from optimizer.resources import DEMO_NOTE, data_path
+    from optimizer.scoring import load_model
+    from optimizer.sheet import read_programs
+    from optimizer.writers import check_out_path, write_table
+
+    if out:
+        check_out_path(out, (programs, applicants), formats=(".xlsx", ".csv", ".json", ".jsonl"))
+    rows, errors = read_applicants(applicants)
+    tasks, scenario_errors = make_tasks(rows, scenario_paths, use_signals=not no_signals)
+    errors = sorted(errors + scenario_errors, key=lambda e: (e.row or 0))
+    table = read_programs(programs or data_path("programs.csv"), sheet_name)
+    model = load_model(model_path)
+    client = connect(scheduler) if scheduler else None
+    try:
+        with _progress(len(tasks), as_json, "lists") as advance:
+            results = run_tasks(table, model, tasks, workers=workers, client=client,
+                                progress=lambda done, total: advance(done, f"{done} of {total} lists"))
+    finally:
+        if client is not None:
+            client.close()
+    payload = batch_payload(results, errors)
+    if out and out.lower().endswith(".jsonl"):
+        from optimizer.batch import json_lines
+        from optimizer.writers import atomic_write_text
+
+        atomic_write_text(out, json_lines(results, errors))
+    elif out:
+        write_table(out, workbook_sheets(results, errors), payload)
+    if as_json:
+        _print_json(payload)
+    else:
+        from optimizer.render_batch import batch_table
+
+        console = _console()
+        if programs is None:
+            console.print(f"[dim]Note: {DEMO_NOTE}[/dim]")
+        console.print(batch_table(results))
+        from rich.markup import escape
+
+        for result in results:
+            if result.message:
+                where = result.applicant_id + (f", {result.scenario}" if result.scenario else "")
+                console.print(f"[yellow]{escape(where)}[/yellow]: {escape(result.message)}")
+        if out:
+            console.print(f"Wrote {out}")
+    for error in errors:  # on stderr, whole lines: one problem each
+        click.echo(f"Error: {error.describe(str(applicants))}", err=True)
+    if errors:
+        sys.exit(EXIT_INPUT)
 
 
 # --- validate and init: the program sheet ---------------------------------------------------------------------

@@ -1,17 +1,17 @@
-"""Reading a sheet of applicants (CSV or XLSX): one row per applicant, the profile's keys as columns.
+"""A cohort's applicants file: one row per applicant, the profile's keys as columns.
 
-Shared by `smartpick calibrate` (an advisor's outcome data) and `smartpick batch` (a cohort's lists). The sheet is
-read with the programs sheet's own reader (optimizer/sheet.py: encodings, delimiters, XLSX cells, the header as
-row 1), and each row becomes a profile checked by the profile's own rules (optimizer/profile.py `parse_profile`), so
-a cell is read exactly as the same value in a profile file would be. Problems name the file, the spreadsheet row and
-the column as the user wrote it; all of them are returned at once.
+The columns are the keys of a profile's [applicant] and [goals] tables (docs/profile.md), spelt as people write
+them in a spreadsheet header: "Step 2 CK", "Budget (USD)", "Home metro", "USCE months" all work. A list-valued key
+(specialties, usce_states, ties_states) holds its items separated by ";" or ",". A key of a [goals] sub-table is a
+dotted header: "weights.home city", "max_per_state.IL", "tiers.reach" (a band as "0.2; 0.3"). An `applicant_id`
+column names each applicant; without one, an applicant is named by its spreadsheet row ("row 2"). Columns such as
+name, email or notes are kept aside for the caller and never read as profile keys. A blank cell leaves the key out,
+so the profile's default applies.
 
-Columns (header spellings as people write them, see APPLICANT_HEADERS): an applicant id (required, unique), every
-key of the profile's [applicant] table (specialties, step1, step2ck, step_failures, graduation_year, visa,
-usce_months, usce_states, us_lors, research_items, ties_states, applicant_type) and some of [goals] (season,
-home_metro, budget_usd, min_programs, max_programs). List-valued cells (specialties, usce_states, ties_states) hold
-names separated by ";" or ",". A blank cell leaves the key out (the profile's default applies). Columns SmartPick
-does not know are kept, as text, in each row's `extra`.
+Each row is checked by the profile's own parser (`profile.parse_profile`), so a value the profile file accepts is
+one the applicants file accepts. A bad row becomes errors naming its spreadsheet row and the column as the user
+wrote it, and the other rows go on. `parse_applicants` is pure (cells in, rows and errors out); `read_applicants`
+reads a CSV or XLSX file through the programs sheet's reader.
 """
 
 from __future__ import annotations
@@ -19,201 +19,264 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
 
-from optimizer import vocab
-from optimizer.errors import InputError, Problem
+from optimizer.errors import InputError, ProfileError
+from optimizer.profile import APPLICANT_KEYS, GOALS_KEYS, KEYED_TABLES, parse_profile
+from optimizer.profile_schema import closest_key
 from optimizer.profile_types import Profile
 
-# Canonical column -> (profile table, header spellings). The first spelling is the canonical name.
-APPLICANT_HEADERS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "applicant_id": ("", ("applicant_id", "Applicant ID", "Applicant", "ID", "Student", "Student ID", "AAMC ID",
-                          "ERAS ID", "Candidate", "Candidate ID", "Mentee", "Name")),
-    "specialties": ("applicant", ("specialties", "Specialty", "Specialties", "Applying in", "Specialty applied",
-                                  "Specialties applied")),
-    "step1": ("applicant", ("step1", "Step 1", "Step 1 score", "USMLE Step 1")),
-    "step2ck": ("applicant", ("step2ck", "Step 2 CK", "Step 2", "Step 2 CK score", "CK", "Step2 CK",
-                              "USMLE Step 2 CK", "Step 2 score")),
-    "step_failures": ("applicant", ("step_failures", "Step failures", "Failed attempts", "Failures",
-                                    "USMLE failures", "Attempts failed")),
-    "graduation_year": ("applicant", ("graduation_year", "Graduation year", "Year of graduation", "YOG",
-                                      "Grad year", "Graduated")),
-    "visa": ("applicant", ("visa", "Visa", "Visa needed", "Visa status", "Visa type")),
-    "usce_months": ("applicant", ("usce_months", "USCE months", "USCE (months)", "USCE",
-                                  "US clinical experience (months)", "US clinical experience", "Months of USCE")),
-    "usce_states": ("applicant", ("usce_states", "USCE states", "USCE state", "States of USCE")),
-    "us_lors": ("applicant", ("us_lors", "US LORs", "US LoRs", "US letters", "LORs", "US letters of recommendation",
-                              "Letters")),
-    "research_items": ("applicant", ("research_items", "Research", "Research items", "Publications",
-                                     "Research output")),
-    "ties_states": ("applicant", ("ties_states", "Ties states", "State ties", "Ties", "Ties to states")),
-    "applicant_type": ("applicant", ("applicant_type", "Applicant type", "Type", "Category", "Applicant category")),
-    "season": ("goals", ("season", "Season", "ERAS season", "Match year", "Match season", "Year applied")),
-    "home_metro": ("goals", ("home_metro", "Home metro", "Home city", "Metro")),
-    "budget_usd": ("goals", ("budget_usd", "Budget", "Budget (USD)", "Budget USD", "Budget ($)")),
-    "min_programs": ("goals", ("min_programs", "Min programs", "Fewest programs")),
-    "max_programs": ("goals", ("max_programs", "Max programs", "Most programs")),
+ID_COLUMN = "applicant_id"
+LIST_KEYS = ("specialties", "usce_states", "ties_states")
+SUB_TABLES = (*KEYED_TABLES, "tiers")  # [goals.<name>] tables, written as dotted headers
+# Columns an advisor's sheet often has that are not profile keys: kept in ApplicantRow.extra, never an error
+ASIDE_COLUMNS = ("name", "full_name", "first_name", "last_name", "email", "notes", "note", "comments", "comment",
+                 "advisor", "school", "cohort")
+# Header spellings beyond the key itself (compared without case, spaces or punctuation)
+ALIASES = {
+    ID_COLUMN: ("id", "applicant", "applicantid", "student", "studentid", "applicantnumber"),
+    "specialties": ("specialty", "specialities", "speciality"),
+    "step1": ("usmlestep1", "step1score"),
+    "step2ck": ("step2", "usmlestep2ck", "step2ckscore", "step2score", "usmlestep2"),
+    "step_failures": ("failures", "failedattempts", "usmlefailures", "attemptsfailed"),
+    "graduation_year": ("gradyear", "yog", "yearofgraduation", "graduated", "graduation"),
+    "visa": ("visaneeded", "visas"),
+    "usce_months": ("usce", "usclinicalexperience", "usclinicalexperiencemonths", "uscemonth"),
+    "usce_states": ("uscestate",),
+    "us_lors": ("lors", "usletters", "lettersofrecommendation", "uslettersofrecommendation", "uslor"),
+    "research_items": ("research", "publications"),
+    "ties_states": ("ties", "tiestates", "tiesstate"),
+    "applicant_type": ("type",),
+    "home_metro": ("metro", "homemetroarea"),
+    "budget_usd": ("budget",),
+    "min_programs": ("min", "minimumprograms"),
+    "max_programs": ("max", "maximumprograms"),
+    "season": ("erasseason",),
+    "use_signals": ("signals",),
 }
-LIST_COLUMNS = frozenset({"specialties", "usce_states", "ties_states"})
-_HEADER_KEYS = {vocab.normalize_header(alias): column
-                for column, (_, aliases) in APPLICANT_HEADERS.items() for alias in aliases}
 
 
-class ApplicantRow(NamedTuple):
-    """One applicant read from the sheet: (spreadsheet row, the applicant's id, the profile)."""
+@dataclass(frozen=True)
+class ApplicantRow:
+    """One applicant read from the file: `data` is the profile as a dict (as a profile TOML file would hold it,
+    for scenario files to change), `profile` the checked Profile."""
 
-    row: int
     applicant_id: str
+    row: int  # spreadsheet row: the header is row 1
+    data: dict
     profile: Profile
+    extra: dict = field(default_factory=dict)  # the aside columns and those the caller asked to keep, as written
 
 
-@dataclass
-class ApplicantSheet:
-    """Everything `read_applicant_sheet` found: the applicants, every problem, and the columns SmartPick did not
-    know (per applicant id: header -> cell text)."""
+@dataclass(frozen=True)
+class RowError:
+    """One problem of the applicants file: its spreadsheet row (None for the whole file), the column as the user
+    wrote it, and what to do."""
 
-    rows: list[ApplicantRow] = field(default_factory=list)
-    errors: list[Problem] = field(default_factory=list)
-    extra: dict[str, dict[str, str]] = field(default_factory=dict)
-    extra_columns: tuple[str, ...] = ()
-    refused_ids: set[str] = field(default_factory=set)  # ids of rows left out for their problems
+    row: int | None
+    column: str | None
+    message: str
 
+    def as_dict(self) -> dict:
+        return {"row": self.row, "column": self.column, "message": self.message}
 
-def applicant_column(header) -> str | None:
-    """The canonical column a header of an applicants sheet means ('Step 2 CK' -> 'step2ck'), or None."""
-    return _HEADER_KEYS.get(vocab.normalize_header(header))
-
-
-def header_help(column: str, limit: int = 4) -> str:
-    spellings = APPLICANT_HEADERS[column][1][:limit]
-    return ", ".join(f"'{s}'" for s in spellings)
+    def describe(self, file: str = "") -> str:
+        where = [p for p in (file, f"row {self.row}" if self.row is not None else "",
+                             f"column '{self.column}'" if self.column else "") if p]
+        return f"{', '.join(where)}: {self.message}" if where else self.message
 
 
-def read_applicants(path, sheet_name: str | None = None) -> tuple[list[ApplicantRow], list[Problem]]:
-    """The applicants of a CSV or XLSX sheet, and every problem found (each with its row and column).
-
-    A file that cannot be read at all gives no rows and its problem; a bad row is left out and its problems listed.
-    """
-    sheet = read_applicant_sheet(path, sheet_name)
-    return sheet.rows, sheet.errors
+def _squash(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", str(text).lower())
 
 
-def read_applicant_sheet(path, sheet_name: str | None = None) -> ApplicantSheet:
-    """Like `read_applicants`, with the columns SmartPick does not know kept per applicant."""
+_SPELLINGS = {_squash(key): ("applicant", key) for key in APPLICANT_KEYS}
+_SPELLINGS.update({_squash(key): ("goals", key) for key in GOALS_KEYS})
+_SPELLINGS.update({_squash(alias): (table, key) for (table, key) in list(_SPELLINGS.values())
+                   for alias in ALIASES.get(key, ())})
+_SPELLINGS.update({_squash(spelling): ("id", ID_COLUMN) for spelling in (ID_COLUMN, *ALIASES[ID_COLUMN])})
+
+
+def column_key(header: str) -> tuple[str, ...] | None:
+    """Where a header's cells go: ("applicant", "step2ck"), ("goals", "weights", "home city"), ("id",), or None
+    when the header names no profile key."""
+    text = str(header).strip()
+    table, dot, rest = text.partition(".")
+    if dot and rest.strip():
+        squashed = _squash(table)
+        if squashed == "goals":  # "goals.budget_usd" or "goals.weights.home city"
+            return column_key(rest)
+        if squashed == "applicant":
+            found = column_key(rest)
+            return found if found and found[0] == "applicant" else None
+        sub = next((name for name in SUB_TABLES if _squash(name) == squashed), None)
+        return ("goals", sub, rest.strip()) if sub else None
+    squashed = _squash(text)
+    # "USMLE Step 2 CK score", "Number of US LoRs": the key is there once the filler words are gone
+    found = _SPELLINGS.get(squashed) or _SPELLINGS.get(re.sub(r"usmle|score|numberof|number|total", "", squashed))
+    if found is None:
+        return None
+    return ("id",) if found[0] == "id" else found
+
+
+def read_applicants(path: str | Path, sheet_name: str | None = None, keep: tuple[str, ...] = ()
+                    ) -> tuple[list[ApplicantRow], list[RowError]]:
+    """The applicants of a CSV or XLSX file and the problems found, each with its row and column. A file that
+    cannot be read at all raises InputError. `keep` names further columns to return in `extra` (e.g. outcomes)."""
     from optimizer.sheet import read_grid
 
-    file = str(path)
-    try:
-        if Path(path).is_file() and not Path(path).read_bytes().strip():
-            raise InputError("the file is empty. Put a header row (applicant_id, specialties, step2ck, visa, ...) "
-                             "and one row per applicant in it.", file=file)
-        (header_row, header), grid, _ = read_grid(Path(path), sheet_name)
-    except InputError as error:
-        return ApplicantSheet(errors=list(error.problems))
-    sheet = ApplicantSheet()
-    columns, written, extra = _map_header(file, header_row, header, sheet.errors)
-    sheet.extra_columns = tuple(name for name, _ in extra)
-    data_rows = [(number, cells) for number, cells in grid if any(vocab.clean_text(c) for c in cells)]
-    if not data_rows:
-        sheet.errors.append(Problem(file=file, message="the sheet has a header row but no applicants. Add one row "
-                                                       "per applicant under the header."))
-    if any(p.row is None for p in sheet.errors):
-        return sheet  # a missing required column would repeat the same problem on every row
-    first_row: dict[str, int] = {}
-    for number, cells in data_rows:
-        cell = {column: vocab.clean_text(cells[i]) if i < len(cells) else "" for column, i in columns.items()}
-        applicant_id = cell.get("applicant_id", "")
-        if vocab.is_blank(applicant_id):
-            sheet.errors.append(Problem(file=file, row=number, column=written["applicant_id"], value=applicant_id,
-                                        message="this cell is empty, and SmartPick needs an id for each applicant. "
-                                                "Write one (any name or number that is the same in the "
-                                                "applications file)."))
-            continue
-        if applicant_id in first_row:
-            sheet.errors.append(Problem(file=file, row=number, column=written["applicant_id"], value=applicant_id,
-                                        message=f"the same applicant id as row {first_row[applicant_id]}. Give "
-                                                "each applicant one row and an id of their own."))
-            continue
-        first_row[applicant_id] = number
-        profile = _row_profile(file, number, cell, written, sheet.errors)
-        if profile is None:
-            sheet.refused_ids.add(applicant_id)
-        else:
-            sheet.rows.append(ApplicantRow(number, applicant_id, profile))
-            sheet.extra[applicant_id] = {name: vocab.clean_text(cells[i]) if i < len(cells) else ""
-                                         for name, i in extra}
-    sheet.errors.sort(key=lambda p: p.row or 0)
-    return sheet
+    if not Path(path).is_file():
+        raise InputError("applicants file not found. Check the path and the file name; it is a CSV or XLSX file "
+                         "with one row per applicant.", file=str(path))
+    (header_row, header), rows, _notes = read_grid(Path(path), sheet_name)
+    return parse_applicants(header, rows, str(path), header_row=header_row, keep=keep)
 
 
-def _map_header(file, header_row, header, errors) -> tuple[dict[str, int], dict[str, str], list[tuple[str, int]]]:
-    """(canonical column -> position, canonical column -> header as written, [(unknown header, position)])."""
-    columns, written, extra = {}, {}, []
-    for position, raw in enumerate(header):
-        text = vocab.clean_text(raw)
+def records_applicants(records: list[dict], source: str = "applicants", keep: tuple[str, ...] = ()
+                       ) -> tuple[list[ApplicantRow], list[RowError]]:
+    """The same for rows given as dicts (a pandas DataFrame's records): row 2 is the first record."""
+    header = list(dict.fromkeys(key for record in records for key in record))
+    rows = [(number, [cell_text(record.get(key)) for key in header]) for number, record in enumerate(records, 2)]
+    return parse_applicants(header, rows, source, keep=keep)
+
+
+def cell_text(value) -> str:
+    """A DataFrame cell as the text a spreadsheet would show (NaN and None are blank)."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (list, tuple)):
+        return "; ".join(map(str, value))
+    return str(value)
+
+
+def parse_applicants(header: list[str], rows: list[tuple[int, list[str]]], source: str, header_row: int = 1,
+                     keep: tuple[str, ...] = ()) -> tuple[list[ApplicantRow], list[RowError]]:
+    """Applicants from a header and (spreadsheet row, cells) rows of text; every problem found, located."""
+    errors: list[RowError] = []
+    places, aside = _map_header(header, header_row, keep, errors)
+    if ("applicant", "specialties") not in {key for key, _ in places.values()}:
+        errors.append(RowError(header_row, None, "no specialties column: add one (e.g. 'specialties', with "
+                                                 "'Internal Medicine' or 'IM; FM' in each row)"))
+        return [], errors  # every row would repeat the same problem
+    found: list[ApplicantRow] = []
+    seen_ids: dict[str, int] = {}
+    for number, cells in rows:
+        if not any(str(c).strip() for c in cells):
+            continue
+        row = _read_row(number, cells, places, aside, source, errors)
+        if row is None:
+            continue
+        if row.applicant_id in seen_ids:
+            errors.append(RowError(number, _header_of(places, ("id",)), (
+                f"the applicant_id '{row.applicant_id}' is also on row {seen_ids[row.applicant_id]}: give each "
+                "applicant their own id")))
+            continue
+        seen_ids[row.applicant_id] = number
+        found.append(row)
+    if not rows or not any(any(str(c).strip() for c in cells) for _, cells in rows):
+        errors.append(RowError(None, None, "no applicants: put one applicant per row under the header row"))
+    return found, errors
+
+
+def _map_header(header, header_row, keep, errors) -> tuple[dict[int, tuple], dict[int, str]]:
+    """{position: (key path, header)} for the profile columns, {position: header} for the columns kept aside."""
+    places: dict[int, tuple] = {}
+    aside: dict[int, str] = {}
+    kept = {_squash(k) for k in (*ASIDE_COLUMNS, *keep)}
+    first: dict[tuple, str] = {}
+    for position, text in enumerate(header):
+        text = str(text).strip()
         if not text:
             continue
-        column = applicant_column(text)
-        if column is None:
-            extra.append((text, position))
-        elif column in columns:
-            errors.append(Problem(file=file, row=header_row, column=text, value=text,
-                                  message=f"two columns mean '{column}': '{written[column]}' and '{text}'. Rename "
-                                          "or delete one of them."))
-        else:
-            columns[column], written[column] = position, text
-    if "applicant_id" not in columns:
-        errors.append(Problem(file=file, column="applicant_id",
-                              message="the sheet has no applicant id column, which SmartPick needs to link each "
-                                      f"applicant to their applications. Add it, with a header such as "
-                                      f"{header_help('applicant_id')}."))
-    for column in ("specialties", "visa"):
-        if column not in columns:
-            errors.append(Problem(file=file, column=column,
-                                  message=f"the sheet has no '{column}' column, which every profile needs. Add it, "
-                                          f"with a header such as {header_help(column)}."))
-    if "step2ck" not in columns and "step1" not in columns:
-        errors.append(Problem(file=file, column="step2ck",
-                              message="the sheet has no score column, and SmartPick compares each applicant's score "
-                                      f"with the programs'. Add one, with a header such as {header_help('step2ck')}."))
-    return columns, written, extra
-
-
-def _row_profile(file, number, cell: dict[str, str], written: dict[str, str], errors: list) -> Profile | None:
-    """The row's profile by the profile's own rules; its problems placed at this row and the column as written."""
-    from optimizer.errors import ProfileError
-    from optimizer.profile import parse_profile
-
-    data: dict[str, dict] = {"applicant": {}}
-    for column, text in cell.items():
-        table = APPLICANT_HEADERS[column][0]
-        if not table or vocab.is_blank(text):
+        if _squash(text) in kept:
+            aside[position] = text
             continue
-        value = [part.strip() for part in re.split(r"[;,]", text) if part.strip()] if column in LIST_COLUMNS \
-            else text
-        data.setdefault(table, {})[column] = value
+        key = column_key(text)
+        if key is None:
+            errors.append(RowError(header_row, text, _unknown_column(text)))
+        elif key in first:
+            errors.append(RowError(header_row, text, f"the same key as the column '{first[key]}': keep one of "
+                                                     "the two columns"))
+        else:
+            first[key] = text
+            places[position] = (key, text)
+    return places, aside
+
+
+def _unknown_column(text: str) -> str:
+    keys = (ID_COLUMN, *APPLICANT_KEYS, *GOALS_KEYS)
+    guess = closest_key(text, keys)
+    hint = f" Did you mean {guess}?" if guess else ""
+    return (f"not a profile key.{hint} The columns are the keys of a profile's [applicant] and [goals] tables "
+            f"(docs/profile.md), plus {ID_COLUMN}. This column is ignored.")
+
+
+def _header_of(places: dict[int, tuple], key: tuple) -> str:
+    """The header as the user wrote it for a key path (the key's own name when there is no such column)."""
+    return next((text for found, text in places.values() if found == key), key[-1])
+
+
+def _read_row(number, cells, places, aside, source, errors) -> ApplicantRow | None:
+    data: dict = {}
+    applicant_id = f"row {number}"
+    extra = {header: (cells[i].strip() if i < len(cells) else "") for i, header in aside.items()}
+    for position, (key, header) in places.items():
+        text = str(cells[position]).strip() if position < len(cells) else ""
+        if key == ("id",):
+            applicant_id = text or applicant_id
+            continue
+        if not text:
+            continue
+        value = _value(key, text)
+        target = data
+        for part in key[:-1]:
+            target = target.setdefault(part, {})
+        target[key[-1]] = value
+    data.setdefault("applicant", {})
     try:
-        return parse_profile(data, file)
+        profile = parse_profile(data, f"{source} row {number}")
     except ProfileError as error:
         for problem in error.problems:
-            key = (problem.column or "").split(".")[-1]
-            column = written.get(key)
-            message = problem.message
-            value = problem.value[1:-1] if (problem.value or "").startswith('"') else problem.value
-            errors.append(Problem(file=file, row=number, column=column or key, value=value,
-                                  message=_sheet_words(key, message)))
+            column = _column_of(problem.column, places)
+            found = f" (found {problem.value})" if problem.value not in (None, "") else ""
+            errors.append(RowError(number, column, _spreadsheet_words(problem.message) + found))
         return None
+    return ApplicantRow(applicant_id=applicant_id, row=number, data=data, profile=profile, extra=extra)
 
 
-_REQUIRED_HELP = {
-    "specialties": "write the specialties applied to, e.g. IM, or IM; FM",
-    "visa": 'write the visas the applicant can use: none, J-1, H-1B or "J-1 or H-1B"',
-    "step2ck": "write the Step 2 CK score (or give a numeric score in a Step 1 column)",
-}
+def _column_of(path: str | None, places: dict[int, tuple]) -> str | None:
+    """The column a problem at a profile key path ("applicant.step2ck") belongs to, as the user wrote its header;
+    the key's own name for a key with no column."""
+    if not path:
+        return None
+    headers = {".".join(key): header for key, header in places.values()}
+    for end in range(path.count(".") + 1, 0, -1):  # "goals.weights.home city" may be under "goals.weights"
+        prefix = ".".join(path.split(".")[:end])
+        if prefix in headers:
+            return headers[prefix]
+    return path.split(".", 1)[1] if "." in path else path
 
 
-def _sheet_words(key: str, message: str) -> str:
-    """A profile message reworded for a sheet cell ("missing: add ... under [applicant]" is about this row)."""
-    if message.startswith("missing") or "SmartPick needs one score" in message:
-        return f"this cell is empty, and SmartPick needs it: {_REQUIRED_HELP.get(key, 'fill it in')}"
-    return message.replace(" under [applicant]", " in this row")
+def _spreadsheet_words(message: str) -> str:
+    """A profile message about a missing key, said about a column ('add step2ck = 233 under [applicant]' -> the
+    cell to fill)."""
+    return message.replace(" under [applicant]", " in this row").replace("add it under [applicant]", "fill it in")
+
+
+def _value(key: tuple, text: str):
+    """A cell's text as the profile parser takes it: lists split at ";" or ",", a tier band as two numbers."""
+    if key[-1] in LIST_KEYS and len(key) == 2:
+        return [part.strip() for part in re.split(r"[;,]", text) if part.strip()]
+    if len(key) == 3 and key[1] == "tiers" and key[2] in ("reach", "core", "safety"):
+        parts = [part.strip().rstrip("%") for part in re.split(r"[;,]", text) if part.strip()]
+        numbers = []
+        for part in parts:
+            try:
+                numbers.append(float(part))
+            except ValueError:
+                return text  # the band parser says how to write it
+        return numbers
+    return text

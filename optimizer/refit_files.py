@@ -15,7 +15,8 @@ from optimizer.refit import LEVEL_PRIOR_SD, MULTIPLIER_PRIOR_SD, SIGNAL_TERM, TE
 def load_outcomes(applicants_path, applications_path, programs_path=None):
     """(profiles: id -> Profile, applications or summaries, form: "applications" or "summary", the programs table).
     InputError lists every problem of both files (row, column and the fix)."""
-    from optimizer.applicants import read_applicant_sheet
+    from optimizer.applicants import read_applicants
+    from optimizer.errors import Problem
     from optimizer.applications import is_summary_form, read_applications, read_summary
     from optimizer.resources import DEMO_PROGRAMS, data_path
     from optimizer.sheet import read_programs
@@ -25,12 +26,12 @@ def load_outcomes(applicants_path, applications_path, programs_path=None):
         from dataclasses import replace
 
         table = replace(table, source="the bundled demo programs", is_demo=True)
-    sheet = read_applicant_sheet(applicants_path)
-    problems = list(sheet.errors)
-    profiles = {row.applicant_id: row.profile for row in sheet.rows}
-    if any(p.row is None for p in problems):  # the applicants file cannot be read: ids would all look unknown
+    rows, errors = read_applicants(applicants_path)  # the same reader as `smartpick batch`
+    problems = [Problem(file=str(applicants_path), row=e.row, column=e.column, message=e.message) for e in errors]
+    profiles = {row.applicant_id: row.profile for row in rows}
+    if problems:  # fix the applicants first: their ids are what the applications file is checked against
         raise InputError(problems)
-    known = profiles.keys() | sheet.refused_ids
+    known = profiles.keys()
     if is_summary_form(applications_path):
         found, more = read_summary(applications_path, known)
         form = "summary"

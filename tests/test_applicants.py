@@ -1,114 +1,116 @@
-"""optimizer/applicants.py: a sheet of applicants read with the programs sheet's reader and the profile's rules."""
+"""The applicants file: one applicant per row, header spellings as people write them, every problem located."""
 
 from __future__ import annotations
 
-import openpyxl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from optimizer.applicants import applicant_column, read_applicant_sheet, read_applicants
+from optimizer.applicants import column_key, parse_applicants, read_applicants, records_applicants
 
-
-def _write(tmp_path, text: str, name: str = "applicants.csv"):
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path
+FIXTURE = "tests/fixtures/cohort/small.csv"
 
 
-def test_headers_as_people_write_them():
-    assert applicant_column("Student ID") == "applicant_id"
-    assert applicant_column(" step 2 ck ") == "step2ck"
-    assert applicant_column("US LoRs") == "us_lors"
-    assert applicant_column("USCE (months)") == "usce_months"
-    assert applicant_column("Match year") == "season"
-    assert applicant_column("Favourite colour") is None
-
-
-def test_rows_become_profiles_with_lists_split_on_semicolons_or_commas(tmp_path):
-    path = _write(tmp_path, "Student ID;Specialties;Step 2 CK;Visa;USCE months;USCE states;Ties;Season;Mentor\n"
-                            "S1;IM, FM;241;J1;3;IL, New York;TX;2026;Dr A\n"
-                            "S2;Peds;230;none;0;;;2025;\n")
-    rows, errors = read_applicants(path)
+def test_reads_the_fixture_cohort():
+    rows, errors = read_applicants(FIXTURE)
     assert errors == []
-    (row, applicant_id, profile), second = rows
-    assert (row, applicant_id) == (2, "S1")
-    applicant = profile.applicant
-    assert applicant.specialties == ("Internal Medicine", "Family Medicine")
-    assert applicant.step2ck == 241 and applicant.visa == "J-1" and applicant.usce_months == 3
-    assert applicant.usce_states == ("IL", "NY") and applicant.ties_states == ("TX",)
-    assert profile.goals.season == "2026" and second.profile.goals.season == "2025"
-    assert read_applicant_sheet(path).extra == {"S1": {"Mentor": "Dr A"}, "S2": {"Mentor": ""}}
+    assert [r.applicant_id for r in rows] == ["amina", "bao", "carla"]
+    assert [r.row for r in rows] == [2, 3, 4]
+    bao = rows[1].profile
+    assert bao.applicant.specialties == ("Family Medicine", "Internal Medicine")  # "FM; IM": ";" separates
+    assert bao.applicant.ties_states == ("IL", "IN")  # "IL, IN": "," separates too
+    assert bao.applicant.step1 is None and bao.applicant.step1_pass
+    assert bao.applicant.visa == "J-1 or H-1B"
+    assert (bao.goals.budget_usd, bao.goals.min_programs, bao.goals.max_programs) == (3000, 60, 140)
+    assert rows[2].profile.goals.home_metro == "Houston"
+    assert rows[2].profile.applicant.applicant_type == "US IMG"
 
 
-def test_an_xlsx_sheet_reads_like_a_csv(tmp_path):
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.append(["Applicant", "Specialty", "Step 2 CK", "Visa", "Graduation year", "US letters"])
-    sheet.append(["A-7", "Psych", 236, "J-1 or H-1B", 2020, 3])
-    book.save(tmp_path / "cohort.xlsx")
-    rows, errors = read_applicants(tmp_path / "cohort.xlsx")
-    assert errors == [] and rows[0].applicant_id == "A-7"
-    assert rows[0].profile.applicant.graduation_year == 2020 and rows[0].profile.applicant.us_lors == 3
+@pytest.mark.parametrize("header, key", [
+    ("Step 2 CK", ("applicant", "step2ck")), ("USMLE Step 2 CK score", ("applicant", "step2ck")),
+    ("Budget (USD)", ("goals", "budget_usd")), ("budget", ("goals", "budget_usd")),
+    ("Home metro", ("goals", "home_metro")), ("Specialty", ("applicant", "specialties")),
+    ("US LoRs", ("applicant", "us_lors")), ("USCE months", ("applicant", "usce_months")),
+    ("Applicant ID", ("id",)), ("Number of US LoRs", ("applicant", "us_lors")), ("weights.home city", ("goals", "weights", "home city")),
+    ("goals.max_per_state.IL", ("goals", "max_per_state", "IL")), ("Favourite colour", None)])
+def test_header_spellings(header, key):
+    assert column_key(header) == key
 
 
-def test_every_problem_is_named_by_row_and_column(tmp_path):
-    path = _write(tmp_path, "ID,Specialty,Step 2 CK,Visa,USCE states\n"
-                            "A1,IM,240,J-1,IL\n"
-                            "A2,IM,two hundred,J-1,IL\n"
-                            "A3,Cardiology,240,J-3,Illinoiz\n"
-                            ",IM,240,J-1,IL\n"
-                            "A1,FM,230,J-1,IL\n"
-                            "A5,FM,230,,IL\n")
-    sheet = read_applicant_sheet(path)
-    found = {(p.row, p.column) for p in sheet.errors}
-    assert {(3, "Step 2 CK"), (4, "Specialty"), (4, "Visa"), (4, "USCE states"), (5, "ID"), (6, "ID"),
-            (7, "Visa")} <= found
-    assert [r.applicant_id for r in sheet.rows] == ["A1"]
-    assert sheet.refused_ids == {"A2", "A3", "A5"}
-    empty_visa = next(p for p in sheet.errors if p.row == 7)
-    assert "this cell is empty" in empty_visa.message and "J-1" in empty_visa.message
-    assert all(p.file == str(path) for p in sheet.errors)
+def test_bad_rows_are_located_and_the_others_go_on():
+    header = ["id", "Specialties", "Step 2 CK", "Visa", "Budget (USD)", "Favourite colour"]
+    rows = [(2, ["a", "IM", "233", "J-1", "2500", "red"]),
+            (3, ["b", "Cardiology??", "999", "H9", "2500", "blue"]),
+            (4, ["", "", "", "", "", ""]),  # blank rows are skipped
+            (5, ["a", "FM", "230", "J-1", "", ""]),
+            (6, ["", "FM", "", "J-1", "", ""])]
+    found, errors = parse_applicants(header, rows, "cohort.csv")
+    assert [r.applicant_id for r in found] == ["a"]
+    located = {(e.row, e.column) for e in errors}
+    assert (1, "Favourite colour") in located  # the header row
+    assert {(3, "Specialties"), (3, "Step 2 CK"), (3, "Visa")} <= located
+    assert (5, "id") in located  # the same id twice
+    assert (6, "Step 2 CK") in located  # no score at all: named by the column to fill in
+    duplicate = next(e for e in errors if e.row == 5)
+    assert "also on row 2" in duplicate.message
+    assert all(e.message for e in errors)
 
 
-def test_a_missing_required_column_is_named_once(tmp_path):
-    path = _write(tmp_path, "ID,Specialty,Step 2 CK\nA1,IM,240\nA2,FM,230\n")
-    sheet = read_applicant_sheet(path)
-    assert [(p.row, p.column) for p in sheet.errors] == [(None, "visa")]
-    assert "no 'visa' column" in sheet.errors[0].message and "'Visa status'" in sheet.errors[0].message
-    no_id = read_applicant_sheet(_write(tmp_path, "Specialty,Visa\nIM,J-1\n", "b.csv"))
-    assert [(p.row, p.column) for p in no_id.errors] == [(None, "applicant_id"), (None, "step2ck")]
-    assert "applicant id" in no_id.errors[0].message and no_id.rows == []
+def test_without_an_id_column_the_row_names_the_applicant():
+    found, errors = parse_applicants(["specialties", "step2ck", "visa"], [(2, ["IM", "233", "J-1"]),
+                                                                         (3, ["FM", "225", "none"])], "x.csv")
+    assert errors == []
+    assert [r.applicant_id for r in found] == ["row 2", "row 3"]
 
 
-def test_unreadable_files_give_one_problem(tmp_path):
-    for text, words in (("", "the file is empty"), ("ID,Specialty,Step 2 CK,Visa\n", "no applicants")):
-        rows, errors = read_applicants(_write(tmp_path, text))
-        assert rows == [] and len(errors) == 1 and words in errors[0].message
-    rows, errors = read_applicants(tmp_path / "missing.csv")
-    assert rows == [] and "not found" in errors[0].message
+def test_no_specialties_column_is_one_error_on_the_header():
+    found, errors = parse_applicants(["step2ck", "visa"], [(2, ["233", "J-1"]), (3, ["240", "none"])], "x.csv")
+    assert found == []
+    assert len(errors) == 1  # not once more for every row
+    assert errors[0].row == 1 and "no specialties column" in errors[0].message
 
 
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
+def test_records_from_a_dataframe_read_like_a_sheet():
+    import pandas as pd
 
-_CELLS = st.one_of(st.sampled_from(["", "IM", "FM; Peds", "240", "J-1", "none", "2021", "3", "IL, NY", "yes", "-1",
-                                    "9999", "pass", "abc", "A1"]), st.text(max_size=12))
+    frame = pd.DataFrame({"applicant_id": ["a", "b"], "specialties": ["IM", "FM;Peds"], "step2ck": [233.0, None],
+                          "step1": [None, 220], "visa": ["J-1", "none"], "budget_usd": [2500, 3000]})
+    found, errors = records_applicants(frame.to_dict("records"))
+    assert errors == []
+    assert found[0].profile.applicant.step2ck == 233 and found[0].profile.applicant.step1 is None
+    assert found[1].profile.applicant.specialties == ("Family Medicine", "Pediatrics")
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(rows=st.lists(st.lists(_CELLS, min_size=6, max_size=6), max_size=6))
-def test_the_reader_never_crashes_and_places_every_problem(tmp_path, rows):
-    import csv
-    import io
+def test_the_user_file_is_not_changed(tmp_path):
+    path = tmp_path / "cohort.csv"
+    path.write_bytes(open(FIXTURE, "rb").read())
+    before = path.read_bytes()
+    read_applicants(path)
+    assert path.read_bytes() == before
 
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["ID", "Specialty", "Step 2 CK", "Visa", "Graduation year", "USCE states"])
-    writer.writerows(rows)
-    path = tmp_path / "fuzz.csv"
-    path.write_text(buffer.getvalue(), encoding="utf-8")
-    sheet = read_applicant_sheet(path)
-    ids = [r.applicant_id for r in sheet.rows]
-    assert len(ids) == len(set(ids))
-    for problem in sheet.errors:
-        assert problem.message and problem.file == str(path)
-        if problem.row is not None:
-            assert problem.column  # a row problem always names its column
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(st.text(max_size=12), min_size=4, max_size=4), max_size=5))
+def test_reader_never_crashes(cells):
+    header = ["applicant_id", "specialties", "step2ck", "visa"]
+    found, errors = parse_applicants(header, [(i + 2, row) for i, row in enumerate(cells)], "fuzz.csv")
+    assert len(found) + len({e.row for e in errors if e.row and e.row > 1}) <= len(cells) + 1
+    for error in errors:
+        assert error.message
+
+
+def test_the_benchmark_cohort_reads_without_errors_from_xlsx_and_is_seeded(tmp_path):
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    from make_cohort import main, make_cohort
+
+    assert make_cohort(30, seed=3) == make_cohort(30, seed=3) != make_cohort(30, seed=4)
+    out = tmp_path / "cohort.xlsx"
+    main(["--applicants", "30", "--seed", "3", "--out", str(out)])
+    rows, errors = read_applicants(out)
+    assert errors == []
+    assert [r.applicant_id for r in rows] == [f"A{i:04d}" for i in range(1, 31)]
+    assert {r.profile.applicant.applicant_type for r in rows} <= {"non-US IMG", "US IMG"}
+    assert all(r.profile.applicant.visa == "none" for r in rows if r.profile.applicant.applicant_type == "US IMG")

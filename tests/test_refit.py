@@ -255,7 +255,7 @@ def test_a_bad_applicant_row_is_named_by_row_and_column(outcome_files, run):
     result = run("calibrate", "--applicants", applicants, "--applications", applications)
     assert result.exit_code == 2
     assert "row 4, column 'Step 2 CK'" in result.output
-    assert "row 5, column 'Applicant ID'" in result.output and "same applicant id as row 2" in result.output
+    assert "row 5, column 'Applicant ID'" in result.output and "also on row 2" in result.output
     assert "no applicant with this id" not in result.output  # A3's applications are not blamed twice
 
 
