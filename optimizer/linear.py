@@ -88,26 +88,46 @@ class CpSatBackend:
                 row.SetCoefficient(self.vars[i], c)
             self.rows.append(row)
         self.objective = solver.Objective()
+        self.cutoff = solver.Constraint(-infinity, infinity)  # objective >= a value, when set_cutoff asks
         self.set_objective(model.objective)
 
     def set_objective(self, objective: dict[int, float]) -> None:
         """Replace the objective (maximized; values kept to 1e-6 as integer coefficients)."""
         self.model.objective = dict(objective)
         self.objective.Clear()
-        for i, c in objective.items():
-            self.objective.SetCoefficient(self.vars[i], round(c * OBJECTIVE_SCALE))
+        self.cutoff.Clear()
+        self.scaled = {i: round(c * OBJECTIVE_SCALE) for i, c in objective.items()}
+        for i, c in self.scaled.items():
+            self.objective.SetCoefficient(self.vars[i], c)
+            self.cutoff.SetCoefficient(self.vars[i], c)
         self.objective.SetMaximization()
+
+    def scaled_objective(self, values: tuple[int, ...]) -> int:
+        """The objective of `values` as CP-SAT counts it (integer coefficients)."""
+        return sum(c * values[i] for i, c in self.scaled.items())
+
+    def set_cutoff(self, at_least: int | None) -> None:
+        """Accept only solutions whose scaled objective is at least `at_least` (None: any)."""
+        self.cutoff.SetLb(-self.solver.infinity() if at_least is None else at_least)
+
+    def set_bounds(self, var: int, lo: int, hi: int) -> None:
+        """Change one variable's bounds (the list size, when the search goes size by size)."""
+        self.vars[var].SetBounds(lo, hi)
 
     def set_row_upper(self, row: int, hi: float) -> None:
         """Change one row's upper limit (the frontier moves the budget row)."""
         self.rows[row].SetUb(self.solver.infinity() if hi == float("inf") else _bound_int(hi, up=True))
 
-    def solve(self, time_limit: float | None = None, hint: tuple[int, ...] | None = None) -> RawSolution:
-        """Solve; `hint` (the values of an earlier solution, e.g. at a nearby budget) is where the search starts."""
+    def solve(self, time_limit: float | None = None, hint: tuple[int, ...] | None = None,
+              effort: float | None = None) -> RawSolution:
+        """Solve; `hint` (the values of an earlier solution, e.g. at a nearby budget) is where the search starts;
+        `effort` stops the search after that much deterministic time (reproducible, unlike seconds)."""
         pywraplp, solver = self._pywraplp, self.solver
         parameters = list(SAT_PARAMETERS)
         if time_limit:
             parameters.append(f"max_time_in_seconds:{float(time_limit)}")
+        if effort:
+            parameters.append(f"max_deterministic_time:{float(effort)}")
         if not solver.SetSolverSpecificParametersAsString(" ".join(parameters)):
             raise RuntimeError(f"CP-SAT refused SmartPick's parameters: {' '.join(parameters)}")
         if hint is not None:

@@ -23,6 +23,7 @@ from optimizer.scoring import TIERS, Candidate
 from optimizer.signals import SignalSetup
 
 SHARE_SCALE = 1000  # tier shares are written as integers per thousand
+PROOF_EFFORT = 0.5  # deterministic time of the first try to prove that no shorter list is better (see solve)
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,7 @@ class PortfolioModel:
         self.model = LinearModel()
         self.items: list[tuple[int, Candidate]] = []  # (variable, candidate)
         self.signal_vars: list[tuple[int, Candidate, str]] = []  # (variable, program, kind)
+        self._cheapest: list[tuple[int, float]] | None = None  # (list size, least cost), computed when needed
         self._build()
         self.backend = BACKENDS[backend](self.model)
 
@@ -240,7 +242,70 @@ class PortfolioModel:
         budget = self.limits.budget_usd if budget_usd is None else budget_usd
         self.backend.set_row_upper(self.budget_row, self._budget_cents(budget))
         hint = start_from.values if start_from is not None else None
-        return self._read(self.backend.solve(time_limit, hint), budget)
+        if time_limit or not hasattr(self.backend, "set_cutoff"):
+            return self._read(self.backend.solve(time_limit, hint), budget)
+        return self._read(self._solve_size_by_size(budget, hint), budget)
+
+    def _longest_affordable(self, budget: float) -> int:
+        """No list of the model's programs longer than this fits the budget (the cheapest mix of specialties)."""
+        if self._cheapest is None:
+            from optimizer.diagnose import cheapest_costs
+
+            pool = [c for _, c in self.items]
+            self._cheapest = sorted((n, cost) for n, (cost, _mix) in
+                                    cheapest_costs(pool, self.limits, self.limits.max_programs).items())
+        longest = -1
+        for n, cost in self._cheapest:
+            if cost <= budget + 1e-9:
+                longest = n
+        return min(longest, self.limits.max_programs)
+
+    def _solve_size_by_size(self, budget: float, hint) -> RawSolution:
+        """The same optimum as one solve of the model, proven sooner.
+
+        The tier bands are shares of the list: when the list size n is left free, the linear relaxation may take
+        a fractional n and round no band, and CP-SAT then needs many branches to prove the optimum (seconds per
+        solve with several specialties and signals). With n fixed, the bands are whole numbers and each solve
+        takes a fraction of a second. So the search goes from the longest affordable size down, each size
+        required to beat the best list so far, and after each size it tries to prove that no shorter list does
+        better, with a limited effort that doubles at each try; the first such proof ends the search. Every size is covered by a
+        proven result (a fixed-size optimum, an 'infeasible' under the cutoff, or the final proof), so the
+        answer is the model's optimum; the effort is deterministic, so the answer is reproducible."""
+        backend, count = self.backend, self.count_var
+        lowest, n = self.limits.min_programs, self._longest_affordable(budget)
+        best: RawSolution | None = None
+        seconds, effort = 0.0, PROOF_EFFORT
+        try:
+            while n >= lowest:
+                if best is not None:
+                    backend.set_bounds(count, lowest, n)
+                    backend.set_cutoff(backend.scaled_objective(best.values) + 1)
+                    proof = backend.solve(effort=effort)
+                    effort *= 2  # each try that fails gets twice the effort: the search ends in a few tries
+                    seconds += proof.seconds
+                    if proof.status == "infeasible":
+                        break  # no list of n programs or fewer beats the best
+                    if proof.status == "optimal":
+                        best = proof  # the best of the sizes left, and better than every longer list
+                        break
+                    if proof.status == "feasible":
+                        best = proof  # better; go on from here
+                        continue
+                backend.set_bounds(count, n, n)
+                backend.set_cutoff(None if best is None else backend.scaled_objective(best.values) + 1)
+                found = backend.solve(hint=hint if best is None else best.values)
+                seconds += found.seconds
+                if found.status == "optimal":
+                    best = found
+                elif found.status != "infeasible":
+                    raise RuntimeError(f"CP-SAT stopped without a limit on a fixed list size: {found.status}")
+                n -= 1
+        finally:
+            backend.set_bounds(count, 0, self.limits.max_programs)
+            backend.set_cutoff(None)
+        if best is None:
+            return RawSolution("infeasible", None, None, None, seconds)
+        return RawSolution("optimal", best.values, best.objective, best.objective, seconds)
 
     def _read(self, raw: RawSolution, budget: float) -> Solution:
         if raw.values is None:
