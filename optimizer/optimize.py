@@ -4,7 +4,8 @@ budget and optional limits per region, state and specialty.
 Model (data -> model -> variables -> constraints -> objective -> solve -> read):
 - Programs that share every constraint's coefficients (same specialty, tier and, when a limit names it, region
   or state) compete only on their value, so within such a class the best list takes them in order of value.
-  Each class keeps at most `max_programs` candidates, chained x[k] >= x[k+1]: a model of a few hundred
+  Each class keeps at most as many candidates as its tier band allows in the longest list (the longest the
+  largest budget affords, when the model is told it), chained x[k] >= x[k+1]: a model of a few hundred
   variables instead of thousands, with the same optimum.
 - The ERAS fee of a specialty is convex after its first block (prices never fall with the count), so linear
   segments price it exactly; a flat first block is one yes/no variable per specialty.
@@ -23,6 +24,7 @@ from optimizer.scoring import TIERS, Candidate
 from optimizer.signals import SignalSetup
 
 SHARE_SCALE = 1000  # tier shares are written as integers per thousand
+FIRST_EFFORT = 0.1  # deterministic time for one solve of the whole model before the size search (see solve)
 PROOF_EFFORT = 0.5  # deterministic time of the first try to prove that no shorter list is better (see solve)
 
 
@@ -71,23 +73,28 @@ class PortfolioModel:
 
     def __init__(self, candidates: list[Candidate], limits: Limits, backend: str = "cpsat",
                  value: Callable[[Candidate, str | None], float] | None = None,
-                 signal_rules: dict | None = None):
+                 signal_rules: dict | None = None, max_budget_usd: float | None = None):
         """`value(candidate, signal kind or None)` is what the objective sums for a chosen program (default:
         weight x probability, with the signal's probability when signaled). `signal_rules` (specialty ->
-        signals.SignalRule) turns on the joint choice of signals; None or {} leaves signals out."""
+        signals.SignalRule) turns on the joint choice of signals; None or {} leaves signals out.
+        `max_budget_usd`, the largest budget the model will be solved at (None: any), lets each class keep only
+        as many programs as a list affordable at that budget can hold: a smaller model, solved much faster."""
         self.limits = limits
+        self.max_budget_usd = max_budget_usd
         self.backend_name = backend
         self.value = value or default_value
         self.value_of = {c.program_id: self.value(c, None) for c in candidates}
         self.signals = SignalSetup(signal_rules or {}, candidates)
         pool = [c for c in candidates if c.eligible and c.program_id not in limits.never]
+        self.longest = limits.max_programs if max_budget_usd is None else longest_affordable(pool, limits,
+                                                                                              max_budget_usd)
         forced = limits.must | self.signals.fixed_ids()
         self.must = [c for c in pool if c.program_id in forced]
         self.classes = self._classes([c for c in pool if c.program_id not in forced])
         self.model = LinearModel()
         self.items: list[tuple[int, Candidate]] = []  # (variable, candidate)
         self.signal_vars: list[tuple[int, Candidate, str]] = []  # (variable, program, kind)
-        self._cheapest: list[tuple[int, float]] | None = None  # (list size, least cost), computed when needed
+        self._cheapest: list[float] | None = None  # every program position's price, cheapest first (when needed)
         self._build()
         self.backend = BACKENDS[backend](self.model)
 
@@ -98,8 +105,11 @@ class PortfolioModel:
             classes.setdefault(class_key(c, self.limits), []).append(c)
         out = {}
         for key, members in sorted(classes.items(), key=lambda kv: tuple(map(str, kv[0]))):
-            # a class never holds more programs than its tier's band allows in the longest list
-            keep = tier_bounds(self.limits.max_programs, self.limits.bands[key[1]])[1]
+            # a class never holds more programs than its tier's band allows in the longest affordable list, nor
+            # more than its specialty's fee allows within the largest budget
+            keep = tier_bounds(self.longest, self.limits.bands[key[1]])[1]
+            if self.max_budget_usd is not None:
+                keep = min(keep, _most_of_one_specialty(self.limits, self.max_budget_usd))
             by_value = sorted(members, key=lambda c: (-self.value_of[c.program_id], c.program_id))
             kept = by_value[:keep]
             # a signaled program may come from further down: keep the best by each signaled value too
@@ -135,7 +145,7 @@ class PortfolioModel:
             for previous, x in zip(chain, chain[1:]):
                 m.row(f"order {key}", {previous: 1, x: -1, **signaled.get(x, {})}, lo=0)
         all_x = {x: 1 for x, _ in self.items}
-        self.count_var = m.var("number of programs", 0, limits.max_programs)
+        self.count_var = m.var("number of programs", 0, self.longest)
         # the list holds between min_programs and max_programs programs
         m.row("count", {**all_x, self.count_var: -1}, lo=0, hi=0)
         m.row("count window", {self.count_var: 1}, lo=limits.min_programs, hi=limits.max_programs)
@@ -237,71 +247,74 @@ class PortfolioModel:
     # -- solve and read --------------------------------------------------------------------------------------
     def solve(self, budget_usd: float | None = None, time_limit: float | None = None,
               start_from: Solution | None = None) -> Solution:
-        """The best list at `budget_usd` (default: the limits' budget). `start_from`, a list solved on this model
-        (say at a nearby budget), is where the search starts: the answer is the same, found sooner."""
+        """The best list at `budget_usd` (default: the limits' budget).
+
+        With CP-SAT and no time limit: the size-by-size search below (proven optimum, reproducible). With a time
+        limit, or with PuLP: one solve of the model, where `start_from`, a list solved on this model (say at a
+        nearby budget), is where the search starts, so that a list is found within the limit."""
         budget = self.limits.budget_usd if budget_usd is None else budget_usd
+        if self.max_budget_usd is not None and budget > self.max_budget_usd + 1e-9:
+            raise ValueError(f"this model keeps the programs of budgets up to ${self.max_budget_usd:,.0f}, "
+                             f"not ${budget:,.0f}: build it with a larger max_budget_usd")
         self.backend.set_row_upper(self.budget_row, self._budget_cents(budget))
         hint = start_from.values if start_from is not None else None
         if time_limit or not hasattr(self.backend, "set_cutoff"):
             return self._read(self.backend.solve(time_limit, hint), budget)
-        return self._read(self._solve_size_by_size(budget, hint), budget)
+        return self._read(self._solve_size_by_size(budget), budget)
 
     def _longest_affordable(self, budget: float) -> int:
-        """No list of the model's programs longer than this fits the budget (the cheapest mix of specialties)."""
         if self._cheapest is None:
-            from optimizer.diagnose import cheapest_costs
+            self._cheapest = _cheapest_prices([c for _, c in self.items], self.limits)
+        return _count_within(self._cheapest, self.limits, budget)
 
-            pool = [c for _, c in self.items]
-            self._cheapest = sorted((n, cost) for n, (cost, _mix) in
-                                    cheapest_costs(pool, self.limits, self.limits.max_programs).items())
-        longest = -1
-        for n, cost in self._cheapest:
-            if cost <= budget + 1e-9:
-                longest = n
-        return min(longest, self.limits.max_programs)
+    def _solve_size_by_size(self, budget: float) -> RawSolution:
+        """The optimum of the model, as one solve would give it, proven sooner when that solve is slow.
 
-    def _solve_size_by_size(self, budget: float, hint) -> RawSolution:
-        """The same optimum as one solve of the model, proven sooner.
-
-        The tier bands are shares of the list: when the list size n is left free, the linear relaxation may take
-        a fractional n and round no band, and CP-SAT then needs many branches to prove the optimum (seconds per
-        solve with several specialties and signals). With n fixed, the bands are whole numbers and each solve
-        takes a fraction of a second. So the search goes from the longest affordable size down, each size
-        required to beat the best list so far, and after each size it tries to prove that no shorter list does
-        better, with a limited effort that doubles at each try; the first such proof ends the search. Every size is covered by a
-        proven result (a fixed-size optimum, an 'infeasible' under the cutoff, or the final proof), so the
-        answer is the model's optimum; the effort is deterministic, so the answer is reproducible."""
+        The tier bands are shares of the list: when the list size n is free, the linear relaxation may take a
+        fractional n and round no band, and CP-SAT may need many branches to prove the optimum (seconds to minutes
+        with several specialties and signals). With n fixed the bands are whole numbers and a solve takes a
+        fraction of a second. So: one solve of the whole model with a small effort (enough for most lists with
+        one specialty); if it does not finish, the sizes are searched from the longest affordable down, each size
+        required to beat the best list so far, and after each size a proof that no shorter list does better is
+        tried with an effort that doubles at each try; the first proof ends the search. Every size is covered by
+        a proven result (a fixed-size optimum, 'infeasible' under the cutoff, or the final proof), so the answer
+        is the model's optimum; efforts are deterministic time, so the answer is reproducible."""
         backend, count = self.backend, self.count_var
+        # no hint: measured, a hint from a nearby budget slows these searches (a frontier took 4x longer)
+        first = backend.solve(effort=FIRST_EFFORT)
+        if first.status in ("optimal", "infeasible"):
+            return first
+        best = first if first.status == "feasible" else None
         lowest, n = self.limits.min_programs, self._longest_affordable(budget)
-        best: RawSolution | None = None
-        seconds, effort = 0.0, PROOF_EFFORT
+        seconds, effort = first.seconds, PROOF_EFFORT
         try:
             while n >= lowest:
-                if best is not None:
-                    backend.set_bounds(count, lowest, n)
-                    backend.set_cutoff(backend.scaled_objective(best.values) + 1)
-                    proof = backend.solve(effort=effort)
-                    effort *= 2  # each try that fails gets twice the effort: the search ends in a few tries
-                    seconds += proof.seconds
-                    if proof.status == "infeasible":
-                        break  # no list of n programs or fewer beats the best
-                    if proof.status == "optimal":
-                        best = proof  # the best of the sizes left, and better than every longer list
-                        break
-                    if proof.status == "feasible":
-                        best = proof  # better; go on from here
-                        continue
                 backend.set_bounds(count, n, n)
                 backend.set_cutoff(None if best is None else backend.scaled_objective(best.values) + 1)
-                found = backend.solve(hint=hint if best is None else best.values)
+                found = backend.solve()
                 seconds += found.seconds
                 if found.status == "optimal":
                     best = found
                 elif found.status != "infeasible":
                     raise RuntimeError(f"CP-SAT stopped without a limit on a fixed list size: {found.status}")
                 n -= 1
+                while best is not None and n >= lowest:
+                    # can a list of n programs or fewer beat the best?
+                    backend.set_bounds(count, lowest, n)
+                    backend.set_cutoff(backend.scaled_objective(best.values) + 1)
+                    proof = backend.solve(effort=effort)
+                    seconds += proof.seconds
+                    effort *= 2  # each try that fails gets twice the effort: the search ends in a few tries
+                    if proof.status == "feasible":
+                        best = proof  # yes, and here is one: try again against it
+                        continue
+                    if proof.status == "infeasible":
+                        n = lowest - 1  # no: the best is the optimum
+                    elif proof.status == "optimal":
+                        best, n = proof, lowest - 1  # the best of the sizes left, better than every longer list
+                    break
         finally:
-            backend.set_bounds(count, 0, self.limits.max_programs)
+            backend.set_bounds(count, 0, self.longest)
             backend.set_cutoff(None)
         if best is None:
             return RawSolution("infeasible", None, None, None, seconds)
@@ -325,4 +338,43 @@ class PortfolioModel:
 def solve_portfolio(candidates: list[Candidate], limits: Limits, backend: str = "cpsat",
                     time_limit: float | None = None, value=None, signal_rules: dict | None = None) -> Solution:
     """The best list for these candidates and limits (see PortfolioModel)."""
-    return PortfolioModel(candidates, limits, backend, value, signal_rules).solve(time_limit=time_limit)
+    return PortfolioModel(candidates, limits, backend, value, signal_rules,
+                          max_budget_usd=limits.budget_usd).solve(time_limit=time_limit)
+
+
+def _cheapest_prices(pool, limits: Limits) -> list[float]:
+    """The price of every program position (the k-th program of a specialty costs fees.marginal_fee(k)) the
+    pool allows, cheapest first. The n cheapest cost no more than any list of n programs (they may skip a
+    specialty's first, flat-priced position), so a list longer than what they afford does not fit the budget."""
+    available: dict[str, int] = {}
+    for c in pool:
+        available[c.program.specialty] = available.get(c.program.specialty, 0) + 1
+    fees = limits.fees
+    prices = [fees.marginal_fee(k) for n in available.values() for k in range(1, min(n, limits.max_programs) + 1)]
+    return sorted(prices)
+
+
+def _count_within(prices: list[float], limits: Limits, budget: float) -> int:
+    """How many of the cheapest program positions the budget pays for (with the transcript fee), at most
+    max_programs."""
+    left = budget - limits.fees.transcript_usd + 1e-9
+    count = 0
+    for price in prices[:limits.max_programs]:
+        if price > left:
+            break
+        left -= price
+        count += 1
+    return count
+
+
+def longest_affordable(pool, limits: Limits, budget: float) -> int:
+    """No list from `pool` longer than this fits `budget`."""
+    return _count_within(_cheapest_prices(pool, limits), limits, budget)
+
+
+def _most_of_one_specialty(limits: Limits, budget: float) -> int:
+    """The most programs of one specialty `budget` pays for (with the transcript fee), at most max_programs."""
+    fees, k = limits.fees, 0
+    while k < limits.max_programs and fees.specialty_fee(k + 1) + fees.transcript_usd <= budget + 1e-9:
+        k += 1
+    return k

@@ -197,7 +197,8 @@ def make_plan(inputs: Inputs, candidates: list[Candidate], limits: Limits, objec
     gain = None
     report = None
     if goal.kind == "interviews":
-        model = PortfolioModel(candidates, limits, backend, signal_rules=rules)
+        model = PortfolioModel(candidates, limits, backend, signal_rules=rules,
+                               max_budget_usd=limits.budget_usd + (100 if marginal else 0))
         solution = model.solve(time_limit=time_limit)
         if marginal and solution.objective is not None:
             richer = model.solve(budget_usd=limits.budget_usd + 100, time_limit=time_limit, start_from=solution)

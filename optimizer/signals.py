@@ -154,11 +154,12 @@ def explain_signals(candidates, limits, solution, rules, backend="cpsat", time_l
 
     from optimizer.optimize import PortfolioModel, default_value
 
-    plain = PortfolioModel(candidates, limits, backend).solve(time_limit=time_limit)
+    plain = PortfolioModel(candidates, limits, backend, max_budget_usd=limits.budget_usd).solve(time_limit=time_limit)
     listed = {c.program_id for c in plain.chosen}
     inside = [c if c.program_id in listed else replace(c, eligible=False) for c in candidates]
     fixed_list = replace(limits, must=frozenset(listed), min_programs=len(listed), max_programs=len(listed))
-    then_signal = PortfolioModel(inside, fixed_list, backend, signal_rules=rules).solve(time_limit=time_limit)
+    then_signal = PortfolioModel(inside, fixed_list, backend, signal_rules=rules,
+                                 max_budget_usd=limits.budget_usd).solve(time_limit=time_limit)
     rows = []
     for c in solution.chosen:
         kind = solution.signals.get(c.program_id)

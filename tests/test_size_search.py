@@ -104,3 +104,25 @@ def test_the_search_is_deterministic():
     limits = setup_limits(min_programs=40, max_programs=150, budget=1400)
     runs = [PortfolioModel(candidates, limits, signal_rules=RULES).solve() for _ in range(2)]
     assert runs[0].values == runs[1].values
+
+
+@pytest.mark.parametrize("signals", [False, True])
+def test_a_model_kept_to_its_largest_budget_has_the_same_optimum(signals):
+    candidates = setup_candidates(900, seed=8, specialties=THREE, signal_kinds=KINDS if signals else None)
+    limits = setup_limits(min_programs=40, max_programs=200, budget=1200)
+    rules = RULES if signals else None
+    full = PortfolioModel(candidates, limits, signal_rules=rules)
+    for budget in (700, 1200, 2500):
+        kept = PortfolioModel(candidates, limits, signal_rules=rules, max_budget_usd=budget)
+        assert len(kept.items) < len(full.items)
+        small, large = kept.solve(budget_usd=budget), single_model(full, budget)
+        assert small.status == large.status == "optimal"
+        assert small.objective == pytest.approx(large.objective, abs=1e-6)
+
+
+def test_a_kept_model_refuses_a_larger_budget():
+    candidates = setup_candidates(300, seed=1, specialties=THREE)
+    model = PortfolioModel(candidates, setup_limits(min_programs=20, max_programs=60, budget=900),
+                           max_budget_usd=900)
+    with pytest.raises(ValueError, match="max_budget_usd"):
+        model.solve(budget_usd=1000)
