@@ -15,7 +15,7 @@ Ties in value are broken by program_id (the sort order), and CP-SAT runs on one 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from optimizer.constraints import Limits, group_of, list_cost, tier_bounds
 from optimizer.fees import Cost
@@ -378,3 +378,32 @@ def _most_of_one_specialty(limits: Limits, budget: float) -> int:
     while k < limits.max_programs and fees.specialty_fee(k + 1) + fees.transcript_usd <= budget + 1e-9:
         k += 1
     return k
+
+
+@dataclass(frozen=True)
+class SignalReport:
+    """Where the signals went and what they add, against two lists without a joint choice."""
+
+    rows: tuple[dict, ...]  # per signaled program: program_id, program, kind, p_without, p_with, gain
+    joint: float  # objective of the list and signals chosen together
+    no_signals: float  # the best list with no signals
+    list_then_signal: float  # the best list without signals, then the best signals inside it
+
+
+def explain_signals(candidates, limits, solution, rules, backend="cpsat", time_limit=None) -> SignalReport:
+    """The gain of each signal, and the joint choice against 'no signals' and 'choose the list, then signal'."""
+    plain = PortfolioModel(candidates, limits, backend, max_budget_usd=limits.budget_usd).solve(time_limit=time_limit)
+    listed = {c.program_id for c in plain.chosen}
+    inside = [c if c.program_id in listed else replace(c, eligible=False) for c in candidates]
+    fixed_list = replace(limits, must=frozenset(listed), min_programs=len(listed), max_programs=len(listed))
+    then_signal = PortfolioModel(inside, fixed_list, backend, signal_rules=rules,
+                                 max_budget_usd=limits.budget_usd).solve(time_limit=time_limit)
+    rows = []
+    for c in solution.chosen:
+        kind = solution.signals.get(c.program_id)
+        if kind:
+            rows.append({"program_id": c.program_id, "program": c.program.program, "specialty": c.program.specialty,
+                         "kind": kind, "p_without": c.p_interview, "p_with": c.p_with(kind),
+                         "gain": default_value(c, kind) - default_value(c, None)})
+    rows.sort(key=lambda r: (-r["gain"], r["program_id"]))
+    return SignalReport(tuple(rows), solution.objective, plain.objective or 0.0, then_signal.objective or 0.0)
