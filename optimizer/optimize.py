@@ -276,7 +276,8 @@ class PortfolioModel:
         fraction of a second. So: one solve of the whole model with a small effort (enough for most lists with
         one specialty); if it does not finish, the sizes are searched from the longest affordable down, each size
         required to beat the best list so far, and after each size a proof that no shorter list does better is
-        tried with an effort that doubles at each try; the first proof ends the search. Every size is covered by
+        tried with an effort that doubles at each try (a better list found on the way becomes the best); the first
+        proof ends the search. Every size is covered by
         a proven result (a fixed-size optimum, 'infeasible' under the cutoff, or the final proof), so the answer
         is the model's optimum; efforts are deterministic time, so the answer is reproducible."""
         backend, count = self.backend, self.count_var
@@ -298,7 +299,7 @@ class PortfolioModel:
                 elif found.status != "infeasible":
                     raise RuntimeError(f"CP-SAT stopped without a limit on a fixed list size: {found.status}")
                 n -= 1
-                while best is not None and n >= lowest:
+                if best is not None and n >= lowest:
                     # can a list of n programs or fewer beat the best?
                     backend.set_bounds(count, lowest, n)
                     backend.set_cutoff(backend.scaled_objective(best.values) + 1)
@@ -306,13 +307,11 @@ class PortfolioModel:
                     seconds += proof.seconds
                     effort *= 2  # each try that fails gets twice the effort: the search ends in a few tries
                     if proof.status == "feasible":
-                        best = proof  # yes, and here is one: try again against it
-                        continue
-                    if proof.status == "infeasible":
+                        best = proof  # yes, and here is one: go on with size n against it
+                    elif proof.status == "infeasible":
                         n = lowest - 1  # no: the best is the optimum
                     elif proof.status == "optimal":
                         best, n = proof, lowest - 1  # the best of the sizes left, better than every longer list
-                    break
         finally:
             backend.set_bounds(count, 0, self.longest)
             backend.set_cutoff(None)
