@@ -263,6 +263,7 @@ class PortfolioModel:
         return self._read(self._solve_size_by_size(budget), budget)
 
     def _longest_affordable(self, budget: float) -> int:
+        """No list of the model's programs longer than this fits `budget`."""
         if self._cheapest is None:
             self._cheapest = _cheapest_prices([c for _, c in self.items], self.limits)
         return _count_within(self._cheapest, self.limits, budget)
@@ -277,9 +278,9 @@ class PortfolioModel:
         one specialty); if it does not finish, the sizes are searched from the longest affordable down, each size
         required to beat the best list so far, and after each size a proof that no shorter list does better is
         tried with an effort that doubles at each try (a better list found on the way becomes the best); the first
-        proof ends the search. Every size is covered by
-        a proven result (a fixed-size optimum, 'infeasible' under the cutoff, or the final proof), so the answer
-        is the model's optimum; efforts are deterministic time, so the answer is reproducible."""
+        proof ends the search. Every size is covered by a proven result (a fixed-size optimum, 'infeasible' under
+        the cutoff, or the final proof), so the answer is the model's optimum; efforts are deterministic time, so
+        the answer is reproducible."""
         backend, count = self.backend, self.count_var
         # no hint: measured, a hint from a nearby budget slows these searches (a frontier took 4x longer)
         first = backend.solve(effort=FIRST_EFFORT)
