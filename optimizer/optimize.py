@@ -24,7 +24,10 @@ from optimizer.scoring import TIERS, Candidate
 from optimizer.signals import SignalSetup
 
 SHARE_SCALE = 1000  # tier shares are written as integers per thousand
-FIRST_EFFORT = 0.1  # deterministic time for one solve of the whole model before the size search (see solve)
+# deterministic time of the first pass over the whole model, before the size search (see _solve_size_by_size);
+# measured on 19-21-budget sweeps of the bundled data and a 10,000-program sheet
+FIRST_EFFORT = 1.0
+FIRST_EFFORT_SIGNALS = 0.1
 PROOF_EFFORT = 0.5  # deterministic time of the first try to prove that no shorter list is better (see solve)
 
 
@@ -250,8 +253,8 @@ class PortfolioModel:
         """The best list at `budget_usd` (default: the limits' budget).
 
         With CP-SAT and no time limit: the size-by-size search below (proven optimum, reproducible). With a time
-        limit, or with PuLP: one solve of the model, where `start_from`, a list solved on this model (say at a
-        nearby budget), is where the search starts, so that a list is found within the limit."""
+        limit, or with PuLP: one solve of the model. `start_from`, a list solved on this model (say at a nearby
+        budget), is where a single solve (and, without signals, the search's first pass) starts."""
         budget = self.limits.budget_usd if budget_usd is None else budget_usd
         if self.max_budget_usd is not None and budget > self.max_budget_usd + 1e-9:
             raise ValueError(f"this model keeps the programs of budgets up to ${self.max_budget_usd:,.0f}, "
@@ -260,7 +263,7 @@ class PortfolioModel:
         hint = start_from.values if start_from is not None else None
         if time_limit or not hasattr(self.backend, "set_cutoff"):
             return self._read(self.backend.solve(time_limit, hint), budget)
-        return self._read(self._solve_size_by_size(budget), budget)
+        return self._read(self._solve_size_by_size(budget, hint), budget)
 
     def _longest_affordable(self, budget: float) -> int:
         """No list of the model's programs longer than this fits `budget`."""
@@ -268,7 +271,7 @@ class PortfolioModel:
             self._cheapest = _cheapest_prices([c for _, c in self.items], self.limits)
         return _count_within(self._cheapest, self.limits, budget)
 
-    def _solve_size_by_size(self, budget: float) -> RawSolution:
+    def _solve_size_by_size(self, budget: float, hint=None) -> RawSolution:
         """The optimum of the model, as one solve would give it, proven sooner when that solve is slow.
 
         The tier bands are shares of the list: when the list size n is free, the linear relaxation may take a
@@ -282,8 +285,13 @@ class PortfolioModel:
         the cutoff, or the final proof), so the answer is the model's optimum; efforts are deterministic time, so
         the answer is reproducible."""
         backend, count = self.backend, self.count_var
-        # no hint: measured, a hint from a nearby budget slows these searches (a frontier took 4x longer)
-        first = backend.solve(effort=FIRST_EFFORT)
+        if self.signal_vars:
+            # a short first pass, without a hint: with signals a hint from a nearby budget made a 21-budget sweep
+            # 4x slower
+            first = backend.solve(effort=FIRST_EFFORT_SIGNALS)
+        else:
+            # without signals one pass started from a nearby budget's list usually finishes (as before the search)
+            first = backend.solve(hint=hint, effort=FIRST_EFFORT)
         if first.status in ("optimal", "infeasible"):
             return first
         best = first if first.status == "feasible" else None
