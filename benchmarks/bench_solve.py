@@ -11,7 +11,8 @@ it takes the median wall time of N runs of
   (d) the optimization itself, in-process: PortfolioModel build + solve, and solve alone (ortools imported and
       the sheet read and scored before the clock starts),
 checks that (a) and (c) reach the same objective (the same model without signals), and prints the ratio (a)/(c).
-Targets: (a) <= 60% of (c); the optimization (d) under 0.2 s.
+Targets: (a) <= 75% of (c) (issue 13; issue 4 asked 60% when CP-SAT was fed through a private module); the
+optimization (d) under 0.2 s.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from pathlib import Path
 
 import _common as common
 
-RATIO_TARGET = 0.60
+RATIO_TARGET = 0.75  # issue 13 (public OR-Tools API); issue 4 asked 0.60 with the private module
 OPTIMIZATION_TARGET = 0.2  # seconds
 OBJECTIVE_TOLERANCE = 1e-4  # relative
 

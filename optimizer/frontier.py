@@ -2,10 +2,11 @@
 
 It is a loop over the budget on one model (PyPortfolioOpt's pattern), reusing work between points:
 - budgets below the cheapest possible list are infeasible without a solve (diagnose.cheapest_costs);
-- the list that is best with no budget limit costs some amount C; at every budget >= C it is still the best
-  (it is feasible there and nothing better exists at any budget), so those points need no solve;
-- the rest move the budget row of one model, which CP-SAT solves from scratch each time (so every point equals a
-  fresh `solve` at that budget).
+- the list that is best at the highest budget costs some amount C; at every budget from C up it is still the
+  best (it is feasible there and nothing better exists at a higher budget), so those points need no solve;
+- the model keeps only the programs a list affordable at the highest budget can hold;
+- the rest move the budget row of one model, which CP-SAT solves from scratch each time, size by size when
+  that is faster (PortfolioModel.solve), so every point is the proven optimum a fresh `solve` finds there.
 """
 
 from __future__ import annotations
@@ -50,8 +51,9 @@ def compute_frontier(candidates, limits: Limits, budgets: list[float], evaluate,
     from optimizer.diagnose import cheapest_costs
     from optimizer.optimize import PortfolioModel
 
-    model = PortfolioModel(candidates, limits, backend, signal_rules=signal_rules)
-    unlimited = model.solve(budget_usd=1e9, time_limit=time_limit)
+    highest = max(budgets)
+    model = PortfolioModel(candidates, limits, backend, signal_rules=signal_rules, max_budget_usd=highest)
+    at_highest = model.solve(budget_usd=highest, time_limit=time_limit)
     n_min = min(limits.min_programs, sum(1 for c in candidates if c.eligible and c.program_id not in limits.never))
     floor, _ = cheapest_costs(candidates, limits, n_min).get(n_min, (float("inf"), {}))
     points, outcomes_cache, previous, last_solution = [], {}, None, None
@@ -61,8 +63,8 @@ def compute_frontier(candidates, limits: Limits, budgets: list[float], evaluate,
         if budget + 1e-9 < floor:
             solution = None
             status = "infeasible"
-        elif unlimited.status == "optimal" and budget >= unlimited.cost.total_usd:
-            solution = unlimited
+        elif at_highest.status == "optimal" and budget >= at_highest.cost.total_usd:
+            solution = at_highest
             status = solution.status
         else:
             # the best list at the previous (lower) budget is still allowed here: start the search from it

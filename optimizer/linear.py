@@ -54,93 +54,100 @@ def _bound_int(x: float, up: bool) -> int:
     return int(math.floor(x + 1e-9)) if up else int(math.ceil(x - 1e-9))
 
 
-def _sat_parameters(params, time_limit: float | None) -> None:
-    """The CP-SAT settings SmartPick uses, set on a SatParameters message."""
-    params.num_workers = 1  # with a fixed seed: the same inputs give the same list every time
-    # Ctrl-C is the caller's: CP-SAT catching it would end the search early and return that list as a result
-    params.catch_sigint_signal = False
-    params.random_seed = 0
-    # the LP relaxation of the signal constraints is what proves optimality quickly (level 1 left a 7% gap
-    # open for a minute on 10,000 programs with signals; level 2 closes it in under a second); probing at
-    # presolve costs more than it saves on these models (measured: 17 budgets, 2.4 s -> 1.1 s)
-    params.linearization_level = 2
-    params.cp_model_probing_level = 0
-    if time_limit:
-        params.max_time_in_seconds = float(time_limit)
-
-
-def _domain(lo: float, hi: float) -> list[int]:
-    return [-(2**62) if lo == float("-inf") else _bound_int(lo, up=False),
-            2**62 if hi == float("inf") else _bound_int(hi, up=True)]
+# The CP-SAT settings SmartPick uses (SatParameters, in their text format):
+# - one worker with a fixed seed: the same inputs give the same list every time;
+# - linearization level 2: the LP relaxation of the signal constraints is what proves optimality quickly (level 1
+#   left a 7% gap open for a minute on 10,000 programs with signals; level 2 closes it in under a second);
+# - no probing at presolve: it costs more than it saves on these models (measured: 17 budgets, 2.4 s -> 1.1 s);
+# - Ctrl-C is the caller's: CP-SAT catching it would end the search early and return that list as a result.
+SAT_PARAMETERS = ("num_workers:1", "random_seed:0", "linearization_level:2", "cp_model_probing_level:0",
+                  "catch_sigint_signal:false")
 
 
 class CpSatBackend:
-    """OR-Tools CP-SAT, fed the model as its protocol buffer through `cp_model_helper`: the same solver as
-    `cp_model.CpModel`, without importing `cp_model` (which imports pandas: a quarter of a second at start)."""
+    """OR-Tools CP-SAT through OR-Tools' documented linear-solver API (`ortools.linear_solver.pywraplp`, solver
+    "CP-SAT"): the same solver and parameters as `ortools.sat.python.cp_model`, whose import also imports pandas
+    (about a quarter of a second at every start, measured in benchmarks/RESULTS.md). The model's integer
+    coefficients reach CP-SAT unchanged; the objective is scaled to integers as CP-SAT needs."""
 
     name = "cpsat"
 
     def __init__(self, model: LinearModel):
-        from ortools.sat.python import cp_model_helper as cmh
+        from ortools.linear_solver import pywraplp
 
-        self._cmh = cmh
+        self._pywraplp = pywraplp
         self.model = model
-        proto = self.proto = cmh.CpModelProto()
-        for lo, hi in zip(model.lower, model.upper):
-            proto.variables.add().domain.extend([lo, hi])
-        self.row_protos = []
+        solver = self.solver = pywraplp.Solver.CreateSolver("CP-SAT")
+        if solver is None:
+            raise RuntimeError("this OR-Tools installation has no CP-SAT solver")
+        infinity = solver.infinity()
+        self.vars = [solver.IntVar(lo, hi, name) for name, lo, hi in zip(model.names, model.lower, model.upper)]
+        self.rows = []
         for _name, coefs, lo, hi in model.rows:
-            linear = proto.constraints.add().linear
-            linear.vars.extend(list(coefs))
-            linear.coeffs.extend(list(coefs.values()))
-            linear.domain.extend(_domain(lo, hi))
-            self.row_protos.append(linear)
-        # maximize: CP-SAT minimizes, so the coefficients are negated and the scaling factor is -1
-        objective = proto.objective
-        objective.vars.extend(list(model.objective))
-        objective.coeffs.extend([-round(c * OBJECTIVE_SCALE) for c in model.objective.values()])
-        objective.scaling_factor = -1.0
+            row = solver.Constraint(-infinity if lo == float("-inf") else _bound_int(lo, up=False),
+                                    infinity if hi == float("inf") else _bound_int(hi, up=True))
+            for i, c in coefs.items():
+                row.SetCoefficient(self.vars[i], c)
+            self.rows.append(row)
+        self.objective = solver.Objective()
+        self.cutoff = solver.Constraint(-infinity, infinity)  # objective >= a value, when set_cutoff asks
+        self.set_objective(model.objective)
 
     def set_objective(self, objective: dict[int, float]) -> None:
-        """Replace the objective's coefficients (same variables or fewer)."""
+        """Replace the objective (maximized; values kept to 1e-6 as integer coefficients)."""
         self.model.objective = dict(objective)
-        proto = self.proto.objective
-        proto.vars.clear()
-        proto.coeffs.clear()
-        proto.vars.extend(list(objective))
-        proto.coeffs.extend([-round(c * OBJECTIVE_SCALE) for c in objective.values()])
+        self.objective.Clear()
+        self.cutoff.Clear()
+        self.scaled = {i: round(c * OBJECTIVE_SCALE) for i, c in objective.items()}
+        for i, c in self.scaled.items():
+            self.objective.SetCoefficient(self.vars[i], c)
+            self.cutoff.SetCoefficient(self.vars[i], c)
+        self.objective.SetMaximization()
+
+    def scaled_objective(self, values: tuple[int, ...]) -> int:
+        """The objective of `values` as CP-SAT counts it (integer coefficients)."""
+        return sum(c * values[i] for i, c in self.scaled.items())
+
+    def set_cutoff(self, at_least: int | None) -> None:
+        """Accept only solutions whose scaled objective is at least `at_least` (None: any)."""
+        self.cutoff.SetLb(-self.solver.infinity() if at_least is None else at_least)
+
+    def set_bounds(self, var: int, lo: int, hi: int) -> None:
+        """Change one variable's bounds (the list size, when the search goes size by size)."""
+        self.vars[var].SetBounds(lo, hi)
 
     def set_row_upper(self, row: int, hi: float) -> None:
         """Change one row's upper limit (the frontier moves the budget row)."""
-        domain = self.row_protos[row].domain
-        lo = self.model.rows[row][2]
-        domain.clear()
-        domain.extend(_domain(lo, hi))
+        self.rows[row].SetUb(self.solver.infinity() if hi == float("inf") else _bound_int(hi, up=True))
 
-    def solve(self, time_limit: float | None = None, hint: tuple[int, ...] | None = None) -> RawSolution:
-        """Solve; `hint` (the values of an earlier solution, e.g. at a nearby budget) is where the search starts."""
-        cmh = self._cmh
-        self.proto.clear_solution_hint()
+    def solve(self, time_limit: float | None = None, hint: tuple[int, ...] | None = None,
+              effort: float | None = None) -> RawSolution:
+        """Solve; `hint` (the values of an earlier solution, e.g. at a nearby budget) is where the search starts;
+        `effort` stops the search after that much deterministic time (reproducible, unlike seconds)."""
+        pywraplp, solver = self._pywraplp, self.solver
+        parameters = list(SAT_PARAMETERS)
+        if time_limit:
+            parameters.append(f"max_time_in_seconds:{float(time_limit)}")
+        if effort:
+            parameters.append(f"max_deterministic_time:{float(effort)}")
+        if not solver.SetSolverSpecificParametersAsString(" ".join(parameters)):
+            raise RuntimeError(f"CP-SAT refused SmartPick's parameters: {' '.join(parameters)}")
         if hint is not None:
-            self.proto.solution_hint.vars.extend(range(len(hint)))
-            self.proto.solution_hint.values.extend(list(hint))
-        params = cmh.SatParameters()
-        _sat_parameters(params, time_limit)
-        wrapper = cmh.SolveWrapper()
-        wrapper.set_parameters(params)
+            solver.SetHint(self.vars, [float(v) for v in hint])
+        else:
+            solver.SetHint([], [])
         start = time.perf_counter()
-        response = wrapper.solve(self.proto)
+        status = solver.Solve()
         seconds = time.perf_counter() - start
-        status = response.status
-        if status in (cmh.CpSolverStatus.OPTIMAL, cmh.CpSolverStatus.FEASIBLE):
-            values = tuple(int(v) for v in response.solution)
+        if status in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
+            values = tuple(int(round(v.solution_value())) for v in self.vars)
             objective = sum(c * values[i] for i, c in self.model.objective.items())
-            bound = response.best_objective_bound / OBJECTIVE_SCALE
-            label = "optimal" if status == cmh.CpSolverStatus.OPTIMAL else "feasible"
+            bound = self.objective.BestBound() / OBJECTIVE_SCALE
+            label = "optimal" if status == pywraplp.Solver.OPTIMAL else "feasible"
             return RawSolution(label, values, objective, max(bound, objective), seconds)
-        if status == cmh.CpSolverStatus.INFEASIBLE:
+        if status == pywraplp.Solver.INFEASIBLE:
             return RawSolution("infeasible", None, None, None, seconds)
-        if status == cmh.CpSolverStatus.MODEL_INVALID:
+        if status in (pywraplp.Solver.MODEL_INVALID, pywraplp.Solver.ABNORMAL):
             raise RuntimeError("CP-SAT found the model invalid: a bug in SmartPick's model building")
         return RawSolution("time_limit", None, None, None, seconds)
 

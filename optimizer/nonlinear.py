@@ -79,7 +79,8 @@ def _p(c: Candidate, kind: str | None) -> float:
 def solve_risk(candidates: list[Candidate], limits: Limits, objective: Objective, curve, sigma: float | None = None,
                backend: str = "cpsat", time_limit: float | None = None, signal_rules: dict | None = None) -> Solution:
     """The list (and signals) with the highest P(match) or P(at least K) found, with a proven bound and its gap."""
-    model = PortfolioModel(candidates, limits, backend, value=_p, signal_rules=signal_rules)
+    model = PortfolioModel(candidates, limits, backend, value=_p, signal_rules=signal_rules,
+                           max_budget_usd=limits.budget_usd)
     mean_best = model.solve(time_limit=time_limit)
     if mean_best.status in ("infeasible", "time_limit"):
         return mean_best

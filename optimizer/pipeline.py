@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # for annotations only: these modules load when a plan is mad
     from optimizer.nonlinear import Objective
     from optimizer.optimize import Solution
     from optimizer.outcomes import Outcomes
-    from optimizer.signals import SignalReport
+    from optimizer.optimize import SignalReport
 
 
 @dataclass(frozen=True)
@@ -258,8 +258,8 @@ def make_plan(inputs: Inputs, candidates: list[Candidate], limits: Limits, objec
               marginal: bool = True, warnings: tuple[str, ...] = ()) -> Plan:
     """Solve for the objective, evaluate the list and explain it. Raises InfeasibleError with the reasons."""
     from optimizer.nonlinear import Objective, solve_risk
-    from optimizer.optimize import PortfolioModel
-    from optimizer.signals import check_fixed_signals, explain_signals, signal_rules
+    from optimizer.optimize import PortfolioModel, explain_signals
+    from optimizer.signals import check_fixed_signals, signal_rules
 
     goal = Objective.parse(objective)
     check_feasible(candidates, limits)
@@ -268,7 +268,8 @@ def make_plan(inputs: Inputs, candidates: list[Candidate], limits: Limits, objec
     gain = None
     report = None
     if goal.kind == "interviews":
-        model = PortfolioModel(candidates, limits, backend, signal_rules=rules)
+        model = PortfolioModel(candidates, limits, backend, signal_rules=rules,
+                               max_budget_usd=limits.budget_usd + (100 if marginal else 0))
         solution = model.solve(time_limit=time_limit)
         if marginal and solution.objective is not None:
             richer = model.solve(budget_usd=limits.budget_usd + 100, time_limit=time_limit, start_from=solution)

@@ -136,35 +136,3 @@ def check_fixed_signals(candidates, rules: dict[str, SignalRule], source: str = 
                 " Clear some cells of the signal column.")))
     if problems:
         raise InputError(problems)
-
-
-@dataclass(frozen=True)
-class SignalReport:
-    """Where the signals went and what they add, against two lists without a joint choice."""
-
-    rows: tuple[dict, ...]  # per signaled program: program_id, program, kind, p_without, p_with, gain
-    joint: float  # objective of the list and signals chosen together
-    no_signals: float  # the best list with no signals
-    list_then_signal: float  # the best list without signals, then the best signals inside it
-
-
-def explain_signals(candidates, limits, solution, rules, backend="cpsat", time_limit=None) -> SignalReport:
-    """The gain of each signal, and the joint choice against 'no signals' and 'choose the list, then signal'."""
-    from dataclasses import replace
-
-    from optimizer.optimize import PortfolioModel, default_value
-
-    plain = PortfolioModel(candidates, limits, backend).solve(time_limit=time_limit)
-    listed = {c.program_id for c in plain.chosen}
-    inside = [c if c.program_id in listed else replace(c, eligible=False) for c in candidates]
-    fixed_list = replace(limits, must=frozenset(listed), min_programs=len(listed), max_programs=len(listed))
-    then_signal = PortfolioModel(inside, fixed_list, backend, signal_rules=rules).solve(time_limit=time_limit)
-    rows = []
-    for c in solution.chosen:
-        kind = solution.signals.get(c.program_id)
-        if kind:
-            rows.append({"program_id": c.program_id, "program": c.program.program, "specialty": c.program.specialty,
-                         "kind": kind, "p_without": c.p_interview, "p_with": c.p_with(kind),
-                         "gain": default_value(c, kind) - default_value(c, None)})
-    rows.sort(key=lambda r: (-r["gain"], r["program_id"]))
-    return SignalReport(tuple(rows), solution.objective, plain.objective or 0.0, then_signal.objective or 0.0)

@@ -64,22 +64,22 @@ def test_ctrl_c_inside_the_solver_ends_within_two_seconds(tmp_path):
     script = tmp_path / "long_solve.py"
     script.write_text(textwrap.dedent("""
         import random, sys
-        from ortools.sat.python import cp_model
+        from ortools.linear_solver import pywraplp
         from optimizer import interrupt
-        from optimizer.linear import _sat_parameters
-        model = cp_model.CpModel()
+        from optimizer.linear import SAT_PARAMETERS
+        solver = pywraplp.Solver.CreateSolver("CP-SAT")
         rng = random.Random(0)
-        xs = [model.new_int_var(0, 1, f"x{i}") for i in range(400)]
+        xs = [solver.IntVar(0, 1, f"x{i}") for i in range(400)]
         for _ in range(30):
-            model.add(sum(rng.randint(1, 50) * x for x in xs) <= 3000)
-        model.maximize(sum(rng.randint(1, 100) * x for x in xs))
-        solver = cp_model.CpSolver()
-        _sat_parameters(solver.parameters, 60)
-        solver.parameters.num_workers = 2
+            solver.Add(sum(rng.randint(1, 50) * x for x in xs) <= 3000)
+        solver.Maximize(sum(rng.randint(1, 100) * x for x in xs))
+        settings = [p for p in SAT_PARAMETERS if not p.startswith("num_workers")]
+        assert solver.SetSolverSpecificParametersAsString(" ".join(settings + ["num_workers:2",
+                                                                               "max_time_in_seconds:60"]))
         print("solving", flush=True)
         try:
             with interrupt.handling():
-                solver.solve(model)
+                solver.Solve()
             print("the search ran to its end: an interrupted solve must never be reported", flush=True)
         except KeyboardInterrupt:
             interrupt.report()

@@ -56,3 +56,22 @@ def test_cpsat_infeasible_is_reported():
     m = small_model()
     m.row("impossible", {0: 1}, lo=2)
     assert CpSatBackend(m).solve().status == "infeasible"
+
+
+def test_moving_a_row_and_starting_from_a_hint_give_the_fresh_optimum():
+    for backend_class in (CpSatBackend, PulpBackend):
+        backend = backend_class(small_model())
+        first = backend.solve()
+        backend.set_row_upper(0, 1)
+        moved = backend.solve(hint=first.values)
+        assert moved.status == "optimal" and moved.values == (1, 0, 0) and moved.objective == 3.0
+        fresh = small_model()
+        fresh.rows[0] = ("at most one", fresh.rows[0][1], float("-inf"), 1)
+        assert backend_class(fresh).solve().values == moved.values
+
+
+def test_cpsat_objective_can_be_replaced():
+    backend = CpSatBackend(small_model())
+    backend.set_objective({0: 1.0, 1: 2.0, 2: 3.0})
+    raw = backend.solve()
+    assert raw.status == "optimal" and raw.values == (0, 1, 1) and raw.objective == 5.0

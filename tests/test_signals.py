@@ -8,8 +8,8 @@ from dataclasses import replace
 import pytest
 
 from optimizer.constraints import violations
-from optimizer.optimize import default_value, solve_portfolio
-from optimizer.signals import SignalRule, SignalSetup, explain_signals, signal_rules
+from optimizer.optimize import default_value, explain_signals, solve_portfolio
+from optimizer.signals import SignalRule, SignalSetup, signal_rules
 from tests.helpers import setup_candidates, setup_limits
 
 IM_RULES = {"Internal Medicine": SignalRule("Internal Medicine", (("gold", 1), ("silver", 1)), "institution",
