@@ -20,7 +20,7 @@ sys.excepthook = _stopped_before_start
 
 import click  # noqa: E402 (after the hook: importing takes a moment, and Ctrl-C may come during it)
 
-from optimizer import parsing  # noqa: E402
+from optimizer.inputs import parsing  # noqa: E402
 from optimizer.errors import SmartPickError  # noqa: E402
 
 EXIT_INPUT = 2
@@ -70,7 +70,7 @@ def main():
 # --- shared options -------------------------------------------------------------------------------------------
 
 class Parsed(click.ParamType):
-    """A flag read by the same parser as the profile key it overrides (optimizer/parsing.py): one rule, one parser."""
+    """A flag read by the same parser as the profile key it overrides (optimizer/inputs/parsing.py): one rule, one parser."""
 
     def __init__(self, name: str, parse, example: str = ""):
         self.name, self.parse, self.example = name, parse, example
@@ -140,7 +140,7 @@ def _notes(console, inputs, warnings=()) -> None:
     from rich.console import Console
     from rich.markup import escape
 
-    from optimizer.render_warnings import group_warnings
+    from optimizer.output.render_warnings import group_warnings
 
     errors = Console(stderr=True, width=_terminal_width(), soft_wrap=False)
     for note in inputs.notes:
@@ -186,19 +186,19 @@ def score(programs, sheet_name, profile, model_path, out, as_json):
     Example: smartpick score --programs my_programs.xlsx --profile me.toml --out scored.xlsx
     """
     from optimizer import pipeline
-    from optimizer.render_score import score_payload, score_rows, score_tables
-    from optimizer.writers import check_out_path, write_table
+    from optimizer.output.render_score import score_payload, score_rows, score_tables
+    from optimizer.output.writers import check_out_path, write_table
 
     inputs = pipeline.load_inputs(programs, profile, sheet_name, model_path)
     candidates = pipeline.score(inputs)
     payload = score_payload(inputs, candidates)
     if out:
         path = check_out_path(out, (programs, profile))
-        from optimizer.workbook_copy import can_copy
+        from optimizer.output.workbook_copy import can_copy
 
         if can_copy(programs, path):  # the answer goes into a copy of the user's own workbook
-            from optimizer.sheet import locate_programs
-            from optimizer.workbook_copy import score_columns, write_copy
+            from optimizer.inputs.sheet import locate_programs
+            from optimizer.output.workbook_copy import score_columns, write_copy
 
             write_copy(programs, path, *locate_programs(programs, sheet_name), score_columns(candidates),
                        {"Scored programs": score_rows(candidates)})
@@ -233,13 +233,13 @@ def frontier(programs, sheet_name, profile, model_path, budgets, backend, no_sig
     Example: smartpick frontier --budget 1500:4000:100 --plot frontier.png
     """
     from optimizer import pipeline
-    from optimizer.render_more import frontier_payload, frontier_table
-    from optimizer.writers import check_out_path, write_table
+    from optimizer.output.render_more import frontier_payload, frontier_table
+    from optimizer.output.writers import check_out_path, write_table
 
     if out:
         check_out_path(out, (programs, profile))
     if plot:
-        from optimizer.plotting import check_plot_path
+        from optimizer.output.plotting import check_plot_path
 
         check_plot_path(plot)
     inputs = pipeline.load_inputs(programs, profile, sheet_name, model_path, use_signals=not no_signals)
@@ -249,7 +249,7 @@ def frontier(programs, sheet_name, profile, model_path, budgets, backend, no_sig
     if out:
         write_table(out, {"Frontier": payload["points"]}, payload)
     if plot:
-        from optimizer.plotting import plot_frontier, save_figure
+        from optimizer.output.plotting import plot_frontier, save_figure
 
         save_figure(plot_frontier([p for p in payload["points"] if p["objective"] is not None]), plot)
     if as_json:
@@ -283,18 +283,18 @@ def scenarios_run(paths, programs, sheet_name, profile, model_path, no_signals, 
 
     With no PATHS it runs the bundled examples. Example: smartpick scenarios run my_scenarios/ --profile me.toml
     """
-    from optimizer.profile import read_profile_data
-    from optimizer.render_more import scenarios_payload, scenarios_table
-    from optimizer.resources import DEMO_PROFILE, data_path, scenarios_dir
-    from optimizer.scenario_files import load_scenarios
-    from optimizer.scenarios import run_scenarios
-    from optimizer.scoring import load_model
-    from optimizer.sheet import read_programs
-    from optimizer.writers import check_out_path
+    from optimizer.inputs.profile import read_profile_data
+    from optimizer.output.render_more import scenarios_payload, scenarios_table
+    from optimizer.inputs.resources import DEMO_PROFILE, data_path, scenarios_dir
+    from optimizer.inputs.scenario_files import load_scenarios
+    from optimizer.solver.scenarios import run_scenarios
+    from optimizer.model.scoring import load_model
+    from optimizer.inputs.sheet import read_programs
+    from optimizer.output.writers import check_out_path
 
     if out:
         check_out_path(out, (programs, profile))
-    from optimizer.profile import load_profile
+    from optimizer.inputs.profile import load_profile
 
     profile_path = profile or data_path(DEMO_PROFILE)
     load_profile(profile_path)  # a broken profile is reported once, before any scenario
@@ -308,14 +308,14 @@ def scenarios_run(paths, programs, sheet_name, profile, model_path, no_signals, 
 
     payload = scenarios_payload(results, errors, demo=programs is None)
     if out:
-        from optimizer.report_files import write_scenarios
+        from optimizer.output.report_files import write_scenarios
 
         write_scenarios(out, results, payload)
     if as_json:
         _print_json(payload)
     else:
         if programs is None:
-            from optimizer.resources import DEMO_NOTE
+            from optimizer.inputs.resources import DEMO_NOTE
 
             console.print(f"[dim]Note: {DEMO_NOTE}[/dim]")
         for block in scenarios_table(results):
@@ -382,11 +382,11 @@ def compare(portfolios, programs, sheet_name, profile, model_path, budget, min_p
     Example: smartpick compare my_list.csv optimized.xlsx scenarios/tight_budget.toml --out compared.xlsx
     """
     from optimizer import pipeline
-    from optimizer.compare import compare_portfolios, comparison_payload
-    from optimizer.render_compare import comparison_tables
-    from optimizer.portfolio_files import load_portfolios
-    from optimizer.resources import DEMO_PROFILE, data_path
-    from optimizer.writers import check_out_path
+    from optimizer.solver.compare import compare_portfolios, comparison_payload
+    from optimizer.output.render_compare import comparison_tables
+    from optimizer.inputs.portfolio_files import load_portfolios
+    from optimizer.inputs.resources import DEMO_PROFILE, data_path
+    from optimizer.output.writers import check_out_path
 
     if out:
         check_out_path(out, (programs, profile, *portfolios))
@@ -397,7 +397,7 @@ def compare(portfolios, programs, sheet_name, profile, model_path, budget, min_p
     comparison = compare_portfolios(saved, inputs, candidates, limits, use_signals=not no_signals)
     payload = comparison_payload(comparison, inputs)
     if out:
-        from optimizer.report_files import write_comparison
+        from optimizer.output.report_files import write_comparison
 
         write_comparison(out, comparison, payload)
     if as_json:
@@ -428,10 +428,10 @@ def report(programs, sheet_name, profile, model_path, scenario_paths, budget, mi
     Example: smartpick report --programs my_programs.xlsx --profile me.toml --scenarios my_scenarios --out report.html
     """
     from optimizer import pipeline
-    from optimizer.frontier import compute_frontier
-    from optimizer.html_report import frontier_budgets, render_report, write_report
-    from optimizer.writers import check_out_path
-    from optimizer.signals import signal_rules
+    from optimizer.solver.frontier import compute_frontier
+    from optimizer.output.html_report import frontier_budgets, render_report, write_report
+    from optimizer.output.writers import check_out_path
+    from optimizer.model.signals import signal_rules
 
     check_out_path(out, (programs, profile), formats=(".html",))
     scenarios_found = _load_report_scenarios(scenario_paths, profile) if scenario_paths else None
@@ -444,7 +444,7 @@ def report(programs, sheet_name, profile, model_path, scenario_paths, budget, mi
         plan = pipeline.make_plan(inputs, candidates, limits, inputs.profile.goals.objective,
                                   warnings=tuple(warnings))
     except InfeasibleError as error:  # the page still says why, and which programs are not open
-        from optimizer.html_report import render_no_list_report
+        from optimizer.output.html_report import render_no_list_report
 
         write_report(out, render_no_list_report(inputs, limits, error.reasons, candidates))
         _notes(_console(), inputs, warnings)
@@ -464,11 +464,11 @@ def report(programs, sheet_name, profile, model_path, scenario_paths, budget, mi
                                            signal_rules=rules, progress=advance)
     results = None
     if scenarios_found is not None:
-        from optimizer.scenarios import run_scenarios
+        from optimizer.solver.scenarios import run_scenarios
 
         with _progress(len(scenarios_found), False) as advance:
             results = run_scenarios(inputs.table, scenarios_found, inputs.model, not no_signals, progress=advance)
-    from optimizer.render import match_text
+    from optimizer.output.render import match_text
 
     html = render_report(inputs, plan, limits, frontier_result, results, candidates=candidates)
     write_report(out, html)
@@ -483,9 +483,9 @@ def report(programs, sheet_name, profile, model_path, scenario_paths, budget, mi
 def _load_report_scenarios(paths, profile):
     """The scenario files for `report`, read before anything is solved; InputError lists the broken ones."""
     from optimizer.errors import InputError, Problem
-    from optimizer.profile import read_profile_data
-    from optimizer.resources import DEMO_PROFILE, data_path
-    from optimizer.scenario_files import load_scenarios
+    from optimizer.inputs.profile import read_profile_data
+    from optimizer.inputs.resources import DEMO_PROFILE, data_path
+    from optimizer.inputs.scenario_files import load_scenarios
 
     profile_path = profile or data_path(DEMO_PROFILE)
     found, errors = load_scenarios(list(paths), read_profile_data(profile_path), str(profile_path))
@@ -525,13 +525,13 @@ def solve(programs, sheet_name, profile, model_path, budget, min_programs, max_p
     Example: smartpick solve --programs my_programs.csv --profile me.toml --budget 3000 --out my_list.xlsx
     """
     from optimizer import pipeline
-    from optimizer.render import programs_table, solve_payload, summary_table
-    from optimizer.writers import check_out_path
+    from optimizer.output.render import programs_table, solve_payload, summary_table
+    from optimizer.output.writers import check_out_path
 
     if out:
         check_out_path(out, (programs, profile))
     if plot:
-        from optimizer.plotting import check_plot_path
+        from optimizer.output.plotting import check_plot_path
 
         check_plot_path(plot)
     inputs = pipeline.load_inputs(programs, profile, sheet_name, model_path, use_signals=not no_signals)
@@ -540,14 +540,14 @@ def solve(programs, sheet_name, profile, model_path, budget, min_programs, max_p
     warnings = plan.warnings
     payload = solve_payload(inputs, plan, limits)
     if out:
-        from optimizer.report_files import write_solution
-        from optimizer.workbook_copy import can_copy
+        from optimizer.output.report_files import write_solution
+        from optimizer.output.workbook_copy import can_copy
 
         if can_copy(programs, out):  # the answer goes into a copy of the user's own workbook
-            from optimizer.report_files import summary_rows
-            from optimizer.render import program_rows
-            from optimizer.sheet import locate_programs
-            from optimizer.workbook_copy import solve_columns, write_copy
+            from optimizer.output.report_files import summary_rows
+            from optimizer.output.render import program_rows
+            from optimizer.inputs.sheet import locate_programs
+            from optimizer.output.workbook_copy import solve_columns, write_copy
 
             candidates = pipeline.score(inputs)  # every row's chance and reasons, for the user's own columns
             write_copy(programs, out, *locate_programs(programs, sheet_name), solve_columns(candidates, plan, limits),
@@ -555,7 +555,7 @@ def solve(programs, sheet_name, profile, model_path, budget, min_programs, max_p
         else:
             write_solution(out, inputs, plan, payload)
     if plot and plan.outcomes:
-        from optimizer.plotting import plot_distribution, save_figure
+        from optimizer.output.plotting import plot_distribution, save_figure
 
         save_figure(plot_distribution(plan.outcomes, title="Number of interviews"), plot)
     if as_json:
@@ -565,7 +565,7 @@ def solve(programs, sheet_name, profile, model_path, budget, min_programs, max_p
         _notes(console, inputs, warnings)
         console.print(programs_table(plan, width=console.width))
         if plan.signal_report is not None:
-            from optimizer.render import signals_table
+            from optimizer.output.render import signals_table
 
             console.print(signals_table(plan.signal_report, width=console.width))
         console.print(summary_table(inputs, plan, limits))
@@ -618,11 +618,11 @@ def calibration(fit, model_path):
     """
     from pathlib import Path
 
-    from optimizer.calibration import refit, solve_population, with_fitted_block
-    from optimizer.render_calibration import calibration_lines
-    from optimizer.resources import data_path
-    from optimizer.scoring import load_model
-    from optimizer.writers import atomic_write_text
+    from optimizer.model.calibration import refit, solve_population, with_fitted_block
+    from optimizer.output.render_calibration import calibration_lines
+    from optimizer.inputs.resources import data_path
+    from optimizer.model.scoring import load_model
+    from optimizer.output.writers import atomic_write_text
 
     path = Path(model_path) if model_path else data_path("model.toml")
     model = load_model(str(path))
@@ -658,12 +658,12 @@ def calibrate(applicants_path, applications_path, programs, model_path, out, rep
 
     Example: smartpick calibrate --applicants students.xlsx --applications applications.xlsx --out my_model.toml
     """
-    from optimizer.refit_files import load_outcomes, write_model
-    from optimizer.datafiles import load_bundled_toml, read_toml
-    from optimizer.refit import calibrate as refit_model
-    from optimizer.render_refit import calibration_lines
-    from optimizer.scoring import InterviewModel
-    from optimizer.writers import check_out_path
+    from optimizer.inputs.refit_files import load_outcomes, write_model
+    from optimizer.inputs.datafiles import load_bundled_toml, read_toml
+    from optimizer.model.refit import calibrate as refit_model
+    from optimizer.output.render_refit import calibration_lines
+    from optimizer.model.scoring import InterviewModel
+    from optimizer.output.writers import check_out_path
 
     inputs = (applicants_path, applications_path, programs, model_path)
     if out:
@@ -678,8 +678,8 @@ def calibrate(applicants_path, applications_path, programs, model_path, out, rep
     if out:
         write_model(out, result, str(base_name))
     if report_path:
-        from optimizer.refit_report import render_calibration_report
-        from optimizer.html_report import write_report
+        from optimizer.output.refit_report import render_calibration_report
+        from optimizer.output.html_report import write_report
 
         write_report(report_path, render_calibration_report(result, {
             "applicants": applicants_path, "applications": applications_path, "model": base_name,
@@ -726,12 +726,12 @@ def batch(applicants, programs, sheet_name, model_path, scenario_paths, workers,
 
     Example: smartpick batch --applicants cohort.xlsx --scenarios scenarios/ --workers 2 --out results.xlsx
     """
-    from optimizer.applicants import read_applicants
-    from optimizer.batch import batch_payload, connect, make_tasks, run_tasks, workbook_sheets
-    from optimizer.resources import DEMO_NOTE, data_path
-    from optimizer.scoring import load_model
-    from optimizer.sheet import read_programs
-    from optimizer.writers import check_out_path, write_table
+    from optimizer.inputs.applicants import read_applicants
+    from optimizer.cohort import batch_payload, connect, make_tasks, run_tasks, workbook_sheets
+    from optimizer.inputs.resources import DEMO_NOTE, data_path
+    from optimizer.model.scoring import load_model
+    from optimizer.inputs.sheet import read_programs
+    from optimizer.output.writers import check_out_path, write_table
 
     if out:
         check_out_path(out, (programs, applicants), formats=(".xlsx", ".csv", ".json", ".jsonl"))
@@ -750,8 +750,8 @@ def batch(applicants, programs, sheet_name, model_path, scenario_paths, workers,
             client.close()
     payload = batch_payload(results, errors)
     if out and out.lower().endswith(".jsonl"):
-        from optimizer.batch import json_lines
-        from optimizer.writers import atomic_write_text
+        from optimizer.cohort import json_lines
+        from optimizer.output.writers import atomic_write_text
 
         atomic_write_text(out, json_lines(results, errors))
     elif out:
@@ -759,7 +759,7 @@ def batch(applicants, programs, sheet_name, model_path, scenario_paths, workers,
     if as_json:
         _print_json(payload)
     else:
-        from optimizer.render_batch import batch_table
+        from optimizer.output.render_batch import batch_table
 
         console = _console()
         if programs is None:
@@ -796,13 +796,13 @@ def validate(file, sheet_name, as_json):
     """
     import json
 
-    from optimizer.sheet import validate_programs
+    from optimizer.inputs.sheet import validate_programs
 
     report = validate_programs(file, sheet_name)
     if as_json:
         click.echo(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
     else:
-        from optimizer.render_validate import validation_lines
+        from optimizer.output.render_validate import validation_lines
 
         for line, to_stderr in validation_lines(file, report):
             click.echo(line, err=to_stderr)
@@ -821,7 +821,7 @@ def init(directory):
 
     Example: smartpick init my_search
     """
-    from optimizer.starter import write_starter_files
+    from optimizer.output.starter import write_starter_files
 
     targets = write_starter_files(directory)
     click.echo(f"Wrote {', '.join(str(path) for path in targets)}.")

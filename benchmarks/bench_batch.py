@@ -61,11 +61,11 @@ def main(argv=None) -> int:
     from distributed import Client, LocalCluster
 
     from make_cohort import main as make_cohort
-    from optimizer.applicants import read_applicants
-    from optimizer.batch import make_tasks, run_tasks
-    from optimizer.resources import data_path
-    from optimizer.scoring import load_model
-    from optimizer.sheet import read_programs
+    from optimizer.inputs.applicants import read_applicants
+    from optimizer.cohort import make_tasks, run_tasks
+    from optimizer.inputs.resources import data_path
+    from optimizer.model.scoring import load_model
+    from optimizer.inputs.sheet import read_programs
 
     workdir = Path(tempfile.mkdtemp(prefix="bench_batch_"))
     common.use_bytecode_cache(workdir)

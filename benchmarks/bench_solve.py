@@ -33,8 +33,8 @@ OBJECTIVE_TOLERANCE = 1e-4  # relative
 def in_process(sheet: Path, profile: Path, runs: int) -> dict[str, list[float]]:
     """Seconds of the optimization alone, run in this process after the inputs are read and scored."""
     from optimizer import pipeline
-    from optimizer.optimize import PortfolioModel
-    from optimizer.signals import signal_rules
+    from optimizer.solver.optimize import PortfolioModel
+    from optimizer.model.signals import signal_rules
 
     times: dict[str, list[float]] = {"build + solve": [], "solve alone": [], "make_plan": [],
                                      "build + solve, signals": []}

@@ -76,7 +76,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30)
     args = parser.parse_args()
 
-    from optimizer.resources import DEMO_PROFILE, DEMO_PROGRAMS, data_path
+    from optimizer.inputs.resources import DEMO_PROFILE, DEMO_PROGRAMS, data_path
 
     profile = data_path(DEMO_PROFILE).read_text(encoding="utf-8")
     sheet = data_path(DEMO_PROGRAMS).read_bytes()

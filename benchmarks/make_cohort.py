@@ -80,7 +80,7 @@ def main(argv=None) -> int:
     parser.add_argument("--out", required=True, help="cohort.csv or cohort.xlsx")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from optimizer.writers import write_table
+    from optimizer.output.writers import write_table
 
     rows = make_cohort(args.applicants, args.seed)
     write_table(args.out, {"Applicants": rows})

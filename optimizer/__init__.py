@@ -1,32 +1,44 @@
 """SmartPick: choose a residency application list that maximizes interviews under a budget.
 
-The data flows one way, one module per arrow:
+The data flow, and the room each step lives in:
 
-    sheet.py     spreadsheet  -> ProgramTable          (loading, validation)
-    profile.py   profile TOML -> Profile
-    scoring.py   (ProgramTable, Profile) -> Candidates  (probability, tier, region, weight)
-    optimize.py  Candidates + constraints -> Portfolio  (CP-SAT or PuLP)
-    outcomes.py  Portfolio -> Outcomes                  (interview distribution, P(match))
-    report writers and cli.py render the results.
+    inputs/   what users write, read and checked
+              sheet.py (programs sheet -> ProgramTable), profile.py (+ profile_schema.py: profile TOML -> Profile),
+              parsing.py (the one parser of objectives, budgets, counts, tier bands), scenario_files.py,
+              portfolio_files.py (saved lists), applicants.py / applications.py (cohorts, outcome data)
+    model/    chances, fees, signals, outcomes
+              scoring.py ((ProgramTable, Profile) -> Candidates: chance, tier, region, weight), geography.py,
+              fees.py, signals.py, outcomes.py (list -> interview distribution, P(match)), uncertainty.py (its
+              range; applicants like you), calibration.py (against published outcomes), refit.py (advisors' data)
+    solver/   choosing lists
+              optimize.py (Candidates + limits -> Solution, on linear.py's CP-SAT / PuLP backends), nonlinear.py
+              (P(match), P(at least K)), frontier.py, diagnose.py (why no list fits), constraints.py (Limits, the
+              price of a list), scenarios.py, compare.py
+    output/   what people read: render*.py (terminal tables, JSON payloads), workbook.py, html_report.py and
+              templates/, plotting.py, writers.py (the one atomic writer)
 
-For notebooks, the public Python API (optimizer/api.py, docs/python-api.md) takes files or pandas DataFrames and
-dicts and returns DataFrames:
+    pipeline.py  the whole job (load -> score -> limits -> solve -> evaluate), one call per command
+    api.py       the Python API for notebooks (DataFrames in and out; docs/python-api.md)
+    cohort.py    many applicants at once (`smartpick batch`): here, on processes, or on a Dask cluster
+    web/         the local web app (`smartpick serve`); cli.py is the command line. Both are thin doors onto pipeline.
 
-    from optimizer import api
-    programs = api.load_programs("my_programs.xlsx")   # or a DataFrame; None for the bundled demo data
-    me = api.load_profile("me.toml")                    # or {"applicant": {...}, "goals": {...}}
-    result = api.solve(programs, me, budget=3000)       # result.programs: a DataFrame; result.payload: solve --json
-    api.score(...), api.frontier(...), api.compare(...), api.batch(...)
+Nothing under inputs/, model/ or solver/ prints or formats a table (tests/test_layout.py checks it), and the
+import graph has no cycle.
 
-`load_programs`, `load_profile`, `score`, `solve` and `SolveResult` can also be imported from `optimizer` itself.
-(`frontier`, `compare` and `batch` cannot: they are also the names of modules of this package, and importing a
-module replaces a package attribute of the same name.) The names load lazily, on first use, so importing
-`optimizer` stays cheap for the command line.
+The public Python API (optimizer/api.py) takes files or pandas DataFrames and dicts and returns DataFrames:
+
+    from optimizer import load_programs, load_profile, solve
+    programs = load_programs("my_programs.xlsx")   # or a DataFrame; None for the bundled demo data
+    me = load_profile("me.toml")                    # or {"applicant": {...}, "goals": {...}}
+    result = solve(programs, me, budget=3000)       # result.programs: a DataFrame; result.payload: solve --json
+    score(...), frontier(...), compare(...), batch(...)
+
+The names load lazily, on first use, so importing `optimizer` stays cheap for the command line.
 """
 
 __version__ = "0.1.0"
 
-API = ("api", "load_programs", "load_profile", "score", "solve", "SolveResult")
+API = ("api", "load_programs", "load_profile", "score", "solve", "SolveResult", "frontier", "compare", "batch")
 __all__ = [*API, "__version__"]
 
 

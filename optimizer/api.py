@@ -33,16 +33,16 @@ def load_programs(programs=None, sheet: str | None = None):
     """A programs sheet: a path to a CSV/XLSX file, a pandas DataFrame with the sheet's columns, or None for the
     bundled demo data. Returns the checked ProgramTable (pass it to the other functions); InputError lists every
     problem, each with its row and column."""
-    from optimizer.programs import ProgramTable
-    from optimizer.resources import DEMO_PROGRAMS, data_path
-    from optimizer.sheet import read_programs
+    from optimizer.inputs.programs import ProgramTable
+    from optimizer.inputs.resources import DEMO_PROGRAMS, data_path
+    from optimizer.inputs.sheet import read_programs
 
     if isinstance(programs, ProgramTable):
         return programs
     if programs is None:
         return replace(read_programs(data_path(DEMO_PROGRAMS)), source="bundled demo data", is_demo=True)
     if _is_frame(programs):
-        from optimizer.sheet import _check_grid
+        from optimizer.inputs.sheet import _check_grid
 
         header = (1, [str(c) for c in programs.columns])
         rows = [(number, [_cell(v) for v in values])
@@ -57,9 +57,9 @@ def load_programs(programs=None, sheet: str | None = None):
 def load_profile(profile=None):
     """An applicant profile: a path to a TOML file, a dict shaped like one ({"applicant": {...}, "goals": {...}}),
     or None for the bundled example. Returns the checked Profile; ProfileError lists every problem."""
-    from optimizer.profile import load_profile as load_file, parse_profile
-    from optimizer.profile_types import Profile
-    from optimizer.resources import DEMO_PROFILE, data_path
+    from optimizer.inputs.profile import load_profile as load_file, parse_profile
+    from optimizer.inputs.profile_types import Profile
+    from optimizer.inputs.resources import DEMO_PROFILE, data_path
 
     if isinstance(profile, Profile):
         return profile
@@ -72,8 +72,8 @@ def load_profile(profile=None):
 
 def _inputs(programs, profile, use_signals: bool = True, model=None):
     from optimizer import pipeline
-    from optimizer.resources import DEMO_NOTE, DEMO_PROFILE
-    from optimizer.scoring import InterviewModel, load_model
+    from optimizer.inputs.resources import DEMO_NOTE, DEMO_PROFILE
+    from optimizer.model.scoring import InterviewModel, load_model
 
     table, prof = load_programs(programs), load_profile(profile)
     if not use_signals:
@@ -93,7 +93,7 @@ def score(programs=None, profile=None, model=None):
     import pandas as pd
 
     from optimizer import pipeline
-    from optimizer.render_score import score_payload
+    from optimizer.output.render_score import score_payload
 
     inputs = _inputs(programs, profile, model=model)
     return pd.DataFrame(score_payload(inputs, pipeline.score(inputs))["programs"])
@@ -151,7 +151,7 @@ def solve(programs=None, profile=None, budget: float | None = None, min: int | N
     import pandas as pd
 
     from optimizer import pipeline
-    from optimizer.render import solve_payload
+    from optimizer.output.render import solve_payload
 
     budget, low, high, objective = _limit_flags("solve()", budget, min, max, objective)
     inputs = _inputs(programs, profile, signals, model)
@@ -171,10 +171,10 @@ def frontier(programs=None, profile=None, budgets=(1500, 2000, 2500, 3000, 3500)
     import pandas as pd
 
     from optimizer import pipeline
-    from optimizer.frontier import compute_frontier
-    from optimizer.parsing import ParseError, parse_budget, parse_budget_list
-    from optimizer.render_more import frontier_payload
-    from optimizer.signals import signal_rules
+    from optimizer.solver.frontier import compute_frontier
+    from optimizer.inputs.parsing import ParseError, parse_budget, parse_budget_list
+    from optimizer.output.render_more import frontier_payload
+    from optimizer.model.signals import signal_rules
 
     try:
         budgets = parse_budget_list(budgets) if isinstance(budgets, str) else sorted({parse_budget(b) for b in budgets})
@@ -198,7 +198,7 @@ def compare(programs=None, profile=None, lists: dict | None = None, signals: boo
     import pandas as pd
 
     from optimizer import pipeline
-    from optimizer.compare import compare_portfolios, summary_rows
+    from optimizer.solver.compare import compare_portfolios, summary_rows
 
     if not lists:
         raise InputError("compare(): give the lists to compare, e.g. lists={'mine': ['IL-001', ...], "
@@ -216,7 +216,7 @@ def compare(programs=None, profile=None, lists: dict | None = None, signals: boo
 
 def _portfolio(name: str, given):
     """A SavedPortfolio from what a notebook holds."""
-    from optimizer.portfolio_files import PortfolioRow, SavedPortfolio, read_portfolio
+    from optimizer.inputs.portfolio_files import PortfolioRow, SavedPortfolio, read_portfolio
 
     if isinstance(given, SolveResult):
         rows = tuple(PortfolioRow(row=i, program_id=p["program_id"], signal=p["signal"])
@@ -235,8 +235,8 @@ def _portfolio(name: str, given):
 
 
 def _frame_portfolio(name: str, frame):
-    from optimizer import vocab
-    from optimizer.portfolio_files import ROW_COLUMNS, PortfolioRow, SavedPortfolio
+    from optimizer.inputs import vocab
+    from optimizer.inputs.portfolio_files import ROW_COLUMNS, PortfolioRow, SavedPortfolio
 
     columns = {}
     for column in frame.columns:
@@ -264,9 +264,9 @@ def batch(applicants, programs=None, scenarios=(), workers: int = 1, client=None
     DataFrame: row, column, message)."""
     import pandas as pd
 
-    from optimizer.applicants import read_applicants, records_applicants
-    from optimizer.batch import make_tasks, run_tasks
-    from optimizer.scoring import InterviewModel, load_model
+    from optimizer.inputs.applicants import read_applicants, records_applicants
+    from optimizer.cohort import make_tasks, run_tasks
+    from optimizer.model.scoring import InterviewModel, load_model
 
     if _is_frame(applicants):
         rows, errors = records_applicants(applicants.to_dict("records"), "DataFrame")
@@ -289,14 +289,14 @@ def _is_frame(value) -> bool:
 
 def _cell(value) -> str:
     """A DataFrame cell as the text a spreadsheet shows (NaN and None are blank, 220.0 is 220)."""
-    from optimizer.applicants import cell_text
+    from optimizer.inputs.applicants import cell_text
 
     return cell_text(value)
 
 
 def _limit_flags(where: str, budget, low, high, objective=None):
     """The budget, min, max and objective arguments read by the flags' own parsers (one rule, one parser)."""
-    from optimizer.parsing import ParseError, parse_budget, parse_objective, parse_whole
+    from optimizer.inputs.parsing import ParseError, parse_budget, parse_objective, parse_whole
 
     try:
         return (None if budget is None else parse_budget(budget), None if low is None else parse_whole(low, 1),

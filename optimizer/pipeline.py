@@ -7,20 +7,20 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from optimizer.constraints import Limits
+from optimizer.solver.constraints import Limits
 from optimizer.errors import InfeasibleError, InputError
-from optimizer.fees import FeeSchedule, load_fee_schedule
-from optimizer.geography import Metro, load_metro
-from optimizer.profile_types import Profile
-from optimizer.programs import ProgramTable
-from optimizer.resources import DEMO_NOTE, DEMO_PROFILE, DEMO_PROGRAMS, data_path
-from optimizer.scoring import Candidate, InterviewModel, load_model, score_programs
+from optimizer.model.fees import FeeSchedule, load_fee_schedule
+from optimizer.model.geography import Metro, load_metro
+from optimizer.inputs.profile_types import Profile
+from optimizer.inputs.programs import ProgramTable
+from optimizer.inputs.resources import DEMO_NOTE, DEMO_PROFILE, DEMO_PROGRAMS, data_path
+from optimizer.model.scoring import Candidate, InterviewModel, load_model, score_programs
 
 if TYPE_CHECKING:  # for annotations only: these modules load when a plan is made
-    from optimizer.nonlinear import Objective
-    from optimizer.optimize import Solution
-    from optimizer.outcomes import Outcomes
-    from optimizer.optimize import SignalReport
+    from optimizer.solver.nonlinear import Objective
+    from optimizer.solver.optimize import Solution
+    from optimizer.model.outcomes import Outcomes
+    from optimizer.solver.optimize import SignalReport
 
 
 @dataclass(frozen=True)
@@ -45,8 +45,8 @@ def load_inputs(programs: str | Path | None = None, profile: str | Path | None =
     `programs_data` and `profile_text` are the files' contents when they are already in memory (the web app's
     uploads, never written to disk); `programs` and `profile` then only name them in messages. `table`: the sheet
     named `programs` already read (the web app reuses it between what-if changes)."""
-    from optimizer.profile import load_profile
-    from optimizer.sheet import read_programs
+    from optimizer.inputs.profile import load_profile
+    from optimizer.inputs.sheet import read_programs
 
     if table is None:
         table = read_programs(programs or data_path(DEMO_PROGRAMS), sheet_name, programs_data)
@@ -65,7 +65,7 @@ def load_inputs(programs: str | Path | None = None, profile: str | Path | None =
 
 def inputs_for(table: ProgramTable, profile: Profile, model: InterviewModel, notes: tuple[str, ...] = ()) -> Inputs:
     """The Inputs of a sheet and profile already read (scenarios swap the profile)."""
-    from optimizer.signals import signal_kinds
+    from optimizer.model.signals import signal_kinds
 
     season = profile.goals.season
     return Inputs(table=table, profile=profile, model=model, metro=load_metro(profile.goals.home_metro),
@@ -129,7 +129,7 @@ def make_limits(inputs: Inputs, candidates: list[Candidate], budget_usd: float |
 
 def check_feasible(candidates: list[Candidate], limits: Limits) -> None:
     """Raise InfeasibleError with every limit that cannot be met, before any solver runs."""
-    from optimizer.diagnose import explain_infeasible
+    from optimizer.solver.diagnose import explain_infeasible
 
     reasons = explain_infeasible(candidates, limits)
     if reasons:
@@ -138,7 +138,7 @@ def check_feasible(candidates: list[Candidate], limits: Limits) -> None:
 
 def raise_infeasible(candidates: list[Candidate], limits: Limits, reasons: list[str]) -> None:
     """Raise InfeasibleError with the reasons and the changes that work (each checked by solving with it)."""
-    from optimizer.diagnose import suggest_fixes
+    from optimizer.solver.diagnose import suggest_fixes
 
     fixes = suggest_fixes(candidates, limits)
     if fixes:
@@ -170,7 +170,7 @@ class Plan:
 def match_curve(inputs: Inputs):
     """The match-by-ranks curve for this applicant: their type, and their first (preferred) specialty where that
     specialty has a curve of its own."""
-    from optimizer.outcomes import load_match_curve
+    from optimizer.model.outcomes import load_match_curve
 
     applicant = inputs.profile.applicant
     preferred = applicant.specialties[0] if applicant.specialties else "all"
@@ -194,8 +194,8 @@ def solve_list(inputs: Inputs, budget_usd: float | None = None, min_programs: in
 def run_frontier(inputs: Inputs, budgets: list[float], backend: str = "cpsat", progress=None):
     """`smartpick frontier` as one call: (the best list at each budget, warnings about the limits). The payload is
     render_more.frontier_payload(inputs, result)."""
-    from optimizer.frontier import compute_frontier
-    from optimizer.signals import signal_rules
+    from optimizer.solver.frontier import compute_frontier
+    from optimizer.model.signals import signal_rules
 
     candidates = score(inputs)
     limits, warnings = make_limits(inputs, candidates)
@@ -208,9 +208,9 @@ def run_frontier(inputs: Inputs, budgets: list[float], backend: str = "cpsat", p
 
 def evaluate_list(inputs: Inputs, chosen, applied_p=None):
     """Outcomes of a list (interview distribution, P(at least k), P(match), both views)."""
-    from optimizer.outcomes import evaluate
+    from optimizer.model.outcomes import evaluate
 
-    from optimizer.uncertainty import p_match_range, population_p_match
+    from optimizer.model.uncertainty import p_match_range, population_p_match
 
     curve = match_curve(inputs)
     p = applied_p if applied_p is not None else [c.p_interview for c in chosen]
@@ -229,8 +229,8 @@ def evaluate_list(inputs: Inputs, chosen, applied_p=None):
 
 def binding_limits(solution, limits: Limits) -> list[str]:
     """The limits the list presses against, in words."""
-    from optimizer.constraints import specialty_counts, tier_bounds
-    from optimizer.scoring import TIERS
+    from optimizer.solver.constraints import specialty_counts, tier_bounds
+    from optimizer.model.scoring import TIERS
 
     out = []
     n = solution.count
@@ -257,9 +257,9 @@ def make_plan(inputs: Inputs, candidates: list[Candidate], limits: Limits, objec
               backend: str = "cpsat", time_limit: float | None = None, correlated: bool = False,
               marginal: bool = True, warnings: tuple[str, ...] = ()) -> Plan:
     """Solve for the objective, evaluate the list and explain it. Raises InfeasibleError with the reasons."""
-    from optimizer.nonlinear import Objective, solve_risk
-    from optimizer.optimize import PortfolioModel, explain_signals
-    from optimizer.signals import check_fixed_signals, signal_rules
+    from optimizer.solver.nonlinear import Objective, solve_risk
+    from optimizer.solver.optimize import PortfolioModel, explain_signals
+    from optimizer.model.signals import check_fixed_signals, signal_rules
 
     goal = Objective.parse(objective)
     check_feasible(candidates, limits)

@@ -18,13 +18,13 @@ import io
 import sys
 from pathlib import Path
 
-from optimizer.datafiles import load_bundled_toml
-from optimizer.resources import data_path
-from optimizer.scoring import InterviewModel
-from optimizer.sheet import read_programs
-from optimizer.synth_outcomes import (APPLICANT_COLUMNS, APPLICATION_COLUMNS, EXAMPLE_MULTIPLIERS, EXAMPLE_SHIFTS,
+from optimizer.inputs.datafiles import load_bundled_toml
+from optimizer.inputs.resources import data_path
+from optimizer.model.scoring import InterviewModel
+from optimizer.inputs.sheet import read_programs
+from optimizer.inputs.synth_outcomes import (APPLICANT_COLUMNS, APPLICATION_COLUMNS, EXAMPLE_MULTIPLIERS, EXAMPLE_SHIFTS,
                                       perturbed_model_data, simulate_outcomes)
-from optimizer.writers import atomic_write_text
+from optimizer.output.writers import atomic_write_text
 
 
 def _csv_text(rows: list[dict], columns) -> str:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import random
 
-from optimizer.constraints import Limits
-from optimizer.fees import FeeSchedule
-from optimizer.profile_types import TierSettings
-from optimizer.programs import Program
-from optimizer.scoring import Candidate, assign_tiers
+from optimizer.solver.constraints import Limits
+from optimizer.model.fees import FeeSchedule
+from optimizer.inputs.profile_types import TierSettings
+from optimizer.inputs.programs import Program
+from optimizer.model.scoring import Candidate, assign_tiers
 
 FEES_2026 = {"season": "2026", "transcript_fee_usd": 80,
              "fees": {"per_program": [{"from": 1, "to": 30, "usd": 11}, {"from": 31, "usd": 30}]}}

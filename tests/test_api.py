@@ -27,11 +27,13 @@ def test_the_api_is_importable_from_the_package_and_lazy():
     import subprocess
     import sys
 
-    import optimizer.batch  # noqa: F401 - modules named like commands must not hide the API's functions
-    import optimizer.compare  # noqa: F401
-    from optimizer import load_profile, score, solve
+    import optimizer.cohort  # noqa: F401 - modules of the package must not hide the API's functions
+    import optimizer.solver.compare  # noqa: F401
+    import optimizer.solver.frontier  # noqa: F401
+    from optimizer import batch, compare, frontier, load_profile, score, solve
 
     assert solve is api.solve and score is api.score and load_profile is api.load_profile
+    assert frontier is api.frontier and compare is api.compare and batch is api.batch
     assert optimizer.SolveResult is api.SolveResult and optimizer.api is api
     loaded = subprocess.run([sys.executable, "-c", "import sys, optimizer; print('optimizer.api' in sys.modules, "
                              "'pandas' in sys.modules)"], capture_output=True, text=True, check=True)

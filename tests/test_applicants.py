@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from optimizer.applicants import column_key, parse_applicants, read_applicants, records_applicants
+from optimizer.inputs.applicants import column_key, parse_applicants, read_applicants, records_applicants
 
 FIXTURE = "tests/fixtures/cohort/small.csv"
 

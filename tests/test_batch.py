@@ -8,11 +8,11 @@ import json
 import pytest
 from openpyxl import load_workbook
 
-from optimizer.applicants import read_applicants
-from optimizer.batch import make_tasks, run_tasks
-from optimizer.resources import data_path
-from optimizer.scoring import load_model
-from optimizer.sheet import read_programs
+from optimizer.inputs.applicants import read_applicants
+from optimizer.cohort import make_tasks, run_tasks
+from optimizer.inputs.resources import data_path
+from optimizer.model.scoring import load_model
+from optimizer.inputs.sheet import read_programs
 
 FIXTURE = "tests/fixtures/cohort/small.csv"
 SCENARIOS = ("scenarios/baseline.toml", "scenarios/tight_budget.toml")
@@ -190,7 +190,7 @@ def test_the_scheduler_flag_runs_on_a_dask_cluster_with_the_same_json(run, batch
 
 def test_on_dask_the_sheet_goes_to_each_worker_once_not_with_every_task(cohort):
     distributed = pytest.importorskip("distributed", reason="the cluster extra: pip install -e '.[test]'")
-    from optimizer.programs import ProgramTable
+    from optimizer.inputs.programs import ProgramTable
 
     table, model = read_programs(data_path("programs.csv")), load_model(None)
     tasks, _ = make_tasks(cohort)

@@ -8,11 +8,11 @@ import tomllib
 import numpy as np
 import pytest
 
-from optimizer import calibration as cal
-from optimizer.outcomes import load_match_curve
-from optimizer.profile_types import Applicant
-from optimizer.scoring import load_model
-from optimizer.uncertainty import population_p_match
+from optimizer.model import calibration as cal
+from optimizer.model.outcomes import load_match_curve
+from optimizer.inputs.profile_types import Applicant
+from optimizer.model.scoring import load_model
+from optimizer.model.uncertainty import population_p_match
 
 
 @pytest.fixture(scope="module")
@@ -112,7 +112,7 @@ def test_fitted_block_round_trips(lists, model):
 
 
 def test_every_coefficient_says_what_kind_it_is():
-    from optimizer.datafiles import load_bundled_toml
+    from optimizer.inputs.datafiles import load_bundled_toml
 
     model = load_bundled_toml("model.toml")
     for name, table in model.items():

@@ -9,7 +9,7 @@ import re
 from click.testing import CliRunner
 
 from cli import main
-from optimizer.resources import data_path
+from optimizer.inputs.resources import data_path
 
 
 def run(*args):

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from optimizer.resources import DEMO_PROGRAMS, data_path
+from optimizer.inputs.resources import DEMO_PROGRAMS, data_path
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +44,7 @@ def test_solve_table_is_readable(run, solved):
 
 
 def test_an_impossible_budget_is_refused_with_the_numbers(run):
-    from optimizer.fees import load_fee_schedule
+    from optimizer.model.fees import load_fee_schedule
 
     fees = load_fee_schedule("2026")  # the demo profile's season
     cheapest = fees.list_cost({"Internal Medicine": 80})
@@ -193,7 +193,7 @@ def test_solve_shows_the_model_range_and_what_happened_to_applicants_like_this(s
 
 def test_chances_move_with_the_score_and_stay_off_the_ceiling(tmp_path, run_json):
     """A few points of Step 2 CK matter, and no profile is near certain (the round-1 ceiling was 98.5%)."""
-    from optimizer.resources import data_path
+    from optimizer.inputs.resources import data_path
 
     base = data_path("profiles", "im_applicant.toml").read_text(encoding="utf-8")
     results = {}

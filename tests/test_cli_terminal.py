@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from optimizer.resources import data_path
+from optimizer.inputs.resources import data_path
 
 
 @pytest.fixture(scope="module")
@@ -92,7 +92,7 @@ def test_the_fee_column_is_each_programs_real_fee_and_adds_up_to_the_cost():
 def test_exclusions_are_counted_under_their_kind():
     import dataclasses
 
-    from optimizer.render_score import summary
+    from optimizer.output.render_score import summary
     from tests.helpers import setup_candidates
 
     reasons = ["the program sponsors H-1B only; you can use J-1", "the program sponsors no visa; you can use J-1",

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from optimizer.sheet import read_programs, template_rows
+from optimizer.inputs.sheet import read_programs
+from optimizer.output.program_sheet import template_rows
 
 FIXTURES = Path(__file__).parent / "fixtures"
 HEADER = "program,city,state,specialty,visa,img_pct\n"
@@ -168,7 +169,7 @@ def test_init_refuses_a_file_as_folder(run, tmp_path):
 
 
 def test_init_profile_loads(run, tmp_path):
-    from optimizer.profile import load_profile
+    from optimizer.inputs.profile import load_profile
 
     run("init", tmp_path)
     assert load_profile(tmp_path / "profile.toml").applicant.specialties

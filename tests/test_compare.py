@@ -1,5 +1,5 @@
-"""`smartpick compare`: saved lists re-read, re-evaluated and set side by side (optimizer/compare.py,
-optimizer/portfolio_files.py), through the command line and on small synthetic instances."""
+"""`smartpick compare`: saved lists re-read, re-evaluated and set side by side (optimizer/solver/compare.py,
+optimizer/inputs/portfolio_files.py), through the command line and on small synthetic instances."""
 
 import csv
 import json
@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from optimizer.compare import ProgramIndex, name_key
-from optimizer.fees import load_fee_schedule
-from optimizer.portfolio_files import PortfolioRow, read_portfolio, unique_names
-from optimizer.resources import scenarios_dir
+from optimizer.solver.compare import ProgramIndex, name_key
+from optimizer.model.fees import load_fee_schedule
+from optimizer.inputs.portfolio_files import PortfolioRow, read_portfolio, unique_names
+from optimizer.inputs.resources import scenarios_dir
 from tests.helpers import setup_candidates
 
 FIXTURES = Path(__file__).parent / "fixtures" / "portfolios"

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from optimizer.programs import CANONICAL_COLUMNS, PROGRAM_TYPES, PROGRAM_VISAS
-from optimizer.synth import STATE_WEIGHTS
+from optimizer.inputs.programs import CANONICAL_COLUMNS, PROGRAM_TYPES, PROGRAM_VISAS
+from optimizer.inputs.synth import STATE_WEIGHTS
 from smartpick_data import build_programs
 
 DATA = Path(build_programs.__file__).resolve().parent
@@ -219,7 +219,7 @@ def test_the_expected_seasons_exist():
 
 
 def test_the_newest_season_is_the_default_and_the_example_profiles_use_it():
-    from optimizer.profile_types import Goals
+    from optimizer.inputs.profile_types import Goals
 
     newest = max(p.stem for p in SEASONS)
     assert Goals().season == newest
@@ -354,7 +354,7 @@ def test_houston_metro():
 
 
 def test_sheet_defaults_match_the_program_defaults():
-    from optimizer.programs import Program
+    from optimizer.inputs.programs import Program
 
     defaults = read_toml(DATA / "sheet_defaults.toml")
     assert defaults["visa"]["default"] == Program.__dataclass_fields__["visa"].default

@@ -1,4 +1,4 @@
-"""Why no list meets the limits, and the changes that work (optimizer/diagnose.py): every suggested value is
+"""Why no list meets the limits, and the changes that work (optimizer/solver/diagnose.py): every suggested value is
 checked here by solving with it, and the next value over by failing."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ from dataclasses import replace
 
 import pytest
 
-from optimizer.diagnose import explain_infeasible, suggest_fixes
-from optimizer.optimize import PortfolioModel
+from optimizer.solver.diagnose import explain_infeasible, suggest_fixes
+from optimizer.solver.optimize import PortfolioModel
 from tests.helpers import FEES_2025, FEES_2026, setup_candidates, setup_limits
 
 

@@ -66,7 +66,7 @@ def test_ctrl_c_inside_the_solver_ends_within_two_seconds(tmp_path):
         import random, sys
         from ortools.linear_solver import pywraplp
         from optimizer import interrupt
-        from optimizer.linear import SAT_PARAMETERS
+        from optimizer.solver.linear import SAT_PARAMETERS
         solver = pywraplp.Solver.CreateSolver("CP-SAT")
         rng = random.Random(0)
         xs = [solver.IntVar(0, 1, f"x{i}") for i in range(400)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pulp
 
-from optimizer.linear import CpSatBackend, LinearModel, PulpBackend
+from optimizer.solver.linear import CpSatBackend, LinearModel, PulpBackend
 
 
 def small_model() -> LinearModel:

@@ -7,10 +7,10 @@ import itertools
 import numpy as np
 import pytest
 
-from optimizer.constraints import violations
-from optimizer.nonlinear import Objective, risk_value, solve_risk
-from optimizer.optimize import solve_portfolio
-from optimizer.outcomes import MatchCurve
+from optimizer.solver.constraints import violations
+from optimizer.solver.nonlinear import Objective, risk_value, solve_risk
+from optimizer.solver.optimize import solve_portfolio
+from optimizer.model.outcomes import MatchCurve
 from tests.helpers import setup_candidates, setup_limits
 
 CURVE = MatchCurve.from_dict({"applicant_type": "non-US IMG", "specialty": "all", "year": 2025, "source": "test",

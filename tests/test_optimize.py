@@ -6,8 +6,8 @@ import itertools
 
 import pytest
 
-from optimizer.constraints import violations
-from optimizer.optimize import PortfolioModel, solve_portfolio
+from optimizer.solver.constraints import violations
+from optimizer.solver.optimize import PortfolioModel, solve_portfolio
 from tests.helpers import FEES_2025, setup_candidates, setup_limits
 
 

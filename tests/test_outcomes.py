@@ -1,4 +1,4 @@
-"""Tests for optimizer/outcomes.py: exact against brute force, statistical against Monte Carlo, properties."""
+"""Tests for optimizer/model/outcomes.py: exact against brute force, statistical against Monte Carlo, properties."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from optimizer import outcomes
+from optimizer.model import outcomes
 from optimizer.errors import InputError
-from optimizer.outcomes import (
+from optimizer.model.outcomes import (
     AT_LEAST_KS, RANK_ASSUMPTION, MatchCurve, at_least_upper_bound, correlated_distribution, evaluate,
     interview_distribution, latent_intercepts, load_match_curve, match_upper_bound, mean_sd, p_at_least, p_match,
 )
@@ -250,7 +250,7 @@ def test_load_match_curve_without_a_fallback_names_the_specialties(bundled_curve
 
 
 def test_every_bundled_curve_loads():
-    from optimizer.datafiles import load_bundled_toml
+    from optimizer.inputs.datafiles import load_bundled_toml
 
     entries = load_bundled_toml("match_curves.toml")["curves"]
     for i, entry in enumerate(entries):
@@ -362,7 +362,7 @@ def test_evaluate_home_flags_must_match_the_list():
 
 
 def test_poisson_tail_bound_holds_for_independent_lists_and_beats_markov():
-    from optimizer.outcomes import at_least_upper_bound, interview_distribution, p_at_least
+    from optimizer.model.outcomes import at_least_upper_bound, interview_distribution, p_at_least
 
     rng = np.random.default_rng(11)
     for _ in range(200):

@@ -1,4 +1,4 @@
-"""One parser per rule (optimizer/parsing.py): the profile, the scenario files and the command-line flags accept
+"""One parser per rule (optimizer/inputs/parsing.py): the profile, the scenario files and the command-line flags accept
 and refuse the same objectives, budgets and counts."""
 
 from __future__ import annotations
@@ -8,10 +8,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from optimizer.errors import ProfileError
-from optimizer.nonlinear import Objective
-from optimizer.parsing import (AT_LEAST_K, MAX_BUDGET_USD, ParseError, parse_band, parse_budget, parse_budget_list,
+from optimizer.solver.nonlinear import Objective
+from optimizer.inputs.parsing import (AT_LEAST_K, MAX_BUDGET_USD, ParseError, parse_band, parse_budget, parse_budget_list,
                                parse_objective, parse_whole)
-from optimizer.profile import load_profile, parse_profile
+from optimizer.inputs.profile import load_profile, parse_profile
 
 PROFILE = '[applicant]\nspecialties = ["IM"]\nstep2ck = 233\nvisa = "J-1"\n[goals]\n'
 

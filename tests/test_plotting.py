@@ -1,4 +1,4 @@
-"""Tests for optimizer/plotting.py: charts draw, and save_figure writes a real PNG atomically."""
+"""Tests for optimizer/output/plotting.py: charts draw, and save_figure writes a real PNG atomically."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from optimizer.errors import InputError
-from optimizer.outcomes import MatchCurve, evaluate
-from optimizer.plotting import plot_distribution, plot_frontier, save_figure
+from optimizer.model.outcomes import MatchCurve, evaluate
+from optimizer.output.plotting import plot_distribution, plot_frontier, save_figure
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 

@@ -11,10 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from optimizer.errors import ProfileError
-from optimizer.profile import (APPLICANT_KEYS, GOALS_KEYS, TIER_KEYS, load_profile, parse_profile, parse_visa,
+from optimizer.inputs.profile import (APPLICANT_KEYS, GOALS_KEYS, TIER_KEYS, load_profile, parse_profile, parse_visa,
                                read_profile_data)
-from optimizer.profile_types import Applicant, Goals, Profile, TierSettings
-from optimizer.resources import data_path
+from optimizer.inputs.profile_types import Applicant, Goals, Profile, TierSettings
+from optimizer.inputs.resources import data_path
 
 FIXTURES = Path(__file__).parent / "fixtures" / "profiles"
 IM_PROFILE = data_path("profiles", "im_applicant.toml")
@@ -257,8 +257,8 @@ def test_docs_show_the_example_profiles_as_they_are(example):
 
 def test_a_student_graduating_before_the_default_seasons_residency_is_accepted(tmp_path):
     """The default season is the newest (its Match is next spring): this spring's graduates may apply."""
-    from optimizer.profile import load_profile
-    from optimizer.profile_types import Goals
+    from optimizer.inputs.profile import load_profile
+    from optimizer.inputs.profile_types import Goals
 
     path = tmp_path / "p.toml"
     path.write_text(f'[applicant]\nspecialties = ["IM"]\nstep2ck = 240\nvisa = "none"\n'

@@ -1,4 +1,4 @@
-"""The profile's declarative tables (optimizer/profile.py, optimizer/profile_schema.py) and the JSON Schema they
+"""The profile's declarative tables (optimizer/inputs/profile.py, optimizer/inputs/profile_schema.py) and the JSON Schema they
 yield: a valid schema, the bundled profiles pass it, and it refuses the same keys the TOML reader refuses."""
 
 from __future__ import annotations
@@ -9,10 +9,10 @@ import jsonschema
 import pytest
 
 from optimizer.errors import ProfileError
-from optimizer.profile import (APPLICANT_KEYS, GOALS_KEYS, TIER_KEYS, load_profile, profile_json_schema,
+from optimizer.inputs.profile import (APPLICANT_KEYS, GOALS_KEYS, TIER_KEYS, load_profile, profile_json_schema,
                                read_profile_data)
-from optimizer.profile_types import Goals, TierSettings
-from optimizer.resources import data_path
+from optimizer.inputs.profile_types import Goals, TierSettings
+from optimizer.inputs.resources import data_path
 
 FIXTURES = Path(__file__).parent / "fixtures" / "profiles"
 

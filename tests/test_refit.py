@@ -1,4 +1,4 @@
-"""`smartpick calibrate` and optimizer/refit.py: outcomes simulated from known coefficients on the bundled programs
+"""`smartpick calibrate` and optimizer/model/refit.py: outcomes simulated from known coefficients on the bundled programs
 are recovered within the stated intervals, the refit wins out of sample, few data stay near the base, and the
 refitted model file works with --model everywhere."""
 
@@ -11,13 +11,13 @@ import tomllib
 import numpy as np
 import pytest
 
-from optimizer.refit_files import dump_toml
-from optimizer.datafiles import load_bundled_toml
-from optimizer.refit import LEVEL_PRIOR_SD, MULTIPLIER_PRIOR_SD, brier, log_loss, reliability
-from optimizer.resources import data_path
-from optimizer.scoring import InterviewModel, load_model
-from optimizer.sheet import read_programs
-from optimizer.synth_outcomes import (APPLICANT_COLUMNS, APPLICATION_COLUMNS, EXAMPLE_MULTIPLIERS, EXAMPLE_SHIFTS,
+from optimizer.inputs.refit_files import dump_toml
+from optimizer.inputs.datafiles import load_bundled_toml
+from optimizer.model.refit import LEVEL_PRIOR_SD, MULTIPLIER_PRIOR_SD, brier, log_loss, reliability
+from optimizer.inputs.resources import data_path
+from optimizer.model.scoring import InterviewModel, load_model
+from optimizer.inputs.sheet import read_programs
+from optimizer.inputs.synth_outcomes import (APPLICANT_COLUMNS, APPLICATION_COLUMNS, EXAMPLE_MULTIPLIERS, EXAMPLE_SHIFTS,
                                       perturbed_model_data, simulate_outcomes)
 
 

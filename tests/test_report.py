@@ -1,4 +1,4 @@
-"""`smartpick report`: one self-contained HTML page (optimizer/html_report.py), checked as text and rendered in
+"""`smartpick report`: one self-contained HTML page (optimizer/output/html_report.py), checked as text and rendered in
 headless Chromium (a screenshot). scripts/install-test-deps installs Debian's chromium (the README's test command
 and .ci/run call it); without it the browser test fails with a line naming that script."""
 
@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from optimizer.html_report import _scenarios_section, frontier_budgets
-from optimizer.outcomes import RANK_ASSUMPTION
-from optimizer.resources import scenarios_dir
+from optimizer.output.html_report import _scenarios_section, frontier_budgets
+from optimizer.model.outcomes import RANK_ASSUMPTION
+from optimizer.inputs.resources import scenarios_dir
 
 SECTIONS = ("About you", "Your application list", "Tier and region mix", "How many interviews to expect",
             "What a different budget buys", "What-if scenarios",
@@ -116,7 +116,7 @@ def test_report_renders_in_headless_chromium(page, tmp_path):
 
 
 def test_values_are_escaped_by_the_templates():
-    from optimizer.html_report import template_environment
+    from optimizer.output.html_report import template_environment
 
     hostile = '<script>alert("x")</script> & Sons'
     page = template_environment().get_template("report/programs.html").render(

@@ -9,10 +9,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from optimizer.errors import ProfileError
-from optimizer.fees import load_fee_schedule
-from optimizer.profile import read_profile_data
-from optimizer.resources import data_path, scenarios_dir
-from optimizer.scenario_files import Scenario, ScenarioError, load_scenario, load_scenarios
+from optimizer.model.fees import load_fee_schedule
+from optimizer.inputs.profile import read_profile_data
+from optimizer.inputs.resources import data_path, scenarios_dir
+from optimizer.inputs.scenario_files import Scenario, ScenarioError, load_scenario, load_scenarios
 
 IM_PROFILE = data_path("profiles", "im_applicant.toml")
 
@@ -224,7 +224,7 @@ def test_any_scenario_dict_gives_a_scenario_or_a_profile_error(monkeypatch, tmp_
     write(tmp_path, "baseline.toml", 'name = "Baseline"\n')
     path = write(tmp_path, "s.toml", "")
     real_read = read_profile_data
-    monkeypatch.setattr("optimizer.scenario_files.read_profile_data",
+    monkeypatch.setattr("optimizer.inputs.scenario_files.read_profile_data",
                         lambda p: raw if Path(p).name == "s.toml" else real_read(p))
     base = read_profile_data(IM_PROFILE)
     try:

@@ -7,10 +7,10 @@ from dataclasses import replace
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from optimizer.geography import load_metro
-from optimizer.profile_types import Applicant, Goals, Profile, TierSettings
-from optimizer.programs import Program, ProgramTable
-from optimizer.scoring import load_model, score_programs
+from optimizer.model.geography import load_metro
+from optimizer.inputs.profile_types import Applicant, Goals, Profile, TierSettings
+from optimizer.inputs.programs import Program, ProgramTable
+from optimizer.model.scoring import load_model, score_programs
 
 MODEL = load_model()
 METRO = load_metro("Chicago")

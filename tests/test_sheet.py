@@ -1,4 +1,4 @@
-"""Reading, checking and writing program sheets (optimizer/sheet.py)."""
+"""Reading, checking and writing program sheets (optimizer/inputs/sheet.py)."""
 
 import csv
 import dataclasses
@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from optimizer.errors import InputError
-from optimizer.programs import CANONICAL_COLUMNS, Program, ProgramTable
-from optimizer.sheet import (derive_program_id, format_problem, read_programs, template_rows, validate_programs,
-                             write_programs)
+from optimizer.inputs.programs import CANONICAL_COLUMNS, Program, ProgramTable
+from optimizer.inputs.sheet import derive_program_id, format_problem, read_programs, validate_programs
+from optimizer.output.program_sheet import template_rows, write_programs
 
 FIXTURES = Path(__file__).parent / "fixtures"
 HEADER = "program,city,state,specialty,visa,img_pct\n"

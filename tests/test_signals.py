@@ -7,9 +7,9 @@ from dataclasses import replace
 
 import pytest
 
-from optimizer.constraints import violations
-from optimizer.optimize import default_value, explain_signals, solve_portfolio
-from optimizer.signals import SignalRule, SignalSetup, signal_rules
+from optimizer.solver.constraints import violations
+from optimizer.solver.optimize import default_value, explain_signals, solve_portfolio
+from optimizer.model.signals import SignalRule, SignalSetup, signal_rules
 from tests.helpers import setup_candidates, setup_limits
 
 IM_RULES = {"Internal Medicine": SignalRule("Internal Medicine", (("gold", 1), ("silver", 1)), "institution",
@@ -117,7 +117,7 @@ def test_a_fixed_signal_is_kept_and_a_refusing_program_gets_none():
 
 def test_a_fixed_signal_the_program_cannot_take_is_refused_naming_the_sheet_and_row():
     from optimizer.errors import InputError
-    from optimizer.signals import check_fixed_signals
+    from optimizer.model.signals import check_fixed_signals
 
     candidates = setup_candidates(30, seed=1, signal_kinds=KINDS, specialties=("Family Medicine",))
     target = next(c for c in candidates if c.eligible)

@@ -7,9 +7,9 @@ from dataclasses import replace
 
 import pytest
 
-from optimizer.constraints import list_cost, violations
-from optimizer.optimize import PortfolioModel
-from optimizer.signals import SignalRule
+from optimizer.solver.constraints import list_cost, violations
+from optimizer.solver.optimize import PortfolioModel
+from optimizer.model.signals import SignalRule
 from tests.helpers import setup_candidates, setup_limits
 from tests.test_optimize import brute_force
 from tests.test_signals import brute_force as brute_force_with_signals

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from optimizer.programs import CANONICAL_COLUMNS, PROGRAM_TYPES, PROGRAM_VISAS
-from optimizer.synth import (COLUMNS, DEFAULT_SPECIALTIES, STATE_WEIGHTS, SYNTHETIC, _scaled_to_total,
+from optimizer.inputs.programs import CANONICAL_COLUMNS, PROGRAM_TYPES, PROGRAM_VISAS
+from optimizer.inputs.synth import (COLUMNS, DEFAULT_SPECIALTIES, STATE_WEIGHTS, SYNTHETIC, _scaled_to_total,
                              img_quantile_knots, national_distributions, positions_per_program, quantile,
                              rank_densities, rank_for, synthetic_programs, synthetic_programs_by_specialty,
                              type_shares)

@@ -1,4 +1,4 @@
-"""optimizer/uncertainty.py: batched distributions equal the exact ones; the range brackets the value shown."""
+"""optimizer/model/uncertainty.py: batched distributions equal the exact ones; the range brackets the value shown."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from optimizer.outcomes import correlated_distribution, interview_distribution
-from optimizer.uncertainty import MAX_COUNT, batch_distributions, describe_range
+from optimizer.model.outcomes import correlated_distribution, interview_distribution
+from optimizer.model.uncertainty import MAX_COUNT, batch_distributions, describe_range
 
 
 @settings(max_examples=30, deadline=None)

@@ -1,9 +1,9 @@
-"""The words people write in program sheets, mapped to canonical values (optimizer/vocab.py)."""
+"""The words people write in program sheets, mapped to canonical values (optimizer/inputs/vocab.py)."""
 
 import pytest
 
-from optimizer import vocab
-from optimizer.programs import CANONICAL_COLUMNS, PROGRAM_TYPES, PROGRAM_VISAS
+from optimizer.inputs import vocab
+from optimizer.inputs.programs import CANONICAL_COLUMNS, PROGRAM_TYPES, PROGRAM_VISAS
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -14,8 +14,8 @@ from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
 from cli import main
-from optimizer.profile import APPLICANT_KEYS, GOALS_KEYS, TIER_KEYS
-from optimizer.resources import DEMO_PROGRAMS, data_path
+from optimizer.inputs.profile import APPLICANT_KEYS, GOALS_KEYS, TIER_KEYS
+from optimizer.inputs.resources import DEMO_PROGRAMS, data_path
 from optimizer.web import uploads as web_uploads
 from optimizer.web import create_app
 from optimizer.web.form import form_sections

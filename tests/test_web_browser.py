@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from optimizer.resources import DEMO_PROGRAMS, data_path
+from optimizer.inputs.resources import DEMO_PROGRAMS, data_path
 from tests.web_server import running_server
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -192,7 +192,7 @@ def test_a_person_s_whole_flow_in_chromium(tmp_path):
             page.click("#dl-profile")
         profile_path = tmp_path / "profile.toml"
         profile_download.value.save_as(profile_path)
-        from optimizer.profile import load_profile
+        from optimizer.inputs.profile import load_profile
 
         profile = load_profile(profile_path)
         assert profile.applicant.step2ck == 240 and profile.goals.budget_usd == 2000

@@ -1,4 +1,4 @@
-"""Excel workbooks of `--out F.xlsx` (optimizer/workbook.py), read back with openpyxl: sheet names, bold frozen
+"""Excel workbooks of `--out F.xlsx` (optimizer/output/workbook.py), read back with openpyxl: sheet names, bold frozen
 headers, column widths, percent and currency formats."""
 
 import json
@@ -7,7 +7,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from optimizer.workbook import Value, sheet_title, write_workbook
+from optimizer.output.workbook import Value, sheet_title, write_workbook
 
 PERCENT, MONEY = "0.0%", '"$"#,##0'
 FIXTURES = Path(__file__).parent / "fixtures" / "portfolios"
@@ -86,12 +86,12 @@ def test_compare_workbook_a_sheet_per_list_plus_summary_and_overlap(run, solved)
 
 def test_scenarios_workbook_a_sheet_per_scenario(tmp_path):
     from optimizer.pipeline import load_inputs
-    from optimizer.profile import read_profile_data
-    from optimizer.render_more import scenarios_payload
-    from optimizer.report_files import write_scenarios
-    from optimizer.resources import DEMO_PROFILE, data_path, scenarios_dir
-    from optimizer.scenario_files import load_scenarios
-    from optimizer.scenarios import run_scenarios
+    from optimizer.inputs.profile import read_profile_data
+    from optimizer.output.render_more import scenarios_payload
+    from optimizer.output.report_files import write_scenarios
+    from optimizer.inputs.resources import DEMO_PROFILE, data_path, scenarios_dir
+    from optimizer.inputs.scenario_files import load_scenarios
+    from optimizer.solver.scenarios import run_scenarios
 
     inputs = load_inputs()
     found, errors = load_scenarios([scenarios_dir() / "baseline.toml", scenarios_dir() / "tight_budget.toml"],

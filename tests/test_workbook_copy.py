@@ -1,4 +1,4 @@
-"""The workbook a doctor keeps (optimizer/workbook_copy.py): `solve --out` and `score --out` on an .xlsx sheet write
+"""The workbook a doctor keeps (optimizer/output/workbook_copy.py): `solve --out` and `score --out` on an .xlsx sheet write
 a copy of it with SmartPick's columns added; the user's data and formats survive and the original is untouched."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from openpyxl.comments import Comment
 
 from cli import main
-from optimizer.resources import data_path
+from optimizer.inputs.resources import data_path
 
 
 @pytest.fixture()
@@ -108,7 +108,7 @@ def test_score_out_writes_into_a_copy_too(doctors_workbook, tmp_path):
 
 
 def test_the_img_share_in_smartpicks_own_workbook_is_a_percent_that_reads_back(tmp_path):
-    from optimizer.sheet import read_programs
+    from optimizer.inputs.sheet import read_programs
 
     out = tmp_path / "list.xlsx"
     assert run("solve", "--out", str(out)).exit_code == 0

@@ -140,8 +140,8 @@ def create_app(access: Access | None = None) -> FastAPI:
         form = await read_form(request)
 
         def job():
-            from optimizer.report_files import solution_sheets
-            from optimizer.workbook import write_workbook
+            from optimizer.output.report_files import solution_sheets
+            from optimizer.output.workbook import write_workbook
 
             _, plan, _, payload = solve_job(form)
             buffer = io.BytesIO()
@@ -158,9 +158,9 @@ def create_app(access: Access | None = None) -> FastAPI:
 
         def job():
             from optimizer import pipeline
-            from optimizer.frontier import compute_frontier
-            from optimizer.html_report import frontier_budgets, render_report
-            from optimizer.signals import signal_rules
+            from optimizer.solver.frontier import compute_frontier
+            from optimizer.output.html_report import frontier_budgets, render_report
+            from optimizer.model.signals import signal_rules
 
             inputs, plan, limits, _ = solve_job(form)
             if plan.outcomes is None:
@@ -184,7 +184,7 @@ def create_app(access: Access | None = None) -> FastAPI:
         name, data = form.files["programs"]
 
         def job():
-            from optimizer.sheet import validate_programs
+            from optimizer.inputs.sheet import validate_programs
 
             return validate_programs(name, form.text("sheet") or None, data)
 
@@ -197,7 +197,7 @@ def create_app(access: Access | None = None) -> FastAPI:
 
         def job():
             from optimizer import pipeline
-            from optimizer.render_score import score_payload
+            from optimizer.output.render_score import score_payload
 
             inputs = load_inputs(form)
             return score_payload(inputs, pipeline.score(inputs))
@@ -212,9 +212,9 @@ def create_app(access: Access | None = None) -> FastAPI:
 
         def job():
             from optimizer import pipeline
-            from optimizer.parsing import parse_budget_list
+            from optimizer.inputs.parsing import parse_budget_list
             from optimizer.web.uploads import parsed
-            from optimizer.render_more import frontier_payload
+            from optimizer.output.render_more import frontier_payload
 
             budgets = form.text("budget")
             if not budgets:
@@ -233,11 +233,11 @@ def create_app(access: Access | None = None) -> FastAPI:
         form = await read_form(request)
 
         def job():
-            from optimizer.profile import read_profile_data
-            from optimizer.render_more import scenarios_payload
-            from optimizer.resources import DEMO_PROFILE, data_path, scenarios_dir
-            from optimizer.scenario_files import load_scenarios
-            from optimizer.scenarios import run_scenarios
+            from optimizer.inputs.profile import read_profile_data
+            from optimizer.output.render_more import scenarios_payload
+            from optimizer.inputs.resources import DEMO_PROFILE, data_path, scenarios_dir
+            from optimizer.inputs.scenario_files import load_scenarios
+            from optimizer.solver.scenarios import run_scenarios
 
             inputs = load_inputs(form)  # checks the profile and the sheet first, as the CLI does
             name, text = profile_of(form)
@@ -259,9 +259,9 @@ def create_app(access: Access | None = None) -> FastAPI:
 
         def job():
             from optimizer import pipeline
-            from optimizer.compare import compare_portfolios, comparison_payload
-            from optimizer.portfolio_files import load_portfolios
-            from optimizer.resources import DEMO_PROFILE, data_path
+            from optimizer.solver.compare import compare_portfolios, comparison_payload
+            from optimizer.inputs.portfolio_files import load_portfolios
+            from optimizer.inputs.resources import DEMO_PROFILE, data_path
 
             sent = form.uploads.get("lists", [])
             if len(sent) < 2:
@@ -281,8 +281,8 @@ def create_app(access: Access | None = None) -> FastAPI:
 
     @app.get("/api/profile/example", summary="The bundled example profile: its TOML text and its keys")
     async def example_profile():
-        from optimizer.profile import read_profile_data
-        from optimizer.resources import DEMO_PROFILE, data_path
+        from optimizer.inputs.profile import read_profile_data
+        from optimizer.inputs.resources import DEMO_PROFILE, data_path
 
         path = data_path(DEMO_PROFILE)
         return _json({"toml": path.read_text(encoding="utf-8"), "data": read_profile_data(path)})
@@ -290,7 +290,7 @@ def create_app(access: Access | None = None) -> FastAPI:
     @app.post("/api/profile/read", openapi_extra=_form_doc({"profile": _INPUT_FIELDS["profile"]},
                                                            "A profile's keys, to fill the form"))
     async def read_profile(request: Request):
-        from optimizer.profile import read_profile_data
+        from optimizer.inputs.profile import read_profile_data
 
         form = await read_form(request)
         name, text = profile_of(form)

@@ -1,7 +1,7 @@
 """The profile form of the page: one field per key of docs/profile.md, in the order of that page.
 
 The page turns the form into the profile's TOML text and sends it to the same checks as a profile file
-(optimizer.profile.parse_profile), so every message is the one the CLI gives; a problem's key
+(optimizer.inputs.profile.parse_profile), so every message is the one the CLI gives; a problem's key
 ('goals.budget_usd') names the field it is shown beside. Blank fields are left out (the default applies).
 """
 
@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from optimizer.profile import GOALS_KEYS, KEYED_TABLES, TIER_KEYS, available_metros, available_seasons
-from optimizer.profile_types import APPLICANT_TYPES, APPLICANT_VISAS, REGIONS
+from optimizer.inputs.profile import GOALS_KEYS, KEYED_TABLES, TIER_KEYS, available_metros, available_seasons
+from optimizer.inputs.profile_types import APPLICANT_TYPES, APPLICANT_VISAS, REGIONS
 
 
 @dataclass(frozen=True)

@@ -90,8 +90,8 @@ async def read_form(request: Request) -> Form:
 # --- reading a request's inputs ---------------------------------------------------------------------------------
 
 def parsed(name: str, text: str, parse):
-    """A form field read by the one parser the CLI and the profile use (optimizer.parsing), its error located."""
-    from optimizer.parsing import ParseError
+    """A form field read by the one parser the CLI and the profile use (optimizer.inputs.parsing), its error located."""
+    from optimizer.inputs.parsing import ParseError
 
     try:
         return parse(text)
@@ -100,7 +100,7 @@ def parsed(name: str, text: str, parse):
 
 
 def _number(form: Form, name: str, whole: bool = False):
-    from optimizer.parsing import parse_budget, parse_number, parse_whole
+    from optimizer.inputs.parsing import parse_budget, parse_number, parse_whole
 
     text = form.text(name)
     if text is None or not text.strip():
@@ -113,7 +113,7 @@ def _number(form: Form, name: str, whole: bool = False):
 
 
 def _plain_number(value):
-    from optimizer.parsing import ParseError
+    from optimizer.inputs.parsing import ParseError
 
     if value is None:
         raise ParseError("must be a number")
@@ -121,7 +121,7 @@ def _plain_number(value):
 
 
 def _objective(form: Form) -> str | None:
-    from optimizer.parsing import parse_objective
+    from optimizer.inputs.parsing import parse_objective
 
     text = form.text("objective")
     return parsed("objective", text, parse_objective) if text and text.strip() else None
@@ -159,8 +159,8 @@ SHEETS_KEPT = 8
 def read_sheet(name: str | None, sheet_name: str | None, data: bytes | None):
     """The sheet's ProgramTable (the bundled one when `name` is None), reusing the last few read: a what-if change
     sends the same sheet again. Keyed by the bytes' hash, so a table is only ever given back for the same bytes."""
-    from optimizer.resources import DEMO_PROGRAMS, data_path
-    from optimizer.sheet import read_programs
+    from optimizer.inputs.resources import DEMO_PROGRAMS, data_path
+    from optimizer.inputs.sheet import read_programs
 
     key = (name, sheet_name, hashlib.sha256(data).hexdigest() if data is not None else "bundled")
     with _sheets_lock:
@@ -197,7 +197,7 @@ def load_inputs(form: Form):
 def solve_job(form: Form):
     """(inputs, plan, limits, payload) of `smartpick solve` for a request's inputs and flags."""
     from optimizer import pipeline
-    from optimizer.render import solve_payload
+    from optimizer.output.render import solve_payload
 
     inputs = load_inputs(form)
     backend = (form.text("backend") or "cpsat").strip().lower()

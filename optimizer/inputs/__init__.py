@@ -1,0 +1,1 @@
+"""What users write, read and checked: programs sheets, profiles, scenario and list files, advisors' outcome files; the one parser per rule (parsing.py); bundled data files (datafiles.py, resources.py)."""

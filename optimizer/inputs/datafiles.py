@@ -1,0 +1,81 @@
+"""Reading the bundled data files (TOML) in one place. Domain modules build their objects from the dicts."""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from pathlib import Path
+
+from optimizer.errors import InputError
+from optimizer.inputs.resources import data_path
+
+
+@functools.lru_cache(maxsize=None)
+def load_bundled_toml(relative_path: str) -> dict:
+    """Parse a TOML file under data/ (cached: bundled files do not change while SmartPick runs)."""
+    return read_toml(data_path(relative_path))
+
+
+def read_toml(path: str | Path, text: str | None = None) -> dict:
+    """Parse a TOML file (or its `text`, already in memory: `path` then only names it), turning a syntax error into
+    an InputError that names the file and line."""
+    path = Path(path)
+    try:
+        if text is not None:
+            return tomllib.loads(text)
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise InputError("file not found. Check the path.", file=str(path)) from None
+    except PermissionError:
+        raise InputError("SmartPick may not read this file. Check its permissions.", file=str(path)) from None
+    except IsADirectoryError:
+        raise InputError("this is a folder, not a TOML file.", file=str(path)) from None
+    except UnicodeDecodeError:
+        raise InputError("not a text file; save it as UTF-8 text in TOML format.", file=str(path)) from None
+    except tomllib.TOMLDecodeError as error:
+        example = _json_as_toml(path)
+        if example is not None:
+            raise InputError(f"this is JSON; SmartPick reads TOML, like this:\n{example}\nSave it in that form "
+                             "(same keys and values; `smartpick init DIR` writes a full example).",
+                             file=str(path)) from None
+        raise InputError(f"not valid TOML: {error}. Keys look like `budget_usd = 2500`; text needs quotes.",
+                         file=str(path)) from None
+
+
+def _json_as_toml(path: Path, max_lines: int = 12) -> str | None:
+    """The start of a JSON object file written as TOML (for the message), or None when the file is not JSON."""
+    import json
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (ValueError, OSError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    lines = []
+
+    def value(item) -> str:
+        if isinstance(item, bool):
+            return "true" if item else "false"
+        if isinstance(item, (int, float)):
+            return repr(item)
+        if isinstance(item, list):
+            return "[" + ", ".join(value(x) for x in item) + "]"
+        if isinstance(item, dict):
+            return "{ " + ", ".join(f"{key(k)} = {value(v)}" for k, v in item.items()) + " }"
+        return json.dumps(str(item), ensure_ascii=False)
+
+    def key(name) -> str:
+        name = str(name)
+        return name if name.replace("_", "").replace("-", "").isalnum() and name.isascii() else json.dumps(name)
+
+    for name, item in data.items():
+        if not isinstance(item, dict):
+            lines.append(f"{key(name)} = {value(item)}")
+    for name, item in data.items():
+        if isinstance(item, dict):
+            lines.append(f"[{key(name)}]")
+            lines.extend(f"{key(k)} = {value(v)}" for k, v in item.items())
+    shown = lines[:max_lines] + (["..."] if len(lines) > max_lines else [])
+    return "\n".join(f"    {line}" for line in shown)

@@ -1,0 +1,124 @@
+"""The files of `smartpick calibrate`: reading the outcome data (applicants, applications, programs) with every
+problem reported at once, and writing the refitted model file (TOML, atomically, with no applicant rows)."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+from pathlib import Path
+
+from optimizer.errors import InputError
+from optimizer.model.refit import LEVEL_PRIOR_SD, MULTIPLIER_PRIOR_SD, SIGNAL_TERM, TERM_COEFFICIENTS, Calibration
+
+
+def load_outcomes(applicants_path, applications_path, programs_path=None):
+    """(profiles: id -> Profile, applications or summaries, form: "applications" or "summary", the programs table).
+    InputError lists every problem of both files (row, column and the fix)."""
+    from optimizer.inputs.applicants import read_applicants
+    from optimizer.errors import Problem
+    from optimizer.inputs.applications import is_summary_form, read_applications, read_summary
+    from optimizer.inputs.resources import DEMO_PROGRAMS, data_path
+    from optimizer.inputs.sheet import read_programs
+
+    table = read_programs(programs_path or data_path(DEMO_PROGRAMS))
+    if programs_path is None:
+        from dataclasses import replace
+
+        table = replace(table, source="the bundled demo programs", is_demo=True)
+    rows, errors = read_applicants(applicants_path)  # the same reader as `smartpick batch`
+    problems = [Problem(file=str(applicants_path), row=e.row, column=e.column, message=e.message) for e in errors]
+    profiles = {row.applicant_id: row.profile for row in rows}
+    if problems:  # fix the applicants first: their ids are what the applications file is checked against
+        raise InputError(problems)
+    known = profiles.keys()
+    if is_summary_form(applications_path):
+        found, more = read_summary(applications_path, known)
+        form = "summary"
+    else:
+        found, more = read_applications(applications_path, known, table)
+        form = "applications"
+    problems += more
+    if problems:
+        raise InputError(problems)
+    return profiles, found, form, table
+
+
+# --- the model file -----------------------------------------------------------------------------------------------
+
+_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+def _key(key: str) -> str:
+    return key if _BARE_KEY.match(key) else json.dumps(key)
+
+
+def _value(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, list):
+        return "[" + ", ".join(_value(v) for v in value) + "]"
+    raise TypeError(f"cannot write {type(value).__name__} to TOML")
+
+
+def dump_toml(data: dict, prefix: str = "") -> str:
+    """TOML text of nested dicts of numbers, text, booleans, lists and lists of tables (the model file's shapes)."""
+    lines = [f"{_key(k)} = {_value(v)}" for k, v in data.items()
+             if not isinstance(v, dict) and not (isinstance(v, list) and v and isinstance(v[0], dict))]
+    for k, v in data.items():
+        name = f"{prefix}.{_key(k)}" if prefix else _key(k)
+        if isinstance(v, dict):
+            lines += ["", f"[{name}]", dump_toml(v, name)]
+        elif isinstance(v, list) and v and isinstance(v[0], dict):
+            for item in v:
+                lines += ["", f"[[{name}]]", dump_toml(item, name)]
+    return "\n".join(line for line in lines if line is not None).strip("\n")
+
+
+def model_text(calibration: Calibration, base_name: str, today: datetime.date | None = None) -> str:
+    """The refitted model as a model file: the base's data with the fitted values, and a [refit] table saying what
+    was fitted, on how much data, how well (cross-validated), and each coefficient's base, fitted value and interval.
+    No applicant rows."""
+    data = dict(calibration.model_data)
+    base, refit = calibration.cv.scores("base"), calibration.cv.scores("refit")
+    low, high = calibration.seasons
+    data["refit"] = {
+        "method": "penalized logistic regression on the model's own terms: a level shift per specialty key and a "
+                  "multiplier per term, normal priors centred on the base (scipy.optimize.minimize, trust-exact); "
+                  "95% intervals from the inverse Hessian (Laplace), each widened to the sandwich estimate clustered by applicant when that is wider",
+        "base_model": base_name, "date": f"{today or datetime.date.today():%Y-%m-%d}",
+        "form": calibration.form, "applicants": calibration.applicants, "applications": calibration.applications,
+        "seasons": f"{low}" if low == high else f"{low}-{high}",
+        "level_prior_sd": LEVEL_PRIOR_SD, "multiplier_prior_sd": MULTIPLIER_PRIOR_SD,
+        "folds": calibration.cv.folds, "base_log_loss": base["log_loss"], "refit_log_loss": refit["log_loss"],
+        "base_brier": base["brier"], "refit_brier": refit["brier"], "better": calibration.better,
+        "recommended": calibration.better,
+        "kept_at_base": [f"{term}: {why}" for term, why in calibration.kept],
+        "shared_multipliers": [f"{term}: one multiplier scales {', '.join(names)} together"
+                               + (" (on the log-odds scale: odds multiplier ** m)" if term == SIGNAL_TERM else "")
+                               for term, names in TERM_COEFFICIENTS.items() if len(names) > 1
+                               and any(c.term == f"weight of '{term}'" for c in calibration.coefficients)],
+        "coefficients": [{**c.as_dict(), "fitted_as": c.term} for c in calibration.coefficients],
+    }
+    verdict = "better out of sample: recommended" if calibration.better else \
+        "NOT better out of sample: not recommended (keep the base model)"
+    header = (f"# SmartPick interview model refitted by `smartpick calibrate` on {calibration.applicants} applicants "
+              f"and {calibration.applications} applications\n# (seasons {data['refit']['seasons']}); "
+              f"{verdict}.\n# Base: {base_name}. Each fitted coefficient's base value, fitted value and 95% interval "
+              "are in [[refit.coefficients]].\n# Use it with: smartpick solve --model THIS_FILE\n\n")
+    return header + dump_toml(data) + "\n"
+
+
+def write_model(path, calibration: Calibration, base_name: str) -> Path:
+    """Write the refitted model file atomically; check it reads back as a model."""
+    from optimizer.model.scoring import InterviewModel
+    from optimizer.output.writers import atomic_write_text
+    import tomllib
+
+    text = model_text(calibration, base_name)
+    InterviewModel.from_dict(tomllib.loads(text))  # a file that would not load is a bug, caught before writing
+    return atomic_write_text(path, text)

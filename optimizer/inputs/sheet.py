@@ -1,0 +1,900 @@
+"""Reading, checking and writing the applicant's program sheet (CSV or XLSX): sheet -> ProgramTable.
+
+The reader never changes the input file and never lets a bad cell through silently: `validate_programs` collects
+every problem (file, spreadsheet row with the header as row 1, the column as the user wrote it, the value, and what
+to write instead); `read_programs` raises them all at once as one InputError.
+
+Defaults for what the sheet does not say (a missing optional column, or a blank cell in it):
+- program_type: community (the most common setting of programs that take many IMGs).
+- visa: J-1, the likeliest single answer (its source is in data/sheet_defaults.toml); H-1B is not assumed.
+- img_pct: unknown (None: the model leaves the IMG-share term out). Cutoffs and the years-since-graduation limit: none.
+- usce_required: no. alumni_from_my_school: 0. accepts_signals: yes (every IM program takes signals unless it
+  opted out, AAIM 2026). apply and signal: blank (SmartPick decides). positions: unknown.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import functools
+import hashlib
+import io
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from optimizer.inputs import vocab
+from optimizer.errors import InputError, Problem
+from optimizer.inputs.programs import CANONICAL_COLUMNS, REQUIRED_COLUMNS, Program, ProgramTable
+
+EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+MAX_BLANK_RUN = 1000  # stop reading an XLSX after this many empty rows in a row (formatted but empty sheets)
+MAX_CELL_CHARS = 10_000
+Row = tuple[int, list[str]]  # (spreadsheet row number, header = 1; the cells as text)
+
+# What SmartPick assumes when the sheet says nothing: (when the column is missing, when some cells are blank).
+def _default_reasons() -> dict[str, tuple[str, str]]:
+    """For each optional column: what a missing column means, and what a blank cell means. The visa default and
+    its source live in data/sheet_defaults.toml."""
+    from optimizer.inputs.datafiles import load_bundled_toml
+
+    visa = load_bundled_toml("sheet_defaults.toml")["visa"]
+    return {
+        "program_type": ("every program is treated as a community program",
+                         "those programs are treated as community programs"),
+        "visa": (f"every program is assumed to sponsor {visa['default']} only ({visa['why']}), which is wrong for some",
+                 f"those programs are assumed to sponsor {visa['default']} only (the most common policy: "
+                 f"{visa['why']})"),
+        "img_pct": ("the share of IMG residents is treated as unknown: it neither raises nor lowers a program's "
+                    "chance",
+                    "their share of IMG residents is treated as unknown (it neither raises nor lowers their chance)"),
+        "step1_cutoff": ("no Step 1 cutoff is assumed", ""),
+        "step2_cutoff": ("no Step 2 CK cutoff is assumed", ""),
+        "max_years_since_graduation": ("no limit on years since graduation is assumed", ""),
+        "usce_required": ("US clinical experience is assumed not required", ""),
+    }
+
+
+# Columns whose blank cells are worth a warning (a blank cutoff or note simply means "none").
+_WARN_BLANK = ("program_type", "visa", "img_pct")
+DEFAULT_VISA = Program.__dataclass_fields__["visa"].default
+DEFAULT_PROGRAM_TYPE = Program.__dataclass_fields__["program_type"].default
+
+
+@dataclass
+class ValidationReport:
+    """What `validate_programs` found: programs read, every problem, warnings, and counts by canonical value."""
+
+    rows: int
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    counts: dict = field(default_factory=lambda: {"specialty": {}, "state": {}, "visa": {}})
+    table: ProgramTable | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def as_json(self) -> dict:
+        """The `smartpick validate --json` shape (see CONTRACT.md)."""
+        return {"rows": self.rows,
+                "errors": [{"row": p.row, "column": p.column, "value": p.value, "message": p.message}
+                           for p in self.errors],
+                "warnings": list(self.warnings),
+                "counts": self.counts}
+
+
+def format_problem(problem: Problem, with_file: bool = False) -> str:
+    """One line for a person: "row 7, column 'Visa': not a visa SmartPick knows (found 'J-3'). Write J-1, ..."."""
+    where = [problem.file] if with_file or (problem.row is None and not problem.column) else []
+    if problem.row is not None:
+        where.append(f"row {problem.row}")
+    if problem.column:
+        where.append(f"column '{problem.column}'")
+    reason, _, advice = problem.message.partition(". ")
+    found = f" (found '{_shorten(problem.value)}')" if problem.value not in (None, "") else ""
+    text = f"{reason}{found}" + (f". {advice}" if advice else "")
+    return f"{', '.join(where)}: {text}" if where else text
+
+
+# --- reading ---------------------------------------------------------------------------------------------------
+
+def read_programs(path, sheet_name: str | None = None, data: bytes | None = None) -> ProgramTable:
+    """The programs of a CSV or XLSX sheet. Raises InputError listing every problem found, each with its place.
+    `data`: the file's bytes, already in memory (an upload); `path` then only names it in messages."""
+    report = validate_programs(path, sheet_name, data)
+    if report.errors:
+        raise InputError(report.errors, file=str(path))
+    return report.table
+
+
+def validate_programs(path, sheet_name: str | None = None, data: bytes | None = None) -> ValidationReport:
+    """Read and check a sheet without raising for the user's mistakes: they are in the report's `errors`."""
+    file = str(path)
+    try:
+        header, rows, notes = read_grid(Path(path), sheet_name, data)
+    except InputError as error:
+        return ValidationReport(rows=0, errors=list(error.problems))
+    return _check_grid(file, header, rows, notes)
+
+
+def read_grid(path: Path, sheet_name: str | None, data: bytes | None = None) -> tuple[Row, list[Row], list[str]]:
+    """(the header row, the data rows after it, reader notes) of a CSV or XLSX file (or of its bytes, `data`).
+
+    The header is the first row that names the program columns (title, notes and blank rows above it are skipped);
+    in a workbook without `sheet_name`, the first visible sheet that has such a header. Hidden rows, totals rows and
+    exact copies of an earlier row are left out; cells of a merged block take the block's value. Each of these
+    is said in a note.
+    """
+    data = _read_bytes(path) if data is None else _check_not_empty(path, data)
+    notes = []
+    kind = _file_kind(path, data)
+    if kind == "xlsx":
+        grid, hidden = _xlsx_rows(path, sheet_name, notes, data)
+    else:
+        if sheet_name:
+            notes.append(f"--sheet '{sheet_name}' is ignored: {path.name} is a CSV file, which has one sheet.")
+        grid, hidden = _csv_rows(path, _decode(path, data)), set()
+    header, rows = _split_header(path, grid, notes)
+    return header, _data_rows(header, rows, hidden, notes), notes
+
+
+def _data_rows(header: Row, rows: list[Row], hidden: set[int], notes: list[str]) -> list[Row]:
+    """The rows under the header without hidden rows, totals rows and exact copies of an earlier row (noted)."""
+    name_positions = [i for i, cell in enumerate(header[1])
+                      if vocab.canonical_column(vocab.clean_text(cell)) in ("program", "program_id")]
+    required = [i for i, cell in enumerate(header[1])
+                if vocab.canonical_column(vocab.clean_text(cell)) in ("city", "state", "specialty")]
+    kept, skipped_hidden, totals, copies, seen = [], [], [], {}, {}
+    for number, cells in rows:
+        if not "".join(cells).strip():
+            kept.append((number, cells))
+            continue
+        if number in hidden:
+            skipped_hidden.append(number)
+            continue
+        if _is_totals_row(cells, name_positions, required):
+            totals.append((number, next(vocab.clean_text(c) for c in cells if vocab.clean_text(c))))
+            continue
+        key = tuple(cells)  # an exact copy: the same cells as typed
+        while key and not key[-1].strip():
+            key = key[:-1]
+        first = seen.setdefault(key, number)
+        if first != number:
+            copies.setdefault(first, []).append(number)
+            continue
+        kept.append((number, cells))
+    if skipped_hidden:
+        notes.append(f"{_rows_text(skipped_hidden).capitalize()} {'are' if len(skipped_hidden) > 1 else 'is'} "
+                     "hidden in the workbook and not read. Unhide them (or clear the filter) if they hold programs "
+                     "you want SmartPick to consider.")
+    for number, text in totals:
+        notes.append(f"Row {number} looks like a totals row ('{_shorten(text, 30)}'), not a program: not read.")
+    for first, numbers in copies.items():
+        notes.append(f"{_rows_text(numbers).capitalize()} repeat{'s' if len(numbers) == 1 else ''} row {first} "
+                     "exactly: the copies are not read. Delete them from the sheet to silence this.")
+    return kept
+
+
+_TOTALS = re.compile(r"^(grand\s+|sub\s*)?(totals?|sum|count|average|avg|mean)\b", re.IGNORECASE)
+
+
+def _is_totals_row(cells, name_positions: list[int], required: list[int]) -> bool:
+    """A row such as 'Total | | | 45' or 'Grand total: 40 programs': a label where the name goes, and no city,
+    state or specialty."""
+    label = next((cells[i].strip() for i in name_positions if i < len(cells) and cells[i].strip()), None)
+    if label is None:
+        label = next((cell.strip() for cell in cells if cell.strip()), "")
+    if not _TOTALS.match(label):
+        return False
+    return not all(i < len(cells) and vocab.clean_text(cells[i]) for i in required)
+
+
+def _read_bytes(path: Path) -> bytes:
+    file = str(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError("file not found. Check the path and the file name (run `smartpick init DIR` to get a "
+                         "template sheet).", file=file) from None
+    except IsADirectoryError:
+        raise InputError("this is a folder, not a sheet. Give the path of a .csv or .xlsx file.", file=file) from None
+    except PermissionError:
+        raise InputError("SmartPick is not allowed to read this file. Check its permissions, or copy it to a "
+                         "folder of your own.", file=file) from None
+    except OSError as error:
+        raise InputError(f"the file cannot be read ({error.strerror or error}). Check the path.", file=file) from None
+    except ValueError:  # e.g. a NUL character in the name
+        raise InputError("this is not a valid file name. Check the path.", file=file.replace("\x00", "")) from None
+    return _check_not_empty(path, data)
+
+
+def _check_not_empty(path: Path, data: bytes) -> bytes:
+    if not data.strip():
+        raise InputError("the file is empty. Put a header row (program, city, state, specialty, ...) and one row "
+                         "per program in it, or run `smartpick init DIR` for a template.", file=str(path))
+    return data
+
+
+def _file_kind(path: Path, data: bytes) -> str:
+    """'xlsx' or 'csv', from the content first (files are often misnamed), else an InputError saying what to do."""
+    file, suffix = str(path), path.suffix.lower()
+    if data.startswith(b"PK\x03\x04"):
+        if suffix in (".ods", ".numbers"):
+            raise InputError("this spreadsheet format cannot be read. Save it as .xlsx (Excel) or .csv and try "
+                             "again.", file=file)
+        return "xlsx"
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise InputError("this is an old Excel file (.xls), which SmartPick cannot read. Open it in Excel and save "
+                         "it as .xlsx (File > Save As > Excel Workbook) or as CSV UTF-8.", file=file)
+    if suffix in EXCEL_SUFFIXES:
+        raise InputError("the file is named .xlsx but is not a valid Excel file (it may be damaged or only "
+                         "partly downloaded). Open it in Excel and save it again, or export it as CSV.", file=file)
+    if suffix == ".xls":
+        raise InputError("this is an old Excel file (.xls), which SmartPick cannot read. Open it in Excel and save "
+                         "it as .xlsx or as CSV UTF-8.", file=file)
+    return "csv"
+
+
+def _decode(path: Path, data: bytes) -> str:
+    """The text of a CSV: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252 (Excel's usual export)."""
+    for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"),
+                          (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF16_LE, "utf-16"),
+                          (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                break
+    if b"\x00" in data[:4096]:
+        utf16 = _guess_utf16(data)
+        if utf16 is not None:
+            return utf16
+        raise InputError("this is not a text or Excel file (it looks like binary data). Save your sheet as .xlsx "
+                         "or .csv and give that file.", file=str(path))
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            text = data.decode("latin-1")
+    if _looks_binary(text):
+        raise InputError("this is not a text or Excel file (it looks like binary data). Save your sheet as .xlsx "
+                         "or .csv and give that file.", file=str(path))
+    return text
+
+
+def _guess_utf16(data: bytes) -> str | None:
+    """UTF-16 text without a BOM (every other byte zero), or None."""
+    sample = data[:4096]
+    for encoding, zeros in (("utf-16-le", sample[1::2]), ("utf-16-be", sample[0::2])):
+        if zeros and zeros.count(0) / len(zeros) > 0.9:
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                return None
+    return None
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:4096]
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\r\n\f\v")
+    return controls > max(2, len(sample) // 100)
+
+
+def _csv_rows(path: Path, text: str) -> list[Row]:
+    """Rows of CSV text as (spreadsheet row, cells), with the delimiter (comma, semicolon, tab) sniffed."""
+    text = text.replace("\x00", "")
+    delimiter = _sniff_delimiter(text)
+    rows = []
+    try:
+        for number, cells in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1):
+            rows.append((number, cells))
+    except csv.Error as error:
+        raise InputError(f"the file is not a readable CSV ({error}) near row {len(rows) + 1}. Open it in Excel "
+                         "and save it again as CSV UTF-8.", file=str(path)) from None
+    return rows
+
+
+def _sniff_delimiter(text: str) -> str:
+    """The delimiter that splits the first non-empty line into the most cells (comma on a tie)."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    best, best_count = ",", 1
+    for delimiter in (",", ";", "\t", "|"):
+        try:
+            count = len(next(csv.reader([first], delimiter=delimiter), []))
+        except csv.Error:
+            continue
+        if count > best_count:
+            best, best_count = delimiter, count
+    return best
+
+
+def _xlsx_rows(path: Path, sheet_name: str | None, notes: list[str], data: bytes) -> tuple[list[Row], set[int]]:
+    """(rows of one worksheet as (row number, cell texts), the numbers of its hidden rows), from the file's bytes:
+    the sheet named `sheet_name`, else the first visible sheet whose header names the program columns (said in
+    `notes` when it is not the only sheet). Cells of a block merged across rows take the block's value."""
+    import openpyxl
+
+    file = str(path)
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    # openpyxl raises many kinds of errors for a damaged file (zip, XML, missing parts); all mean the same to a user.
+    except Exception:
+        raise InputError("this Excel file cannot be opened (it may be damaged, password-protected or only partly "
+                         "downloaded). Open it in Excel and save it again, or export it as CSV.", file=file) from None
+    try:
+        sheet = _pick_sheet(workbook, sheet_name, file, notes)
+        rows = list(_sheet_rows(sheet, file))
+        hidden, merged = _sheet_layout(data, workbook.sheetnames.index(sheet.title))
+    finally:
+        workbook.close()
+    return _fill_merged(rows, merged), hidden
+
+
+def locate_programs(path, sheet_name: str | None = None) -> tuple[str, int]:
+    """(the sheet title, the header row number) the reader uses in an XLSX workbook, for writing beside it."""
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        sheet = _pick_sheet(workbook, sheet_name, str(path), [])
+        rows = [(number, [_excel_text(cell) for cell in cells])
+                for number, cells in enumerate(sheet.iter_rows(max_row=HEADER_SEARCH_ROWS), start=1)]
+        index, _ = _header_index(rows)
+        return sheet.title, rows[index][0] if index is not None else 1
+    finally:
+        workbook.close()
+
+
+def _pick_sheet(workbook, sheet_name: str | None, file: str, notes: list[str]):
+    names = workbook.sheetnames
+    if not sheet_name:
+        visible = [sheet for sheet in workbook.worksheets if getattr(sheet, "sheet_state", "visible") == "visible"]
+        if not visible:
+            raise InputError("the workbook has no worksheet with data. Put your programs on the first sheet.",
+                             file=file)
+        chosen = next((sheet for sheet in visible if _has_program_header(sheet)), visible[0])
+        others = [name for name in names if name != chosen.title]
+        if others:
+            skipped = [sheet.title for sheet in visible[:visible.index(chosen)]]
+            why = (f" ({', '.join(repr(name) for name in skipped)} {'has' if len(skipped) == 1 else 'have'} no "
+                   "program columns)") if skipped else ""
+            notes.append(f"Programs read from the sheet '{chosen.title}'{why}. The workbook also has "
+                         f"{', '.join(repr(name) for name in others)}: choose another with --sheet NAME.")
+        return chosen
+    matches = [name for name in names if name == sheet_name] or \
+              [name for name in names if name.strip().lower() == sheet_name.strip().lower()]
+    if not matches:
+        listed = ", ".join(f"'{name}'" for name in names)
+        raise InputError(f"there is no sheet named '{sheet_name}'. The sheets in this file are: {listed}. "
+                         "Give one of them with --sheet, or leave --sheet out to read the first.", file=file)
+    return workbook[matches[0]]
+
+
+def _has_program_header(sheet) -> bool:
+    """True when one of the sheet's first rows names the four required columns."""
+    try:
+        rows = [(number, [_excel_text(cell) for cell in cells])
+                for number, cells in enumerate(sheet.iter_rows(max_row=HEADER_SEARCH_ROWS), start=1)]
+    except Exception:  # a damaged sheet: reading it for real says so
+        return False
+    return _header_index(rows)[1] == len(REQUIRED_COLUMNS)
+
+
+def _sheet_layout(data: bytes, index: int) -> tuple[set[int], list[tuple[int, int, int, int]]]:
+    """(hidden row numbers, merged blocks as (first row, last row, first column, last column), 1-based) of the
+    index-th sheet, read from the workbook's XML (openpyxl's fast reader does not keep them); empty if unreadable."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            book = archive.read("xl/workbook.xml").decode("utf-8", "replace")
+            links = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+            ids = re.findall(r"<(?:\w+:)?sheet\b[^>]*?\br:id=\"([^\"]+)\"", book)
+            targets = {}
+            for tag in re.findall(r"<(?:\w+:)?Relationship\b[^>]*>", links):
+                attributes = dict(re.findall(r"\b(Id|Target)=\"([^\"]*)\"", tag))
+                targets[attributes.get("Id")] = attributes.get("Target", "")
+            target = targets[ids[index]].lstrip("/")
+            xml = archive.read(target if target.startswith("xl/") else f"xl/{target}").decode("utf-8", "replace")
+    except (KeyError, IndexError, OSError, zipfile.BadZipFile):
+        return set(), []
+    hidden = {int(number) for tag in re.findall(r"<(?:\w+:)?row\b[^>]*>", xml)
+              if re.search(r"\bhidden=\"(1|true)\"", tag)
+              for number in re.findall(r"\br=\"(\d+)\"", tag)}
+    merged = []
+    for ref in re.findall(r"<(?:\w+:)?mergeCell\b[^>]*?\bref=\"([A-Z]+)(\d+):([A-Z]+)(\d+)\"", xml):
+        first_col, first_row, last_col, last_row = ref
+        merged.append((int(first_row), int(last_row), _column_index(first_col), _column_index(last_col)))
+    return hidden, merged
+
+
+def _column_index(letters: str) -> int:
+    """'A' -> 1, 'AA' -> 27."""
+    index = 0
+    for letter in letters:
+        index = index * 26 + ord(letter) - 64
+    return index
+
+
+def _fill_merged(rows: list[Row], merged: list[tuple[int, int, int, int]]) -> list[Row]:
+    """Copy the value of each block merged across rows into the block's other rows (a specialty or a hospital
+    merged over its programs); blocks within one row (titles) keep their value in the first cell only."""
+    blocks = [block for block in merged if block[1] > block[0]]
+    if not blocks:
+        return rows
+    by_number = {number: i for i, (number, _) in enumerate(rows)}
+    for first_row, last_row, first_col, last_col in blocks:
+        if first_row not in by_number:
+            continue
+        top = rows[by_number[first_row]][1]
+        for number in range(first_row + 1, last_row + 1):
+            if number not in by_number:
+                continue
+            cells = rows[by_number[number]][1]
+            for column in range(first_col - 1, last_col):
+                if column < len(top) and top[column]:
+                    cells.extend([""] * (column + 1 - len(cells)))
+                    if not cells[column]:
+                        cells[column] = top[column]
+    return rows
+
+
+def _sheet_rows(sheet, file: str):
+    blank_run = 0
+    try:
+        for number, cells in enumerate(sheet.iter_rows(), start=1):
+            texts = [_excel_text(cell) for cell in cells]
+            blank_run = blank_run + 1 if not any(texts) else 0
+            if blank_run > MAX_BLANK_RUN:
+                return
+            yield number, texts
+    except Exception:  # damaged sheet XML surfaces only while iterating
+        raise InputError("part of this Excel file is damaged and cannot be read. Open it in Excel and save it "
+                         "again, or export it as CSV.", file=file) from None
+
+
+def _excel_text(cell) -> str:
+    """A cell as the text the user sees: 45% stays '45%', 220.0 becomes '220', TRUE becomes 'yes'."""
+    value = getattr(cell, "value", None)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (int, float)):
+        if "%" in (getattr(cell, "number_format", "") or ""):
+            return f"{_number_text(round(value * 100, 10))}%"
+        return _number_text(value)
+    return str(value)
+
+
+def _number_text(value) -> str:
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return repr(value) if isinstance(value, float) else str(value)
+
+
+HEADER_SEARCH_ROWS = 30  # a title, notes and blank rows above the header: look this far down for it
+
+
+def _header_index(grid: list[Row]) -> tuple[int | None, int]:
+    """(index in `grid` of the header row, how many required columns it names): the first of the first rows
+    naming all required columns, else the one naming the most canonical columns (at least two), else the first
+    row with text."""
+    first, best, best_count, best_required = None, None, 1, 0
+    for index, (number, cells) in enumerate(grid[:HEADER_SEARCH_ROWS]):
+        texts = [vocab.clean_text(cell) for cell in cells]
+        if not any(texts):
+            continue
+        first = index if first is None else first
+        columns = {vocab.canonical_column(text) for text in texts if text} - {None}
+        required = sum(column in columns for column in REQUIRED_COLUMNS)
+        if required == len(REQUIRED_COLUMNS):
+            return index, required
+        if len(columns) > best_count:
+            best, best_count, best_required = index, len(columns), required
+    if best is None:
+        return first, 0 if first is None else _required_count(grid[first][1])
+    return best, best_required
+
+
+def _required_count(cells) -> int:
+    columns = {vocab.canonical_column(vocab.clean_text(cell)) for cell in cells}
+    return sum(column in columns for column in REQUIRED_COLUMNS)
+
+
+def _split_header(path: Path, grid: list[Row], notes: list[str]) -> tuple[Row, list[Row]]:
+    """(header row number, header cells) and the data rows after it; rows above the header are noted."""
+    start, _ = _header_index(grid)
+    if start is None:
+        raise InputError("the file has no rows with text. Put a header row (program, city, state, specialty, "
+                         "...) and one row per program in it.", file=str(path))
+    above = [number for number, cells in grid[:start] if any(vocab.clean_text(c) for c in cells)]
+    if above:
+        several = len(above) > 1
+        notes.append(f"Row {grid[start][0]} is read as the header; the row{'s' if several else ''} above it "
+                     f"({', '.join(map(str, above))}) {'look' if several else 'looks'} like a title or notes and "
+                     f"{'are' if several else 'is'} not read.")
+    return grid[start], grid[start + 1:]
+
+
+# --- checking --------------------------------------------------------------------------------------------------
+
+@dataclass
+class _Columns:
+    """Which position of a row holds which canonical column, and the user's own columns."""
+
+    canonical: dict[str, int]  # canonical name -> position
+    written: dict[str, str]  # canonical name -> header as the user wrote it
+    extra: list[tuple[str, int]]  # (header, position) of the user's own columns
+    width: int  # header cells, counting extra columns without a header
+
+
+def _check_grid(file, header, rows, notes) -> ValidationReport:
+    """Check header and rows; return the report (with the table when there are no errors)."""
+    errors, warnings = [], list(notes)
+    columns = _map_header(file, header, rows, errors, warnings)
+    data_rows = [(number, cells) for number, cells in rows if any(vocab.clean_text(c) for c in cells)]
+    report = ValidationReport(rows=len(data_rows), errors=errors, warnings=warnings)
+    if not data_rows:
+        errors.append(Problem(file=file, message="the sheet has a header row but no programs. Add one row per "
+                                                 "program under the header."))
+    if any(p.row is None and p.column in REQUIRED_COLUMNS for p in errors):
+        return report  # without a required column every row would repeat the same problem
+    blanks: dict[str, list[int]] = {}
+    parsed, programs = [], []
+    memo: dict = {}
+    noted: dict[tuple[str, str], list[int]] = {}
+    for number, cells in data_rows:
+        values = _check_row(file, number, cells, columns, errors, blanks, memo, noted)
+        _count(report.counts, values)
+        parsed.append((number, values))
+        if values.get("_ok"):
+            programs.append(_make_program(number, values, columns))
+    errors.extend(_duplicates(file, parsed, columns))
+    errors.sort(key=lambda problem: problem.row or 0)  # file and header problems first, then row by row
+    warnings.extend(_blank_warnings(blanks, columns))
+    warnings.extend(_noted_warnings(noted, columns))
+    if not errors:
+        report.table = ProgramTable(programs=tuple(programs), source=file,
+                                    extra_columns=tuple(name for name, _ in columns.extra),
+                                    warnings=tuple(warnings))
+    return report
+
+
+def _map_header(file, header, rows, errors, warnings) -> _Columns:
+    """Map the header cells to canonical columns; missing required columns and clashes go to `errors`."""
+    header_row, cells = header
+    width = max([len(cells)] + [len(r) for _, r in rows]) if rows else len(cells)
+    canonical, written, extra, seen_extra = {}, {}, [], Counter()
+    for position in range(width):
+        text = vocab.clean_text(cells[position]) if position < len(cells) else ""
+        if not text:
+            has_data = any(position < len(r) and vocab.clean_text(r[position]) for _, r in rows)
+            if has_data and position < len(cells):  # cells past the header's end are reported row by row
+                name = f"column {_letter(position)}"
+                warnings.append(f"Column {_letter(position)} has no header; its cells are kept as '{name}'. Give "
+                                "it a header to name it.")
+                extra.append((name, position))
+            continue
+        column = vocab.canonical_column(text)
+        if column is None:
+            seen_extra[text] += 1
+            name = text if seen_extra[text] == 1 else f"{text} ({seen_extra[text]})"
+            extra.append((name, position))
+        elif column in canonical:
+            errors.append(Problem(file=file, row=header_row, column=text, value=text,
+                                  message=f"two columns mean '{column}': '{written[column]}' and '{text}'. Rename "
+                                          "or delete one of them."))
+        else:
+            canonical[column], written[column] = position, text
+    for column in REQUIRED_COLUMNS:
+        if column not in canonical:
+            errors.append(Problem(file=file, column=column,
+                                  message=f"the sheet has no '{column}' column, which SmartPick needs. Add it, with "
+                                          f"a header such as {vocab.header_help(column)}."))
+    warnings.extend(_missing_column_warnings(canonical))
+    return _Columns(canonical, written, extra, len(cells))
+
+
+def _missing_column_warnings(canonical: dict[str, int]) -> list[str]:
+    warnings = []
+    reasons = _default_reasons()
+    for column, (reason, _) in reasons.items():
+        if column not in canonical:
+            warnings.append(f"No '{column}' column: {reason}. Add a column with a header such as "
+                            f"{vocab.header_help(column, 3)} to say it per program.")
+    quiet = [c for c in CANONICAL_COLUMNS if c not in canonical and c not in reasons
+             and c not in REQUIRED_COLUMNS and c != "program_id"]
+    if quiet:
+        warnings.append("Columns not in the sheet, left at their defaults: " + ", ".join(quiet) + ".")
+    return warnings
+
+
+def _letter(position: int) -> str:
+    """Spreadsheet column letter: 0 -> A, 26 -> AA."""
+    letters = ""
+    position += 1
+    while position:
+        position, remainder = divmod(position - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+_UNIQUE_COLUMNS = frozenset({"program", "program_id", "institution", "notes"})
+
+
+def _check_row(file, number, cells, columns: _Columns, errors, blanks, memo: dict, noted: dict) -> dict:
+    """Parse one row's cells into canonical values; each bad cell becomes a Problem in `errors`. `memo` holds the
+    parse of each (column, cell) already seen in this sheet: sheets repeat the same states, visas and cutoffs."""
+    values, first_error, failed = {}, len(errors), set()
+    if len(cells) > columns.width and any(vocab.clean_text(c) for c in cells[columns.width:]):
+        stray = next(vocab.clean_text(c) for c in cells[columns.width:] if vocab.clean_text(c))
+        errors.append(Problem(file=file, row=number, column=f"column {_letter(columns.width)}", value=stray,
+                              message=f"this row has {len(cells)} cells but the header has {columns.width}. A comma "
+                                      "inside a name shifts the cells: put such names in double quotes, or add a "
+                                      "header for the extra column."))
+    n_cells = len(cells)
+    for column, position in columns.canonical.items():
+        raw = cells[position] if position < n_cells else ""
+        if column in _UNIQUE_COLUMNS:  # a name or id differs on every row: nothing to remember
+            parsed = _parse_cell(column, raw)
+        else:
+            seen = memo.setdefault(column, {})
+            try:
+                parsed = seen.get(raw)
+            except TypeError:  # an unhashable cell value: parse it without the memo
+                parsed = _parse_cell(column, raw)
+            if parsed is None:
+                parsed = seen[raw] = _parse_cell(column, raw)
+        text, result, message = parsed
+        if isinstance(result, _Noted):
+            noted.setdefault((column, result.note), []).append(number)
+            result = _BLANK if result.value is None else result.value
+        if result is _UNKNOWN:
+            errors.append(_cell_problem(file, number, columns, column, text, message))
+            failed.add(column)
+        elif result is _BLANK:
+            blanks.setdefault(column, []).append(number)
+        else:
+            values[column] = result
+    if "visa" not in failed:
+        values.setdefault("visa", DEFAULT_VISA)  # counted by visa even when another cell of the row is wrong
+    for name, position in columns.extra:
+        values.setdefault("_extra", []).append((name, vocab.clean_lines(cells[position]) if position < len(cells)
+                                                else ""))
+    values["_ok"] = len(errors) == first_error
+    return values
+
+
+def _parse_cell(column: str, raw) -> tuple:
+    """(clean text, parsed value or a sentinel, message) of one cell; pure, so `_check_row` memoizes it."""
+    text = vocab.clean_lines(raw) if column == "notes" else vocab.clean_text(raw)
+    try:
+        result = _PARSERS[column](text)
+    except ValueError as error:
+        return text, _UNKNOWN, str(error)
+    return text, result, _unknown_message(column, text) if result is _UNKNOWN else ""
+
+
+def _cell_problem(file, number, columns, column, text, message) -> Problem:
+    return Problem(file=file, row=number, column=columns.written[column], value=_shorten(text), message=message)
+
+
+def _shorten(text, limit: int = 80):
+    if text is None or len(text) <= limit:
+        return text
+    return text[:limit - 3] + "..."
+
+
+# Sentinels from the cell parsers: a blank cell (the column default applies) and an unrecognized word.
+_BLANK, _UNKNOWN = object(), object()
+
+
+@dataclass(frozen=True)
+class _Noted:
+    """A cell read with an assumption the user must hear about: the value used, and the note for the warning."""
+
+    value: object
+    note: str
+
+
+def _visa_cell(text):
+    if vocab.is_blank(text):
+        return _BLANK
+    value, note = vocab.read_program_visa(text, DEFAULT_VISA)
+    if value is None:
+        return _UNKNOWN
+    return _Noted(value, note) if note else value
+
+
+def _apply_cell(text):
+    value, note = vocab.read_apply(text)
+    return _Noted(value, note) if note else value
+
+
+def _required_text(text):
+    if vocab.is_blank(text):
+        raise ValueError("this cell is empty, and SmartPick needs it. Fill it in, or delete the row.")
+    if len(text) > MAX_CELL_CHARS:
+        raise ValueError(f"this cell is over {MAX_CELL_CHARS} characters long. Shorten it.")
+    return text
+
+
+def _optional_text(text):
+    if len(text) > MAX_CELL_CHARS:
+        raise ValueError(f"this cell is over {MAX_CELL_CHARS} characters long. Shorten it.")
+    return text
+
+
+def _choice(parse):
+    """A parser for a column with a default: blank -> _BLANK, unrecognized -> _UNKNOWN."""
+    def parse_cell(text):
+        if vocab.is_blank(text):
+            return _BLANK
+        result = parse(text)
+        return _UNKNOWN if result is None else result
+    return parse_cell
+
+
+def _required_choice(parse):
+    def parse_cell(text):
+        _required_text(text)
+        result = parse(text)
+        return _UNKNOWN if result is None else result
+    return parse_cell
+
+
+def _with_blank(parse):
+    """A value parser whose blank cells are worth counting for a warning."""
+    def parse_cell(text):
+        return _BLANK if vocab.is_blank(text) else parse(text)
+    return parse_cell
+
+
+_PARSERS = {
+    "program_id": lambda text: None if vocab.is_blank(text) else text,
+    "program": _required_text,
+    "institution": _optional_text,
+    "city": _required_text,
+    "state": _required_choice(vocab.canonical_state),
+    "specialty": _required_choice(vocab.canonical_specialty),
+    "program_type": _choice(vocab.parse_program_type),
+    "img_pct": _with_blank(vocab.parse_percent),
+    "visa": _visa_cell,
+    "step1_cutoff": vocab.parse_cutoff,
+    "step2_cutoff": vocab.parse_cutoff,
+    "max_years_since_graduation": vocab.parse_years,
+    "usce_required": vocab.parse_bool,
+    "alumni_from_my_school": vocab.parse_alumni,
+    "positions": lambda text: vocab.parse_count(text, low=1, high=500, what="number of positions"),
+    "apply": _apply_cell,
+    "accepts_signals": vocab.parse_bool,
+    "signal": vocab.parse_signal,
+    "notes": _optional_text,
+}
+
+
+def _unknown_message(column: str, text: str) -> str:
+    if column == "specialty":
+        note = vocab.specialty_note(text)
+        if note:
+            return f"{note}. {vocab.SPECIALTY_HELP}"
+        near = vocab.suggest_specialty(text)
+        hint = f"Did you mean {' or '.join(repr(n) for n in near)}? " if near else ""
+        return f"not a specialty SmartPick knows. {hint}{vocab.SPECIALTY_HELP}"
+    if column == "visa" and vocab.read_program_visa(text)[0] is None and re.search(r"(?i)\b(no|not|n)\b", text) \
+            and re.search(r"(?i)[jh]\s*-?\s*1", text):
+        return ("cannot tell which visa this says no to. Write one answer per visa, e.g. 'J-1: yes / H-1B: no', "
+                "or " + vocab.VISA_HELP[0].lower() + vocab.VISA_HELP[1:])
+    reason, help_text = {
+        "state": ("not a US state SmartPick knows", vocab.STATE_HELP),
+        "visa": ("not a visa answer SmartPick knows", vocab.VISA_HELP),
+        "program_type": ("not a program type SmartPick knows", vocab.PROGRAM_TYPE_HELP),
+    }[column]
+    return f"{reason}. {help_text}"
+
+
+def _count(counts: dict, values: dict) -> None:
+    """Add a row's specialty, state and visa (after defaults) to the counts."""
+    for key in ("specialty", "state"):
+        if key in values:
+            counts[key][values[key]] = counts[key].get(values[key], 0) + 1
+    if "visa" in values:
+        counts["visa"][values["visa"]] = counts["visa"].get(values["visa"], 0) + 1
+
+
+_PROGRAM_FIELDS = frozenset(CANONICAL_COLUMNS)
+
+
+def _make_program(number: int, values: dict, columns: _Columns) -> Program:
+    """A Program from a row's parsed values; what the row does not say takes the Program defaults."""
+    fields = {k: v for k, v in values.items() if v is not None and k in _PROGRAM_FIELDS}
+    fields["program_id"] = _program_id(values)
+    return Program(**fields, row=number, extra=tuple(values.get("_extra", ())))
+
+
+def _program_id(values: dict) -> str | None:
+    """The sheet's id, else one derived from name, specialty and city (None when one of them is unreadable)."""
+    if values.get("program_id"):
+        return values["program_id"]
+    if all(values.get(key) for key in ("program", "specialty", "city")):
+        return derive_program_id(values["program"], values["specialty"], values["city"])
+    return None
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _key_text(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", vocab._fold(text))
+
+
+def derive_program_id(program: str, specialty: str, city: str) -> str:
+    """A stable id for a row without one: a readable slug plus a short hash of name, specialty and city.
+
+    Spelling variants the reader treats as the same program ('Cook County', 'COOK  county') get the same id.
+    """
+    key = "|".join((_key_text(program), _key_text(specialty), _key_text(city)))
+    digest = hashlib.sha1(key.encode("utf-8")).hexdigest()[:6]
+    slug = re.sub(r"[^a-z0-9]+", "-", vocab._fold(program)).strip("-")[:40].strip("-") or "program"
+    return f"{slug}-{digest}"
+
+
+def _duplicates(file, parsed: list[tuple[int, dict]], columns: _Columns) -> list[Problem]:
+    """Rows naming the same program (name, specialty and city) twice, and repeated program ids."""
+    problems, seen_program, seen_id, repeated = [], {}, {}, set()
+    name_column = columns.written.get("program", "program")
+    for number, values in parsed:
+        program, specialty, city = values.get("program"), values.get("specialty"), values.get("city")
+        if not (program and specialty and city):
+            continue
+        key = (_key_text(program), specialty, _key_text(city))
+        first = seen_program.setdefault(key, number)
+        if first != number:
+            repeated.add(number)
+            problems.append(Problem(
+                file=file, row=number, column=name_column, value=values["program"],
+                message=f"the same program as row {first} (same name, specialty and city). Delete one of the two "
+                        "rows, or if they are different programs, make their names differ."))
+    id_column = columns.written.get("program_id", "program_id")
+    for number, values in parsed:
+        program_id = _program_id(values)
+        if program_id is None or number in repeated:
+            continue
+        first = seen_id.setdefault(program_id, number)
+        if first != number:
+            problems.append(Problem(
+                file=file, row=number, column=id_column, value=program_id,
+                message=f"the same program id as row {first}. Each program needs its own id: fix one of the two, "
+                        "or leave the cell blank to let SmartPick make one."))
+    return problems
+
+
+def _rows_text(rows: list[int]) -> str:
+    listed = ", ".join(str(r) for r in rows[:10]) + (f" and {len(rows) - 10} more" if len(rows) > 10 else "")
+    return f"row{'s' if len(rows) > 1 else ''} {listed}"
+
+
+def _noted_warnings(noted: dict[tuple[str, str], list[int]], columns: _Columns) -> list[str]:
+    """One warning per (column, assumption): which rows were read with it, and how to say it plainly."""
+    return [f"Column '{columns.written[column]}' in {_rows_text(rows)}: {note}."
+            for (column, note), rows in noted.items()]
+
+
+def _blank_warnings(blanks: dict[str, list[int]], columns: _Columns) -> list[str]:
+    """One warning per column with blank cells that matter: which rows, and the default they get."""
+    warnings, reasons = [], _default_reasons()
+    for column in _WARN_BLANK:
+        rows = blanks.get(column)
+        if not rows:
+            continue
+        listed = ", ".join(str(r) for r in rows[:10]) + (f" and {len(rows) - 10} more" if len(rows) > 10 else "")
+        reason = reasons[column][1]
+        warnings.append(f"Column '{columns.written[column]}' is blank in row{'s' if len(rows) > 1 else ''} {listed}: "
+                        f"{reason}. Fill them in if you know.")
+    return warnings
+
+
+# --- writing ---------------------------------------------------------------------------------------------------

@@ -1,0 +1,1 @@
+"""Chances, fees, signals and outcomes: the interview model (scoring.py), geography, ERAS fees, signal rules, the interview distribution and P(match) (outcomes.py), their uncertainty, and the model's calibration to published outcomes (calibration.py) and to an advisor's own data (refit.py)."""

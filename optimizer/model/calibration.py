@@ -1,0 +1,477 @@
+"""Calibration: the model against the published 2026 outcomes of non-US IMGs, and the refit of its fitted figures.
+
+The reference population (data/calibration/reference_population.toml) is one typical non-US IMG per Step 2 CK
+node, weighted by the published score mixture of the specialty. For each node SmartPick chooses its list exactly as
+`smartpick solve` would (bundled data, budget, count window, signals), then the population's mean P(match),
+expected interviews and match rate by score band are compared with data/calibration/targets.toml.
+
+`smartpick calibration` prints model against target (and the worked examples); `--fit` refits the
+figures marked `fitted` in data/model.toml by weighted least squares (scipy), alternating with re-solving the lists
+until they stop changing, and refits on resampled targets for the uncertainty range shown beside every P(match).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from optimizer.model.uncertainty import batch_distributions, curve_cells
+
+POPULATION_FILE = "calibration/reference_population.toml"
+TARGETS_FILE = "calibration/targets.toml"
+# The figures of data/model.toml the fit sets: (table, key).
+FITTED = (("specialty_intercept", "default"), ("specialty_intercept", "Family Medicine"),
+          ("specialty_score_per_10", "default"), ("specialty_score_per_10", "Family Medicine"),
+          ("correlation", "latent_sd"))
+DRAWS = 20
+# ASSUMPTION: the smallest score slope the fit may choose (log-odds per 10 points). Program directors cite Step 2 CK
+# first when choosing whom to interview (93.7% in IM, NRMP PD survey), so a higher score is never worth nothing, even
+# where the published match rates are flat across scores (FM: selection, not indifference, is the likelier reason).
+MIN_SCORE_SLOPE = 0.1
+DRAW_SEED = 2026
+CURVE_SD = 0.035  # the derived match curve is given as +-0.07: about two standard deviations
+
+# The advice's worked examples (FACTS.md): the list sizes they used and the interviews they report.
+WORKED_EXAMPLES = (
+    ("IM example (Step 2 CK 233, J-1)", "profiles/im_applicant.toml", 120, 8),
+    ("FM example (Step 2 CK 221, J-1)", "profiles/fm_applicant.toml", 100, 10),
+)
+
+
+@dataclass(frozen=True)
+class Node:
+    """One point of the reference population: a specialty, a Step 2 CK score and the share of applicants it
+    stands for."""
+
+    specialty: str
+    step2ck: int
+    weight: float
+
+
+@dataclass(frozen=True)
+class NodeList:
+    """The list SmartPick chose for one node, with what the fit needs to re-price it under other figures."""
+
+    node: Node
+    logit: np.ndarray  # log-odds of each chosen program as the list applies it (signal included)
+    score_x: np.ndarray  # (score - program's reference) / 10 for each chosen program
+    curve: np.ndarray  # P(match | n) for the cells of uncertainty.batch_distributions
+    program_ids: tuple[str, ...]
+    pool: np.ndarray = None  # chances (no signal) of every program open to the node: for the hand-made comparison
+
+
+def load_population() -> dict:
+    from optimizer.inputs.datafiles import load_bundled_toml
+
+    return load_bundled_toml(POPULATION_FILE)
+
+
+def load_targets() -> dict:
+    from optimizer.inputs.datafiles import load_bundled_toml
+
+    return load_bundled_toml(TARGETS_FILE)
+
+
+def _normal_cdf(x: float) -> float:
+    return 0.5 * (1 + math.erf(x / math.sqrt(2)))
+
+
+def mixture_cdf(spec: dict, score: float) -> float:
+    """P(Step 2 CK <= score) in the published matched / not-matched mixture of one specialty."""
+    rate = spec["match_rate"]
+    m, u = spec["matched"], spec["not_matched"]
+    return (rate * _normal_cdf((score - m["mean"]) / m["sd"])
+            + (1 - rate) * _normal_cdf((score - u["mean"]) / u["sd"]))
+
+
+def population_nodes(population: dict, specialty: str) -> list[Node]:
+    """The score nodes of a specialty with their population weights (summing to 1; the end nodes take the tails)."""
+    spec = population["step2ck"][specialty]
+    scores = population["step2ck"]["nodes"]
+    nodes = []
+    for i, score in enumerate(scores):
+        low = -math.inf if i == 0 else (scores[i - 1] + score) / 2
+        high = math.inf if i == len(scores) - 1 else (score + scores[i + 1]) / 2
+        weight = (1.0 if high == math.inf else mixture_cdf(spec, high)) - (
+            0.0 if low == -math.inf else mixture_cdf(spec, low))
+        nodes.append(Node(specialty, int(score), weight))
+    return nodes
+
+
+def node_profile(population: dict, node: Node):
+    """The profile of one node, checked by the same parser as a user's profile."""
+    from optimizer.inputs.profile import parse_profile
+
+    applicant = dict(population["applicant"])
+    years = applicant.pop("years_before_match")
+    applicant.update(specialties=[node.specialty], step2ck=node.step2ck,
+                     graduation_year=int(population["season"]) - years)
+    goals = dict(population["goals"], season=population["season"])
+    return parse_profile({"applicant": applicant, "goals": goals}, "reference population")
+
+
+def solve_population(model, population: dict | None = None, table=None) -> list[NodeList]:
+    """Choose every node's list with `model`, as `smartpick solve` would."""
+    from optimizer import pipeline
+    from optimizer.inputs.resources import DEMO_PROGRAMS, data_path
+    from optimizer.inputs.sheet import read_programs
+
+    population = population or load_population()
+    table = table or read_programs(data_path(DEMO_PROGRAMS))
+    out = []
+    for specialty in population["specialties"]:
+        for node in population_nodes(population, specialty):
+            inputs = pipeline.inputs_for(table, node_profile(population, node), model)
+            candidates = pipeline.score(inputs)
+            limits, _ = pipeline.make_limits(inputs, candidates)
+            plan = pipeline.make_plan(inputs, candidates, limits, marginal=False)
+            chosen = plan.solution.chosen
+            applied = np.array([plan.solution.applied_p(c) for c in chosen])
+            x = np.array([model.score_gap(inputs.profile.applicant, c.program) for c in chosen])
+            curve = curve_cells(pipeline.match_curve(inputs))
+            pool = np.array([c.p_interview for c in candidates if c.eligible])
+            out.append(NodeList(node, np.log(applied / (1 - applied)), x, curve,
+                                tuple(c.program_id for c in chosen), pool))
+    return out
+
+
+def fitted_values(model) -> dict[tuple[str, str], float]:
+    """The model's current values of the fitted figures."""
+    def value(table, key):
+        if table == "correlation":
+            return model.latent_sd
+        return model.level(key) if table == "specialty_intercept" else model.score_slope(key)
+    return {(table, key): value(table, key) for table, key in FITTED}
+
+
+def with_values(model, values: dict[tuple[str, str], float]):
+    """A copy of `model` with the fitted figures set to `values`."""
+    intercepts = dict(model.specialty_intercept)
+    slopes = dict(model.specialty_score_per_10)
+    sigma = model.latent_sd
+    for (table, key), v in values.items():
+        if table == "correlation":
+            sigma = float(v)
+        else:
+            (intercepts if table == "specialty_intercept" else slopes)[key] = float(v)
+    return replace(model, specialty_intercept=intercepts, specialty_score_per_10=slopes, latent_sd=sigma)
+
+
+def _node_shift(node_list: NodeList, base: dict, values: dict) -> np.ndarray:
+    """How the log-odds of a node's chosen programs move when the fitted figures go from `base` to `values`."""
+    key = node_list.node.specialty if ("specialty_intercept", node_list.node.specialty) in base else "default"
+    d_level = values[("specialty_intercept", key)] - base[("specialty_intercept", key)]
+    d_slope = values[("specialty_score_per_10", key)] - base[("specialty_score_per_10", key)]
+    return d_level + d_slope * node_list.score_x
+
+
+def shifted_curve(curve: np.ndarray, shift: float) -> np.ndarray:
+    """The match curve moved by `shift` at its plateau and proportionally below it (0 stays 0; stays concave)."""
+    top = curve.max() if curve.size and curve.max() > 0 else 1.0
+    return np.clip(curve + shift * curve / top, 0.0, 1.0)
+
+
+def node_distributions(lists: list[NodeList], base: dict, values: dict) -> np.ndarray:
+    """Each node's interview-count distribution under `values` (lists held fixed), one row per node."""
+    width = max(len(nl.program_ids) for nl in lists)
+    p = np.zeros((len(lists), width))
+    for i, nl in enumerate(lists):
+        p[i, :len(nl.program_ids)] = 1 / (1 + np.exp(-(nl.logit + _node_shift(nl, base, values))))
+    sigma = np.full(len(lists), values[("correlation", "latent_sd")])
+    return batch_distributions(p, sigma), p.sum(axis=1)
+
+
+def node_outcomes(lists: list[NodeList], base: dict, values: dict, curve_shift: float = 0.0):
+    """Each node's (P(match), expected interviews, distribution, curve) under `values`, its lists held fixed."""
+    dists, expected = node_distributions(lists, base, values)
+    curves = np.array([shifted_curve(nl.curve, curve_shift) for nl in lists])
+    return (dists * curves).sum(axis=1), expected, dists, curves
+
+
+def population_summary(lists: list[NodeList], outcomes, bands: list[float]) -> dict:
+    """Per specialty: mean P(match), mean expected interviews, mean chance per application, P(match) per band, and
+    the mean interviews of those who match and of those who do not (with at least one, as NRMP counts ranks)."""
+    p_match, expected, dists, curves = outcomes
+    cells = np.arange(dists.shape[1])
+    out = {}
+    for specialty in dict.fromkeys(nl.node.specialty for nl in lists):
+        idx = [i for i, nl in enumerate(lists) if nl.node.specialty == specialty]
+        w = np.array([lists[i].node.weight for i in idx])
+        w = w / w.sum()
+        per_app = np.array([expected[i] / max(1, len(lists[i].program_ids)) for i in idx])
+        band_rates = []
+        for b, low in enumerate(bands):
+            high = bands[b + 1] if b + 1 < len(bands) else math.inf
+            inside = [k for k, i in enumerate(idx) if low <= lists[i].node.step2ck < high]
+            wb = w[inside]
+            band_rates.append(float((wb * p_match[[idx[k] for k in inside]]).sum() / wb.sum()) if inside else None)
+        d, c = dists[idx] * w[:, None], curves[idx]
+        matched = (d * c).sum(axis=0)
+        unmatched = (d * (1 - c)).sum(axis=0)[1:]
+        out[specialty] = {"mean P(match)": float(w @ p_match[idx]), "mean expected interviews": float(w @ expected[idx]),
+                          "mean interviews when matched": float(matched @ cells / matched.sum()),
+                          "mean interviews when not matched (at least one)":
+                              float(unmatched @ cells[1:] / unmatched.sum()),
+                          "P(no interview)": float(d[:, 0].sum()),
+                          "chance per application on the chosen list": float(w @ per_app), "P(match) by Step 2 CK band": band_rates}
+    return out
+
+
+def _residuals(summary: dict, targets: list[dict], values_of=lambda t: t.get("value")) -> list[float]:
+    res = []
+    for t in targets:
+        if t.get("sd") is None or t["specialty"] not in summary:
+            continue
+        model_value = summary[t["specialty"]][t["name"]]
+        wanted = values_of(t)
+        if isinstance(model_value, list):
+            res += [(m - v) / t["sd"] for m, v in zip(model_value, wanted) if m is not None]
+        else:
+            res.append((model_value - wanted) / t["sd"])
+    return res
+
+
+def fit_values(lists: list[NodeList], base: dict, targets: list[dict], bands, start: dict | None = None,
+               values_of=lambda t: t.get("value", t.get("values")), curve_shift: float = 0.0) -> dict:
+    """The fitted figures that bring the population's outcomes nearest the targets, lists held fixed
+    (weighted least squares, scipy)."""
+    from scipy.optimize import least_squares
+
+    keys = list(base)
+    start = start or base
+
+    def residuals(theta):
+        values = dict(zip(keys, theta))
+        return _residuals(population_summary(lists, node_outcomes(lists, base, values, curve_shift), bands),
+                          targets, values_of)
+
+    bounds = {"specialty_intercept": (-10.0, 10.0), "specialty_score_per_10": (MIN_SCORE_SLOPE, 3.0),
+              "correlation": (0.0, 2.5)}
+    lower = [bounds[t][0] for t, _ in keys]
+    upper = [bounds[t][1] for t, _ in keys]
+    x0 = np.clip([start[k] for k in keys], lower, upper)
+    fit = least_squares(residuals, x0, bounds=(lower, upper), x_scale=1.0)
+    return dict(zip(keys, (float(v) for v in fit.x)))
+
+
+@dataclass(frozen=True)
+class FitResult:
+    values: dict
+    draws: tuple[dict, ...]
+    iterations: int
+    lists: list
+
+
+def refit(model, iterations: int = 4, draws: int = DRAWS, seed: int = DRAW_SEED, progress=None) -> FitResult:
+    """Refit the fitted figures: solve the lists, fit with the lists fixed, repeat until the lists settle; then
+    refit on resampled targets (and match curve) for the uncertainty draws. Deterministic for a seed."""
+    population, targets_file = load_population(), load_targets()
+    targets = targets_file["targets"]
+    bands = population["step2ck"]["bands"]
+    values = fitted_values(model)
+    lists = None
+    done = 0
+    for done in range(1, iterations + 1):
+        current = with_values(model, values)
+        new_lists = solve_population(current, population)
+        if progress:
+            progress(f"iteration {done}: lists solved")
+        if lists is not None and [nl.program_ids for nl in new_lists] == [nl.program_ids for nl in lists]:
+            lists = new_lists
+            break
+        lists = new_lists
+        values = fit_values(lists, fitted_values(current), targets, bands)
+    base = fitted_values(with_values(model, values))
+    rng = np.random.default_rng(seed)
+    out = []
+    for _ in range(draws):
+        noise = {id(t): rng.normal(size=len(t.get("values", [0]))) for t in targets}
+        shift = float(rng.normal() * CURVE_SD)
+
+        def resampled(t, noise=noise):
+            if "values" in t:
+                return [v + t["sd"] * z for v, z in zip(t["values"], noise[id(t)])]
+            return t["value"] + t["sd"] * noise[id(t)][0]
+        d = fit_values(lists, base, targets, bands, start=base, values_of=resampled, curve_shift=shift)
+        out.append({f"{table}.{key}": v for (table, key), v in d.items()} | {"curve_shift": shift})
+    return FitResult(values, tuple(out), done, lists)
+
+
+def fitted_block(result: FitResult) -> str:
+    """The TOML text of the fitted block of data/model.toml."""
+    def table(name: str) -> str:
+        lines = [f"[{name}]"]
+        for (t, key), v in result.values.items():
+            if t == name:
+                lines.append(f'{key if key == "default" else chr(34) + key + chr(34)} = {v:.4f}')
+        return "\n".join(lines + ["fitted = true"])
+
+    draws = ["[[uncertainty.draws]]\n" + "\n".join(f'"{k}" = {v:.4f}' for k, v in d.items()) for d in result.draws]
+    return "\n".join([
+        "# --- fitted: written by `smartpick calibration --fit`; do not edit by hand (refit instead) ---",
+        "# level (log-odds) and score slope (per 10 points) of each specialty; `default` serves every specialty",
+        "# without its own (an assumption for all but Internal Medicine and Family Medicine, the two calibrated).",
+        f"# Fit: weighted least squares to data/calibration/targets.toml, {result.iterations} rounds of re-solving.",
+        table("specialty_intercept"), "", table("specialty_score_per_10"), "",
+        "# SD of the applicant's latent strength (log-odds), shared by every program: what a profile does not show",
+        "# (letters, interviews, school). Fitted to the spread of interviews between those who matched and not.",
+        "[correlation]", f"latent_sd = {result.values[('correlation', 'latent_sd')]:.4f}", "fitted = true",
+        "headline = true  # P(match) and P(at least k) allow for it (the correlated view is the one shown)", "",
+        f"# Refits on resampled targets and match curve ({len(result.draws)} draws, seed {DRAW_SEED}): the range",
+        "# shown beside every P(match).",
+        "[uncertainty]",
+        'method = "refit with each target moved by a normal draw of its sd, and the match curve by one of sd '
+        f'{CURVE_SD}"', "", "\n\n".join(draws),
+        "# --- end fitted ---", ""])
+
+
+def with_fitted_block(model_text: str, result: FitResult) -> str:
+    """A model file's text with its fitted block replaced by the refit's (the caller writes it)."""
+    start = model_text.index("# --- fitted:")
+    end = model_text.index("# --- end fitted ---") + len("# --- end fitted ---\n")
+    return model_text[:start] + fitted_block(result) + model_text[end:]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Model against target
+
+@dataclass(frozen=True)
+class CheckRow:
+    specialty: str
+    name: str
+    model: float
+    published: float | None
+    band: tuple[float, float]
+    source: str
+
+    @property
+    def within(self) -> bool:
+        return self.band[0] <= self.model <= self.band[1]
+
+
+def check_rows(lists: list[NodeList], model) -> list[CheckRow]:
+    """Every target of targets.toml beside the model's value for the reference population."""
+    population, targets = load_population(), load_targets()["targets"]
+    base = fitted_values(model)
+    summary = population_summary(lists, node_outcomes(lists, base, base), population["step2ck"]["bands"])
+    rows = []
+    for t in targets:
+        specialties = list(summary) if t["specialty"] == "all" else [t["specialty"]]
+        for specialty in specialties:
+            value = summary[specialty][t["name"]]
+            if isinstance(value, list):
+                labels = _band_labels(t["bands"])
+                for label, m, v in zip(labels, value, t["values"]):
+                    if m is not None:
+                        rows.append(CheckRow(specialty, f"P(match), Step 2 CK {label}", m, v,
+                                             (v - t["tolerance"], v + t["tolerance"]), t["source"]))
+            else:
+                rows.append(CheckRow(specialty, t["name"], value, t.get("value"), tuple(t["band"]), t["source"]))
+    return rows
+
+
+def _band_labels(bands) -> list[str]:
+    out = []
+    for i, low in enumerate(bands):
+        if i == 0:
+            out.append(f"< {bands[1]}")
+        elif i == len(bands) - 1:
+            out.append(f">= {low}")
+        else:
+            out.append(f"{low}-{bands[i + 1] - 1}")
+    return out
+
+
+def curve_rows() -> list[tuple[int, float, float]]:
+    """The bundled non-US IMG curve against the published-derived points of FACTS.md: (ranks, bundled, derived)."""
+    from optimizer.model.outcomes import load_match_curve
+
+    derived = load_targets()["curve_check"]
+    curve = load_match_curve(derived["applicant_type"], derived["specialty"])
+    return [(n, curve.p_match_given(n), v) for n, v in zip(derived["ranks"], derived["p_match"])]
+
+
+def random_list_rows(lists: list[NodeList], model, draws: int = 5, seed: int = 2026) -> list[dict]:
+    """How much SmartPick's lists add: the population's P(match) on its lists against lists of the same size drawn at
+    random from the programs open to each applicant (no signals), under the same model. The population's own lists
+    (what NRMP reports) lie between the two: applicants choose with care, but without the model."""
+    rng = np.random.default_rng(seed)
+    base = fitted_values(model)
+    p_match, expected, _, _ = node_outcomes(lists, base, base)
+    width = max(len(nl.program_ids) for nl in lists)
+    rows = []
+    for specialty in dict.fromkeys(nl.node.specialty for nl in lists):
+        idx = [i for i, nl in enumerate(lists) if nl.node.specialty == specialty]
+        w = np.array([lists[i].node.weight for i in idx])
+        w = w / w.sum()
+        random_p = np.zeros((len(idx) * draws, width))
+        curves = []
+        for k, i in enumerate(idx):
+            nl = lists[i]
+            for d in range(draws):
+                pick = rng.choice(nl.pool, size=min(len(nl.program_ids), nl.pool.size), replace=False)
+                random_p[k * draws + d, :pick.size] = pick
+                curves.append(nl.curve)
+        dists = batch_distributions(random_p, np.full(len(random_p), model.latent_sd))
+        random_match = (dists * np.array(curves)).sum(axis=1).reshape(len(idx), draws).mean(axis=1)
+        rows.append({"specialty": specialty, "smartpick_p_match": float(w @ p_match[idx]),
+                     "random_p_match": float(w @ random_match),
+                     "smartpick_interviews": float(w @ expected[idx]),
+                     "random_interviews": float(w @ random_p.sum(axis=1).reshape(len(idx), draws).mean(axis=1))})
+    return rows
+
+
+def capacity_rows(lists: list[NodeList], model) -> list[dict]:
+    """Interviews the population is predicted to get, against the interviews programs can give non-US IMGs."""
+    cap = load_targets()["capacity"]
+    base = fitted_values(model)
+    _, expected, _, _ = node_outcomes(lists, base, base)
+    rows = []
+    for specialty, applicants in cap["applicants"].items():
+        idx = [i for i, nl in enumerate(lists) if nl.node.specialty == specialty]
+        if not idx:
+            continue
+        w = np.array([lists[i].node.weight for i in idx])
+        predicted = applicants * float(w @ expected[idx]) / w.sum()
+        slots = (cap["positions_2026"][specialty] * cap["interviews_per_position"]
+                 * cap["non_us_img_share_of_filled"][specialty])
+        rows.append({"specialty": specialty, "predicted_interviews": predicted, "img_interview_slots": slots,
+                     "ratio": predicted / slots})
+    return rows
+
+
+@dataclass(frozen=True)
+class WorkedExample:
+    label: str
+    programs: int
+    reported: int
+    expected_interviews: float
+    p_at_least_reported: float
+    p_match: float
+    p_match_range: tuple[float, float]
+
+
+def worked_examples(model=None) -> list[WorkedExample]:
+    """The advice's two applicants, each with the list size they used, on the bundled data: what SmartPick expects
+    and how likely what they reported was."""
+    from optimizer import pipeline
+    from optimizer.model.outcomes import p_at_least
+    from optimizer.inputs.resources import data_path
+
+    rows = []
+    for label, profile, size, reported in WORKED_EXAMPLES:
+        inputs = pipeline.load_inputs(None, data_path(profile))
+        if model is not None:
+            inputs = replace(inputs, model=model)
+        candidates = pipeline.score(inputs)
+        limits, _ = pipeline.make_limits(inputs, candidates, budget_usd=100_000, min_programs=size,
+                                         max_programs=size)
+        plan = pipeline.make_plan(inputs, candidates, limits, marginal=False)
+        s = plan.solution
+        o = plan.outcomes
+        dist = np.array(o.distribution)
+        rows.append(WorkedExample(label, size, reported, o.expected_interviews, p_at_least(dist, reported),
+                                  o.p_match, o.p_match_range))
+    return rows

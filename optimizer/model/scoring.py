@@ -1,0 +1,277 @@
+"""Score every program for one applicant: interview probability, eligibility with reasons, tier, region, weight.
+
+The model is a logistic regression whose coefficients all live in data/model.toml (see that file for the terms,
+their rationale and sources). Hard rules make a program ineligible, each with a reason in words.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from optimizer.model.geography import Metro
+from optimizer.inputs.profile_types import Applicant, Profile, TierSettings
+from optimizer.inputs.programs import Program, ProgramTable
+
+TIERS = ("reach", "core", "safety")
+
+
+def _numbers(table: dict) -> dict[str, float]:
+    """The numeric entries of a data table (skipping its rationale, source and assumption flags)."""
+    return {k: float(v) for k, v in table.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
+
+
+def _sigmoid(x: float) -> float:
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1.0 + e)
+
+
+@dataclass(frozen=True)
+class InterviewModel:
+    """The coefficients of data/model.toml, read once."""
+
+    intercept: dict
+    reference: dict
+    coef: dict
+    latent_sd: float
+    signal_odds: dict  # signal kind -> odds multiplier (>= 1)
+    season: str = ""
+    specialty_intercept: dict = field(default_factory=dict)  # specialty (or "default") -> log-odds offset
+    specialty_reference: dict = field(default_factory=dict)  # specialty -> reference score offset
+    specialty_score_per_10: dict = field(default_factory=dict)  # specialty (or "default") -> score slope
+    uncertainty: tuple[dict, ...] = field(default=(), compare=False)  # refits on resampled targets (calibration)
+    correlated_headline: bool = False  # True: the outcomes people read allow for the latent strength
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "InterviewModel":
+        signal_odds = _numbers(data.get("signals", {}))
+        if any(v < 1 for v in signal_odds.values()):
+            raise ValueError("a signal odds multiplier below 1 would lower a probability")
+        return cls(
+            intercept=_numbers(data["intercept"]),
+            reference=_numbers(data["reference_score"]),
+            coef=_numbers(data["coefficients"]),
+            latent_sd=float(data.get("correlation", {}).get("latent_sd", 0.0)),
+            signal_odds=signal_odds,
+            season=str(data.get("season", "")),
+            specialty_intercept=_numbers(data.get("specialty_intercept", {})),
+            specialty_reference=_numbers(data.get("specialty_reference_offset", {})),
+            specialty_score_per_10=_numbers(data.get("specialty_score_per_10", {})),
+            uncertainty=tuple(dict(d) for d in data.get("uncertainty", {}).get("draws", [])),
+            correlated_headline=bool(data.get("correlation", {}).get("headline", False)),
+        )
+
+    def level(self, specialty: str) -> float:
+        """The log-odds every program of `specialty` starts from, on top of its type's intercept (fitted)."""
+        table = self.specialty_intercept
+        return table.get(specialty, table.get("default", 0.0))
+
+    def score_slope(self, specialty: str) -> float:
+        """Log-odds per 10 points of score above a program's reference, for `specialty` (fitted)."""
+        table = self.specialty_score_per_10
+        return table.get(specialty, table.get("default", self.coef.get("score_per_10", 0.0)))
+
+    def reference_score(self, program: Program, using_step1: bool) -> float:
+        """The score this program treats as its usual bar: a stated cutoff plus a margin, else one inferred from
+        its type and IMG share."""
+        ref = self.reference
+        cutoff = program.step1_cutoff if using_step1 else program.step2_cutoff
+        if cutoff is not None:
+            return cutoff + ref["above_stated_cutoff"]  # a stated bar is the program's own: no specialty offset
+        base = ref[program.program_type] + self.specialty_reference.get(program.specialty, 0.0)
+        if program.img_pct is not None:
+            base += ref["per_10_img_points"] * (program.img_pct - self.coef["img_share_pivot"]) / 10
+        if using_step1:
+            base += ref["step1_offset"]
+        return base
+
+    def score_gap(self, applicant: Applicant, program: Program) -> float:
+        """(applicant's score - the program's reference) / 10: what the score slope multiplies (0 for "pass" only)."""
+        using_step1 = applicant.step2ck is None
+        score = applicant.step1 if using_step1 else applicant.step2ck
+        if score is None:
+            return 0.0
+        return (score - self.reference_score(program, using_step1)) / 10
+
+    def logit_terms(self, applicant: Applicant, program: Program, match_year: int,
+                    soft_cutoff_penalty: bool = False) -> dict[str, float]:
+        """Each term's contribution to the log-odds of an interview, by name (for explanations)."""
+        c = self.coef
+        terms = {"program type": self.intercept[program.program_type] + self.level(program.specialty),
+                 # "pass" only: treated as at the program's usual bar
+                 "Step score vs program": self.score_slope(program.specialty) * self.score_gap(applicant, program)}
+        if program.img_pct is not None:
+            terms["IMG share"] = c["img_share_per_10"] * (program.img_pct - c["img_share_pivot"]) / 10
+        if program.positions and c.get("positions_log"):
+            # bigger programs interview more people: interviews scale with first-year positions
+            terms["program size"] = c["positions_log"] * math.log(program.positions / c["positions_pivot"])
+        terms["Step failures"] = c["step_failure"] * applicant.step_failures
+        if applicant.graduation_year is not None:
+            years = max(0, match_year - applicant.graduation_year - int(c["years_free"]))
+            terms["years since graduation"] = c["years_since_graduation"] * years
+        usce = c["usce"] * min(applicant.usce_months, c["usce_cap_months"]) / c["usce_cap_months"]
+        if applicant.usce_months > 0 and program.state in applicant.usce_states:
+            usce += c["usce_in_state"]
+        if program.usce_required and applicant.usce_months <= 0:
+            usce += c["usce_missing"]
+        terms["US clinical experience"] = usce
+        terms["US letters"] = c["us_lor"] * min(applicant.us_lors, c["us_lor_cap"])
+        terms["research"] = c["research"] * min(applicant.research_items, c["research_cap"])
+        terms["ties to the state"] = c["ties_state"] if program.state in applicant.ties_states else 0.0
+        terms["alumni"] = c["alumni"] if program.alumni_from_my_school > 0 else 0.0
+        terms["no visa needed"] = c["no_visa_needed"] if applicant.visa == "none" else 0.0
+        if applicant.applicant_type == "US MD/DO" and c.get("us_md_do"):
+            terms["US medical school"] = c["us_md_do"]
+        if soft_cutoff_penalty:
+            terms["below a stated cutoff"] = c["soft_cutoff_below"]
+        return terms
+
+    def with_signal(self, p: float, kind: str) -> float:
+        """The interview chance with a signal of `kind`: the odds times the kind's multiplier (never lower)."""
+        if p <= 0.0:
+            return 0.0
+        if p >= 1.0:
+            return 1.0
+        odds = p / (1 - p) * self.signal_odds[kind]
+        return odds / (1 + odds)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One program scored for one applicant."""
+
+    program: Program
+    eligible: bool
+    p_interview: float  # without a signal; 0 when ineligible
+    region: str
+    weight: float
+    tier: str | None = None  # reach, core or safety; None when ineligible
+    reasons: tuple[str, ...] = ()  # why ineligible (empty when eligible)
+    p_with_signal: tuple[tuple[str, float], ...] = ()  # signal kind -> probability with that signal
+    terms: tuple[tuple[str, float], ...] = field(default=(), compare=False)
+
+    @property
+    def program_id(self) -> str:
+        return self.program.program_id
+
+    def p_with(self, kind: str | None) -> float:
+        """The interview chance with a signal of `kind` (None: without a signal)."""
+        return dict(self.p_with_signal)[kind] if kind else self.p_interview
+
+    @property
+    def value(self) -> float:
+        """Weighted probability: what the default objective sums."""
+        return self.weight * self.p_interview
+
+
+def ineligibility_reasons(applicant: Applicant, program: Program, match_year: int, soft_cutoffs: bool) -> list[str]:
+    """The hard rules, each broken one as a sentence a doctor reads."""
+    reasons = []
+    if program.specialty not in applicant.specialties:
+        reasons.append(f"{program.specialty} is not a specialty you are applying to")
+    needed = applicant.usable_visas()
+    if needed and not (program.visas() & needed):
+        offered = "sponsors no visa" if program.visa == "none" else f"sponsors {program.visa} only"
+        reasons.append(f"the program {offered}; you can use {applicant.visa}")
+    if not soft_cutoffs:
+        if program.step2_cutoff is not None:
+            if applicant.step2ck is None:
+                reasons.append(f"the program states a Step 2 CK cutoff of {program.step2_cutoff}; "
+                               "your profile has no Step 2 CK score")
+            elif applicant.step2ck < program.step2_cutoff:
+                reasons.append(f"your Step 2 CK {applicant.step2ck} is below the stated cutoff "
+                               f"{program.step2_cutoff}")
+        if program.step1_cutoff is not None and applicant.step1 is not None and applicant.step1 < program.step1_cutoff:
+            reasons.append(f"your Step 1 {applicant.step1} is below the stated cutoff {program.step1_cutoff}")
+    if program.max_years_since_graduation is not None and applicant.graduation_year is not None:
+        years = match_year - applicant.graduation_year
+        if years > program.max_years_since_graduation:
+            reasons.append(f"you will be {years} years from graduation; the program takes at most "
+                           f"{program.max_years_since_graduation}")
+    return reasons
+
+
+def _below_stated_cutoff(applicant: Applicant, program: Program) -> bool:
+    if program.step2_cutoff is not None and (applicant.step2ck is None or applicant.step2ck < program.step2_cutoff):
+        return True
+    return program.step1_cutoff is not None and applicant.step1 is not None and applicant.step1 < program.step1_cutoff
+
+
+def tier_map(scored, settings: TierSettings) -> dict[str, str]:
+    """program_id -> reach, core or safety for the eligible entries of `scored` ((program, p) pairs).
+
+    Relative rule (default): within each specialty, the applicant's own eligible programs ranked by probability
+    (ties by program_id): the least likely `reach_share` are reach, the most likely `safety_share` are safety, the
+    rest core. It works for the weakest applicant too: whatever the levels, the pool splits into three tiers.
+    Absolute rule: p < reach_below is reach, p >= safety_above is safety.
+    """
+    tiers: dict[str, str] = {}
+    if settings.rule == "absolute":
+        for program, p in scored:
+            tiers[program.program_id] = ("reach" if p < settings.reach_below
+                                         else "safety" if p >= settings.safety_above else "core")
+        return tiers
+    by_specialty: dict[str, list[tuple[float, str]]] = {}
+    for program, p in scored:
+        by_specialty.setdefault(program.specialty, []).append((p, program.program_id))
+    for pool in by_specialty.values():
+        pool.sort()
+        n = len(pool)
+        n_reach = round(n * settings.reach_share)
+        n_safety = round(n * settings.safety_share)
+        for i, (_, program_id) in enumerate(pool):
+            tiers[program_id] = "reach" if i < n_reach else "safety" if i >= n - n_safety else "core"
+    return tiers
+
+
+def assign_tiers(candidates: list[Candidate], settings: TierSettings) -> list[Candidate]:
+    """The candidates with their tiers set by `tier_map`."""
+    from dataclasses import replace
+
+    tiers = tier_map([(c.program, c.p_interview) for c in candidates if c.eligible], settings)
+    return [replace(c, tier=tiers.get(c.program_id)) for c in candidates]
+
+
+def score_programs(table: ProgramTable, profile: Profile, model: InterviewModel, metro: Metro,
+                   signal_kinds: dict[str, tuple[str, ...]] | None = None) -> list[Candidate]:
+    """Score every program of the sheet for the profile's applicant, in the sheet's order.
+
+    `signal_kinds` maps a specialty to the signal kinds its season allows (e.g. {"Internal Medicine": ("gold",
+    "silver")}); each eligible program that accepts signals gets its probability with each kind.
+    """
+    applicant, goals = profile.applicant, profile.goals
+    match_year = int(goals.season)
+    weights = metro.weight_table(goals.weights)
+    signal_kinds = signal_kinds or {}
+    rows = []
+    for program in table.programs:
+        reasons = ineligibility_reasons(applicant, program, match_year, goals.soft_cutoffs)
+        if reasons:  # an ineligible program has no chance to explain
+            terms, p = {}, 0.0
+        else:
+            soft_penalty = goals.soft_cutoffs and _below_stated_cutoff(applicant, program)
+            terms = model.logit_terms(applicant, program, match_year, soft_penalty)
+            p = _sigmoid(sum(terms.values()))
+        rows.append((program, reasons, p, terms))
+    tiers = tier_map([(program, p) for program, reasons, p, _ in rows if not reasons], goals.tiers)
+    scored, regions = [], {}
+    for program, reasons, p, terms in rows:
+        place = (program.city, program.state)
+        region = regions.get(place) or regions.setdefault(place, metro.region_of(*place))
+        kinds = signal_kinds.get(program.specialty, ()) if (not reasons and program.accepts_signals) else ()
+        scored.append(Candidate(
+            program=program, eligible=not reasons, p_interview=p, region=region, weight=weights[region],
+            tier=tiers.get(program.program_id), reasons=tuple(reasons),
+            p_with_signal=tuple((k, model.with_signal(p, k)) for k in kinds) if kinds else (),
+            terms=tuple(terms.items()) if terms else (),
+        ))
+    return scored
+
+
+def load_model(path: str | None = None) -> InterviewModel:
+    """The bundled model (data/model.toml), or a user's copy at `path`."""
+    from optimizer.inputs.datafiles import load_bundled_toml, read_toml
+
+    return InterviewModel.from_dict(read_toml(path) if path else load_bundled_toml("model.toml"))

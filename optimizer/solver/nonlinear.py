@@ -1,0 +1,153 @@
+"""Optimizing for risk: maximize P(match) or P(at least K interviews) under the same limits.
+
+Both are nonlinear in the list. The method, and why its answer comes with a proven bound:
+
+1. Bound. P(match) = E[m(N)], m the match-by-ranks curve, concave and nondecreasing; by Jensen's inequality it is at
+   most m(E[N]) <= m(E_max), where E_max is the largest expected number of interviews any list under the limits
+   reaches (a linear problem solved exactly); it holds for both views (they share the mean). For P(N >= K),
+   Markov's inequality gives E_max / K (both views) and, with independent decisions and K >= E_max + 1, the
+   Poisson(E_max) upper tail (Hoeffding 1956; Anderson and Samuels 1967), which is much tighter.
+2. Candidates. For concave m, E[m(N)] ~ m(mean) + m''(mean)/2 * variance, and the variance of independent
+   decisions, sum p(1 - p), is linear in the list. So each lam in a grid gives a linear problem: maximize
+   sum p - lam * p(1 - p), solved exactly; lam > 0 favours sure programs, lam < 0 spread (useful for P(N >= K) when
+   K is above the mean). Each candidate list is evaluated exactly.
+3. Polish. Programs that share every constraint coefficient compete only on p, and a list with a higher p in place
+   of a lower one has a stochastically larger N, so within a class the best list takes the top programs by p. A
+   local search moves one program at a time between classes (swap, add, drop) while the exact value improves.
+The answer's gap (bound - value) is reported; it is called optimal only when the gap is below 1e-9.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from optimizer.solver.constraints import Limits, list_cost, violations
+from optimizer.solver.optimize import PortfolioModel, Solution, class_key
+from optimizer.model.scoring import Candidate
+
+LAMBDAS = (0.0, 0.15, 0.3, 0.5, 0.7, 0.9, -0.3, -0.6)
+MAX_POLISH_ROUNDS = 40
+
+
+@dataclass(frozen=True)
+class Objective:
+    kind: str  # "interviews", "match" or "at-least"
+    k: int | None = None
+
+    @classmethod
+    def parse(cls, text: str | None) -> "Objective":
+        """The objective from what a person wrote (optimizer/inputs/parsing.py); InputError naming --objective if unknown."""
+        from optimizer.errors import InputError
+        from optimizer.inputs.parsing import ParseError, objective_parts, parse_objective
+
+        try:
+            return cls(*objective_parts(parse_objective(text)))
+        except ParseError as error:
+            raise InputError(f"'{text}': {error}", file="--objective") from None
+
+    @property
+    def label(self) -> str:
+        return {"interviews": "expected interviews (weighted)", "match": "P(match)"}.get(
+            self.kind, f"P(at least {self.k} interviews)")
+
+    def __str__(self) -> str:
+        return self.kind if self.k is None else f"{self.kind}:{self.k}"
+
+
+def risk_value(p: np.ndarray, objective: Objective, curve, sigma: float | None) -> float:
+    """The exact value of a list with probabilities p for a risk objective (independent view when sigma is None)."""
+    from optimizer.model.outcomes import correlated_distribution, interview_distribution, p_at_least, p_match
+
+    dist = correlated_distribution(p, sigma) if sigma else interview_distribution(p)
+    return p_match(dist, curve) if objective.kind == "match" else p_at_least(dist, objective.k)
+
+
+def upper_bound(e_max: float, objective: Objective, curve, independent: bool = True) -> float:
+    from optimizer.model.outcomes import at_least_upper_bound, match_upper_bound
+
+    if objective.kind == "match":
+        return match_upper_bound(e_max, curve if curve.is_concave() else curve.concave_majorant())
+    return at_least_upper_bound(e_max, objective.k, independent)
+
+
+def _p(c: Candidate, kind: str | None) -> float:
+    return c.p_with(kind)
+
+
+def solve_risk(candidates: list[Candidate], limits: Limits, objective: Objective, curve, sigma: float | None = None,
+               backend: str = "cpsat", time_limit: float | None = None, signal_rules: dict | None = None) -> Solution:
+    """The list (and signals) with the highest P(match) or P(at least K) found, with a proven bound and its gap."""
+    model = PortfolioModel(candidates, limits, backend, value=_p, signal_rules=signal_rules,
+                           max_budget_usd=limits.budget_usd)
+    mean_best = model.solve(time_limit=time_limit)
+    if mean_best.status in ("infeasible", "time_limit"):
+        return mean_best
+    bound = upper_bound(mean_best.bound if mean_best.bound is not None else mean_best.objective, objective, curve,
+                        independent=not sigma)
+
+    def value(chosen, signals) -> float:
+        p = np.array([_p(c, signals.get(c.program_id)) for c in chosen])
+        return risk_value(p, objective, curve, sigma)
+
+    best = (list(mean_best.chosen), dict(mean_best.signals))
+    best_value = value(*best)
+    for lam in LAMBDAS[1:]:
+        def surrogate(c, kind, lam=lam):
+            p = _p(c, kind)
+            return p - lam * p * (1 - p)
+
+        # p - lam p (1 - p) rises with p for |lam| < 1: the same model serves, with new objective coefficients
+        model.reweigh(surrogate)
+        found = model.solve(time_limit=time_limit, start_from=mean_best)
+        if found.chosen and value(found.chosen, found.signals) > best_value + 1e-12:
+            best, best_value = (list(found.chosen), dict(found.signals)), value(found.chosen, found.signals)
+    chosen, signals = best
+    chosen, best_value = _polish(chosen, best_value, candidates, limits, lambda ch: value(ch, signals),
+                                 keep=set(signals))
+    signals = {pid: kind for pid, kind in signals.items() if pid in {c.program_id for c in chosen}}
+    gap = max(0.0, bound - best_value)
+    status = "optimal" if gap < 1e-9 else "feasible"
+    chosen.sort(key=lambda c: (-_p(c, signals.get(c.program_id)), c.program_id))
+    return replace(mean_best, status=status, chosen=tuple(chosen), objective=best_value, bound=bound, gap=gap,
+                   cost=list_cost(chosen, limits.fees), signals=signals)
+
+
+def _polish(chosen, current, candidates, limits, value, keep=frozenset()):
+    """Local search: move one program in or out (or swap) while the exact value improves and no limit breaks.
+    Signaled programs stay (their signals were chosen with the list)."""
+    pool = [c for c in candidates if c.eligible and c.program_id not in limits.never]
+    pool.sort(key=lambda c: (-c.p_interview, c.program_id))
+    fixed = set(limits.must) | set(keep)
+    for _ in range(MAX_POLISH_ROUNDS):
+        ids = {c.program_id for c in chosen}
+        outside = [c for c in pool if c.program_id not in ids]
+        # within a class only the best outside program and the worst inside one can improve the list
+        best_out = _first_per_class(outside, limits)
+        removable = [c for c in chosen if c.program_id not in fixed]
+        worst_in = _first_per_class(sorted(removable, key=lambda c: (c.p_interview, c.program_id)), limits)
+        moves = [chosen + [c] for c in best_out]
+        moves += [[x for x in chosen if x is not c] for c in worst_in]
+        moves += [[x for x in chosen if x is not out] + [inn] for out in worst_in for inn in best_out]
+        improved = None
+        for move in moves:
+            if violations(move, limits):
+                continue
+            v = value(move)
+            if v > current + 1e-12:
+                improved, current = move, v
+        if improved is None:
+            break
+        chosen = improved
+    return chosen, current
+
+
+def _first_per_class(ordered, limits):
+    seen, out = set(), []
+    for c in ordered:
+        key = class_key(c, limits)
+        if key not in seen:
+            seen.add(key)
+            out.append(c)
+    return out
