@@ -28,8 +28,9 @@ MATCH_CURVES_FILE = "match_curves.toml"
 RANK_ASSUMPTION = ("P(match) assumes every interview becomes a rank on your list (N interviews = N ranks) and "
                    "uses the probability of matching by number of ranks from the match curve named with it.")
 CORRELATION_ASSUMPTION = ("The correlated view assumes programs judge the same application alike: an applicant who "
-                          "looks weak to one program looks weak to many. Its strength (latent_sd) is an assumption, "
-                          "not a measured figure; the expected number of interviews is the same in both views.")
+                          "looks weak to one program looks weak to many. How strongly is set so that the spread of "
+                          "interviews between applicants who matched and who did not is the one NRMP published for "
+                          "2026; the expected number of interviews is the same in both views.")
 
 AT_LEAST_KS = tuple(range(1, 16))  # the k of P(at least k interviews) that Outcomes reports
 
@@ -181,7 +182,8 @@ def correlated_distribution(p: Sequence[float] | np.ndarray, sigma: float, nodes
     the expected number of interviews, is unchanged. The count distribution is the mixture
     sum_j w_j * PoissonBinomial(p(z_j)) over `nodes` Gauss-Hermite nodes z_j with weights w_j.
 
-    sigma (`latent_sd` in data/model.toml, 0.8 by default there) is an ASSUMPTION, not a measured figure: with 0.8,
+    sigma (`latent_sd` in data/model.toml) is fitted to the published spread of ranks (matched 6.1, unmatched 2.5
+    contiguous ranks, NRMP Charting Outcomes 2026; see optimizer/model/calibration.py): with 0.8,
     an applicant one SD above their expected strength has exp(1.6) ~ 5 times the odds of an interview of one SD
     below. sigma = 0 gives back the independent distribution.
 
