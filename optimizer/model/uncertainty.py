@@ -13,8 +13,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from scipy.special import expit as _expit
-
 from optimizer.model.outcomes import _gauss_hermite
 
 POPULATION_OUTCOMES_FILE = "calibration/population_outcomes.toml"
@@ -23,6 +21,11 @@ MAX_COUNT = 40  # interview counts of 40 or more share the last cell (the match 
 NODES = 32  # Gauss-Hermite nodes for the applicant's latent strength (as outcomes.correlated_distribution)
 RANGE_NODES = 20  # enough for a percentile over draws (within 0.001 of 32 nodes for latent SDs up to 1)
 RANGE_TOP = 30  # P(match | n) is flat long before 30 interviews
+
+
+def _expit(x: np.ndarray) -> np.ndarray:
+    """The logistic function; arguments beyond +-40 give 0 or 1 to double precision anyway (and no overflow)."""
+    return 1.0 / (1.0 + np.exp(-np.clip(x, -40.0, 40.0)))
 
 
 def _truncated_poisson_binomial(p_rows: np.ndarray, top: int) -> np.ndarray:
