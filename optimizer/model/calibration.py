@@ -17,14 +17,11 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from optimizer.model.uncertainty import batch_distributions, curve_cells
+from optimizer.model.uncertainty import (batch_distributions, curve_cells, fitted_shift, fitted_values, shifted_curve,
+                                         with_values)
 
 POPULATION_FILE = "calibration/reference_population.toml"
 TARGETS_FILE = "calibration/targets.toml"
-# The figures of data/model.toml the fit sets: (table, key).
-FITTED = (("specialty_intercept", "default"), ("specialty_intercept", "Family Medicine"),
-          ("specialty_score_per_10", "default"), ("specialty_score_per_10", "Family Medicine"),
-          ("correlation", "latent_sd"))
 DRAWS = 20
 # ASSUMPTION: the smallest score slope the fit may choose (log-odds per 10 points). Program directors cite Step 2 CK
 # first when choosing whom to interview (93.7% in IM, NRMP PD survey), so a higher score is never worth nothing, even
@@ -137,40 +134,10 @@ def solve_population(model, population: dict | None = None, table=None) -> list[
     return out
 
 
-def fitted_values(model) -> dict[tuple[str, str], float]:
-    """The model's current values of the fitted figures."""
-    def value(table, key):
-        if table == "correlation":
-            return model.latent_sd
-        return model.level(key) if table == "specialty_intercept" else model.score_slope(key)
-    return {(table, key): value(table, key) for table, key in FITTED}
-
-
-def with_values(model, values: dict[tuple[str, str], float]):
-    """A copy of `model` with the fitted figures set to `values`."""
-    intercepts = dict(model.specialty_intercept)
-    slopes = dict(model.specialty_score_per_10)
-    sigma = model.latent_sd
-    for (table, key), v in values.items():
-        if table == "correlation":
-            sigma = float(v)
-        else:
-            (intercepts if table == "specialty_intercept" else slopes)[key] = float(v)
-    return replace(model, specialty_intercept=intercepts, specialty_score_per_10=slopes, latent_sd=sigma)
-
-
 def _node_shift(node_list: NodeList, base: dict, values: dict) -> np.ndarray:
     """How the log-odds of a node's chosen programs move when the fitted figures go from `base` to `values`."""
-    key = node_list.node.specialty if ("specialty_intercept", node_list.node.specialty) in base else "default"
-    d_level = values[("specialty_intercept", key)] - base[("specialty_intercept", key)]
-    d_slope = values[("specialty_score_per_10", key)] - base[("specialty_score_per_10", key)]
+    d_level, d_slope = fitted_shift(base, values, node_list.node.specialty)
     return d_level + d_slope * node_list.score_x
-
-
-def shifted_curve(curve: np.ndarray, shift: float) -> np.ndarray:
-    """The match curve moved by `shift` at its plateau and proportionally below it (0 stays 0; stays concave)."""
-    top = curve.max() if curve.size and curve.max() > 0 else 1.0
-    return np.clip(curve + shift * curve / top, 0.0, 1.0)
 
 
 def node_distributions(lists: list[NodeList], base: dict, values: dict) -> np.ndarray:
@@ -468,9 +435,7 @@ def worked_examples(model=None) -> list[WorkedExample]:
         candidates = pipeline.score(inputs)
         limits, _ = pipeline.make_limits(inputs, candidates, budget_usd=100_000, min_programs=size,
                                          max_programs=size)
-        plan = pipeline.make_plan(inputs, candidates, limits, marginal=False)
-        s = plan.solution
-        o = plan.outcomes
+        o = pipeline.make_plan(inputs, candidates, limits, marginal=False).outcomes
         dist = np.array(o.distribution)
         rows.append(WorkedExample(label, size, reported, o.expected_interviews, p_at_least(dist, reported),
                                   o.p_match, o.p_match_range))

@@ -9,7 +9,7 @@ group (applicant type, specialty and Step 2 CK band) in data/calibration/populat
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -77,15 +77,68 @@ def curve_cells(curve, top: int = MAX_COUNT) -> np.ndarray:
     return curve.values(top)
 
 
-def _draw_shifts(model, draw: dict, specialties: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Per program: how its log-odds level and score slope move from the model's fitted figures to one draw's."""
-    level, slope = {}, {}
-    for s in set(specialties):
-        level_key = s if s in model.specialty_intercept else "default"
-        slope_key = s if s in model.specialty_score_per_10 else "default"
-        level[s] = draw.get(f"specialty_intercept.{level_key}", model.level(s)) - model.level(s)
-        slope[s] = draw.get(f"specialty_score_per_10.{slope_key}", model.score_slope(s)) - model.score_slope(s)
-    return np.array([level[s] for s in specialties]), np.array([slope[s] for s in specialties])
+# --- the fitted figures, and how a list's chances move with them ------------------------------------------------
+
+# The figures of data/model.toml that `smartpick calibration --fit` sets, as (table, key); an uncertainty draw names
+# them "table.key".
+FITTED = (("specialty_intercept", "default"), ("specialty_intercept", "Family Medicine"),
+          ("specialty_score_per_10", "default"), ("specialty_score_per_10", "Family Medicine"),
+          ("correlation", "latent_sd"))
+
+
+def fitted_values(model) -> dict[tuple[str, str], float]:
+    """The model's current values of the fitted figures."""
+    def value(table, key):
+        if table == "correlation":
+            return model.latent_sd
+        return model.level(key) if table == "specialty_intercept" else model.score_slope(key)
+    return {(table, key): value(table, key) for table, key in FITTED}
+
+
+def with_values(model, values: dict[tuple[str, str], float]):
+    """A copy of `model` with the fitted figures set to `values`."""
+    intercepts = dict(model.specialty_intercept)
+    slopes = dict(model.specialty_score_per_10)
+    sigma = model.latent_sd
+    for (table, key), v in values.items():
+        if table == "correlation":
+            sigma = float(v)
+        else:
+            (intercepts if table == "specialty_intercept" else slopes)[key] = float(v)
+    return replace(model, specialty_intercept=intercepts, specialty_score_per_10=slopes, latent_sd=sigma)
+
+
+def _model_figures(model) -> dict[tuple[str, str], float]:
+    """Every level and score slope the model names (a user's model may name more specialties than are fitted),
+    and its latent SD, keyed as fitted_values."""
+    figures = {("specialty_intercept", k): v for k, v in model.specialty_intercept.items()}
+    figures.update({("specialty_score_per_10", k): v for k, v in model.specialty_score_per_10.items()})
+    return {**fitted_values(model), **figures}
+
+
+def _draw_values(base: dict, draw: dict) -> dict[tuple[str, str], float]:
+    """`base` with the figures an uncertainty draw names ("table.key") replaced by the draw's."""
+    values = dict(base)
+    for name, value in draw.items():
+        table, _, key = name.partition(".")
+        if (table, key) in values:
+            values[(table, key)] = float(value)
+    return values
+
+
+def fitted_shift(base: dict, values: dict, specialty: str) -> tuple[float, float]:
+    """(level change, score-slope change) of `specialty` from the figures `base` to `values` (both keyed as
+    fitted_values); a specialty without a figure of its own moves with "default"."""
+    def change(table):
+        key = specialty if (table, specialty) in base else "default"
+        return values[(table, key)] - base[(table, key)]
+    return change("specialty_intercept"), change("specialty_score_per_10")
+
+
+def shifted_curve(curve: np.ndarray, shift: float) -> np.ndarray:
+    """The match curve moved by `shift` at its plateau and proportionally below it (0 stays 0; stays concave)."""
+    top = curve.max() if curve.size and curve.max() > 0 else 1.0
+    return np.clip(curve + shift * curve / top, 0.0, 1.0)
 
 
 def p_match_range(model, curve, applicant, chosen, applied_p, point: float | None = None) -> tuple[float, float]:
@@ -105,13 +158,16 @@ def p_match_range(model, curve, applicant, chosen, applied_p, point: float | Non
     logit = np.log(applied / (1 - applied))
     specialties = [c.program.specialty for c in chosen]
     score_x = np.array([model.score_gap(applicant, c.program) for c in chosen])
-    top = cells.max() if cells.max() > 0 else 1.0
+    base = _model_figures(model)
     rows, curves, sigmas = [], [], []
     for draw in model.uncertainty:
-        d_level, d_slope = _draw_shifts(model, draw, specialties)
+        values = _draw_values(base, draw)
+        shift = {s: fitted_shift(base, values, s) for s in set(specialties)}
+        d_level = np.array([shift[s][0] for s in specialties])
+        d_slope = np.array([shift[s][1] for s in specialties])
         rows.append(1 / (1 + np.exp(-(logit + d_level + d_slope * score_x))))
-        curves.append(np.clip(cells + draw.get("curve_shift", 0.0) * cells / top, 0.0, 1.0))
-        sigmas.append(draw.get("correlation.latent_sd", model.latent_sd))
+        curves.append(shifted_curve(cells, draw.get("curve_shift", 0.0)))
+        sigmas.append(values[("correlation", "latent_sd")])
     dists = batch_distributions(np.array(rows), np.array(sigmas), top=RANGE_TOP, nodes=RANGE_NODES)
     drawn = (dists * np.array(curves)).sum(axis=1)
     low, high = np.percentile(drawn, RANGE_PERCENTILES)
