@@ -87,16 +87,10 @@ def read_applications(path, applicant_ids, programs: ProgramTable,
     """The applications of the file matched to `programs`, and every problem (each with its row and column):
     an applicant id not in `applicant_ids`, a program not in the sheet, invited not yes/no, the same application
     twice."""
-    file = str(path)
-    try:
-        header_row, header, rows = _grid(path, sheet_name)
-    except InputError as error:
-        return [], list(error.problems)
-    errors: list[Problem] = []
-    columns, written = _map_header(file, header_row, header, _APPLICATION_KEYS, errors)
-    for column in ("applicant_id", "invited"):
-        if column not in columns:
-            errors.append(_missing_column(file, column, APPLICATION_HEADERS))
+    file, columns, written, rows, errors = _open_table(path, sheet_name, _APPLICATION_KEYS, APPLICATION_HEADERS,
+                                                       ("applicant_id", "invited"))
+    if rows is None:
+        return [], errors
     if "program_id" not in columns and not {"program", "city"} <= columns.keys():
         errors.append(Problem(file=file, column="program", message="the file does not say which program each row is "
                               "about. Add a 'program_id' column, or 'program', 'city' and 'specialty' columns."))
@@ -120,8 +114,7 @@ def read_applications(path, applicant_ids, programs: ProgramTable,
         if vocab.is_blank(applicant_id):
             problem("applicant_id", "this cell is empty. Write the applicant's id, as in the applicants file.")
         elif applicant_id not in known:
-            problem("applicant_id", "no applicant with this id in the applicants file. Check the spelling, or add "
-                                    "the applicant there.")
+            problem("applicant_id", UNKNOWN_APPLICANT)
         program, why = finder.find(cell)
         if program is None:
             problem("program_id" if cell.get("program_id") else "program", why,
@@ -151,17 +144,9 @@ def read_applications(path, applicant_ids, programs: ProgramTable,
 
 def read_summary(path, applicant_ids, sheet_name: str | None = None) -> tuple[list[Summary], list[Problem]]:
     """The per-applicant summary form: applications, interviews (no more than applications), matched."""
-    file = str(path)
-    try:
-        header_row, header, rows = _grid(path, sheet_name)
-    except InputError as error:
-        return [], list(error.problems)
-    errors: list[Problem] = []
-    columns, written = _map_header(file, header_row, header, _SUMMARY_KEYS, errors)
-    for column in ("applicant_id", "applications", "interviews"):
-        if column not in columns:
-            errors.append(_missing_column(file, column, SUMMARY_HEADERS))
-    if errors:
+    file, columns, written, rows, errors = _open_table(path, sheet_name, _SUMMARY_KEYS, SUMMARY_HEADERS,
+                                                       ("applicant_id", "applications", "interviews"))
+    if rows is None or errors:
         return [], errors
     known, seen, found = set(applicant_ids), {}, []
     for number, cells in rows:
@@ -174,8 +159,7 @@ def read_summary(path, applicant_ids, sheet_name: str | None = None) -> tuple[li
 
         applicant_id = cell["applicant_id"]
         if applicant_id not in known:
-            problem("applicant_id", "no applicant with this id in the applicants file. Check the spelling, or add "
-                                    "the applicant there.")
+            problem("applicant_id", UNKNOWN_APPLICANT)
         elif applicant_id in seen:
             problem("applicant_id", f"the same applicant as row {seen[applicant_id]}. Keep one row per applicant.")
         counts = {}
@@ -251,6 +235,23 @@ def _yes_no(text: str, required: bool):
     if value is None and required:
         return f"this cell is empty, and SmartPick needs to know. {vocab.BOOL_HELP}"
     return value
+
+
+UNKNOWN_APPLICANT = "no applicant with this id in the applicants file. Check the spelling, or add the applicant there."
+
+
+def _open_table(path, sheet_name, keys: dict[str, str], headers: dict[str, tuple[str, ...]], required):
+    """(file, column positions, headers as written, data rows, problems) of an outcome file: its grid read, its
+    headers mapped and every `required` column checked. Rows are None when the file cannot be read at all."""
+    file = str(path)
+    try:
+        header_row, header, rows = _grid(path, sheet_name)
+    except InputError as error:
+        return file, {}, {}, None, list(error.problems)
+    errors: list[Problem] = []
+    columns, written = _map_header(file, header_row, header, keys, errors)
+    errors += [_missing_column(file, column, headers) for column in required if column not in columns]
+    return file, columns, written, rows, errors
 
 
 def _grid(path, sheet_name):
