@@ -428,10 +428,8 @@ def report(programs, sheet_name, profile, model_path, scenario_paths, budget, mi
     Example: smartpick report --programs my_programs.xlsx --profile me.toml --scenarios my_scenarios --out report.html
     """
     from optimizer import pipeline
-    from optimizer.solver.frontier import compute_frontier
     from optimizer.output.html_report import frontier_budgets, render_report, write_report
     from optimizer.output.writers import check_out_path
-    from optimizer.model.signals import signal_rules
 
     check_out_path(out, (programs, profile), formats=(".html",))
     scenarios_found = _load_report_scenarios(scenario_paths, profile) if scenario_paths else None
@@ -456,12 +454,10 @@ def report(programs, sheet_name, profile, model_path, scenario_paths, budget, mi
 
         raise InfeasibleError(["the solver found no list within its time limit; narrow the count window or the "
                                "programs sheet"])
-    rules = signal_rules(inputs.profile.goals.season) if inputs.profile.goals.use_signals else {}
     budgets = frontier_budgets(limits.budget_usd)
     with _progress(len(budgets), False, "the budget frontier") as advance:
-        frontier_result = compute_frontier(candidates, limits, budgets,
-                                           lambda chosen, applied: pipeline.evaluate_list(inputs, chosen, applied),
-                                           signal_rules=rules, progress=advance)
+        frontier_result, _ = pipeline.run_frontier(inputs, budgets, progress=advance, candidates=candidates,
+                                                   limits=limits)
     results = None
     if scenarios_found is not None:
         from optimizer.solver.scenarios import run_scenarios

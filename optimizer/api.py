@@ -171,22 +171,15 @@ def frontier(programs=None, profile=None, budgets=(1500, 2000, 2500, 3000, 3500)
     import pandas as pd
 
     from optimizer import pipeline
-    from optimizer.solver.frontier import compute_frontier
     from optimizer.inputs.parsing import ParseError, parse_budget, parse_budget_list
     from optimizer.output.render_more import frontier_payload
-    from optimizer.model.signals import signal_rules
 
     try:
         budgets = parse_budget_list(budgets) if isinstance(budgets, str) else sorted({parse_budget(b) for b in budgets})
     except ParseError as error:
         raise InputError(f"frontier(): the budgets {error}", file="frontier()") from None
     inputs = _inputs(programs, profile, signals, model)
-    candidates = pipeline.score(inputs)
-    limits, _ = pipeline.make_limits(inputs, candidates)
-    rules = signal_rules(inputs.profile.goals.season) if inputs.profile.goals.use_signals else {}
-    result = compute_frontier(candidates, limits, budgets,
-                              lambda chosen, applied: pipeline.evaluate_list(inputs, chosen, applied), backend,
-                              signal_rules=rules)
+    result, _ = pipeline.run_frontier(inputs, budgets, backend)
     return pd.DataFrame(frontier_payload(inputs, result)["points"])
 
 

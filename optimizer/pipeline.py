@@ -191,14 +191,18 @@ def solve_list(inputs: Inputs, budget_usd: float | None = None, min_programs: in
     return plan, limits
 
 
-def run_frontier(inputs: Inputs, budgets: list[float], backend: str = "cpsat", progress=None):
+def run_frontier(inputs: Inputs, budgets: list[float], backend: str = "cpsat", progress=None,
+                 candidates: list[Candidate] | None = None, limits: Limits | None = None):
     """`smartpick frontier` as one call: (the best list at each budget, warnings about the limits). The payload is
-    render_more.frontier_payload(inputs, result)."""
+    render_more.frontier_payload(inputs, result). `candidates` and `limits` already made (the report's) are used as
+    they are; otherwise the programs are scored and the profile's limits set."""
     from optimizer.solver.frontier import compute_frontier
     from optimizer.model.signals import signal_rules
 
-    candidates = score(inputs)
-    limits, warnings = make_limits(inputs, candidates)
+    candidates = score(inputs) if candidates is None else candidates
+    warnings: list[str] = []
+    if limits is None:
+        limits, warnings = make_limits(inputs, candidates)
     rules = signal_rules(inputs.profile.goals.season) if inputs.profile.goals.use_signals else {}
     result = compute_frontier(candidates, limits, budgets,
                               lambda chosen, applied: evaluate_list(inputs, chosen, applied), backend,

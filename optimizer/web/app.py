@@ -158,17 +158,12 @@ def create_app(access: Access | None = None) -> FastAPI:
 
         def job():
             from optimizer import pipeline
-            from optimizer.solver.frontier import compute_frontier
             from optimizer.output.html_report import frontier_budgets, render_report
-            from optimizer.model.signals import signal_rules
 
             inputs, plan, limits, _ = solve_job(form)
             if plan.outcomes is None:
                 raise InfeasibleError(["the solver found no list within its time limit; narrow the count window"])
-            rules = signal_rules(inputs.profile.goals.season) if inputs.profile.goals.use_signals else {}
-            frontier = compute_frontier(pipeline.score(inputs), limits, frontier_budgets(limits.budget_usd),
-                                        lambda chosen, applied: pipeline.evaluate_list(inputs, chosen, applied),
-                                        signal_rules=rules)
+            frontier, _ = pipeline.run_frontier(inputs, frontier_budgets(limits.budget_usd), limits=limits)
             return render_report(inputs, plan, limits, frontier)
 
         return Response(await run_in_threadpool(job), media_type="text/html", headers={
