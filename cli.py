@@ -531,8 +531,9 @@ def solve(programs, sheet_name, profile, model_path, budget, min_programs, max_p
 
         check_plot_path(plot)
     inputs = pipeline.load_inputs(programs, profile, sheet_name, model_path, use_signals=not no_signals)
+    candidates = pipeline.score(inputs)
     plan, limits = pipeline.solve_list(inputs, budget, min_programs, max_programs, objective, must, never, backend,
-                                       time_limit, correlated)
+                                       time_limit, correlated, candidates=candidates)
     warnings = plan.warnings
     payload = solve_payload(inputs, plan, limits)
     if out:
@@ -545,7 +546,6 @@ def solve(programs, sheet_name, profile, model_path, budget, min_programs, max_p
             from optimizer.inputs.sheet import locate_programs
             from optimizer.output.workbook_copy import solve_columns, write_copy
 
-            candidates = pipeline.score(inputs)  # every row's chance and reasons, for the user's own columns
             write_copy(programs, out, *locate_programs(programs, sheet_name), solve_columns(candidates, plan, limits),
                        {"Application list": program_rows(plan), "Summary": summary_rows(payload)})
         else:

@@ -180,11 +180,11 @@ def match_curve(inputs: Inputs):
 def solve_list(inputs: Inputs, budget_usd: float | None = None, min_programs: int | None = None,
                max_programs: int | None = None, objective: str | None = None, must: tuple[str, ...] = (),
                never: tuple[str, ...] = (), backend: str = "cpsat", time_limit: float | None = None,
-               correlated: bool = False) -> tuple[Plan, Limits]:
-    """`smartpick solve` as one call, for every door (CLI, web app): score, set the limits (profile goals, then the
-    flags given), solve for the objective (default: the profile's) and explain. The payload is
-    render.solve_payload(inputs, plan, limits)."""
-    candidates = score(inputs)
+               correlated: bool = False, candidates: list[Candidate] | None = None) -> tuple[Plan, Limits]:
+    """`smartpick solve` as one call, for every door (CLI, web app): score (unless `candidates` are given), set the
+    limits (profile goals, then the flags given), solve for the objective (default: the profile's) and explain. The
+    payload is render.solve_payload(inputs, plan, limits)."""
+    candidates = score(inputs) if candidates is None else candidates
     limits, warnings = make_limits(inputs, candidates, budget_usd, min_programs, max_programs, must, never)
     plan = make_plan(inputs, candidates, limits, objective or inputs.profile.goals.objective, backend, time_limit,
                      correlated, warnings=tuple(warnings))
