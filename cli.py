@@ -246,12 +246,17 @@ def frontier(programs, sheet_name, profile, model_path, budgets, backend, no_sig
     with _progress(len(budgets), as_json, "budgets") as advance:
         result, warnings = pipeline.run_frontier(inputs, budgets, backend, progress=advance)
     payload = frontier_payload(inputs, result)
+    chart = None
+    if plot:  # drawn before anything is written: Ctrl-C while drawing leaves no file
+        from optimizer.output.plotting import plot_frontier, render_figure
+
+        chart = render_figure(plot_frontier([p for p in payload["points"] if p["objective"] is not None]), plot)
     if out:
         write_table(out, {"Frontier": payload["points"]}, payload)
     if plot:
-        from optimizer.output.plotting import plot_frontier, save_figure
+        from optimizer.output.plotting import save_figure
 
-        save_figure(plot_frontier([p for p in payload["points"] if p["objective"] is not None]), plot)
+        save_figure(None, plot, drawn=chart)
     if as_json:
         _print_json(payload)
         return

@@ -131,18 +131,29 @@ def check_plot_path(path: str | Path) -> Path:
     return check_folder(path, "--plot")
 
 
-def save_figure(ax_or_fig, path: str | Path) -> Path:
-    """Write the figure holding `ax_or_fig` (axes or figure) at `path` in the format its extension names (.png,
-    .svg or .pdf; anything else is an InputError), atomically (writers.atomic_write: a reader never sees a
-    half-written chart). Returns the path. A missing folder, no permission or a full disk is an InputError."""
-    from optimizer.output.writers import atomic_write
+def render_figure(ax_or_fig, path: str | Path) -> bytes:
+    """The figure holding `ax_or_fig` (axes or figure), drawn in the format `path`'s extension names (.png, .svg or
+    .pdf; anything else is an InputError). Drawing takes a while: a command with several outputs draws first and
+    writes after, so Ctrl-C while drawing leaves no file."""
+    import io
 
     path = check_plot_path(path)
     figure = ax_or_fig
     while not hasattr(figure, "savefig"):  # axes (or a subfigure) -> the figure that holds it
         figure = figure.figure
-    kind = PLOT_FORMATS[path.suffix.lower()]
-    return atomic_write(path, lambda stream: figure.savefig(stream, format=kind, dpi=150), "--plot")
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format=PLOT_FORMATS[path.suffix.lower()], dpi=150)
+    return buffer.getvalue()
+
+
+def save_figure(ax_or_fig, path: str | Path, drawn: bytes | None = None) -> Path:
+    """Write the figure holding `ax_or_fig` (or the bytes `drawn` by render_figure) at `path`, atomically
+    (writers.atomic_write: a reader never sees a half-written chart). Returns the path. A missing folder, no
+    permission or a full disk is an InputError."""
+    from optimizer.output.writers import atomic_write
+
+    data = render_figure(ax_or_fig, path) if drawn is None else drawn
+    return atomic_write(check_plot_path(path), lambda stream: stream.write(data), "--plot")
 
 
 def plot_reliability(bins_by_model: Mapping[str, list], ax=None):

@@ -100,6 +100,10 @@ class PortfolioModel:
         self._cheapest: list[float] | None = None  # every program position's price, cheapest first (when needed)
         self._build()
         self.backend = BACKENDS[backend](self.model)
+        from optimizer.solver.network import SizeNetwork, network_ready
+
+        # the exact network path (optimizer/solver/network.py) when the problem has its shape, with CP-SAT
+        self.network = SizeNetwork(self) if backend == "cpsat" and network_ready(self) else None
 
     # -- data ---------------------------------------------------------------------------------------------
     def _classes(self, pool: list[Candidate]) -> dict[tuple, list[Candidate]]:
@@ -167,6 +171,7 @@ class PortfolioModel:
         # ERAS fees, per specialty, within the budget (in cents, after the transcript fee)
         fees = limits.fees
         budget_terms: dict[int, int] = {}
+        self.fee_segments: dict[str, list[tuple[int, int]]] = {}  # specialty -> (variable, programs it covers)
         for specialty in sorted({c.program.specialty for _, c in self.items}):
             xs = {x: 1 for x, c in self.items if c.program.specialty == specialty}
             covered: dict[int, int] = {}
@@ -177,6 +182,7 @@ class PortfolioModel:
                 budget_terms[applies] = round(fees.first_block_usd * 100)
             for k, (length, usd) in enumerate(fees.segments(limits.max_programs)):
                 seg = m.var(f"{specialty} fee segment {k}", 0, length)
+                self.fee_segments.setdefault(specialty, []).append((seg, length))
                 covered[seg] = 1
                 budget_terms[seg] = round(usd * 100)
             # every chosen program is paid for by the first block or a priced segment
@@ -263,6 +269,12 @@ class PortfolioModel:
         hint = start_from.values if start_from is not None else None
         if time_limit or not hasattr(self.backend, "set_cutoff"):
             return self._read(self.backend.solve(time_limit, hint), budget)
+        if self.network is not None:
+            found = self.network.solve(budget, self.limits.min_programs, self._longest_affordable(budget))
+            if found is not None:
+                status, values, seconds = found
+                objective = None if values is None else sum(c * values[i] for i, c in self.model.objective.items())
+                return self._read(RawSolution(status, values, objective, objective, seconds), budget)
         return self._read(self._solve_size_by_size(budget, hint), budget)
 
     def _longest_affordable(self, budget: float) -> int:
