@@ -1,5 +1,6 @@
-"""The size-by-size search (PortfolioModel.solve with CP-SAT) against brute force and the single model it
-replaces: several specialties, each with its own fees and signal allowance, with and without signals."""
+"""PortfolioModel.solve's two exact paths, the network linear programs (optimizer/solver/network.py) and CP-SAT's
+size-by-size search, against brute force and the single CP-SAT model they replace: several specialties, each with
+its own fees and signal allowance, with and without signals."""
 
 from __future__ import annotations
 
@@ -25,6 +26,18 @@ KINDS = {"Internal Medicine": (("gold", 3.0), ("silver", 1.8)), "Family Medicine
          "Psychiatry": (("standard", 2.0),)}
 
 
+PATHS = ("network", "cp-sat search")
+
+
+def on_path(model: PortfolioModel, path: str) -> PortfolioModel:
+    """The model, solved by the network linear programs or (with the network switched off) by CP-SAT's search."""
+    if path == "network":
+        assert model.network is not None, "these fees and signals are a network: the fast path must be taken"
+    else:
+        model.network = None
+    return model
+
+
 def single_model(model: PortfolioModel, budget: float):
     """What the model gave before the size-by-size search: one CP-SAT solve of the whole model."""
     model.backend.set_row_upper(model.budget_row, model._budget_cents(budget))
@@ -37,13 +50,13 @@ def budget_activity_usd(model: PortfolioModel, values) -> float:
     return sum(c * values[i] for i, c in coefs.items()) / 100 + model.limits.fees.transcript_usd
 
 
+@pytest.mark.parametrize("path", PATHS)
 @pytest.mark.parametrize("seed", range(6))
-def test_three_specialties_without_signals_equal_brute_force(seed):
+def test_three_specialties_without_signals_equal_brute_force(seed, path):
     candidates = setup_candidates(13, seed=seed, specialties=THREE, eligible_share=1.0)
     budget = 80 + 6 * 11 + 30 * (seed % 3)
     limits = setup_limits(min_programs=5, max_programs=8, budget=budget, fees=STEEP_FEES)
-    model = PortfolioModel(candidates, limits)
-    solution = model.solve()
+    solution = on_path(PortfolioModel(candidates, limits), path).solve()
     expected = brute_force(candidates, limits)
     if expected is None:
         assert solution.status == "infeasible"
@@ -53,11 +66,12 @@ def test_three_specialties_without_signals_equal_brute_force(seed):
     assert violations(list(solution.chosen), limits) == []
 
 
+@pytest.mark.parametrize("path", PATHS)
 @pytest.mark.parametrize("seed", range(4))
-def test_three_specialties_with_signals_equal_brute_force(seed):
+def test_three_specialties_with_signals_equal_brute_force(seed, path):
     candidates = setup_candidates(10, seed=seed, specialties=THREE, eligible_share=1.0, signal_kinds=KINDS)
     limits = setup_limits(min_programs=4, max_programs=6, budget=80 + 6 * 11 + 30 * (seed % 2), fees=STEEP_FEES)
-    solution = PortfolioModel(candidates, limits, signal_rules=RULES).solve()
+    solution = on_path(PortfolioModel(candidates, limits, signal_rules=RULES), path).solve()
     expected = brute_force_with_signals(candidates, limits, RULES)
     if expected is None:
         assert solution.status == "infeasible"
@@ -67,11 +81,12 @@ def test_three_specialties_with_signals_equal_brute_force(seed):
     assert violations(list(solution.chosen), limits) == []
 
 
+@pytest.mark.parametrize("path", PATHS)
 @pytest.mark.parametrize("signals", [False, True])
-def test_size_by_size_equals_the_single_model_at_many_budgets(signals):
+def test_size_by_size_equals_the_single_model_at_many_budgets(signals, path):
     candidates = setup_candidates(900, seed=11, specialties=THREE, signal_kinds=KINDS if signals else None)
     limits = setup_limits(min_programs=40, max_programs=150, budget=2000)
-    model = PortfolioModel(candidates, limits, signal_rules=RULES if signals else None)
+    model = on_path(PortfolioModel(candidates, limits, signal_rules=RULES if signals else None), path)
     for budget in (500, 700, 900, 1300, 2000, 9000):
         searched = model.solve(budget_usd=budget)
         single = single_model(model, budget)
@@ -83,10 +98,11 @@ def test_size_by_size_equals_the_single_model_at_many_budgets(signals):
         assert violations(list(searched.chosen), replace(limits, budget_usd=budget)) == []
 
 
-def test_each_specialty_is_priced_exactly_by_the_model():
+@pytest.mark.parametrize("path", PATHS)
+def test_each_specialty_is_priced_exactly_by_the_model(path):
     candidates = setup_candidates(600, seed=4, specialties=THREE, signal_kinds=KINDS)
     limits = setup_limits(min_programs=30, max_programs=120, budget=1700)
-    model = PortfolioModel(candidates, limits, signal_rules=RULES)
+    model = on_path(PortfolioModel(candidates, limits, signal_rules=RULES), path)
     for budget in (900, 1300, 1700):
         solution = model.solve(budget_usd=budget)
         cost = list_cost(solution.chosen, limits.fees)
@@ -99,21 +115,23 @@ def test_each_specialty_is_priced_exactly_by_the_model():
         assert cost.total_usd <= budget
 
 
-def test_the_search_is_deterministic():
+@pytest.mark.parametrize("path", PATHS)
+def test_the_search_is_deterministic(path):
     candidates = setup_candidates(900, seed=2, specialties=THREE, signal_kinds=KINDS)
     limits = setup_limits(min_programs=40, max_programs=150, budget=1400)
-    runs = [PortfolioModel(candidates, limits, signal_rules=RULES).solve() for _ in range(2)]
+    runs = [on_path(PortfolioModel(candidates, limits, signal_rules=RULES), path).solve() for _ in range(2)]
     assert runs[0].values == runs[1].values
 
 
+@pytest.mark.parametrize("path", PATHS)
 @pytest.mark.parametrize("signals", [False, True])
-def test_a_model_kept_to_its_largest_budget_has_the_same_optimum(signals):
+def test_a_model_kept_to_its_largest_budget_has_the_same_optimum(signals, path):
     candidates = setup_candidates(900, seed=8, specialties=THREE, signal_kinds=KINDS if signals else None)
     limits = setup_limits(min_programs=40, max_programs=200, budget=1200)
     rules = RULES if signals else None
     full = PortfolioModel(candidates, limits, signal_rules=rules)
     for budget in (700, 1200, 2500):
-        kept = PortfolioModel(candidates, limits, signal_rules=rules, max_budget_usd=budget)
+        kept = on_path(PortfolioModel(candidates, limits, signal_rules=rules, max_budget_usd=budget), path)
         assert len(kept.items) < len(full.items)
         small, large = kept.solve(budget_usd=budget), single_model(full, budget)
         assert small.status == large.status == "optimal"

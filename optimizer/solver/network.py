@@ -35,11 +35,12 @@ def network_ready(model) -> bool:
         return False
     if limits.min_per_region or limits.max_per_region or limits.min_per_state or limits.max_per_state:
         return False
-    for unit, by_kind in model.units.items():
-        listed = [c for _, c in model.items if c.p_with_signal and model.signals.unit_of(c) == unit]
-        if len(listed) != 1 or listed[0].program.specialty != unit[0]:
-            return False
-    return True
+    members: dict[tuple, list] = {}
+    for _, c in model.items:
+        if c.p_with_signal:
+            members.setdefault(model.signals.unit_of(c), []).append(c)
+    return all(len(listed) == 1 and listed[0].program.specialty == unit[0] for unit, listed in members.items()
+               if unit is not None)
 
 
 class SizeNetwork:
@@ -245,7 +246,33 @@ class SizeNetwork:
         seconds = time.perf_counter() - start
         if best_x is None:
             return "infeasible", None, seconds
+        if not self._meets_every_limit(best_x, best_n, budget):
+            return None
         return "optimal", self._values(best_x, best_n), seconds
+
+    def _meets_every_limit(self, x: np.ndarray, n: int, budget: float) -> bool:
+        """The list read from x, checked against the limits as compare checks any list (constraints.violations),
+        and its signals against the allowances and the applicant's fixed signals."""
+        from dataclasses import replace
+
+        from optimizer.solver.constraints import violations
+
+        model = self.model
+        chosen = [c for j, (_, c, _) in enumerate(self.columns) if x[j] > 0.5]
+        ids = [c.program_id for c in chosen]
+        if len(ids) != n or len(set(ids)) != n:
+            return False
+        if violations(chosen, replace(model.limits, budget_usd=budget)):
+            return False
+        used: dict[tuple, int] = {}
+        for j, (_, c, kind) in enumerate(self.columns):
+            fixed = model.signals.fixed_kind(model.signals.unit_of(c)) if c.p_with_signal else None
+            if x[j] > 0.5 and kind is not None:
+                unit = model.signals.unit_of(c)
+                used[(unit[0], kind)] = used.get((unit[0], kind), 0) + 1
+            if fixed is not None and (x[j] > 0.5) != (kind == fixed):
+                return False  # a fixed signal's program is listed with that signal, and only so
+        return all(count <= model.signals.allowance(specialty, kind) for (specialty, kind), count in used.items())
 
     def _values(self, x: np.ndarray, n: int) -> tuple[int, ...]:
         """The CP-SAT model's variables for this list (listed, signals, size, fee segments)."""

@@ -99,7 +99,7 @@ class PortfolioModel:
         self.signal_vars: list[tuple[int, Candidate, str]] = []  # (variable, program, kind)
         self._cheapest: list[float] | None = None  # every program position's price, cheapest first (when needed)
         self._build()
-        self.backend = BACKENDS[backend](self.model)
+        self._backend = None  # built on first use: the network path below seldom needs it
         from optimizer.solver.network import SizeNetwork, network_ready
 
         # the exact network path (optimizer/solver/network.py) when the problem has its shape, with CP-SAT
@@ -239,6 +239,13 @@ class PortfolioModel:
             m.row(f"{specialty} {kind} signals within the allowance", terms,
                   hi=self.signals.allowance(specialty, kind))
 
+    @property
+    def backend(self):
+        """The solver backend (CP-SAT or PuLP) holding the model, built the first time it is needed."""
+        if self._backend is None:
+            self._backend = BACKENDS[self.backend_name](self.model)
+        return self._backend
+
     def reweigh(self, value: Callable[[Candidate, str | None], float]) -> None:
         """Solve for another objective on the same model. Valid when `value` orders the programs of a class as
         the model's own value does (the classes keep their best programs by it): e.g. p - lam * p * (1 - p) for
@@ -248,7 +255,8 @@ class PortfolioModel:
         objective = {x: self.value_of[c.program_id] for x, c in self.items}
         objective.update({s: value(c, kind) - self.value_of[c.program_id] for s, c, kind in self.signal_vars})
         self.model.objective = objective
-        self.backend.set_objective(objective)
+        if self._backend is not None:  # a backend built later reads the model's objective
+            self._backend.set_objective(objective)
 
     def _budget_cents(self, budget_usd: float) -> float:
         return round((budget_usd - self.limits.fees.transcript_usd) * 100, 6)
@@ -258,23 +266,26 @@ class PortfolioModel:
               start_from: Solution | None = None) -> Solution:
         """The best list at `budget_usd` (default: the limits' budget).
 
-        With CP-SAT and no time limit: the size-by-size search below (proven optimum, reproducible). With a time
-        limit, or with PuLP: one solve of the model. `start_from`, a list solved on this model (say at a nearby
-        budget), is where a single solve (and, without signals, the search's first pass) starts."""
+        With CP-SAT, when the problem is a network at fixed size (network.network_ready: the usual case), the
+        exact linear programs of network.SizeNetwork (proven optimum, reproducible; no time limit is ever
+        reached). Otherwise, with CP-SAT and no time limit: the size-by-size search below (proven optimum,
+        reproducible); with a time limit, or with PuLP: one solve of the model. `start_from`, a list solved on this
+        model (say at a nearby budget), is where a single solve (and, without signals, the search's first pass)
+        starts."""
         budget = self.limits.budget_usd if budget_usd is None else budget_usd
         if self.max_budget_usd is not None and budget > self.max_budget_usd + 1e-9:
             raise ValueError(f"this model keeps the programs of budgets up to ${self.max_budget_usd:,.0f}, "
                              f"not ${budget:,.0f}: build it with a larger max_budget_usd")
-        self.backend.set_row_upper(self.budget_row, self._budget_cents(budget))
-        hint = start_from.values if start_from is not None else None
-        if time_limit or not hasattr(self.backend, "set_cutoff"):
-            return self._read(self.backend.solve(time_limit, hint), budget)
-        if self.network is not None:
+        if self.network is not None:  # exact and fast: a time limit is never reached
             found = self.network.solve(budget, self.limits.min_programs, self._longest_affordable(budget))
             if found is not None:
                 status, values, seconds = found
                 objective = None if values is None else sum(c * values[i] for i, c in self.model.objective.items())
                 return self._read(RawSolution(status, values, objective, objective, seconds), budget)
+        self.backend.set_row_upper(self.budget_row, self._budget_cents(budget))
+        hint = start_from.values if start_from is not None else None
+        if time_limit or not hasattr(self.backend, "set_cutoff"):
+            return self._read(self.backend.solve(time_limit, hint), budget)
         return self._read(self._solve_size_by_size(budget, hint), budget)
 
     def _longest_affordable(self, budget: float) -> int:
