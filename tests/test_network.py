@@ -176,3 +176,19 @@ def test_reweighing_changes_the_network_objective():
     second, exact = model.solve(), cpsat(model, 900)
     assert second.objective == pytest.approx(exact.objective, abs=1e-6)
     assert second.objective != pytest.approx(first.objective)
+
+
+def test_ties_are_broken_by_program_id_as_cpsat_does():
+    # every program worth the same: within each class (same specialty and tier) the list takes the first programs
+    # by program_id (how many from each class is a tie too, which either path may settle its own way)
+    candidates = [replace(c, p_interview=0.1, weight=1.0)
+                  for c in setup_candidates(200, seed=3, specialties=THREE, eligible_share=1.0)]
+    limits = setup_limits(min_programs=20, max_programs=40, budget=700)
+    model = PortfolioModel(candidates, limits)
+    fast, exact = model.solve(), cpsat(model, 700)
+    assert fast.status == exact.status == "optimal"
+    assert fast.objective == pytest.approx(exact.objective, abs=1e-9)
+    for members in model.classes.values():
+        ids = [m.program_id for m in members]
+        taken = [pid for pid in ids if pid in {c.program_id for c in fast.chosen}]
+        assert taken == ids[:len(taken)]

@@ -54,7 +54,6 @@ class SizeNetwork:
         solver = self.solver = pywraplp.Solver.CreateSolver("GLOP")
         if solver is None:
             raise RuntimeError("this OR-Tools installation has no GLOP solver")
-        inf = solver.infinity()
         self.cheap_block = fees.tiers[0].last if len(fees.tiers) == 2 else None
         self.p1 = fees.tiers[0].usd if fees.tiers else 0.0
         self.p2 = fees.tiers[1].usd if len(fees.tiers) == 2 else None
@@ -246,9 +245,23 @@ class SizeNetwork:
         seconds = time.perf_counter() - start
         if best_x is None:
             return "infeasible", None, seconds
+        best_x = self._ties_by_program_id(best_x, c)
         if not self._meets_every_limit(best_x, best_n, budget):
             return None
         return "optimal", self._values(best_x, best_n), seconds
+
+    def _ties_by_program_id(self, x: np.ndarray, c: np.ndarray) -> np.ndarray:
+        """The same list with ties broken as CP-SAT's model breaks them: in each class (programs sharing every
+        limit's coefficients), the programs listed without a signal are the first by value, then program_id."""
+        plain = {cand.program_id: j for j, (_, cand, kind) in enumerate(self.columns) if kind is None}
+        signaled = {cand.program_id for j, (_, cand, kind) in enumerate(self.columns) if kind and x[j] > 0.5}
+        out = x.copy()
+        for members in self.model.classes.values():  # each in order of value, then program_id
+            free = [m.program_id for m in members if m.program_id not in signaled]
+            taken = sum(1 for pid in free if x[plain[pid]] > 0.5)
+            for k, pid in enumerate(free):
+                out[plain[pid]] = 1.0 if k < taken else 0.0
+        return out if c @ out >= c @ x - 1e-12 else x
 
     def _meets_every_limit(self, x: np.ndarray, n: int, budget: float) -> bool:
         """The list read from x, checked against the limits as compare checks any list (constraints.violations),

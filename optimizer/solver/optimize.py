@@ -9,6 +9,9 @@ Model (data -> model -> variables -> constraints -> objective -> solve -> read):
   variables instead of thousands, with the same optimum.
 - The ERAS fee of a specialty is convex after its first block (prices never fall with the count), so linear
   segments price it exactly; a flat first block is one yes/no variable per specialty.
+- Solved (PortfolioModel.solve) by one of two exact paths: in the usual case the problem is a network once the
+  list size is fixed, and network.SizeNetwork solves sizes as linear programs (GLOP), bounding the others by
+  duality; otherwise CP-SAT, size by size when that is faster (_solve_size_by_size).
 Ties in value are broken by program_id (the sort order), and CP-SAT runs on one worker with a fixed seed.
 """
 
