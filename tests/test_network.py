@@ -192,3 +192,23 @@ def test_ties_are_broken_by_program_id_as_cpsat_does():
         ids = [m.program_id for m in members]
         taken = [pid for pid in ids if pid in {c.program_id for c in fast.chosen}]
         assert taken == ids[:len(taken)]
+
+
+@pytest.mark.parametrize("limits_change", [
+    {"min_per_specialty": {"Psychiatry": 200}},  # more Psychiatry programs than the budget pays for
+    {"min_per_specialty": {"Pediatrics": 1}},  # a specialty with no program on the sheet
+    {"min_programs": 150},  # longer than any list the budget affords with the tier bands
+])
+def test_infeasible_limits_are_found_in_a_few_programs(limits_change, monkeypatch):
+    candidates = setup_candidates(400, seed=4, specialties=THREE, signal_kinds=KINDS)
+    limits = replace(setup_limits(min_programs=30, max_programs=300, budget=1500), **limits_change)
+    model = PortfolioModel(candidates, limits, signal_rules=RULES)
+    sizes = []
+    original = network.SizeNetwork._solve_size
+    monkeypatch.setattr(network.SizeNetwork, "_solve_size",
+                        lambda self, n, budget: sizes.append(n) or original(self, n, budget))
+    solution = model.solve()
+    assert solution.status == "infeasible" and not solution.chosen
+    assert model._backend is None  # the network said so itself
+    assert len(sizes) <= 1
+    assert cpsat(model, 1500).status == "infeasible"

@@ -104,6 +104,9 @@ class SizeNetwork:
         self.tier_rows = {t: row({j: 1 for j in listed if self.columns[j][1].tier == t}, 0, 0) for t in TIERS}
         self.total_row = row({j: 1 for j in listed}, 0, 0)
         self.specialty_rows = {}
+        # a minimum for a specialty with no program here can never be met
+        self.unmet_minimum = any(low > 0 for specialty, low in limits.min_per_specialty.items()
+                                 if specialty not in specialties)
         for specialty in specialties:
             mine = {j: 1 for j in listed if self.columns[j][1].program.specialty == specialty}
             lo = limits.min_per_specialty.get(specialty, 0)
@@ -183,6 +186,15 @@ class SizeNetwork:
         y = np.array([con.dual_value() for con in self.constraints])
         return "optimal", x, y
 
+    def _some_size_feasible(self, lowest: int, highest: int, budget: float) -> bool:
+        """False when no size lowest..highest has a list: the sizes' rows loosened to their widest, one program."""
+        from ortools.linear_solver import pywraplp
+
+        widest = [self._bounds_at(n, budget) for n in range(lowest, highest + 1)]
+        for k in widest[0]:
+            self.constraints[k].SetBounds(min(w[k][0] for w in widest), max(w[k][1] for w in widest))
+        return self.solver.Solve() != pywraplp.Solver.INFEASIBLE
+
     def _bound(self, c: np.ndarray, y: np.ndarray, sizes: np.ndarray, budget: float) -> np.ndarray:
         """An upper bound on the objective of every list of each size in `sizes`, from row prices y (any prices
         give one: c.x = y.(Ax) + (c - A'y).x, and each term is at most its largest value within its bounds)."""
@@ -216,11 +228,11 @@ class SizeNetwork:
 
         start = time.perf_counter()
         c = self._set_objective()
-        if highest < lowest:
+        if highest < lowest or self.unmet_minimum:
             return "infeasible", None, time.perf_counter() - start
         sizes = np.arange(lowest, highest + 1)
         bound = np.full(len(sizes), np.inf)
-        best, best_x, best_n = -np.inf, None, None
+        best, best_x, best_n, checked = -np.inf, None, None, False
         while True:
             open_ = bound > best + TOLERANCE
             if not open_.any():
@@ -233,6 +245,10 @@ class SizeNetwork:
                 return None
             if status == "infeasible":
                 bound[i] = -np.inf
+                if best_x is None and not checked:  # perhaps no size has a list: one program says so
+                    checked = True
+                    if not self._some_size_feasible(lowest, highest, budget):
+                        break
                 continue
             whole = np.round(x)
             if np.abs(x - whole).max() > WHOLE:
