@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from optimizer.inputs.programs import SIGNAL_KINDS
@@ -41,6 +42,7 @@ def signal_kinds(season: str) -> dict[str, tuple[str, ...]]:
     return kinds
 
 
+@functools.lru_cache(maxsize=65536)
 def _institution_key(text: str) -> str:
     return " ".join(text.lower().replace("-", " ").split())
 

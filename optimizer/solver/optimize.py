@@ -428,9 +428,10 @@ def explain_signals(candidates, limits, solution, rules, backend="cpsat", time_l
     """The gain of each signal, and the joint choice against 'no signals' and 'choose the list, then signal'."""
     plain = PortfolioModel(candidates, limits, backend, max_budget_usd=limits.budget_usd).solve(time_limit=time_limit)
     listed = {c.program_id for c in plain.chosen}
-    inside = [c if c.program_id in listed else replace(c, eligible=False) for c in candidates]
-    fixed_list = replace(limits, must=frozenset(listed), min_programs=len(listed), max_programs=len(listed))
-    then_signal = PortfolioModel(inside, fixed_list, backend, signal_rules=rules,
+    others = frozenset(c.program_id for c in candidates if c.program_id not in listed)
+    fixed_list = replace(limits, must=frozenset(listed), never=limits.never | others, min_programs=len(listed),
+                         max_programs=len(listed))
+    then_signal = PortfolioModel(candidates, fixed_list, backend, signal_rules=rules,
                                  max_budget_usd=limits.budget_usd).solve(time_limit=time_limit)
     rows = []
     for c in solution.chosen:
