@@ -125,40 +125,55 @@ def latent_intercepts(p: Sequence[float] | np.ndarray, sigma: float, nodes: int 
     """Intercepts a_i with E_z[expit(a_i + sigma z)] = p_i, the expectation by Gauss-Hermite quadrature.
 
     Takes the programs' interview probabilities, the latent SD and the number of quadrature nodes; returns one
-    intercept per program (-inf for p_i = 0, +inf for p_i = 1).
-
-    Solved per program at once by Newton's method inside a bracket that always holds the root, falling back to
-    bisection whenever a Newton step would leave it. The bracket [logit p - sigma z_max, logit p + sigma z_max] holds
-    the root because the quadrature mean lies between expit(a - sigma z_max) and expit(a + sigma z_max).
+    intercept per program (-inf for p_i = 0, +inf for p_i = 1). See solve_intercepts for the method.
     """
     probabilities = _as_probabilities(p)
     _check_latent_sd(sigma, nodes)
     z, w = _gauss_hermite(int(nodes))
     intercepts = np.where(probabilities >= 1.0, np.inf, -np.inf)
     inside = (probabilities > 0.0) & (probabilities < 1.0)
-    target = probabilities[inside]
+    intercepts[inside] = solve_intercepts(probabilities[inside], np.float64(sigma), z, w)
+    return intercepts
+
+
+def solve_intercepts(target: np.ndarray, sigma: np.ndarray, z: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """a with sum_j w_j expit(a + sigma z_j) = target, elementwise: `target` of any shape, every value strictly
+    between 0 and 1; `sigma` a latent SD per element (or one, or one per row of a 2-D target as sigma[:, None]).
+
+    Newton's method inside a bracket that always holds the root, falling back to bisection whenever a Newton step
+    would leave it; an element stops moving once it is within 1e-13 of its target (relative to min(p, 1 - p)). The
+    bracket [logit p - sigma z_max, logit p + sigma z_max] holds the root because the quadrature mean lies between
+    expit(a - sigma z_max) and expit(a + sigma z_max). The batch of outcomes (P(match) ranges over many lists and
+    latent SDs) and one list's latent_intercepts share it.
+    """
+    target = np.asarray(target, dtype=float)
+    sigma = np.broadcast_to(np.asarray(sigma, dtype=float), target.shape)
     logit = np.log(target) - np.log1p(-target)
-    if sigma == 0:
-        intercepts[inside] = logit
-        return intercepts
     reach = sigma * float(np.max(np.abs(z)))
     low, high = logit - reach, logit + reach
     # Probit approximation E[expit(a + sigma Z)] ~ expit(a / sqrt(1 + pi sigma^2 / 8)) gives a close first guess.
-    a = np.clip(logit * math.sqrt(1.0 + math.pi * sigma ** 2 / 8.0), low, high)
+    a = np.clip(logit * np.sqrt(1.0 + np.pi * sigma ** 2 / 8.0), low, high)
     tolerance = 1e-13 * np.minimum(target, 1.0 - target) + 1e-16
+    active = sigma > 0  # with sigma = 0 the intercept is the logit itself
     for _ in range(200):
-        conditional = _expit(a[:, None] + sigma * z[None, :])
-        excess = conditional @ w - target
-        if np.all(np.abs(excess) <= tolerance):
+        if not active.any():
             break
-        high = np.where(excess > 0, a, high)
-        low = np.where(excess <= 0, a, low)
+        a_on, s_on = a[active], sigma[active]
+        conditional = _expit(a_on[..., None] + s_on[..., None] * z)
+        excess = conditional @ w - target[active]
+        moving = np.abs(excess) > tolerance[active]
+        # an element within tolerance stays where it is (its bracket may have closed onto it)
+        lo, hi = low[active], high[active]
+        hi = np.where(moving & (excess > 0), a_on, hi)
+        lo = np.where(moving & (excess <= 0), a_on, lo)
         slope = (conditional * (1.0 - conditional)) @ w
         with np.errstate(divide="ignore", invalid="ignore"):
-            newton = a - excess / slope
-        a = np.where((newton > low) & (newton < high) & np.isfinite(newton), newton, 0.5 * (low + high))
-    intercepts[inside] = a
-    return intercepts
+            newton = a_on - excess / slope
+        step = np.where((newton > lo) & (newton < hi) & np.isfinite(newton), newton, 0.5 * (lo + hi))
+        a[active] = np.where(moving, step, a_on)
+        low[active], high[active] = lo, hi
+        active[active] = moving
+    return a
 
 
 def _conditional_probabilities(p: np.ndarray, sigma: float, nodes: int) -> tuple[np.ndarray, np.ndarray]:

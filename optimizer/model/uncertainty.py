@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from optimizer.model.outcomes import _gauss_hermite
+from optimizer.model.outcomes import _expit, _gauss_hermite, solve_intercepts
 
 POPULATION_OUTCOMES_FILE = "calibration/population_outcomes.toml"
 RANGE_PERCENTILES = (10, 90)
@@ -21,11 +21,6 @@ MAX_COUNT = 40  # interview counts of 40 or more share the last cell (the match 
 NODES = 32  # Gauss-Hermite nodes for the applicant's latent strength (as outcomes.correlated_distribution)
 RANGE_NODES = 20  # enough for a percentile over draws (within 0.001 of 32 nodes for latent SDs up to 1)
 RANGE_TOP = 30  # P(match | n) is flat long before 30 interviews
-
-
-def _expit(x: np.ndarray) -> np.ndarray:
-    """The logistic function; arguments beyond +-40 give 0 or 1 to double precision anyway (and no overflow)."""
-    return 1.0 / (1.0 + np.exp(-np.clip(x, -40.0, 40.0)))
 
 
 def _truncated_poisson_binomial(p_rows: np.ndarray, top: int) -> np.ndarray:
@@ -40,21 +35,6 @@ def _truncated_poisson_binomial(p_rows: np.ndarray, top: int) -> np.ndarray:
     return dist
 
 
-def _batch_intercepts(p: np.ndarray, sigma: np.ndarray, z: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """Per row r and program i: a with E_z[expit(a + sigma_r z)] = p[r, i] (Newton from the probit guess)."""
-    logit = np.log(p) - np.log1p(-p)
-    a = logit * np.sqrt(1.0 + np.pi * sigma[:, None] ** 2 / 8.0)
-    for _ in range(100):
-        conditional = _expit(a[..., None] + sigma[:, None, None] * z)
-        excess = conditional @ w - p
-        slope = (conditional * (1.0 - conditional)) @ w
-        step = np.clip(excess / slope, -2.0, 2.0)
-        a = a - step
-        if np.max(np.abs(step)) < 1e-9:
-            break
-    return a
-
-
 def batch_distributions(p: np.ndarray, sigma: np.ndarray, top: int = MAX_COUNT, nodes: int = NODES) -> np.ndarray:
     """Interview-count distributions (rows of P(N = 0..top-1), P(N >= top)) for many lists at once, in the
     correlated view of outcomes.correlated_distribution: row r has its programs' chances p[r] (0 = no program:
@@ -65,7 +45,7 @@ def batch_distributions(p: np.ndarray, sigma: np.ndarray, top: int = MAX_COUNT, 
     z, w = _gauss_hermite(nodes)
     present = p > 0
     safe = np.where(present, np.clip(p, 1e-12, 1 - 1e-12), 0.5)
-    a = _batch_intercepts(safe, sigma, z, w)
+    a = solve_intercepts(safe, sigma[:, None], z, w)
     conditional = np.where(present[..., None], _expit(a[..., None] + sigma[:, None, None] * z), 0.0)
     flat = conditional.transpose(0, 2, 1).reshape(rows * z.size, n)
     dist = _truncated_poisson_binomial(flat, top).reshape(rows, z.size, top + 1)
