@@ -197,12 +197,37 @@ def summary_table(inputs, plan, limits):
             t.add_row("Applicants like you", population_text(o))
         if o.expected_home_interviews is not None:
             t.add_row("Interviews in home state", f"{o.expected_home_interviews:.1f} expected")
-    t.add_row("Tiers", ", ".join(f"{k} {v}" for k, v in mix(s.chosen, "tier", TIERS).items()))
+    t.add_row("Tiers", tier_text(s.chosen))
     t.add_row("Regions", ", ".join(f"{k} {v}" for k, v in mix(s.chosen, "region", REGIONS).items()))
     t.add_row("Limits reached", "; ".join(plan.binding) or "none")
     if plan.gain_per_100 is not None:
         t.add_row("$100 more would add", f"{plan.gain_per_100:.2f} weighted expected interviews")
     return t
+
+
+def tier_chances(chosen) -> dict[str, tuple[int, float, float]]:
+    """Tier -> (programs, lowest chance, highest chance) of a list, the chances without a signal (how tiers are
+    set)."""
+    out = {}
+    for tier in TIERS:
+        p = [c.p_interview for c in chosen if c.tier == tier]
+        if p:
+            out[tier] = (len(p), min(p), max(p))
+    return out
+
+
+def chance_range(low: float, high: float) -> str:
+    """'0.2-0.3%' (one figure when both round alike)."""
+    return pct(low) if pct(low) == pct(high) else f"{100 * low:.1f}-{pct(high)}"
+
+
+def tier_text(chosen) -> str:
+    """'reach 21 (0.6-2.1% each), core 59 (2.2-5.0%), safety 19 (5.1-9.3%); tiers rank your own programs': the
+    chances beside the counts, because tiers are relative and a 'safety' program is no sure interview."""
+    parts = [f"{tier} {k} ({chance_range(low, high)}{' each' if i == 0 else ''})"
+             for i, (tier, (k, low, high)) in enumerate(tier_chances(chosen).items())]
+    return ", ".join(parts) + ("; tiers rank your own programs: safety means your best chances, not a sure interview"
+                               if parts else "")
 
 
 def programs_table(plan, limit: int | None = None, width: int = 100):
