@@ -51,10 +51,34 @@ def test_the_usual_problem_is_a_network_and_other_shapes_are_not():
     assert PortfolioModel(candidates, setup_limits(10, 20, 600, fees=THREE_PRICES)).network is None
     assert PortfolioModel(candidates, replace(limits, min_per_region={"home metro": 2})).network is None
     assert PortfolioModel(candidates, replace(limits, max_per_state={"IL": 5})).network is None
-    # an IM signal that covers a preliminary track at the same institution: one signal, two programs
+    # an IM signal covering an institution's categorical and preliminary tracks: taken (columns per listed tracks)
     im = setup_candidates(12, seed=3, specialties=("Internal Medicine", "Family Medicine"), eligible_share=1.0,
                           signal_kinds=PRELIM_KINDS)
-    assert PortfolioModel(with_prelim_tracks(im), limits, signal_rules={**IM_RULES, **FM_RULES}).network is None
+    assert PortfolioModel(with_prelim_tracks(im), limits, signal_rules={**IM_RULES, **FM_RULES}).network is not None
+    # ... unless one institution has more tracks than network.MAX_UNIT
+    first = next(c for c in im if c.program.specialty == "Internal Medicine")
+    first = replace(first, program=replace(first.program, institution="Crowded Hospital"))
+    crowded = [first if c.program_id == first.program_id else c for c in im]
+    crowded += [replace(first, program=replace(first.program, program_id=f"{first.program_id}-P{k}",
+                                               specialty="Internal Medicine (Preliminary)"))
+                for k in range(network.MAX_UNIT)]
+    assert PortfolioModel(crowded, limits, signal_rules={**IM_RULES, **FM_RULES}).network is None
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_institution_signals_over_two_tracks_equal_brute_force(seed):
+    # one IM signal counts for the categorical and the preliminary track of its institution
+    rules = {**IM_RULES, **FM_RULES}
+    candidates = with_prelim_tracks(setup_candidates(9, seed=seed, specialties=("Internal Medicine", "Family Medicine"),
+                                                     eligible_share=1.0, signal_kinds=PRELIM_KINDS))
+    limits = setup_limits(min_programs=4, max_programs=5, budget=1000,
+                          bands={"reach": (0, 1), "core": (0, 1), "safety": (0, 1)})
+    model = PortfolioModel(candidates, limits, signal_rules=rules)
+    assert model.network is not None
+    solution = model.solve()
+    assert solution.status == "optimal"
+    assert solution.objective == pytest.approx(brute_force(candidates, limits, rules), abs=1e-9)
+    assert solution.objective == pytest.approx(cpsat(model, 1000).objective, abs=1e-9)
 
 
 @pytest.mark.parametrize("seed", range(5))

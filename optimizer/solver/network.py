@@ -1,23 +1,27 @@
-"""The list size by size, as a network: exact linear programs instead of a branch-and-bound search.
+"""The list size by size, as linear programs: exact corners instead of a branch-and-bound search.
 
 With the list size n fixed, and when
 - the ERAS fee is one price per program up to a count and (at most) one higher price after it, the same for every
   specialty (cost = p1 x n + (p2 - p1) x the programs past the cheap block, so the budget caps one total),
-- every signal goes to one program of its own specialty (no institution signal covering a second track),
 - no limit per region or state is set,
-the problem is a flow in a network: each listed program is one unit of flow from its specialty (through that
+the problem is nearly a flow in a network: each listed program is one unit of flow from its specialty (through that
 specialty's cheap or dear fee arc, and through its signal pool when signaled) to its tier; the tier bands, the
-per-specialty limits, the signal allowances and the budget are capacities. A network's linear program has whole-
-number corners, so OR-Tools' simplex (GLOP) returns the best list of that size exactly, with the prices of its
-capacities (the duals). Those prices bound what every other size can reach (weak duality holds for any prices),
-so only sizes whose bound beats the best list found are solved: usually one or two linear programs per budget,
-against a CP-SAT search of a few hundred milliseconds. Every answer is checked (whole numbers, every limit, the
-objective recomputed); a check that fails hands the budget back to CP-SAT.
+per-specialty limits, the signal allowances and the budget are capacities. When every signal goes to one program it
+is exactly a network, whose linear program has whole-number corners: OR-Tools' simplex (GLOP) returns the best list
+of that size exactly, with the prices of its capacities (the duals). An Internal Medicine signal covering an
+institution's categorical and preliminary tracks adds a column per set of listed tracks; its corners are then
+whole in practice, and one that is not hands the budget to CP-SAT. The duals bound what every other size can
+reach (weak duality holds for any prices), so only sizes whose bound beats the best list found are solved:
+usually one or two linear programs per budget, against a CP-SAT search of a few hundred milliseconds. Every
+answer is checked (whole numbers, every limit, one signal per unit, the allowances, the objective recomputed); a
+check that fails hands the budget back to CP-SAT.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -28,19 +32,60 @@ TOLERANCE = 1e-7  # a size whose bound is within this of the best list cannot be
 WHOLE = 1e-6  # a linear program's value this close to a whole number is that number
 
 
+MAX_UNIT = 3  # an institution signal covering more tracks than this is left to CP-SAT (columns grow as 2^tracks)
+
+
 def network_ready(model) -> bool:
-    """Whether the model's problem is a network at fixed size (see the module's docstring)."""
+    """Whether SizeNetwork takes the model's problem (see the module's docstring)."""
     limits, fees = model.limits, model.limits.fees
     if fees.first_block_programs or len(fees.tiers) > 2:
         return False
     if limits.min_per_region or limits.max_per_region or limits.min_per_state or limits.max_per_state:
         return False
-    members: dict[tuple, list] = {}
-    for _, c in model.items:
-        if c.p_with_signal:
-            members.setdefault(model.signals.unit_of(c), []).append(c)
-    return all(len(listed) == 1 and listed[0].program.specialty == unit[0] for unit, listed in members.items()
-               if unit is not None)
+    return all(len(members) <= MAX_UNIT for by_kind in _unit_members(model).values() for members in by_kind.values())
+
+
+def _unit_members(model) -> dict[tuple, dict[str, list[tuple[int, object]]]]:
+    """Unit -> kind -> [(CP-SAT variable, program)]: the programs a signal of that kind to the unit would count."""
+    out: dict[tuple, dict[str, list]] = {}
+    for var, c, kind in model.signal_vars:
+        out.setdefault(model.signals.unit_of(c), {}).setdefault(kind, []).append((var, c))
+    return out
+
+
+def _institution_units(model) -> list[tuple]:
+    """The units whose signal counts for more than one program (an institution's categorical and preliminary
+    tracks): every other unit is one program with a signal variable of its own."""
+    return [unit for unit, by_kind in _unit_members(model).items()
+            if any(not (len(members) == 1 and members[0][0] == model.units[unit][kind])
+                   for kind, members in by_kind.items())]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One way a program (or, for a signal covering an institution's tracks, a few programs) is on the list."""
+
+    cpsat_vars: tuple[int, ...]  # the CP-SAT model's variables that are 1 when this column is chosen (besides x)
+    members: tuple  # the candidates it lists
+    kind: str | None = None  # the signal they count with (None: no signal)
+    unit: tuple | None = None  # the unit holding that signal
+
+
+def _columns(model) -> list[Column]:
+    """Listed without a signal, per program; listed with a signal of a kind, per program of a one-program unit and
+    per set of listed tracks of an institution unit (its one signal counts for every listed track)."""
+    columns = [Column((x,), (c,)) for x, c in model.items]
+    for unit, by_kind in _unit_members(model).items():
+        for kind, members in sorted(by_kind.items()):
+            unit_var = model.units[unit][kind]
+            if len(members) == 1 and members[0][0] == unit_var:  # a one-program unit: its own signal variable
+                columns.append(Column((unit_var,), (members[0][1],), kind, unit))
+                continue
+            for size in range(1, len(members) + 1):
+                for subset in itertools.combinations(members, size):
+                    columns.append(Column((unit_var, *(v for v, _ in subset)), tuple(c for _, c in subset), kind,
+                                          unit))
+    return columns
 
 
 class SizeNetwork:
@@ -57,24 +102,17 @@ class SizeNetwork:
         self.cheap_block = fees.tiers[0].last if len(fees.tiers) == 2 else None
         self.p1 = fees.tiers[0].usd if fees.tiers else 0.0
         self.p2 = fees.tiers[1].usd if len(fees.tiers) == 2 else None
-        # columns: one "listed without a signal" per program, one "listed with a signal of this kind" per signal
-        # variable of the CP-SAT model, then per specialty its programs at the dear price
-        self.columns: list[tuple[int, object, str | None]] = []  # (CP-SAT variable, candidate, kind or None)
+        # columns (see _columns), then per specialty its programs at the dear price
+        self.columns = _columns(model)
         must = {c.program_id for c in model.must}
-        for x, c in model.items:
-            self.columns.append((x, c, None))
-        for s, c, kind in model.signal_vars:
-            self.columns.append((s, c, kind))
-        specialties = sorted({c.program.specialty for _, c, _ in self.columns})
+        specialties = sorted({c.program.specialty for col in self.columns for c in col.members})
         lower, upper = [], []
-        for _, c, kind in self.columns:
-            fixed = model.signals.fixed_kind(model.signals.unit_of(c)) if c.p_with_signal else None
-            if kind is None:
-                lower.append(0)
-                upper.append(0 if fixed is not None else 1)
-            else:
-                lower.append(1 if fixed == kind else 0)
-                upper.append(0 if fixed is not None and fixed != kind else 1)
+        for col in self.columns:
+            units = {model.signals.unit_of(c) for c in col.members if c.p_with_signal} - {None}
+            fixed = {model.signals.fixed_kind(u) for u in units} - {None}
+            # a unit with the applicant's own signal holds that signal, and its listed programs count with it
+            lower.append(0)
+            upper.append(0 if fixed and col.kind not in fixed else 1)
         first_dear = len(self.columns)
         for _ in specialties:
             lower.append(0)
@@ -91,38 +129,52 @@ class SizeNetwork:
                 triples.append((k, j, a))
             return k
 
+        def counted(test) -> dict[int, float]:
+            """Column -> how many of its programs pass `test` (columns with none left out)."""
+            out = {}
+            for j, col in enumerate(self.columns):
+                k = sum(1 for c in col.members if test(c))
+                if k:
+                    out[j] = k
+            return out
+
         by_program: dict[str, list[int]] = {}
-        for j, (_, c, _) in enumerate(self.columns):
-            by_program.setdefault(c.program_id, []).append(j)
+        for j, col in enumerate(self.columns):
+            for c in col.members:
+                by_program.setdefault(c.program_id, []).append(j)
         for program_id, js in by_program.items():
             if len(js) == 1:
                 lower[js[0]] = max(lower[js[0]], 1 if program_id in must else 0)
             else:
                 # a program is listed once, with at most one signal (a must-apply program: exactly once)
                 row({j: 1 for j in js}, 1 if program_id in must else 0, 1)
-        listed = range(len(self.columns))
-        self.tier_rows = {t: row({j: 1 for j in listed if self.columns[j][1].tier == t}, 0, 0) for t in TIERS}
-        self.total_row = row({j: 1 for j in listed}, 0, 0)
+        for unit in _institution_units(model):
+            # one signal per institution (a one-program unit has it from its program's row); the applicant's own
+            # signal stays
+            row({j: 1 for j, col in enumerate(self.columns) if col.unit == unit and col.kind is not None},
+                1 if model.signals.fixed_kind(unit) else 0, 1)
+        self.tier_rows = {t: row(counted(lambda c, t=t: c.tier == t), 0, 0) for t in TIERS}
+        self.total_row = row(counted(lambda c: True), 0, 0)
         self.specialty_rows = {}
         # a minimum for a specialty with no program here can never be met
         self.unmet_minimum = any(low > 0 for specialty, low in limits.min_per_specialty.items()
                                  if specialty not in specialties)
         for specialty in specialties:
-            mine = {j: 1 for j in listed if self.columns[j][1].program.specialty == specialty}
+            mine = counted(lambda c, s=specialty: c.program.specialty == s)
             lo = limits.min_per_specialty.get(specialty, 0)
             hi = limits.max_per_specialty.get(specialty, limits.max_programs)
             row(mine, lo, hi)
             if self.cheap_block is not None:
                 # the programs past the cheap block are paid at the dear price: programs = cheap + dear with
                 # 0 <= cheap <= cheap block, i.e. -cheap block <= dear - programs <= 0
-                self.specialty_rows[specialty] = row({**{j: -1 for j in mine}, self.dear[specialty]: 1},
+                self.specialty_rows[specialty] = row({**{j: -k for j, k in mine.items()}, self.dear[specialty]: 1},
                                                      -self.cheap_block, 0)
             else:
                 self.specialty_rows[specialty] = None
         allowance: dict[tuple, dict[int, float]] = {}
-        for j, (_, c, kind) in enumerate(self.columns):
-            if kind is not None:
-                allowance.setdefault((model.signals.unit_of(c)[0], kind), {})[j] = 1
+        for j, col in enumerate(self.columns):
+            if col.kind is not None:
+                allowance.setdefault((col.unit[0], col.kind), {})[j] = 1
         for (specialty, kind), coefs in sorted(allowance.items()):
             row(coefs, 0, model.signals.allowance(specialty, kind))
         self.budget_row = row({j: 1 for j in self.dear.values()}, 0, 0)  # the dear programs, within the budget
@@ -130,8 +182,8 @@ class SizeNetwork:
         self.vars = [solver.NumVar(lo, hi, "") for lo, hi in zip(lower, upper)]
         self.row_lo = np.array([lo for lo, _ in rows], float)
         self.row_hi = np.array([hi for _, hi in rows], float)
-        r, col, a = (np.array(v) for v in zip(*triples))
-        self.A_rows, self.A_cols, self.A = r.astype(int), col.astype(int), a.astype(float)
+        r, col_index, a = (np.array(v) for v in zip(*triples))
+        self.A_rows, self.A_cols, self.A = r.astype(int), col_index.astype(int), a.astype(float)
         self.constraints = []
         for k, (lo, hi) in enumerate(rows):
             self.constraints.append(solver.Constraint(lo, hi))
@@ -145,8 +197,9 @@ class SizeNetwork:
     def _set_objective(self) -> np.ndarray:
         model = self.model
         c = np.zeros(len(self.vars))
-        for j, (_, cand, kind) in enumerate(self.columns):
-            c[j] = model.value_of[cand.program_id] if kind is None else model.value(cand, kind)
+        for j, col in enumerate(self.columns):
+            c[j] = sum(model.value_of[m.program_id] if col.kind is None else model.value(m, col.kind)
+                       for m in col.members)
         if self._objective_of is None or not np.array_equal(c, self._objective_of):
             for j, v in enumerate(c):
                 self.objective.SetCoefficient(self.vars[j], float(v))
@@ -233,6 +286,7 @@ class SizeNetwork:
         sizes = np.arange(lowest, highest + 1)
         bound = np.full(len(sizes), np.inf)
         best, best_x, best_n, checked = -np.inf, None, None, False
+        unsettled = -np.inf  # the best linear-program value of a size whose corner was not whole
         while True:
             open_ = bound > best + TOLERANCE
             if not open_.any():
@@ -250,15 +304,20 @@ class SizeNetwork:
                     if not self._some_size_feasible(lowest, highest, budget):
                         break
                 continue
+            bound = np.minimum(bound, self._bound(c, y, sizes, budget))
+            bound[i] = -np.inf  # size n is settled: by its best list, or by its linear program's value
             whole = np.round(x)
             if np.abs(x - whole).max() > WHOLE:
-                return None  # not a corner with whole numbers: let CP-SAT decide
+                # a corner that is not whole (an institution signal over two tracks makes this possible): its
+                # value bounds the size, which matters only if no list found beats it
+                unsettled = max(unsettled, float(c @ x))
+                continue
             value = float(c @ whole)
-            bound = np.minimum(bound, self._bound(c, y, sizes, budget))
-            bound[i] = -np.inf  # size n is settled: its best list is `whole`
             if value > best:
                 best, best_x, best_n = value, whole, n
         seconds = time.perf_counter() - start
+        if unsettled > best + TOLERANCE:
+            return None  # a size may hold a better list: let CP-SAT decide
         if best_x is None:
             return "infeasible", None, seconds
         best_x = self._ties_by_program_id(best_x, c)
@@ -269,8 +328,8 @@ class SizeNetwork:
     def _ties_by_program_id(self, x: np.ndarray, c: np.ndarray) -> np.ndarray:
         """The same list with ties broken as CP-SAT's model breaks them: in each class (programs sharing every
         limit's coefficients), the programs listed without a signal are the first by value, then program_id."""
-        plain = {cand.program_id: j for j, (_, cand, kind) in enumerate(self.columns) if kind is None}
-        signaled = {cand.program_id for j, (_, cand, kind) in enumerate(self.columns) if kind and x[j] > 0.5}
+        plain = {col.members[0].program_id: j for j, col in enumerate(self.columns) if col.kind is None}
+        signaled = {m.program_id for j, col in enumerate(self.columns) if col.kind and x[j] > 0.5 for m in col.members}
         out = x.copy()
         for members in self.model.classes.values():  # each in order of value, then program_id
             free = [m.program_id for m in members if m.program_id not in signaled]
@@ -281,26 +340,36 @@ class SizeNetwork:
 
     def _meets_every_limit(self, x: np.ndarray, n: int, budget: float) -> bool:
         """The list read from x, checked against the limits as compare checks any list (constraints.violations),
-        and its signals against the allowances and the applicant's fixed signals."""
+        and its signals: one per unit, within the allowances, the applicant's own where fixed."""
         from dataclasses import replace
 
         from optimizer.solver.constraints import violations
 
         model = self.model
-        chosen = [c for j, (_, c, _) in enumerate(self.columns) if x[j] > 0.5]
+        chosen_columns = [col for j, col in enumerate(self.columns) if x[j] > 0.5]
+        chosen = [c for col in chosen_columns for c in col.members]
         ids = [c.program_id for c in chosen]
         if len(ids) != n or len(set(ids)) != n:
             return False
         if violations(chosen, replace(model.limits, budget_usd=budget)):
             return False
+        given: dict[tuple, set[str]] = {}
+        for col in chosen_columns:
+            if col.kind is not None:
+                given.setdefault(col.unit, set()).add(col.kind)
+        if any(len(kinds) > 1 for kinds in given.values()):
+            return False  # two signals to one unit
+        for unit, kind in model.signals.fixed.items():
+            listed = [c for c in chosen if model.signals.unit_of(c) == unit and c.p_with_signal]
+            if given.get(unit) != {kind} or any(col.kind is None and model.signals.unit_of(col.members[0]) == unit
+                                                and col.members[0].p_with_signal for col in chosen_columns):
+                return False  # the applicant's own signal stays, on every listed program of its unit
+            if not listed:
+                return False
         used: dict[tuple, int] = {}
-        for j, (_, c, kind) in enumerate(self.columns):
-            fixed = model.signals.fixed_kind(model.signals.unit_of(c)) if c.p_with_signal else None
-            if x[j] > 0.5 and kind is not None:
-                unit = model.signals.unit_of(c)
+        for unit, kinds in given.items():
+            for kind in kinds:
                 used[(unit[0], kind)] = used.get((unit[0], kind), 0) + 1
-            if fixed is not None and (x[j] > 0.5) != (kind == fixed):
-                return False  # a fixed signal's program is listed with that signal, and only so
         return all(count <= model.signals.allowance(specialty, kind) for (specialty, kind), count in used.items())
 
     def _values(self, x: np.ndarray, n: int) -> tuple[int, ...]:
@@ -308,10 +377,12 @@ class SizeNetwork:
         model = self.model
         values = [0] * len(model.model.names)
         x_of = {c.program_id: v for v, c in model.items}
-        for j, (var, cand, kind) in enumerate(self.columns):
+        for j, col in enumerate(self.columns):
             if x[j] > 0.5:
-                values[var] = 1  # listed; with a signal, the signal's variable
-                values[x_of[cand.program_id]] = 1
+                for var in col.cpsat_vars:
+                    values[var] = 1  # listed; with a signal, the signal's (and the unit's) variables
+                for c in col.members:
+                    values[x_of[c.program_id]] = 1
         values[model.count_var] = n
         for specialty, segments in model.fee_segments.items():
             count = sum(values[v] for v, c in model.items if c.program.specialty == specialty)
