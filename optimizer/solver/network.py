@@ -148,11 +148,14 @@ class SizeNetwork:
             else:
                 # a program is listed once, with at most one signal (a must-apply program: exactly once)
                 row({j: 1 for j in js}, 1 if program_id in must else 0, 1)
+        signal_columns: dict[tuple, dict[int, float]] = {}
+        for j, col in enumerate(self.columns):
+            if col.kind is not None:
+                signal_columns.setdefault(col.unit, {})[j] = 1
         for unit in _institution_units(model):
             # one signal per institution (a one-program unit has it from its program's row); the applicant's own
             # signal stays
-            row({j: 1 for j, col in enumerate(self.columns) if col.unit == unit and col.kind is not None},
-                1 if model.signals.fixed_kind(unit) else 0, 1)
+            row(signal_columns[unit], 1 if model.signals.fixed_kind(unit) else 0, 1)
         self.tier_rows = {t: row(counted(lambda c, t=t: c.tier == t), 0, 0) for t in TIERS}
         self.total_row = row(counted(lambda c: True), 0, 0)
         self.specialty_rows = {}
