@@ -221,7 +221,8 @@ def score(programs, sheet_name, profile, model_path, out, as_json):
 @input_options
 @click.option("--budget", "budgets", required=True, type=BUDGET_LIST, metavar="LOW:HIGH:STEP|A,B,C",
               help="Budgets in dollars: a range 1000:3000:100 (HIGH included when on the step) or a list.")
-@click.option("--backend", type=click.Choice(["cpsat", "pulp"]), default="cpsat", show_default=True)
+@click.option("--backend", type=click.Choice(["cpsat", "pulp"]), default="cpsat", show_default=True,
+              help="Solver: OR-Tools (exact linear programs where the problem allows, else CP-SAT) or PuLP.")
 @click.option("--no-signals", is_flag=True, help="Leave ERAS program signals out of the choice.")
 @click.option("--plot", type=click.Path(dir_okay=False), default=None, help="Draw the frontier (.png, .svg or .pdf).")
 @click.option("--out", type=click.Path(dir_okay=False), default=None, help="Write the points (.csv/.xlsx/.json).")
@@ -509,7 +510,8 @@ def _load_report_scenarios(paths, profile):
               help="What to maximize: expected interviews (default), P(match), or P(at least K interviews).")
 @click.option("--correlated", is_flag=True, help="Optimize P(match)/P(at least K) under the correlated view.")
 @click.option("--backend", type=click.Choice(["cpsat", "pulp"]), default="cpsat", show_default=True,
-              help="Solver: OR-Tools CP-SAT or PuLP (HiGHS, else CBC).")
+              help="Solver: OR-Tools (exact linear programs where the problem allows, else CP-SAT) or PuLP "
+                   "(HiGHS, else CBC).")
 @click.option("--time-limit", type=float, default=60.0, show_default=True, help="Seconds the solver may use.")
 @click.option("--must", multiple=True, metavar="ID", help="A program_id (or exact name) that must be on the list.")
 @click.option("--never", multiple=True, metavar="ID", help="A program_id (or exact name) to leave out.")
