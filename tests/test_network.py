@@ -46,11 +46,12 @@ def test_the_usual_problem_is_a_network_and_other_shapes_are_not():
     assert PortfolioModel(candidates, limits, signal_rules=RULES).network is not None
     assert PortfolioModel(candidates, setup_limits(10, 20, 600, fees=ONE_PRICE)).network is not None
     assert PortfolioModel(candidates, replace(limits, max_per_specialty={"Psychiatry": 3})).network is not None
-    # a flat first block, three prices, a limit per region or state: CP-SAT
+    # limits per region or state: taken (their rows may make a corner fractional: checked, and CP-SAT decides)
+    assert PortfolioModel(candidates, replace(limits, min_per_region={"home metro": 2})).network is not None
+    assert PortfolioModel(candidates, replace(limits, max_per_state={"IL": 5})).network is not None
+    # a flat first block, three prices: CP-SAT
     assert PortfolioModel(candidates, setup_limits(10, 20, 600, fees=FIRST_BLOCK_FEES)).network is None
     assert PortfolioModel(candidates, setup_limits(10, 20, 600, fees=THREE_PRICES)).network is None
-    assert PortfolioModel(candidates, replace(limits, min_per_region={"home metro": 2})).network is None
-    assert PortfolioModel(candidates, replace(limits, max_per_state={"IL": 5})).network is None
     # an IM signal covering an institution's categorical and preliminary tracks: taken (columns per listed tracks)
     im = setup_candidates(12, seed=3, specialties=("Internal Medicine", "Family Medicine"), eligible_share=1.0,
                           signal_kinds=PRELIM_KINDS)
@@ -236,3 +237,20 @@ def test_infeasible_limits_are_found_in_a_few_programs(limits_change, monkeypatc
     assert model._backend is None  # the network said so itself
     assert len(sizes) <= 1
     assert cpsat(model, 1500).status == "infeasible"
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_limits_per_region_and_state_equal_brute_force(seed):
+    candidates = setup_candidates(11, seed=seed, specialties=THREE, eligible_share=1.0, signal_kinds=KINDS)
+    limits = setup_limits(min_programs=4, max_programs=6, budget=80 + 5 * 11 + 30 * (seed % 2), fees=STEEP_FEES,
+                          min_per_state={"IL": 2}, max_per_region={"elsewhere": 2})
+    model = PortfolioModel(candidates, limits, signal_rules=RULES)
+    assert model.network is not None
+    solution = model.solve()
+    expected = brute_force(candidates, limits, RULES)
+    if expected is None:
+        assert solution.status == "infeasible"
+        return
+    assert solution.status == "optimal" and solution.gap == 0.0
+    assert solution.objective == pytest.approx(expected, abs=1e-9)
+    assert violations(list(solution.chosen), limits) == []

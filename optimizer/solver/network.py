@@ -1,16 +1,16 @@
 """The list size by size, as linear programs: exact corners instead of a branch-and-bound search.
 
-With the list size n fixed, and when
-- the ERAS fee is one price per program up to a count and (at most) one higher price after it, the same for every
-  specialty (cost = p1 x n + (p2 - p1) x the programs past the cheap block, so the budget caps one total),
-- no limit per region or state is set,
-the problem is nearly a flow in a network: each listed program is one unit of flow from its specialty (through that
-specialty's cheap or dear fee arc, and through its signal pool when signaled) to its tier; the tier bands, the
-per-specialty limits, the signal allowances and the budget are capacities. When every signal goes to one program it
-is exactly a network, whose linear program has whole-number corners: OR-Tools' simplex (GLOP) returns the best list
-of that size exactly, with the prices of its capacities (the duals). An Internal Medicine signal covering an
-institution's categorical and preliminary tracks adds a column per set of listed tracks; its corners are then
-whole in practice, and one that is not hands the budget to CP-SAT. The duals bound what every other size can
+With the list size n fixed, and when the ERAS fee is one price per program up to a count and (at most) one higher
+price after it, the same for every specialty (cost = p1 x n + (p2 - p1) x the programs past the cheap block, so the
+budget caps one total), the problem is nearly a flow in a network: each listed program is one unit of flow from its
+specialty (through that specialty's cheap or dear fee arc, and through its signal pool when signaled) to its tier;
+the tier bands, the per-specialty limits, the signal allowances and the budget are capacities. When every signal
+goes to one program and no limit per region or state is set, it is exactly a network, whose linear program has
+whole-number corners: OR-Tools' simplex (GLOP) returns the best list of that size exactly, with the prices of its
+capacities (the duals). An Internal Medicine signal covering an institution's categorical and preliminary tracks
+(a column per set of listed tracks) and a limit per region or state (another partition of the programs) make it
+only nearly one: corners are then whole in practice, and a size whose corner is not, if it could beat the best
+list, hands the budget to CP-SAT. The duals bound what every other size can
 reach (weak duality holds for any prices), so only sizes whose bound beats the best list found are solved:
 usually one or two linear programs per budget, against a CP-SAT search of a few hundred milliseconds. Every
 answer is checked (whole numbers, every limit, one signal per unit, the allowances, the objective recomputed); a
@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from optimizer.solver.constraints import tier_bounds
+from optimizer.solver.constraints import group_of, tier_bounds
 from optimizer.model.scoring import TIERS
 
 TOLERANCE = 1e-7  # a size whose bound is within this of the best list cannot beat it by more (values ~1e-2)
@@ -39,8 +39,6 @@ def network_ready(model) -> bool:
     """Whether SizeNetwork takes the model's problem (see the module's docstring)."""
     limits, fees = model.limits, model.limits.fees
     if fees.first_block_programs or len(fees.tiers) > 2:
-        return False
-    if limits.min_per_region or limits.max_per_region or limits.min_per_state or limits.max_per_state:
         return False
     return all(len(members) <= MAX_UNIT for by_kind in _unit_members(model).values() for members in by_kind.values())
 
@@ -174,6 +172,13 @@ class SizeNetwork:
                                                      -self.cheap_block, 0)
             else:
                 self.specialty_rows[specialty] = None
+        for attribute, lows, highs in (("region", limits.min_per_region, limits.max_per_region),
+                                       ("state", limits.min_per_state, limits.max_per_state)):
+            for group in sorted(set(lows) | set(highs)):
+                # a limit per region or state: another partition of the programs, so corners may stop being whole
+                # (each is checked)
+                row(counted(lambda c, a=attribute, g=group: group_of(c, a) == g), lows.get(group, 0),
+                    highs.get(group, limits.max_programs))
         allowance: dict[tuple, dict[int, float]] = {}
         for j, col in enumerate(self.columns):
             if col.kind is not None:
