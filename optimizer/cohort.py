@@ -170,15 +170,9 @@ def _run_pool(table, model, tasks, workers, time_limit, progress) -> list[TaskRe
         futures = [pool.submit(_solve_in_worker, task, time_limit) for task in tasks]  # starts the workers
     finally:
         signal.signal(signal.SIGINT, previous)
-    results = []
-    try:
-        for future in as_completed(futures):
-            results.append(future.result())
-            if progress:
-                progress(len(results), len(tasks))
-    except BaseException:  # Ctrl-C or a bug: drop the queued tasks, do not wait for them
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise
+    # on Ctrl-C or a bug: drop the queued tasks, do not wait for them
+    results = _collect(as_completed(futures), len(tasks), progress,
+                       cancel=lambda: pool.shutdown(wait=False, cancel_futures=True))
     pool.shutdown()
     return results
 
@@ -190,14 +184,20 @@ def _run_dask(client, table, model, tasks, time_limit, progress) -> list[TaskRes
     table_ref, model_ref = client.scatter([table, model], broadcast=True, hash=False)
     futures = [client.submit(solve_task, table_ref, model_ref, task, time_limit, key=f"smartpick-task-{task.index}",
                              pure=False) for task in tasks]
+    return _collect(as_completed(futures), len(tasks), progress, cancel=lambda: client.cancel(futures))
+
+
+def _collect(finished, total: int, progress, cancel) -> list[TaskResult]:
+    """The results of futures in the order they finish (`finished` yields them: a pool's or Dask's as_completed),
+    calling progress(done, total); on Ctrl-C or an error, cancel() drops the tasks left, then the error goes on."""
     results = []
     try:
-        for future in as_completed(futures):
+        for future in finished:
             results.append(future.result())
             if progress:
-                progress(len(results), len(tasks))
+                progress(len(results), total)
     except BaseException:
-        client.cancel(futures)
+        cancel()
         raise
     return results
 
