@@ -40,6 +40,21 @@ def cpsat(model: PortfolioModel, budget: float, size: int | None = None):
         model.network = saved
 
 
+def network_equals_brute_force(candidates, limits):
+    """Solve on the network path and check it against brute force: the solution, or None when nothing fits."""
+    model = PortfolioModel(candidates, limits, signal_rules=RULES)
+    assert model.network is not None
+    solution = model.solve()
+    expected = brute_force([c for c in candidates if c.program_id not in limits.never], limits, RULES)
+    if expected is None:
+        assert solution.status == "infeasible"
+        return None
+    assert solution.status == "optimal" and solution.gap == 0.0
+    assert solution.objective == pytest.approx(expected, abs=1e-9)
+    assert violations(list(solution.chosen), limits) == []
+    return solution
+
+
 def test_the_usual_problem_is_a_network_and_other_shapes_are_not():
     candidates = setup_candidates(60, seed=1, specialties=THREE, signal_kinds=KINDS)
     limits = setup_limits(min_programs=10, max_programs=20, budget=600)
@@ -93,17 +108,9 @@ def test_must_never_fixed_signals_and_specialty_limits_equal_brute_force(seed):
     limits = setup_limits(min_programs=4, max_programs=6, budget=80 + 5 * 11 + 30 * (seed % 2), fees=STEEP_FEES,
                           must=frozenset(eligible[:1]), never=frozenset(eligible[1:2]),
                           max_per_specialty={"Psychiatry": 2})
-    model = PortfolioModel(candidates, limits, signal_rules=RULES)
-    assert model.network is not None
-    solution = model.solve()
-    expected = brute_force([c for c in candidates if c.program_id not in limits.never], limits, RULES)
-    if expected is None:
-        assert solution.status == "infeasible"
-        return
-    assert solution.status == "optimal" and solution.gap == 0.0
-    assert solution.objective == pytest.approx(expected, abs=1e-9)
-    assert violations(list(solution.chosen), limits) == []
-    assert solution.signals[fixed.program_id] == kind
+    solution = network_equals_brute_force(candidates, limits)
+    if solution is not None:
+        assert solution.signals[fixed.program_id] == kind
 
 
 @pytest.mark.parametrize("fees", [STEEP_FEES, ONE_PRICE, FEES_2026], ids=["steep", "one price", "2026"])
@@ -244,13 +251,4 @@ def test_limits_per_region_and_state_equal_brute_force(seed):
     candidates = setup_candidates(11, seed=seed, specialties=THREE, eligible_share=1.0, signal_kinds=KINDS)
     limits = setup_limits(min_programs=4, max_programs=6, budget=80 + 5 * 11 + 30 * (seed % 2), fees=STEEP_FEES,
                           min_per_state={"IL": 2}, max_per_region={"elsewhere": 2})
-    model = PortfolioModel(candidates, limits, signal_rules=RULES)
-    assert model.network is not None
-    solution = model.solve()
-    expected = brute_force(candidates, limits, RULES)
-    if expected is None:
-        assert solution.status == "infeasible"
-        return
-    assert solution.status == "optimal" and solution.gap == 0.0
-    assert solution.objective == pytest.approx(expected, abs=1e-9)
-    assert violations(list(solution.chosen), limits) == []
+    network_equals_brute_force(candidates, limits)
