@@ -38,6 +38,16 @@ def on_path(model: PortfolioModel, path: str) -> PortfolioModel:
     return model
 
 
+def assert_equals_brute_force(solution, expected: float | None, limits, tolerance: float) -> None:
+    """A solution against brute force's best objective (None: no list fits, so the solution is 'infeasible')."""
+    if expected is None:
+        assert solution.status == "infeasible"
+        return
+    assert solution.status == "optimal"
+    assert solution.objective == pytest.approx(expected, abs=tolerance)
+    assert violations(list(solution.chosen), limits) == []
+
+
 def single_model(model: PortfolioModel, budget: float):
     """What the model gave before the size-by-size search: one CP-SAT solve of the whole model."""
     model.backend.set_row_upper(model.budget_row, model._budget_cents(budget))
@@ -58,12 +68,7 @@ def test_three_specialties_without_signals_equal_brute_force(seed, path):
     limits = setup_limits(min_programs=5, max_programs=8, budget=budget, fees=STEEP_FEES)
     solution = on_path(PortfolioModel(candidates, limits), path).solve()
     expected = brute_force(candidates, limits)
-    if expected is None:
-        assert solution.status == "infeasible"
-        return
-    assert solution.status == "optimal"
-    assert solution.objective == pytest.approx(expected, abs=1e-5)
-    assert violations(list(solution.chosen), limits) == []
+    assert_equals_brute_force(solution, expected, limits, tolerance=1e-5)
 
 
 @pytest.mark.parametrize("path", PATHS)
@@ -73,12 +78,7 @@ def test_three_specialties_with_signals_equal_brute_force(seed, path):
     limits = setup_limits(min_programs=4, max_programs=6, budget=80 + 6 * 11 + 30 * (seed % 2), fees=STEEP_FEES)
     solution = on_path(PortfolioModel(candidates, limits, signal_rules=RULES), path).solve()
     expected = brute_force_with_signals(candidates, limits, RULES)
-    if expected is None:
-        assert solution.status == "infeasible"
-        return
-    assert solution.status == "optimal"
-    assert solution.objective == pytest.approx(expected, abs=1e-5)
-    assert violations(list(solution.chosen), limits) == []
+    assert_equals_brute_force(solution, expected, limits, tolerance=1e-5)
 
 
 @pytest.mark.parametrize("path", PATHS)

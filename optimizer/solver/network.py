@@ -10,11 +10,10 @@ whole-number corners: OR-Tools' simplex (GLOP) returns the best list of that siz
 capacities (the duals). An Internal Medicine signal covering an institution's categorical and preliminary tracks
 (a column per set of listed tracks) and a limit per region or state (another partition of the programs) make it
 only nearly one: corners are then whole in practice, and a size whose corner is not, if it could beat the best
-list, hands the budget to CP-SAT. The duals bound what every other size can
-reach (weak duality holds for any prices), so only sizes whose bound beats the best list found are solved:
-usually one or two linear programs per budget, against a CP-SAT search of a few hundred milliseconds. Every
-answer is checked (whole numbers, every limit, one signal per unit, the allowances, the objective recomputed); a
-check that fails hands the budget back to CP-SAT.
+list, hands the budget to CP-SAT. The duals bound what every other size can reach (weak duality holds for any
+prices), so only sizes whose bound beats the best list found are solved: usually one or two linear programs per
+budget, against a CP-SAT search of a few hundred milliseconds. Every answer is checked (whole numbers, every limit,
+one signal per unit, the allowances, the objective recomputed); a check that fails hands the budget back to CP-SAT.
 """
 
 from __future__ import annotations
@@ -30,14 +29,12 @@ from optimizer.model.scoring import TIERS
 
 TOLERANCE = 1e-7  # a size whose bound is within this of the best list cannot beat it by more (values ~1e-2)
 WHOLE = 1e-6  # a linear program's value this close to a whole number is that number
-
-
 MAX_UNIT = 3  # an institution signal covering more tracks than this is left to CP-SAT (columns grow as 2^tracks)
 
 
 def network_ready(model) -> bool:
     """Whether SizeNetwork takes the model's problem (see the module's docstring)."""
-    limits, fees = model.limits, model.limits.fees
+    fees = model.limits.fees
     if fees.first_block_programs or len(fees.tiers) > 2:
         return False
     return all(len(members) <= MAX_UNIT for by_kind in _unit_members(model).values() for members in by_kind.values())
@@ -51,19 +48,12 @@ def _unit_members(model) -> dict[tuple, dict[str, list[tuple[int, object]]]]:
     return out
 
 
-def _institution_units(model) -> list[tuple]:
-    """The units whose signal counts for more than one program (an institution's categorical and preliminary
-    tracks): every other unit is one program with a signal variable of its own."""
-    return [unit for unit, by_kind in _unit_members(model).items()
-            if any(not (len(members) == 1 and members[0][0] == model.units[unit][kind])
-                   for kind, members in by_kind.items())]
-
-
 @dataclass(frozen=True)
 class Column:
     """One way a program (or, for a signal covering an institution's tracks, a few programs) is on the list."""
 
-    cpsat_vars: tuple[int, ...]  # the CP-SAT model's variables that are 1 when this column is chosen (besides x)
+    cpsat_vars: tuple[int, ...]  # the CP-SAT model's variables that are 1 when this column is chosen (besides x);
+    # for an institution unit: the unit's signal, then each listed track's "counts as signaled"
     members: tuple  # the candidates it lists
     kind: str | None = None  # the signal they count with (None: no signal)
     unit: tuple | None = None  # the unit holding that signal
@@ -147,10 +137,13 @@ class SizeNetwork:
                 # a program is listed once, with at most one signal (a must-apply program: exactly once)
                 row({j: 1 for j in js}, 1 if program_id in must else 0, 1)
         signal_columns: dict[tuple, dict[int, float]] = {}
+        institutions = set()  # units whose one signal counts for several tracks (their columns say so)
         for j, col in enumerate(self.columns):
             if col.kind is not None:
                 signal_columns.setdefault(col.unit, {})[j] = 1
-        for unit in _institution_units(model):
+                if len(col.cpsat_vars) > 1:
+                    institutions.add(col.unit)
+        for unit in sorted(institutions):
             # one signal per institution (a one-program unit has it from its program's row); the applicant's own
             # signal stays
             row(signal_columns[unit], 1 if model.signals.fixed_kind(unit) else 0, 1)
@@ -180,9 +173,9 @@ class SizeNetwork:
                 row(counted(lambda c, a=attribute, g=group: group_of(c, a) == g), lows.get(group, 0),
                     highs.get(group, limits.max_programs))
         allowance: dict[tuple, dict[int, float]] = {}
-        for j, col in enumerate(self.columns):
-            if col.kind is not None:
-                allowance.setdefault((col.unit[0], col.kind), {})[j] = 1
+        for unit, coefs in signal_columns.items():
+            for j in coefs:
+                allowance.setdefault((unit[0], self.columns[j].kind), {})[j] = 1
         for (specialty, kind), coefs in sorted(allowance.items()):
             row(coefs, 0, model.signals.allowance(specialty, kind))
         self.budget_row = row({j: 1 for j in self.dear.values()}, 0, 0)  # the dear programs, within the budget
@@ -247,39 +240,40 @@ class SizeNetwork:
         y = np.array([con.dual_value() for con in self.constraints])
         return "optimal", x, y
 
-    def _some_size_feasible(self, lowest: int, highest: int, budget: float) -> bool:
-        """False when no size lowest..highest has a list: the sizes' rows loosened to their widest, one program."""
+    def _size_rows(self, sizes: np.ndarray, budget: float) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+        """Row -> (lows, highs) over `sizes` of the rows that change with the size (see _bounds_at): worked out once
+        per budget, for every bound and check that reads them."""
+        each = [self._bounds_at(int(n), budget) for n in sizes]
+        return {k: (np.array([b[k][0] for b in each], float), np.array([b[k][1] for b in each], float))
+                for k in each[0]}
+
+    def _some_size_feasible(self, size_rows: dict[int, tuple[np.ndarray, np.ndarray]]) -> bool:
+        """False when no size has a list: the sizes' rows loosened to their widest, one program."""
         from ortools.linear_solver import pywraplp
 
-        widest = [self._bounds_at(n, budget) for n in range(lowest, highest + 1)]
-        for k in widest[0]:
-            self.constraints[k].SetBounds(min(w[k][0] for w in widest), max(w[k][1] for w in widest))
+        for k, (lows, highs) in size_rows.items():
+            self.constraints[k].SetBounds(float(lows.min()), float(highs.max()))
         return self.solver.Solve() != pywraplp.Solver.INFEASIBLE
 
-    def _bound(self, c: np.ndarray, y: np.ndarray, sizes: np.ndarray, budget: float) -> np.ndarray:
-        """An upper bound on the objective of every list of each size in `sizes`, from row prices y (any prices
-        give one: c.x = y.(Ax) + (c - A'y).x, and each term is at most its largest value within its bounds)."""
+    def _bound(self, c: np.ndarray, y: np.ndarray, size_rows: dict[int, tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+        """An upper bound on the objective of every list of each size of `size_rows` (_size_rows), from row prices y
+        (any prices give one: c.x = y.(Ax) + (c - A'y).x, and each term is at most its largest value within its
+        bounds); -inf for a size whose rows cannot be met at all."""
         y = y.copy()
         # a price pushing against an unbounded side bounds nothing: drop it (still a valid bound)
         y[(y > 0) & np.isinf(self.row_hi)] = 0
         y[(y < 0) & np.isinf(self.row_lo)] = 0
         d = c - np.bincount(self.A_cols, weights=self.A * y[self.A_rows], minlength=len(c))
         columns = np.maximum(d * self.lower, d * self.upper).sum()
-        changing_rows = [self.total_row, *self.tier_rows.values(), self.budget_row]
         fixed = np.ones(len(y), bool)
-        fixed[changing_rows] = False
+        fixed[list(size_rows)] = False
         with np.errstate(invalid="ignore"):
             rows_fixed = np.where(fixed, np.maximum(y * self.row_lo, y * self.row_hi), 0.0)
-        rows_fixed = np.nan_to_num(rows_fixed, nan=0.0).sum()
-        out = np.empty(len(sizes))
-        for i, n in enumerate(sizes):
-            total = rows_fixed + columns
-            for k, (lo, hi) in self._bounds_at(int(n), budget).items():
-                if hi < lo:
-                    total = -np.inf
-                    break
-                total += max(y[k] * lo, y[k] * hi)
-            out[i] = total
+        total = np.nan_to_num(rows_fixed, nan=0.0).sum() + columns
+        out = np.full(len(next(iter(size_rows.values()))[0]), total)
+        for k, (lows, highs) in size_rows.items():
+            out += np.maximum(y[k] * lows, y[k] * highs)
+            out[highs < lows] = -np.inf
         return out
 
     def solve(self, budget: float, lowest: int, highest: int):
@@ -292,6 +286,7 @@ class SizeNetwork:
         if highest < lowest or self.unmet_minimum:
             return "infeasible", None, time.perf_counter() - start
         sizes = np.arange(lowest, highest + 1)
+        size_rows = self._size_rows(sizes, budget)
         bound = np.full(len(sizes), np.inf)
         best, best_x, best_n, checked = -np.inf, None, None, False
         unsettled = -np.inf  # the best linear-program value of a size whose corner was not whole
@@ -309,10 +304,10 @@ class SizeNetwork:
                 bound[i] = -np.inf
                 if best_x is None and not checked:  # perhaps no size has a list: one program says so
                     checked = True
-                    if not self._some_size_feasible(lowest, highest, budget):
+                    if not self._some_size_feasible(size_rows):
                         break
                 continue
-            bound = np.minimum(bound, self._bound(c, y, sizes, budget))
+            bound = np.minimum(bound, self._bound(c, y, size_rows))
             bound[i] = -np.inf  # size n is settled: by its best list, or by its linear program's value
             whole = np.round(x)
             if np.abs(x - whole).max() > WHOLE:
@@ -367,13 +362,11 @@ class SizeNetwork:
                 given.setdefault(col.unit, set()).add(col.kind)
         if any(len(kinds) > 1 for kinds in given.values()):
             return False  # two signals to one unit
+        plain_units = {model.signals.unit_of(col.members[0]) for col in chosen_columns
+                       if col.kind is None and col.members[0].p_with_signal}
         for unit, kind in model.signals.fixed.items():
-            listed = [c for c in chosen if model.signals.unit_of(c) == unit and c.p_with_signal]
-            if given.get(unit) != {kind} or any(col.kind is None and model.signals.unit_of(col.members[0]) == unit
-                                                and col.members[0].p_with_signal for col in chosen_columns):
+            if given.get(unit) != {kind} or unit in plain_units:
                 return False  # the applicant's own signal stays, on every listed program of its unit
-            if not listed:
-                return False
         used: dict[tuple, int] = {}
         for unit, kinds in given.items():
             for kind in kinds:
