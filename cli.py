@@ -255,9 +255,9 @@ def frontier(programs, sheet_name, profile, model_path, budgets, backend, no_sig
     if out:
         write_table(out, {"Frontier": payload["points"]}, payload)
     if plot:
-        from optimizer.output.plotting import save_figure
+        from optimizer.output.plotting import write_drawn
 
-        save_figure(None, plot, drawn=chart)
+        write_drawn(chart, plot)
     if as_json:
         _print_json(payload)
         return

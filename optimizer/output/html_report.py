@@ -200,9 +200,9 @@ def _mix(plan) -> list[tuple[str, list[dict]]]:
     def bars(counts: dict[str, int]) -> list[dict]:
         return [{"label": label, "count": k, "share": k / n if n else 0.0} for label, k in counts.items()]
 
-    chances = tier_chances(chosen)
-    tiers = bars({(f"{t} ({chance_range(*chances[t][1:])})" if t in chances else t):
-                  mix(chosen, "tier", TIERS).get(t, 0) for t in TIERS})
+    chances = tier_chances(chosen)  # tier -> (programs, lowest chance, highest chance)
+    tiers = bars({(f"{t} ({chance_range(*chances[t][1:])})" if t in chances else t): chances.get(t, (0,))[0]
+                  for t in TIERS})
     return [("Tiers (chance of an interview at each; tiers rank your own programs)", tiers),
             ("Where the programs are", bars({r: mix(chosen, "region", REGIONS).get(r, 0) for r in REGIONS})),
             ("Visas the programs sponsor", bars(mix(chosen, "visa")))]

@@ -146,14 +146,17 @@ def render_figure(ax_or_fig, path: str | Path) -> bytes:
     return buffer.getvalue()
 
 
-def save_figure(ax_or_fig, path: str | Path, drawn: bytes | None = None) -> Path:
-    """Write the figure holding `ax_or_fig` (or the bytes `drawn` by render_figure) at `path`, atomically
-    (writers.atomic_write: a reader never sees a half-written chart). Returns the path. A missing folder, no
-    permission or a full disk is an InputError."""
+def save_figure(ax_or_fig, path: str | Path) -> Path:
+    """Write the figure holding `ax_or_fig` at `path` (see render_figure and write_drawn). Returns the path."""
+    return write_drawn(render_figure(ax_or_fig, path), path)
+
+
+def write_drawn(drawn: bytes, path: str | Path) -> Path:
+    """Write a figure render_figure drew at `path`, atomically (writers.atomic_write: a reader never sees a
+    half-written chart). Returns the path. A missing folder, no permission or a full disk is an InputError."""
     from optimizer.output.writers import atomic_write
 
-    data = render_figure(ax_or_fig, path) if drawn is None else drawn
-    return atomic_write(check_plot_path(path), lambda stream: stream.write(data), "--plot")
+    return atomic_write(check_plot_path(path), lambda stream: stream.write(drawn), "--plot")
 
 
 def plot_reliability(bins_by_model: Mapping[str, list], ax=None):
