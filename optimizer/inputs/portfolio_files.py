@@ -123,12 +123,8 @@ def _read_sheet(path: Path, data: bytes | None = None) -> SavedPortfolio:
         out.append(row)
         if problem:
             problems.append(problem)
-    if problems:
-        raise InputError(problems)
-    if not out:
-        raise InputError("the list has no programs under its header. Put one program per row.", file=file)
-    return SavedPortfolio(name=path.stem, file=file, rows=tuple(out), has_signals="signal" in positions,
-                          source="saved list")
+    return _saved_list(path, out, problems, "the list has no programs under its header. Put one program per row.",
+                       has_signals="signal" in positions)
 
 
 def _list_sheet(path: Path, data: bytes | None = None) -> str | None:
@@ -170,6 +166,17 @@ def _columns(header: list[str]) -> dict[str, int]:
         if column in ROW_COLUMNS and column not in positions:
             positions[column] = i
     return positions
+
+
+def _saved_list(path: Path, rows: list[PortfolioRow], problems: list[Problem], empty: str,
+                **fields) -> SavedPortfolio:
+    """The list read from `path` (a sheet or JSON): every row's problem at once as an InputError, or `empty` when
+    no program was in it."""
+    if problems:
+        raise InputError(problems)
+    if not rows:
+        raise InputError(empty, file=str(path))
+    return SavedPortfolio(name=path.stem, file=str(path), rows=tuple(rows), source="saved list", **fields)
 
 
 def _make_row(file: str, number: int, values: dict,
@@ -223,14 +230,9 @@ def _read_json(path: Path, content: bytes | None = None) -> SavedPortfolio:
         out.append(row)
         if problem:
             problems.append(problem)
-    if problems:
-        raise InputError(problems)
-    if not out:
-        raise InputError("the list has no programs.", file=file)
     has_signals = any(isinstance(item, dict) and any(vocab.canonical_column(str(k)) == "signal" for k in item)
                       for item in items)
-    return SavedPortfolio(name=path.stem, file=file, rows=tuple(out), row_word="item", has_signals=has_signals,
-                          source="saved list")
+    return _saved_list(path, out, problems, "the list has no programs.", row_word="item", has_signals=has_signals)
 
 
 # --- scenarios ---------------------------------------------------------------------------------------------------
