@@ -11,7 +11,6 @@ the median wall time of (a) reading the two files against the bundled programs, 
 from __future__ import annotations
 
 import argparse
-import csv
 import statistics
 import subprocess
 import sys
@@ -42,20 +41,17 @@ def main(argv: list[str] | None = None) -> int:
     from optimizer.inputs.resources import data_path
     from optimizer.model.scoring import InterviewModel, load_model
     from optimizer.inputs.sheet import read_programs
-    from optimizer.inputs.synth_outcomes import (APPLICANT_COLUMNS, APPLICATION_COLUMNS, perturbed_model_data,
-                                          simulate_outcomes)
+    from optimizer.inputs.synth_outcomes import (OUTCOME_FILES, outcome_files, perturbed_model_data,
+                                                 simulate_outcomes)
 
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
         truth = InterviewModel.from_dict(perturbed_model_data(load_bundled_toml("model.toml")))
         applicants, applications = simulate_outcomes(truth, read_programs(data_path("programs.csv")),
                                                      args.applicants, args.seed)
-        paths = folder / "applicants.csv", folder / "applications.csv"
-        for path, rows, columns in zip(paths, (applicants, applications), (APPLICANT_COLUMNS, APPLICATION_COLUMNS)):
-            with open(path, "w", newline="", encoding="utf-8") as handle:
-                writer = csv.DictWriter(handle, columns)
-                writer.writeheader()
-                writer.writerows(rows)
+        for name, text in outcome_files(applicants, applications).items():
+            (folder / name).write_text(text, encoding="utf-8")
+        paths = tuple(folder / name for name in OUTCOME_FILES)
         read_s, (profiles, found, _, _) = _median(lambda: load_outcomes(*paths), args.runs)
         design = make_design(build_cases(load_model(), profiles, found))
         fit_s, _ = _median(lambda: fit(design), args.runs)

@@ -13,8 +13,6 @@ Existing files are never overwritten.
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import sys
 from pathlib import Path
 
@@ -22,17 +20,9 @@ from optimizer.inputs.datafiles import load_bundled_toml
 from optimizer.inputs.resources import data_path
 from optimizer.model.scoring import InterviewModel
 from optimizer.inputs.sheet import read_programs
-from optimizer.inputs.synth_outcomes import (APPLICANT_COLUMNS, APPLICATION_COLUMNS, EXAMPLE_MULTIPLIERS, EXAMPLE_SHIFTS,
-                                      perturbed_model_data, simulate_outcomes)
+from optimizer.inputs.synth_outcomes import (EXAMPLE_MULTIPLIERS, EXAMPLE_SHIFTS, OUTCOME_FILES, csv_text,
+                                             outcome_files, perturbed_model_data, simulate_outcomes)
 from optimizer.output.writers import atomic_write_text
-
-
-def _csv_text(rows: list[dict], columns) -> str:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, columns, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buffer.getvalue()
 
 
 def _summary(applications: list[dict]) -> list[dict]:
@@ -50,7 +40,7 @@ def main(argv=None) -> int:
     parser.add_argument("--applicants", type=int, default=300)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
-    names = ("applicants.csv", "applications.csv", "summary.csv")
+    names = (*OUTCOME_FILES, "summary.csv")
     taken = [args.folder / name for name in names if (args.folder / name).exists()]
     if taken:
         print(f"{taken[0]} exists; SmartPick never overwrites files. Choose another folder.", file=sys.stderr)
@@ -60,10 +50,10 @@ def main(argv=None) -> int:
     truth = perturbed_model_data(base)
     applicants, applications = simulate_outcomes(InterviewModel.from_dict(truth),
                                                  read_programs(data_path("programs.csv")), args.applicants, args.seed)
-    atomic_write_text(args.folder / names[0], _csv_text(applicants, APPLICANT_COLUMNS))
-    atomic_write_text(args.folder / names[1], _csv_text(applications, APPLICATION_COLUMNS))
-    atomic_write_text(args.folder / names[2], _csv_text(_summary(applications), ("applicant_id", "applications",
-                                                                                   "interviews")))
+    for name, text in outcome_files(applicants, applications).items():
+        atomic_write_text(args.folder / name, text)
+    atomic_write_text(args.folder / names[2], csv_text(_summary(applications), ("applicant_id", "applications",
+                                                                                  "interviews")))
     invited = sum(row["invited"] == "yes" for row in applications)
     print(f"Wrote {len(applicants)} applicants and {len(applications)} applications ({invited} invited) to "
           f"{args.folder}/ ({', '.join(names)}).")

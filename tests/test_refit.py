@@ -17,8 +17,9 @@ from optimizer.model.refit import LEVEL_PRIOR_SD, MULTIPLIER_PRIOR_SD, brier, lo
 from optimizer.inputs.resources import data_path
 from optimizer.model.scoring import InterviewModel, load_model
 from optimizer.inputs.sheet import read_programs
-from optimizer.inputs.synth_outcomes import (APPLICANT_COLUMNS, APPLICATION_COLUMNS, EXAMPLE_MULTIPLIERS, EXAMPLE_SHIFTS,
-                                      perturbed_model_data, simulate_outcomes)
+from optimizer.inputs import synth_outcomes
+from optimizer.inputs.synth_outcomes import (EXAMPLE_MULTIPLIERS, EXAMPLE_SHIFTS, OUTCOME_FILES, perturbed_model_data,
+                                             simulate_outcomes)
 
 
 def _value(data: dict, name: str) -> float:
@@ -30,13 +31,9 @@ def write_outcomes(folder, n_applicants: int, seed: int, truth_data: dict):
     """Simulate outcomes from `truth_data` and write them as the two CSV files an advisor would give."""
     applicants, applications = simulate_outcomes(InterviewModel.from_dict(truth_data),
                                                  read_programs(data_path("programs.csv")), n_applicants, seed)
-    paths = folder / "applicants.csv", folder / "applications.csv"
-    for path, rows, columns in zip(paths, (applicants, applications), (APPLICANT_COLUMNS, APPLICATION_COLUMNS)):
-        with open(path, "w", newline="", encoding="utf-8") as handle:
-            writer = csv.DictWriter(handle, columns)
-            writer.writeheader()
-            writer.writerows(rows)
-    return paths
+    for name, text in synth_outcomes.outcome_files(applicants, applications).items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return tuple(folder / name for name in OUTCOME_FILES)
 
 
 @pytest.fixture(scope="module")

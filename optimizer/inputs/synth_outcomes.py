@@ -27,6 +27,25 @@ APPLICANT_COLUMNS = ("applicant_id", "specialties", "step2ck", "visa", "graduati
                      "usce_states", "us_lors", "research_items", "ties_states", "step_failures", "applicant_type",
                      "season")
 APPLICATION_COLUMNS = ("applicant_id", "program_id", "invited", "signal")
+OUTCOME_FILES = ("applicants.csv", "applications.csv")  # what an advisor gives `smartpick calibrate`
+
+
+def csv_text(rows: list[dict], columns) -> str:
+    """Rows as CSV text under a header of `columns`."""
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def outcome_files(applicants: list[dict], applications: list[dict]) -> dict[str, str]:
+    """File name -> CSV text of the two outcome files (OUTCOME_FILES) for simulated applicants and applications."""
+    return {OUTCOME_FILES[0]: csv_text(applicants, APPLICANT_COLUMNS),
+            OUTCOME_FILES[1]: csv_text(applications, APPLICATION_COLUMNS)}
 
 
 def perturbed_model_data(base_data: dict, shifts: dict | None = None, multipliers: dict | None = None) -> dict:
