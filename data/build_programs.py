@@ -30,10 +30,13 @@ REAL = "real program; attributes estimated"
 ESTIMATED_COLUMNS = ("program_type", "img_pct", "visa", "positions", "step2_cutoff", "max_years_since_graduation",
                      "usce_required")
 
-# The specialties of the bundled sheet, with their NRMP programs and first-year positions
-# (data/program_distributions.toml: NRMP 2025 Main Match; IM and FM positions from the 2026 Match).
+# The specialties of the bundled sheet: every specialty with 100 or more non-US IMG applicants in the 2026 Match,
+# and the preliminary and transitional tracks IMGs apply to. Their programs and first-year positions are in
+# data/program_distributions.toml, each with its source (NRMP where published, else derived and labelled there).
 SHEET_SPECIALTIES = ("Internal Medicine", "Family Medicine", "Pediatrics", "Psychiatry", "Transitional Year",
-                     "Internal Medicine (Preliminary)")
+                     "Internal Medicine (Preliminary)", "Neurology", "Pathology", "Anesthesiology", "General Surgery",
+                     "Surgery (Preliminary)", "Emergency Medicine", "Obstetrics and Gynecology",
+                     "Diagnostic Radiology")
 
 
 def nrmp_programs() -> dict[str, int]:
@@ -47,6 +50,10 @@ def nrmp_positions() -> dict[str, int]:
 
 IM, PRELIM, FM = "Internal Medicine", "Internal Medicine (Preliminary)", "Family Medicine"
 PEDS, PSYCH, TY = "Pediatrics", "Psychiatry", "Transitional Year"
+NEURO, PATH, ANES, GS = "Neurology", "Pathology", "Anesthesiology", "General Surgery"
+SURG_PRELIM, EM, OBGYN, DR = ("Surgery (Preliminary)", "Emergency Medicine", "Obstetrics and Gynecology",
+                              "Diagnostic Radiology")
+PRELIMINARY = (PRELIM, SURG_PRELIM)
 UNIV, AFFIL, COMM = "university", "university-affiliated", "community"
 
 # Where each program's name, city and specialty come from (notes column). ACGME ids: FACTS.md or the page named.
@@ -60,6 +67,19 @@ COPLEY = "rushu.rush.edu / rushcopley.com family medicine residency"
 FRANCISCAN = "franciscanfmolympiafields.com; Franciscan Health Olympia Fields IM chief resident posting"
 MCHENRY = "Rosalind Franklin University GME pages (Northwestern Medicine McHenry internal medicine residency)"
 UCHI_PEDS = "pediatrics.uchicago.edu residency"
+UIC_NEURO = "chicago.medicine.uic.edu neurology residency page; " + RA
+UCHI_NEURO = "neurology.uchicago.edu residency program pages"
+NW_NEURO = "neurology.northwestern.edu residency pages"
+AIMMC_ANES = "advocatehealth.com Advocate Illinois Masonic anesthesiology residency, how to apply"
+UIC_ANES = "chicago.medicine.uic.edu anesthesiology residency pages"
+UCHI_ANES = "anesthesiaattheforefront.com (UChicago anesthesia residency)"
+SINAI_GS = RA + "; sinai.org surgery residency; reviewmyresidency.com program listing"
+SJ_GS = "presencehealth.org general surgery residency (Presence, now Ascension, Saint Joseph - Chicago)"
+UIC_EM = "chicago.medicine.uic.edu emergency medicine residency FAQ; " + RA
+SINAI_OBGYN = RA + "; residency.sinaichicago.org/obgyn"
+RUSH_DR = "rushu.rush.edu diagnostic radiology residency"
+LOYOLA_DR = "loyolamedicine.org radiology residency"
+FRANCISCAN_DR = "franciscanradiology.com (Franciscan Health diagnostic radiology residency)"
 
 # (program name, institution, city, specialty, ACGME id or "", type, IMG %, visa, Step 2 CK cutoff, max years since
 #  graduation, US clinical experience required, PGY-1 positions, source of the name).
@@ -222,6 +242,68 @@ ILLINOIS = (
      UNIV, 10, "none", "", "", False, 8, RA),
     ("Ascension Saint Francis", "Ascension Illinois", "Evanston", TY, "",
      COMM, 15, "none", "", "", False, 8, ASC_SF),
+    # Neurology
+    ("University of Illinois College of Medicine at Chicago", "UI Health", "Chicago", NEURO, "1801621035",
+     UNIV, 35, "J-1", "", "", False, 6, UIC_NEURO),
+    ("Rush University Medical Center", "Rush", "Chicago", NEURO, "1801611033",
+     UNIV, 20, "J-1", "", "", False, 8, RA),
+    ("University of Chicago", "UChicago Medicine", "Chicago", NEURO, "",
+     UNIV, 15, "J-1", "", "", False, 7, UCHI_NEURO),
+    ("McGaw Medical Center of Northwestern University", "Northwestern Medicine", "Chicago", NEURO, "",
+     UNIV, 5, "J-1", "", "", False, 10, NW_NEURO),
+    # Pathology
+    ("University of Illinois College of Medicine at Chicago", "UI Health", "Chicago", PATH, "3001621098",
+     UNIV, 60, "J-1", "", "", False, 5, RA + "; chicago.medicine.uic.edu pathology residency"),
+    ("University of Chicago", "UChicago Medicine", "Chicago", PATH, "3001621097",
+     UNIV, 30, "J-1", "", "", False, 6, RA),
+    ("University of Chicago (Endeavor Health NorthShore)", "Endeavor Health", "Evanston", PATH, "3001621412",
+     AFFIL, 40, "J-1", "", "", False, 4, RA + "; northshore.org pathology residency"),
+    ("Rush University Medical Center", "Rush", "Chicago", PATH, "3001611095",
+     UNIV, 40, "J-1", "", "", False, 4, RA),
+    # Anesthesiology
+    ("Cook County Health (John H. Stroger Jr. Hospital)", "Cook County Health", "Chicago", ANES, "0401612039",
+     AFFIL, 20, "J-1", "", "", False, 10, RA + "; cookcountyhhs.org anesthesiology"),
+    ("Rush University Medical Center", "Rush", "Chicago", ANES, "0401621043",
+     UNIV, 5, "J-1", "", "", False, 14, RA),
+    ("Advocate Illinois Masonic Medical Center", "Advocate Health", "Chicago", ANES, "",
+     AFFIL, 10, "J-1", "", "", False, 8, AIMMC_ANES),
+    ("University of Illinois College of Medicine at Chicago", "UI Health", "Chicago", ANES, "",
+     UNIV, 10, "J-1", "", "", False, 13, UIC_ANES),
+    ("University of Chicago", "UChicago Medicine", "Chicago", ANES, "",
+     UNIV, 3, "J-1", "", "", False, 16, UCHI_ANES),
+    # General Surgery (categorical) and its preliminary tracks
+    ("University of Illinois College of Medicine at Chicago", "UI Health", "Chicago", GS, "4401621395",
+     UNIV, 10, "J-1", "", "", False, 8, RA),
+    ("University of Illinois College of Medicine at Chicago (Mount Sinai)", "Sinai Chicago", "Chicago", GS,
+     "4401621385", AFFIL, 30, "J-1", 230, 2, False, 3, SINAI_GS),
+    ("University of Illinois College of Medicine at Chicago (Metropolitan Group Hospitals)", "Advocate Health",
+     "Chicago", GS, "4401631096", AFFIL, 15, "J-1", "", "", False, 6, RA + "; MGH residency page (NRMP codes)"),
+    ("Ascension Saint Joseph - Chicago", "Ascension Illinois", "Chicago", GS, "",
+     COMM, 25, "J-1", "", 5, False, 3, SJ_GS),
+    ("University of Illinois College of Medicine at Chicago (Mount Sinai)", "Sinai Chicago", "Chicago",
+     SURG_PRELIM, "4401621385", AFFIL, 50, "J-1", "", "", False, 2, SINAI_GS),
+    ("University of Illinois College of Medicine at Chicago (Metropolitan Group Hospitals)", "Advocate Health",
+     "Chicago", SURG_PRELIM, "4401631096", AFFIL, 40, "J-1", "", "", False, 6,
+     RA + "; MGH residency page (NRMP preliminary code)"),
+    # Emergency Medicine
+    ("University of Illinois College of Medicine at Chicago", "UI Health", "Chicago", EM, "1101612016",
+     UNIV, 5, "none", "", "", False, 15, UIC_EM),
+    # Obstetrics and Gynecology
+    ("University of Illinois College of Medicine at Chicago", "UI Health", "Chicago", OBGYN, "2201611093",
+     UNIV, 5, "J-1", "", "", False, 8, RA + "; chicago.medicine.uic.edu obstetrics and gynecology"),
+    ("Mount Sinai Hospital Medical Center of Chicago", "Sinai Chicago", "Chicago", OBGYN, "2201611088",
+     COMM, 25, "J-1", "", "", False, 4, SINAI_OBGYN),
+    # Diagnostic Radiology
+    ("University of Illinois College of Medicine at Chicago", "UI Health", "Chicago", DR, "4201621062",
+     UNIV, 10, "J-1", "", "", False, 8, RA + "; radiology.uic.edu"),
+    ("Advocate Illinois Masonic Medical Center", "Advocate Health", "Chicago", DR, "4201621217",
+     AFFIL, 15, "J-1", 210, "", False, 4, RA),
+    ("Rush University Medical Center", "Rush", "Chicago", DR, "",
+     UNIV, 5, "J-1", "", "", False, 6, RUSH_DR),
+    ("Loyola University Medical Center", "Loyola Medicine", "Maywood", DR, "",
+     UNIV, 10, "J-1", "", "", False, 7, LOYOLA_DR),
+    ("Franciscan Health Olympia Fields", "Franciscan Health", "Olympia Fields", DR, "",
+     COMM, 30, "none", "", "", False, 3, FRANCISCAN_DR),
 )
 
 
@@ -257,6 +339,20 @@ PAGE_CHECKED = {
     ("Advocate Lutheran General Hospital", PSYCH): {"step2_cutoff": "FREIDA"},
     ("Southern Illinois University", PSYCH): {"max_years_since_graduation": "program page (preferred)"},
     ("McGaw Medical Center of Northwestern University", PSYCH): {"visa": "program page"},
+    ("University of Illinois College of Medicine at Chicago", NEURO): {"positions": "program page"},
+    ("Advocate Illinois Masonic Medical Center", ANES): {"positions": "program page (2026 Match: 6 PGY-1, 2 PGY-2)"},
+    ("University of Illinois College of Medicine at Chicago (Mount Sinai)", GS): {
+        "positions": "reviewmyresidency.com listing", "step2_cutoff": "residencyadvisor.com listing",
+        "max_years_since_graduation": "residencyadvisor.com listing"},
+    ("University of Illinois College of Medicine at Chicago (Mount Sinai)", SURG_PRELIM): {
+        "positions": "reviewmyresidency.com listing"},
+    ("University of Illinois College of Medicine at Chicago", EM): {
+        "positions": "program page", "visa": "residencyadvisor.com program page (no J-1 or H-1B, university policy)"},
+    ("Mount Sinai Hospital Medical Center of Chicago", OBGYN): {"positions": "program page", "visa": "program page"},
+    ("University of Illinois College of Medicine at Chicago", DR): {"visa": "residencyadvisor.com listing"},
+    ("Advocate Illinois Masonic Medical Center", DR): {"visa": "residencyadvisor.com listing",
+                                                       "step2_cutoff": "residencyadvisor.com listing"},
+    ("Loyola University Medical Center", DR): {"positions": "program page"},
 }
 
 
@@ -312,9 +408,10 @@ def illinois_data_source(checked: dict[str, str]) -> str:
 
 
 def _illinois_id(acgme_id: str, institution: str, city: str, specialty: str) -> str:
-    """The ACGME id (a preliminary track adds "-P" to its IM program's id), else a stable id derived from the name."""
+    """The ACGME id (a preliminary track adds "-P" to its categorical program's id), else a stable id derived from
+    the name."""
     if acgme_id:
-        return f"{acgme_id}-P" if specialty == PRELIM else acgme_id
+        return f"{acgme_id}-P" if specialty in PRELIMINARY else acgme_id
     digest = hashlib.sha1(f"{institution}|{city}|{specialty}".encode()).hexdigest()[:6].upper()
     return f"IL-{SPECIALTY_CODES[specialty][0]}-{digest}"
 

@@ -5,7 +5,9 @@ Run from anywhere once SmartPick is installed:  python -m smartpick_data.distrib
 For each specialty of the sheet it prints the number of programs and first-year positions (against the NRMP
 figures), the IMG-share quantiles and the share of programs with 50% or more IMGs, the share sponsoring J-1 and
 H-1B visas, and the first-year positions per program (against the published quantiles or median, and against those
-scaled to the NRMP total: see data/README.md), each with the tolerance the tests hold the bundled sheet to.
+scaled to the NRMP total: see data/README.md), each with the tolerance the tests hold the bundled sheet to and its
+basis: published (with the source key in data/program_distributions.toml), derived or assumed, as that file
+labels it.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ class Line:
     published: float
     tolerance: float | None  # None: must be equal; for information when `checked` is False
     checked: bool = True
+    basis: str = "published"  # "published (<source>)", "derived" or "assumed" (program_distributions.toml)
 
     @property
     def within(self) -> bool:
@@ -87,39 +90,59 @@ def compare(rows: list[dict]) -> list[Line]:
         mine = [r for r in rows if r["specialty"] == specialty]
         n = len(mine)
 
-        def add(figure: str, bundled: float, value: float, tolerance: float | None, checked: bool = True) -> None:
-            lines.append(Line(specialty, figure, bundled, value, tolerance, checked))
+        def add(figure: str, bundled: float, value: float, tolerance: float | None, checked: bool = True, *,
+                key: str) -> None:
+            lines.append(Line(specialty, figure, bundled, value, tolerance, checked, basis(published, key)))
 
         if "programs" in published:
-            add("programs (NRMP)", n, published["programs"], None)
-            add("first-year positions (NRMP)", sum(int(r["positions"]) for r in mine), published["positions"], None)
+            add("programs (NRMP)", n, published["programs"], None, key="programs")
+            add("first-year positions (NRMP)", sum(int(r["positions"]) for r in mine), published["positions"], None,
+                key="positions")
         img = [float(r["img_pct"]) for r in mine]
         for p, value in published["img_quantiles"]:
-            add(f"IMG share p{round(p * 100)} (%)", empirical_quantile(img, p), value, IMG_POINTS)
+            add(f"IMG share p{round(p * 100)} (%)", empirical_quantile(img, p), value, IMG_POINTS,
+                key="img_quantiles")
         if "img_50_or_more" in published:
-            add("programs with >= 50% IMGs", sum(x >= 50 for x in img) / n, published["img_50_or_more"], SHARE)
-        add("programs sponsoring J-1", sum("J-1" in r["visa"] for r in mine) / n, published["j1"], SHARE)
-        add("programs sponsoring H-1B", sum("H-1B" in r["visa"] for r in mine) / n, published["h1b"], SHARE)
+            add("programs with >= 50% IMGs", sum(x >= 50 for x in img) / n, published["img_50_or_more"], SHARE,
+                key="img_50_or_more")
+        add("programs sponsoring J-1", sum("J-1" in r["visa"] for r in mine) / n, published["j1"], SHARE, key="j1")
+        add("programs sponsoring H-1B", sum("H-1B" in r["visa"] for r in mine) / n, published["h1b"], SHARE,
+            key="h1b")
         seats = [float(r["positions"]) for r in mine]
         if "positions" in published:
             scale = positions_scale(specialty)
             pairs = published.get("positions_quantiles") or (
                 [[0.5, published["positions_median"]]] if "positions_median" in published else [])
+            key = "positions_quantiles" if "positions_quantiles" in published else "positions_median"
             for p, value in pairs:
                 add(f"positions p{round(p * 100)} (published)", empirical_quantile(seats, p), value, None,
-                    checked=False)
+                    checked=False, key=key)
                 add(f"positions p{round(p * 100)} (published x {scale:.2f})", empirical_quantile(seats, p),
-                    value * scale, POSITIONS_RELATIVE * value * scale)
+                    value * scale, POSITIONS_RELATIVE * value * scale, key=key)
         if specialty == "Internal Medicine":
             types = data["program_types"]
             total = sum(types["counts"].values())
             for kind, count in types["counts"].items():
                 of_kind = [r for r in mine if r["program_type"] == kind]
-                add(f"type mix: {kind}", len(of_kind) / n, count / total, SHARE)
+                add(f"type mix: {kind}", len(of_kind) / n, count / total, SHARE, key="program_types")
                 add(f"IMG share median, {kind} (%)",
                     empirical_quantile([float(r["img_pct"]) for r in of_kind], 0.5), types["img_median"][kind],
-                    IMG_POINTS)
+                    IMG_POINTS, key="program_types")
     return lines
+
+
+def basis(published: dict, key: str) -> str:
+    """What a figure rests on: "derived" or "assumed" where the specialty's entry lists its key as such, else
+    "published" with the source key (programs_source / positions_source for the NRMP counts)."""
+    if key in published.get("derived_figures", ()):
+        return "derived"
+    if key in published.get("assumed_figures", ()):
+        return "assumed"
+    if key == "program_types":
+        return "published (freida_2025)"
+    source = {"programs": published.get("programs_source", published.get("positions_source")),
+              "positions": published.get("positions_source")}.get(key) or published["source"]
+    return f"published ({source})"
 
 
 def _number(value: float, figure: str) -> str:
@@ -132,7 +155,8 @@ def _number(value: float, figure: str) -> str:
 
 def table(lines: list[Line]) -> str:
     """The comparison as a Markdown table (what data/README.md shows)."""
-    out = ["| specialty | figure | bundled | published | tolerance | within |", "|---|---|---|---|---|---|"]
+    out = ["| specialty | figure | bundled | published | tolerance | within | basis |",
+           "|---|---|---|---|---|---|---|"]
     for line in lines:
         if line.tolerance is None:
             tolerance = "exact" if line.checked else "(shown only)"
@@ -144,7 +168,7 @@ def table(lines: list[Line]) -> str:
             tolerance = f"± {line.tolerance:g} points"
         verdict = ("yes" if line.within else "NO") if line.checked else ""
         out.append(f"| {line.specialty} | {line.figure} | {_number(line.bundled, line.figure)} | "
-                   f"{_number(line.published, line.figure)} | {tolerance} | {verdict} |")
+                   f"{_number(line.published, line.figure)} | {tolerance} | {verdict} | {line.basis} |")
     return "\n".join(out)
 
 

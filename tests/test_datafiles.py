@@ -17,9 +17,12 @@ from optimizer.inputs.synth import STATE_WEIGHTS
 from smartpick_data import build_programs
 
 DATA = Path(build_programs.__file__).resolve().parent
-# NRMP programs per specialty (data/program_distributions.toml: 2025 Main Match, FACTS.md)
+# Programs per specialty (data/program_distributions.toml: NRMP 2025 Main Match for the first six and EM; derived
+# or assumed for the others, labelled there)
 NRMP_PROGRAMS = {"Internal Medicine": 758, "Family Medicine": 817, "Pediatrics": 250, "Psychiatry": 404,
-                 "Transitional Year": 236, "Internal Medicine (Preliminary)": 329}
+                 "Transitional Year": 236, "Internal Medicine (Preliminary)": 329, "Neurology": 210, "Pathology": 149,
+                 "Anesthesiology": 230, "General Surgery": 377, "Surgery (Preliminary)": 237,
+                 "Emergency Medicine": 292, "Obstetrics and Gynecology": 328, "Diagnostic Radiology": 211}
 
 # FACTS.md, "Illinois programs": (program, city, specialties, ACGME id or None).
 FACTS_ILLINOIS = [

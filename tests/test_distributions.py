@@ -12,12 +12,21 @@ from collections import Counter
 import pytest
 
 from optimizer.inputs.synth import national_distributions
-from smartpick_data import distributions
+from smartpick_data import build_programs, distributions
 from smartpick_data.distributions import IMG_POINTS, SHARE, compare, empirical_quantile, read_programs
 
 PUBLISHED = national_distributions()["specialties"]
 SHEET = ("Internal Medicine", "Family Medicine", "Pediatrics", "Psychiatry", "Transitional Year",
-         "Internal Medicine (Preliminary)")
+         "Internal Medicine (Preliminary)", "Neurology", "Pathology", "Anesthesiology", "General Surgery",
+         "Surgery (Preliminary)", "Emergency Medicine", "Obstetrics and Gynecology", "Diagnostic Radiology")
+# NRMP Charting Outcomes 2026 (non-US IMGs), Table 1: every specialty with 100 or more non-US IMGs who preferred it,
+# with its positions in the 2026 Match and those applicants
+CHARTING_OUTCOMES_2026 = {
+    "Internal Medicine": (11632, 6992), "Family Medicine": (5491, 1112), "Pediatrics": (3185, 791),
+    "Psychiatry": (2516, 375), "Neurology": (1260, 513), "Pathology": (636, 375), "Anesthesiology": (2290, 230),
+    "General Surgery": (1807, 433), "Emergency Medicine": (3198, 148), "Obstetrics and Gynecology": (1638, 134),
+    "Diagnostic Radiology": (1268, 175),
+}
 
 
 @pytest.fixture(scope="module")
@@ -47,8 +56,9 @@ def test_img_share_quantiles_are_near_the_published_ones(programs, specialty):
     img = [float(r["img_pct"]) for r in of(programs, specialty)]
     for p, value in PUBLISHED[specialty]["img_quantiles"]:
         assert empirical_quantile(img, p) == pytest.approx(value, abs=IMG_POINTS), p
-    high = sum(x >= 50 for x in img) / len(img)
-    assert high == pytest.approx(PUBLISHED[specialty]["img_50_or_more"], abs=SHARE)
+    if "img_50_or_more" in PUBLISHED[specialty]:
+        high = sum(x >= 50 for x in img) / len(img)
+        assert high == pytest.approx(PUBLISHED[specialty]["img_50_or_more"], abs=SHARE)
 
 
 @pytest.mark.parametrize("specialty", SHEET)
@@ -80,10 +90,35 @@ def test_first_year_positions_keep_the_published_shape(programs):
     assert 0.6 < scale < 0.9  # FREIDA's per-program counts run above NRMP's 11,632 over 758 programs
     for p, value in PUBLISHED["Internal Medicine"]["positions_quantiles"]:
         assert empirical_quantile(im, p) == pytest.approx(value * scale, rel=distributions.POSITIONS_RELATIVE), p
-    for specialty in ("Family Medicine", "Pediatrics", "Psychiatry", "Transitional Year"):
+    for specialty in (s for s in SHEET if "positions_median" in PUBLISHED[s]):
         seats = [float(r["positions"]) for r in of(programs, specialty)]
         expected = PUBLISHED[specialty]["positions_median"] * distributions.positions_scale(specialty)
         assert empirical_quantile(seats, 0.5) == pytest.approx(expected, rel=distributions.POSITIONS_RELATIVE)
+
+
+def test_the_sheet_covers_every_specialty_with_100_or_more_non_us_img_applicants():
+    assert set(build_programs.SHEET_SPECIALTIES) == set(SHEET)
+    for specialty, (positions, preferred) in CHARTING_OUTCOMES_2026.items():
+        assert preferred >= 100 and specialty in SHEET
+        assert PUBLISHED[specialty]["positions"] == positions
+        assert PUBLISHED[specialty]["positions_source"] == "nrmp_2026"
+        assert PUBLISHED[specialty]["non_us_img_applicants_per_position"] == pytest.approx(preferred / positions,
+                                                                                         abs=0.001)
+        assert any(p == 0.5 for p, _ in PUBLISHED[specialty]["img_quantiles"])  # the median the model reads
+
+
+@pytest.mark.parametrize("specialty", SHEET)
+def test_every_figure_that_is_not_published_is_labelled_with_its_reason(specialty):
+    entry = PUBLISHED[specialty]
+    sources = national_distributions()["sources"]
+    for key in ("source", "positions_source", "programs_source"):
+        assert key not in entry or entry[key] in sources, (specialty, key)
+    figures = {"programs", "positions", "img_quantiles", "img_50_or_more", "j1", "h1b", "positions_median",
+               "positions_quantiles"}
+    for listing, reason in (("derived_figures", "derived"), ("assumed_figures", "assumption")):
+        if entry.get(listing):
+            assert set(entry[listing]) <= figures, (specialty, listing)
+            assert entry.get(reason), f"{specialty}: {listing} without a {reason!r} sentence saying how and why"
 
 
 def test_every_compared_figure_is_within_its_tolerance(programs):
@@ -97,6 +132,9 @@ def test_the_command_prints_the_table_and_fails_on_a_sheet_outside_tolerance(tmp
     assert distributions.main([]) == 0
     printed = capsys.readouterr().out
     assert printed.startswith("| specialty | figure | bundled | published |")
+    assert "| Pathology | IMG share p50 (%) |" in printed and "| derived |" in printed and "| assumed |" in printed
+    assert "| Internal Medicine | programs sponsoring J-1 | 70% | 72% | ± 7% | yes | published (freida_2025) |" \
+        in printed
     assert "| Internal Medicine | programs sponsoring J-1 |" in printed and "NO |" not in printed
     # the same sheet with every IM program sponsoring J-1 is refused
     import csv

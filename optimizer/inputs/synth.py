@@ -13,6 +13,7 @@ a seed gives the same sheet everywhere.
 from __future__ import annotations
 
 import functools
+import hashlib
 import math
 import random
 from collections.abc import Mapping, Sequence
@@ -27,8 +28,10 @@ COLUMNS = CANONICAL_COLUMNS + ("data_source",)
 DEFAULT_SPECIALTIES = ("Internal Medicine", "Family Medicine", "Pediatrics", "Psychiatry")
 
 # ACGME program ids start with a three-digit specialty code (FACTS.md: 120 FM, 140 IM, 320 Pediatrics,
-# 400 Psychiatry, 999 TY; 180 Neurology); preliminary IM tracks belong to an IM program, hence 140.
-# Synthetic ids are "SYN-" + specialty code + two-digit FIPS state code + a five-digit serial.
+# 400 Psychiatry, 999 TY; the others from Illinois program pages on residencyadvisor.com: 040 Anesthesiology,
+# 110 Emergency Medicine, 180 Neurology, 220 Obstetrics and Gynecology, 300 Pathology, 420 Diagnostic Radiology,
+# 440 Surgery). A preliminary track belongs to its categorical program, hence 140 for preliminary IM and 440 for
+# preliminary surgery. Synthetic ids are "SYN-" + specialty code + two-digit FIPS state code + a five-digit serial.
 SPECIALTY_CODES = {
     "Internal Medicine": ("140", "IM"),
     "Internal Medicine (Preliminary)": ("140", "IM Prelim"),
@@ -37,13 +40,31 @@ SPECIALTY_CODES = {
     "Psychiatry": ("400", "Psych"),
     "Transitional Year": ("999", "TY"),
     "Neurology": ("180", "Neuro"),
+    "Pathology": ("300", "Path"),
+    "Anesthesiology": ("040", "Anes"),
+    "General Surgery": ("440", "Gen Surg"),
+    "Surgery (Preliminary)": ("440", "Surg Prelim"),
+    "Emergency Medicine": ("110", "EM"),
+    "Obstetrics and Gynecology": ("220", "OB/GYN"),
+    "Diagnostic Radiology": ("420", "DR"),
 }
 
-# Default split of n across specialties: relative sizes rounded from the NRMP 2025 program counts (IM 758,
-# FM 817, Pediatrics 250, Psychiatry 404, TY 236, IM preliminary 329; FACTS.md); Neurology is an assumption.
+# A preliminary track sits, where it can, at an institution with the categorical program it belongs to.
+PRELIMINARY_OF = {"Internal Medicine (Preliminary)": "Internal Medicine", "Surgery (Preliminary)": "General Surgery"}
+
+# Specialties drawn together from the seed's one random stream, as before round 3; every other specialty draws from
+# its own stream (seeded by the seed and its name), so adding a specialty leaves these six specialties' rows as
+# they were.
+SHARED_STREAM_SPECIALTIES = ("Internal Medicine", "Internal Medicine (Preliminary)", "Family Medicine", "Pediatrics",
+                             "Psychiatry", "Transitional Year")
+
+# Default split of n across specialties: relative sizes from the programs in data/program_distributions.toml
+# (NRMP counts where published, else derived there).
 SPECIALTY_WEIGHTS = {
     "Internal Medicine": 758, "Family Medicine": 817, "Pediatrics": 250, "Psychiatry": 404,
-    "Transitional Year": 236, "Internal Medicine (Preliminary)": 329, "Neurology": 190,
+    "Transitional Year": 236, "Internal Medicine (Preliminary)": 329, "Neurology": 210, "Pathology": 149,
+    "Anesthesiology": 230, "General Surgery": 377, "Surgery (Preliminary)": 237, "Emergency Medicine": 292,
+    "Obstetrics and Gynecology": 328, "Diagnostic Radiology": 211,
 }
 
 # ASSUMPTION: relative number of residency programs per state (more in NY, CA, TX, PA, OH, FL, IL, MI ...).
@@ -313,6 +334,15 @@ PROFILES = {
     "Psychiatry": _Profile(0.92, 0.45),
     "Transitional Year": _Profile(0.92, 0.60),
     "Neurology": _Profile(0.92, 0.55),
+    # Hospital-based specialties mostly sit where there is an IM program already.
+    "Pathology": _Profile(0.92, 0.60),
+    "Anesthesiology": _Profile(0.92, 0.60),
+    "General Surgery": _Profile(0.92, 0.55),
+    # General surgery signals go to categorical programs; preliminary surgery tracks are not listed for signals.
+    "Surgery (Preliminary)": _Profile(0.0, 0.85),
+    "Emergency Medicine": _Profile(0.92, 0.50),
+    "Obstetrics and Gynecology": _Profile(0.92, 0.55),
+    "Diagnostic Radiology": _Profile(0.92, 0.60),
 }
 
 # ASSUMPTION: how often programs state limits, and their ranges (Step 2 CK cutoff on ~30% of programs, 210-240;
@@ -356,9 +386,28 @@ def synthetic_programs_by_specialty(counts: Mapping[str, int], seed: int = 0, *,
     if unknown:
         raise ValueError(f"unknown state codes in exclude_states: {', '.join(unknown)}")
     states = [s for s in sorted(STATE_WEIGHTS) if s not in set(exclude_states)]
+    shared = {s: c for s, c in counts.items() if s in SHARED_STREAM_SPECIALTIES}
     draw = _Draw(seed)
-    total = sum(counts.values())
+    world = _World(draw)
+    rows = _draw_programs(shared, states, draw, world)
+    # every other specialty from its own stream, after the shared ones (it may join their institutions)
+    for specialty in sorted(set(counts) - set(shared), key=lambda s: list(SPECIALTY_CODES).index(s)):
+        own = _Draw(_stream_seed(seed, specialty))
+        world.draw = own
+        rows += _draw_programs({specialty: counts[specialty]}, states, own, world)
+    positions = dict(positions or {})
+    for specialty, count in counts.items():
+        mine = [r for r in rows if r["specialty"] == specialty]
+        total = positions.get(specialty, round(count * positions_per_program(specialty)))
+        for row, seats in zip(mine, _scaled_to_total([r["positions"] for r in mine], total)):
+            row["positions"] = seats
+    return sorted(rows, key=lambda r: (r["state"], r["city"], r["program"]))
 
+
+def _draw_programs(counts: Mapping[str, int], states: Sequence[str], draw: "_Draw", world: "_World") -> list[dict]:
+    """Rows for `counts`, all drawn from `draw`: state slots by STATE_WEIGHTS, then per specialty stratified
+    uniforms for IMG share, visas and positions (before scaling to the specialty's total)."""
+    total = sum(counts.values())
     state_slots = [s for s, k in zip(states, _apportion(total, [STATE_WEIGHTS[s] for s in states],
                                                         minimum=1 if total >= len(states) else 0))
                    for _ in range(k)]
@@ -371,16 +420,13 @@ def synthetic_programs_by_specialty(counts: Mapping[str, int], seed: int = 0, *,
     # random order, so that even a few hundred programs show the published shape rather than sampling noise.
     streams = {s: {name: _stratified(draw, counts[s]) for name in ("img", "j1", "h1b", "positions")}
                for s in ordered}
-    world = _World(draw)
-    rows = [world.program(specialty, state, {name: stream.pop() for name, stream in streams[specialty].items()})
+    return [world.program(specialty, state, {name: stream.pop() for name, stream in streams[specialty].items()})
             for specialty, state in zip(specialty_slots, state_slots)]
-    positions = dict(positions or {})
-    for specialty, count in counts.items():
-        mine = [r for r in rows if r["specialty"] == specialty]
-        total = positions.get(specialty, round(count * positions_per_program(specialty)))
-        for row, seats in zip(mine, _scaled_to_total([r["positions"] for r in mine], total)):
-            row["positions"] = seats
-    return sorted(rows, key=lambda r: (r["state"], r["city"], r["program"]))
+
+
+def _stream_seed(seed: int, specialty: str) -> int:
+    """A specialty's own seed: stable across runs and Python versions (not the salted built-in hash)."""
+    return int.from_bytes(hashlib.sha256(f"{seed}|{specialty}".encode()).digest()[:8], "big")
 
 
 def _stratified(draw: "_Draw", n: int) -> list[float]:
@@ -536,9 +582,9 @@ class _World:
     def _institution_for(self, specialty: str, state: str, profile: _Profile) -> _Institution:
         draw = self.draw
         hosts = [i for i in self.by_state.get(state, []) if specialty not in i.specialties]
-        if specialty == "Internal Medicine (Preliminary)":
-            # preliminary IM tracks sit at institutions with a categorical IM program when there is one
-            hosts = [i for i in hosts if "Internal Medicine" in i.specialties] or hosts
+        if specialty in PRELIMINARY_OF:
+            # a preliminary track sits at an institution with its categorical program when there is one
+            hosts = [i for i in hosts if PRELIMINARY_OF[specialty] in i.specialties] or hosts
         if hosts and draw.chance(profile.reuse):
             return draw.pick(hosts)
         kind = draw.weighted([k for k, _ in type_shares()], [w for _, w in type_shares()])
