@@ -277,9 +277,25 @@ def test_season_signals(path):
     im = signals["Internal Medicine"]
     assert (im["gold"], im["silver"], im["unit"]) == (3, 12, "institution")
     assert im["covers"] == ["Internal Medicine (Preliminary)"]
-    expected = {"Family Medicine": 5, "Pediatrics": 5, "Psychiatry": 10, "Neurology": 8, "Transitional Year": 12}
+    expected = {"Family Medicine": 5, "Pediatrics": 5, "Psychiatry": 10, "Neurology": 8, "Transitional Year": 12,
+                "Emergency Medicine": 5, "General Surgery": 15, "Pathology": 5}
     for specialty, count in expected.items():
         assert signals[specialty]["standard"] == count
+    # AAMC 2025 table (gold, silver); OB/GYN: CREOG/APGO standard, through ResidencyCAS
+    tiered = {"Anesthesiology": (5, 10), "Diagnostic Radiology": (6, 6), "Obstetrics and Gynecology": (3, 15)}
+    for specialty, (gold, silver) in tiered.items():
+        assert (signals[specialty]["gold"], signals[specialty]["silver"]) == (gold, silver)
+    assert "assumed_from" in signals["Obstetrics and Gynecology"]
+
+
+def test_every_bundled_specialty_with_signals_has_a_rule_the_solver_reads():
+    from optimizer.model.signals import signal_kinds
+
+    for season in (p.stem for p in SEASONS):
+        kinds = signal_kinds(season)
+        for specialty in build_programs.SHEET_SPECIALTIES:
+            if specialty != "Surgery (Preliminary)":  # general surgery signals go to categorical programs
+                assert kinds.get(specialty), (season, specialty)
 
 
 def test_2026_fees_and_carried_over_signals_are_labelled():
@@ -287,6 +303,7 @@ def test_2026_fees_and_carried_over_signals_are_labelled():
     assert season["fees"]["per_program"] == [{"from": 1, "to": 30, "usd": 11}, {"from": 31, "usd": 30}]
     assert "assumed_from" not in season["signals"]["Internal Medicine"]
     assert season["signals"]["Psychiatry"]["assumed_from"] == "2025"
+    assert "assumed_from" not in season["signals"]["Pathology"]  # PRODS, 2025-2026 cycle
 
 
 # --- match curves ----------------------------------------------------------------------------------------------

@@ -38,6 +38,34 @@ def test_canonical_specialty(text, expected):
     assert vocab.canonical_specialty(text) == expected
 
 
+# Every specialty of the bundled sheet answers to the short names users write (CONTRACT.md, round 3), and to the
+# names NRMP's reports use.
+@pytest.mark.parametrize("text, expected", [
+    ("Peds", "Pediatrics"), ("Psych", "Psychiatry"), ("Neuro", "Neurology"), ("Path", "Pathology"),
+    ("Anesthesia", "Anesthesiology"), ("Anes", "Anesthesiology"), ("Gen Surg", "General Surgery"),
+    ("EM", "Emergency Medicine"), ("OB/GYN", "Obstetrics and Gynecology"), ("OB-GYN", "Obstetrics and Gynecology"),
+    ("Radiology", "Diagnostic Radiology"), ("DR", "Diagnostic Radiology"), ("IM", "Internal Medicine"),
+    ("FM", "Family Medicine"), ("TY", "Transitional Year"), ("Prelim IM", "Internal Medicine (Preliminary)"),
+    ("IM Prelim", "Internal Medicine (Preliminary)"), ("Prelim Surgery", "Surgery (Preliminary)"),
+    ("Surgery - Preliminary", "Surgery (Preliminary)"), ("Surg Prelim", "Surgery (Preliminary)"),
+    ("Preliminary Surgery", "Surgery (Preliminary)"), ("Gen Surg Prelim", "Surgery (Preliminary)"),
+    # NRMP Charting Outcomes / Main Match names
+    ("Surgery-General", "General Surgery"), ("Pathology-Anatomic and Clinical", "Pathology"),
+    ("Radiology-Diagnostic", "Diagnostic Radiology"), ("Obstetrics-Gynecology", "Obstetrics and Gynecology"),
+    ("Medicine-Preliminary", "Internal Medicine (Preliminary)"), ("Neurology (Adult)", "Neurology"),
+])
+def test_short_and_nrmp_names_of_every_bundled_specialty(text, expected):
+    assert vocab.canonical_specialty(text) == expected
+
+
+def test_every_bundled_specialty_is_a_canonical_specialty_and_named_in_the_help():
+    from smartpick_data.build_programs import SHEET_SPECIALTIES
+
+    assert set(SHEET_SPECIALTIES) <= set(vocab.SPECIALTIES)
+    for short in ("Neuro", "Path", "Anesthesia", "Gen Surg", "EM", "OB/GYN", "DR", "Prelim Surgery", "TY"):
+        assert short in vocab.SPECIALTY_HELP
+
+
 @pytest.mark.parametrize("text", ["", "   ", "Cardiology", "Prelim Peds", "Basket weaving", "J-1", None])
 def test_canonical_specialty_unknown(text):
     assert vocab.canonical_specialty(text) is None

@@ -101,14 +101,16 @@ _SPECIALTY_ALIASES = {
                         "familymed", "generalpractice"),
     "Pediatrics": ("pediatrics", "peds", "ped", "pediatric", "pediatry", "pediatricmedicine", "paeds"),
     "Psychiatry": ("psychiatry", "psych", "psy", "psychiatric", "adultpsychiatry", "generalpsychiatry"),
-    "Neurology": ("neurology", "neuro", "adultneurology", "neur"),
+    "Neurology": ("neurology", "neuro", "adultneurology", "neur", "neurologyadult"),
     "Transitional Year": ("transitionalyear", "ty", "transitional", "transitionyear", "transyear"),
-    "General Surgery": ("generalsurgery", "surgery", "gensurg", "gensurgery", "gs", "surg", "generalsurg"),
+    "General Surgery": ("generalsurgery", "surgery", "gensurg", "gensurgery", "gs", "surg", "generalsurg",
+                        "surgerygeneral"),  # NRMP's own name: "Surgery-General"
     "Emergency Medicine": ("emergencymedicine", "em", "emergency", "emed", "emergencymed", "er"),
     "Obstetrics and Gynecology": ("obstetricsgynecology", "obgyn", "obg", "og", "obsgyn", "obsgynecology",
                                   "obstetricsgyn", "obgynecology", "gynecologyobstetrics", "obstetrics",
                                   "womenshealth"),
-    "Pathology": ("pathology", "path", "apcp", "anatomicclinicalpathology", "anatomicalclinicalpathology"),
+    "Pathology": ("pathology", "path", "apcp", "anatomicclinicalpathology", "anatomicalclinicalpathology",
+                  "pathologyanatomicclinical", "pathologyapcp"),  # NRMP: "Pathology-Anatomic and Clinical"
     "Anesthesiology": ("anesthesiology", "anesthesia", "anesth", "anes", "anest", "anesthetics"),
     "Diagnostic Radiology": ("diagnosticradiology", "radiology", "rads", "rad", "dr", "diagnosticrad",
                              "radiologydiagnostic"),
@@ -131,7 +133,8 @@ _PRELIM_OF = {"Internal Medicine": "Internal Medicine (Preliminary)",
               "General Surgery": "Surgery (Preliminary)"}
 
 SPECIALTY_HELP = ("Use one of: " + ", ".join(SPECIALTIES)
-                  + " (abbreviations such as IM, FM, Peds, Psych, TY, Prelim IM, OB/GYN, EM, PM&R also work).")
+                  + " (abbreviations such as IM, FM, Peds, Psych, Neuro, Path, Anesthesia, Gen Surg, EM, OB/GYN, DR,"
+                  " Prelim IM, Prelim Surgery, TY, PM&R also work).")
 
 
 def _specialty_words(text) -> list[str]:

@@ -296,7 +296,9 @@ def _programs_table(plan, limit, name_width: int, compact: bool = False):
 
 SHORT = {"Internal Medicine": "IM", "Family Medicine": "FM", "Pediatrics": "Peds", "Psychiatry": "Psych",
          "Transitional Year": "TY", "Internal Medicine (Preliminary)": "IM prelim", "Neurology": "Neuro",
-         "Surgery (Preliminary)": "Surg prelim"}
+         "Surgery (Preliminary)": "Surg prelim", "Pathology": "Path", "Anesthesiology": "Anes",
+         "General Surgery": "Gen Surg", "Emergency Medicine": "EM", "Obstetrics and Gynecology": "OB/GYN",
+         "Diagnostic Radiology": "DR"}
 
 
 def _short(specialty: str) -> str:
