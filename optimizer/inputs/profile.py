@@ -131,7 +131,8 @@ def _specialties(check: Checker, path, value, context) -> tuple[str, ...] | None
             hints = suggest_specialty(name)
             hint = f"did you mean {either(hints)}? " if hints else ""
             check.add(path, f"unknown specialty '{name}'; {hint}Write the full name, e.g. \"Internal Medicine\", or "
-                            "an abbreviation: IM, FM, Peds, Psych, TY")
+                            "an abbreviation: IM, FM, Peds, Psych, Neuro, Path, Anesthesia, Gen Surg, EM, OB/GYN, "
+                            "DR, Prelim IM, Prelim Surgery, TY")
             ok = False
         elif canonical not in found:
             found.append(canonical)
@@ -318,7 +319,8 @@ def _rule_of_tiers(value):
 APPLICANT: dict[str, Rule] = {
     "specialties": Rule(_specialties, {"type": "array", "items": {"type": "string"}, "minItems": 1,
                                        "examples": [["Internal Medicine"]]},
-                        "the specialties you apply in: names or abbreviations (IM, FM, Peds, Psych, TY)"),
+                        "the specialties you apply in: names or abbreviations (IM, FM, Peds, Psych, Neuro, Path, "
+                        "Anesthesia, Gen Surg, EM, OB/GYN, DR, Prelim IM, Prelim Surgery, TY)"),
     "step1": _score("Step 1", 210),
     "step2ck": _score("Step 2 CK", 233),
     "step_failures": whole("the number of failed USMLE attempts", 0),

@@ -30,7 +30,8 @@ class Field:
 def applicant_fields() -> list[Field]:
     return [
         Field("applicant.specialties", "Specialties", "list", "One or more, separated by commas: full names or "
-              "IM, FM, Peds, Psych, TY, Prelim IM.", placeholder="Internal Medicine"),
+              "IM, FM, Peds, Psych, Neuro, Path, Anesthesia, Gen Surg, EM, OB/GYN, DR, Prelim IM, Prelim Surgery, "
+              "TY.", placeholder="Internal Medicine"),
         Field("applicant.step1", "Step 1", "score", "Your score (1-300), or pass.", placeholder="210 or pass"),
         Field("applicant.step2ck", "Step 2 CK", "number", "Your score (1-300); leave blank if not yet taken."),
         Field("applicant.step_failures", "Failed USMLE attempts", "number", "Any Step. Default 0."),
