@@ -634,7 +634,7 @@ def calibration(fit, model_path):
         atomic_write_text(path, with_fitted_block(path.read_text(encoding="utf-8"), result))
         click.echo(f"Wrote the fitted figures and {len(result.draws)} uncertainty draws into {path}", err=True)
         model = load_model(str(path))
-    for line in calibration_lines(solve_population(model), model):
+    for line in calibration_lines(solve_population(model, with_range=True), model):
         click.echo(line)
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from optimizer.solver.constraints import Limits
-from optimizer.errors import InfeasibleError, InputError
+from optimizer.errors import InfeasibleError, InputError, Problem
 from optimizer.model.fees import FeeSchedule, load_fee_schedule
 from optimizer.model.geography import Metro, load_metro
 from optimizer.inputs.profile_types import Profile
@@ -98,10 +98,28 @@ def _resolve(names: tuple[str, ...], candidates: list[Candidate], flag: str) -> 
     return out
 
 
+def check_specialties(inputs: Inputs) -> None:
+    """InputError when the profile applies to a specialty the sheet has no program of, naming what it has."""
+    counts: dict[str, int] = {}
+    for program in inputs.table.programs:
+        counts[program.specialty] = counts.get(program.specialty, 0) + 1
+    missing = [s for s in inputs.profile.applicant.specialties if s not in counts]
+    if not missing:
+        return
+    has = ", ".join(f"{s} ({n})" for s, n in sorted(counts.items(), key=lambda item: -item[1])) or "no programs"
+    sheet = inputs.table.source
+    raise InputError(Problem(file=str(sheet), column="specialty", value=", ".join(missing),
+                             message=f"your profile applies to {', '.join(missing)}, but the programs sheet has no "
+                                     f"{' or '.join(missing)} programs. The sheet has: {has}. Add those programs "
+                                     "to the sheet, or change applicant.specialties in the profile to specialties "
+                                     "the sheet has."))
+
+
 def make_limits(inputs: Inputs, candidates: list[Candidate], budget_usd: float | None = None,
                 min_programs: int | None = None, max_programs: int | None = None,
                 must: tuple[str, ...] = (), never: tuple[str, ...] = ()) -> tuple[Limits, list[str]]:
     """The limits of this run (profile goals, then the command's flags) and warnings about them."""
+    check_specialties(inputs)
     warnings = []
     must_ids = {c.program_id for c in candidates if c.program.apply == "must"} | _resolve(must, candidates, "--must")
     never_ids = {c.program_id for c in candidates if c.program.apply == "never"} | _resolve(never, candidates,
@@ -168,13 +186,12 @@ class Plan:
 
 
 def match_curve(inputs: Inputs):
-    """The match-by-ranks curve for this applicant: their type, and their first (preferred) specialty where that
-    specialty has a curve of its own."""
-    from optimizer.model.outcomes import load_match_curve
+    """The match-by-ranks curves of this applicant (outcomes.MatchCurves): one per specialty applied to, for their
+    applicant type; the order the specialties are written in does not matter."""
+    from optimizer.model.outcomes import MatchCurves
 
     applicant = inputs.profile.applicant
-    preferred = applicant.specialties[0] if applicant.specialties else "all"
-    return load_match_curve(applicant.applicant_type, preferred)
+    return MatchCurves.load(applicant.applicant_type, applicant.specialties)
 
 
 def solve_list(inputs: Inputs, budget_usd: float | None = None, min_programs: int | None = None,
@@ -210,25 +227,31 @@ def run_frontier(inputs: Inputs, budgets: list[float], backend: str = "cpsat", p
     return result, warnings
 
 
-def evaluate_list(inputs: Inputs, chosen, applied_p=None):
-    """Outcomes of a list (interview distribution, P(at least k), P(match), both views)."""
+def evaluate_list(inputs: Inputs, chosen, applied_p=None, with_range: bool = True):
+    """Outcomes of a list (interview distribution, P(at least k), P(match), both views); `with_range` False leaves
+    out the P(match) range (the calibration's populations, which do not show it)."""
     from optimizer.model.outcomes import evaluate
 
     from optimizer.model.uncertainty import p_match_range, population_p_match
 
-    curve = match_curve(inputs)
+    curves = match_curve(inputs)
     p = applied_p if applied_p is not None else [c.p_interview for c in chosen]
     home = [c.region in ("home city", "home metro", "home state") for c in chosen]
-    outcomes = evaluate(p, curve, home=home, sigma=inputs.model.latent_sd or None)
+    specialties = [c.program.specialty for c in chosen]
+    outcomes = evaluate(p, curves, home=home, sigma=inputs.model.latent_sd or None, specialties=specialties)
     if inputs.model.correlated_headline:  # the calibrated model: what a profile does not show is allowed for
         outcomes = outcomes.correlated_headline()
     applicant = inputs.profile.applicant
-    group = population_p_match(applicant)
-    return replace(outcomes, p_match_range=p_match_range(inputs.model, curve, applicant, chosen, p, outcomes.p_match),
+    groups = population_p_match(applicant)
+    group = groups[0] if groups else None
+    low_high = (p_match_range(inputs.model, curves, applicant, chosen, p, outcomes.p_match,
+                              match_year=int(inputs.profile.goals.season)) if with_range else None)
+    return replace(outcomes, p_match_range=low_high,
                    population_p_match=group.p_match if group else None,
                    population_group=group.group if group else None,
                    population_source=group.source if group else None,
-                   population_short_source=group.short_source if group else None)
+                   population_short_source=group.short_source if group else None,
+                   population=tuple(g.as_dict() for g in groups))
 
 
 def binding_limits(solution, limits: Limits) -> list[str]:
@@ -259,7 +282,7 @@ def binding_limits(solution, limits: Limits) -> list[str]:
 
 def make_plan(inputs: Inputs, candidates: list[Candidate], limits: Limits, objective: str = "interviews",
               backend: str = "cpsat", time_limit: float | None = None, correlated: bool = False,
-              marginal: bool = True, warnings: tuple[str, ...] = ()) -> Plan:
+              marginal: bool = True, warnings: tuple[str, ...] = (), with_range: bool = True) -> Plan:
     """Solve for the objective, evaluate the list and explain it. Raises InfeasibleError with the reasons."""
     from optimizer.solver.nonlinear import Objective, solve_risk
     from optimizer.solver.optimize import PortfolioModel, explain_signals
@@ -290,6 +313,6 @@ def make_plan(inputs: Inputs, candidates: list[Candidate], limits: Limits, objec
         raise_infeasible(candidates, limits, ["the limits together cannot be met, although each can be alone."])
     if solution.status == "time_limit":
         return Plan(solution, goal, None, (), None, warnings, fees=limits.fees)
-    outcomes = evaluate_list(inputs, solution.chosen, [solution.applied_p(c) for c in solution.chosen])
+    outcomes = evaluate_list(inputs, solution.chosen, [solution.applied_p(c) for c in solution.chosen], with_range)
     return Plan(solution, goal, outcomes, tuple(binding_limits(solution, limits)), gain, warnings, report,
                 limits.fees)

@@ -227,13 +227,17 @@ CURVES_FILE = {"curves": [
 
 @pytest.fixture
 def bundled_curves(monkeypatch):
+    real = outcomes.datafiles.load_bundled_toml
     monkeypatch.setattr(outcomes.datafiles, "load_bundled_toml",
-                        lambda name: CURVES_FILE if name == "match_curves.toml" else pytest.fail(name))
+                        lambda name: CURVES_FILE if name == "match_curves.toml" else real(name))
 
 
-def test_load_match_curve_prefers_the_specialty_then_falls_back_to_all(bundled_curves):
+def test_load_match_curve_prefers_the_file_then_the_derived_curve_then_all(bundled_curves):
     assert load_match_curve("non-US IMG", "Internal Medicine").source == "IM test"
-    assert load_match_curve("non-US IMG", "Psychiatry").source == "all-specialty test"
+    # Psychiatry has published 2026 figures of its own: its curve is derived from them, not borrowed
+    psych = load_match_curve("non-US IMG", "Psychiatry")
+    assert psych.source.startswith("Derived from NRMP") and "Psychiatry" in psych.source
+    assert load_match_curve("non-US IMG", "Transitional Year").source == "all-specialty test"
     assert load_match_curve("non-US IMG").source == "all-specialty test"
 
 
@@ -246,7 +250,7 @@ def test_load_match_curve_unknown_type_names_the_valid_types(bundled_curves):
 
 def test_load_match_curve_without_a_fallback_names_the_specialties(bundled_curves):
     with pytest.raises(InputError, match="'Family Medicine'"):
-        load_match_curve("US IMG", "Pediatrics")
+        load_match_curve("US IMG", "Transitional Year")  # no published figures to derive one from either
 
 
 def test_every_bundled_curve_loads():

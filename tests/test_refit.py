@@ -87,7 +87,8 @@ def test_300_applicants_recover_the_truth_within_the_intervals(refit_300, truth)
     # 95% intervals on ~14 fitted parameters: one outside is expected in about half the seeds, more is a failure
     assert len(outside) <= 1, outside
     # where the data are rich, the interval is narrow enough to tell the truth from the base
-    for name in ("specialty_intercept.default", "specialty_score_per_10.default", "coefficients.us_lor"):
+    for name in ("specialty_intercept.Internal Medicine", "specialty_score_per_10.Internal Medicine",
+                 "coefficients.us_lor"):
         c = next(c for c in payload["coefficients"] if c["name"] == name)
         assert not c["low"] <= c["base"] <= c["high"], c
         assert abs(c["fitted"] - _value(truth, name)) < abs(c["base"] - _value(truth, name))
@@ -113,7 +114,7 @@ def test_the_model_file_holds_no_applicant_rows_and_works_with_solve(refit_300, 
         assert {"name", "base", "fitted", "low", "high"} <= c.keys()
         assert _value(data, c["name"]) == pytest.approx(c["fitted"])
     model = load_model(str(model_file))
-    level_shift = next(c for c in payload["coefficients"] if c["name"] == "specialty_intercept.default")
+    level_shift = next(c for c in payload["coefficients"] if c["name"] == "specialty_intercept.Internal Medicine")
     assert model.level("Internal Medicine") == pytest.approx(level_shift["fitted"])
     refitted = run_json("solve", "--model", model_file)
     base = run_json("solve")

@@ -23,6 +23,11 @@ _VISA_SETS = {"none": frozenset(), "J-1": frozenset({"J-1"}), "H-1B": frozenset(
               "J-1+H-1B": frozenset({"J-1", "H-1B"})}
 
 
+# Columns of a program that a data source may give as estimates rather than checked facts.
+ESTIMATED_COLUMNS = frozenset({"program_type", "img_pct", "visa", "positions", "step1_cutoff", "step2_cutoff",
+                               "max_years_since_graduation", "usce_required"})
+
+
 @dataclass(frozen=True)
 class Program:
     """One residency program as SmartPick uses it. `None` means the sheet did not say."""
@@ -52,6 +57,20 @@ class Program:
     def visas(self) -> frozenset[str]:
         """The visa types this program sponsors, as a set ('J-1+H-1B' -> {'J-1', 'H-1B'})."""
         return _VISA_SETS.get(self.visa) or frozenset(self.visa.split("+"))
+
+    def estimated_columns(self) -> frozenset[str]:
+        """The columns whose values are estimates, as the row's `data_source` says (the bundled sheet: "synthetic",
+        "real program; attributes estimated", or "...; estimated: visa, step2_cutoff"). A row without a
+        data_source (a user's own sheet) is taken as checked: it is theirs."""
+        source = dict(self.extra).get("data_source", "").strip().lower()
+        if not source:
+            return frozenset()
+        if source == "synthetic" or source.endswith("attributes estimated"):
+            return ESTIMATED_COLUMNS
+        _, found, listed = source.partition("estimated:")
+        if not found:
+            return frozenset()
+        return frozenset(c.strip() for c in listed.split(",") if c.strip()) & ESTIMATED_COLUMNS
 
     def as_row(self) -> dict:
         """Canonical columns then user columns, as plain values for writing a sheet."""

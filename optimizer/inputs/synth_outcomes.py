@@ -14,13 +14,13 @@ import math
 import numpy as np
 
 from optimizer.inputs.programs import ProgramTable
-from optimizer.model.scoring import InterviewModel, _below_stated_cutoff, _sigmoid, ineligibility_reasons
+from optimizer.model.scoring import InterviewModel, _below_stated_cutoff, _sigmoid, broken_limits
 
 # How the example truth differs from the base: level shifts (log-odds) and multipliers of coefficients.
-EXAMPLE_SHIFTS = {"specialty_intercept.default": 0.4, "specialty_intercept.Family Medicine": -0.3}
-EXAMPLE_MULTIPLIERS = {"specialty_score_per_10.default": 1.5, "coefficients.us_lor": 1.8,
+EXAMPLE_SHIFTS = {"specialty_intercept.Internal Medicine": 0.4, "specialty_intercept.Family Medicine": -0.3}
+EXAMPLE_MULTIPLIERS = {"specialty_score_per_10.Internal Medicine": 1.5, "coefficients.us_lor": 1.8,
                        "coefficients.usce": 0.6, "coefficients.usce_in_state": 0.6, "coefficients.usce_missing": 0.6,
-                       "coefficients.no_visa_needed": 1.5, "coefficients.ties_state": 1.6}
+                       "coefficients.ties_state": 1.6}
 SIGNALS = {"Internal Medicine": ("gold", "gold", "silver", "silver", "silver"),
            "Family Medicine": ("standard",) * 5}
 APPLICANT_COLUMNS = ("applicant_id", "specialties", "step2ck", "visa", "graduation_year", "usce_months",
@@ -92,7 +92,8 @@ def simulate_outcomes(truth: InterviewModel, table: ProgramTable, n_applicants: 
         strength = rng.normal(0.0, latent_sd) if latent_sd else 0.0
         shrink = math.sqrt(1 + math.pi * latent_sd ** 2 / 8)  # E[expit(a + strength)] ~ expit(a / shrink): keeps the marginal chance
         pool = [by_specialty[specialty][j] for j in rng.permutation(len(by_specialty[specialty]))[:200]]
-        eligible = [p for p in pool if not ineligibility_reasons(applicant, p, season, False)]
+        # the simulated world: the synthetic sheet's values are true, so every limit rules a program out
+        eligible = [p for p in pool if not broken_limits(applicant, p, season, False)]
         chosen = eligible[:int(rng.integers(25, 61))]
         if not chosen:
             continue

@@ -57,6 +57,7 @@ class NodeList:
     curve: np.ndarray  # P(match | n) for the cells of uncertainty.batch_distributions
     program_ids: tuple[str, ...]
     pool: np.ndarray = None  # chances (no signal) of every program open to the node: for the hand-made comparison
+    p_match_range: tuple[float, float] | None = None  # the range `smartpick solve` shows beside the node's P(match)
 
 
 def load_population() -> dict:
@@ -66,9 +67,70 @@ def load_population() -> dict:
 
 
 def load_targets() -> dict:
+    """data/calibration/targets.toml, with `targets` completed for every specialty of the reference population:
+    the entries the file writes out, then for each other specialty the ones built from its published 2026 figures
+    by the file's [per_specialty] rules (published_targets)."""
     from optimizer.inputs.datafiles import load_bundled_toml
 
-    return load_bundled_toml(TARGETS_FILE)
+    data = dict(load_bundled_toml(TARGETS_FILE))
+    written = list(data.get("targets", []))
+    have = {(t["name"], t["specialty"]) for t in written}
+    extra = []
+    for specialty in load_population()["specialties"]:
+        for t in published_targets(specialty, data.get("per_specialty", {})):
+            if (t["name"], t["specialty"]) in have:
+                continue
+            if t["name"] == SCORE_DIFFERENCE and ("P(match) by Step 2 CK band", specialty) in have:
+                t = {**t, "sd": None}  # the band targets carry the same information: a check, not fitted twice
+            extra.append(t)
+    data["targets"] = written + extra
+    return data
+
+
+SCORE_DIFFERENCE = "Step 2 CK, matched minus not matched"
+
+
+def published_targets(specialty: str, rules: dict) -> list[dict]:
+    """The targets of one specialty from its published 2026 figures (model/published.py). Each target's sd adds the
+    sampling error of the specialty's applicant numbers to the rule's; bands are the rule's relative widths."""
+    from optimizer.model import published
+
+    spec = published.figures(specialty)
+    if spec is None:
+        return []
+    rate, n = published.match_rate(spec), spec["preferred"]
+    n_matched, n_not = spec["matched"], spec["preferred"] - spec["matched"]
+    m, u = spec["ranks_matched"], spec["ranks_not_matched"]
+    sm, su = spec["step2ck_matched"], spec["step2ck_not_matched"]
+    where = f"NRMP Charting Outcomes 2026, non-US IMGs in {specialty}"
+    rate_band = rules.get("rate_band", 0.08)
+    out = [
+        {"name": "mean P(match)", "specialty": specialty, "value": rate,
+         "sd": math.hypot(rules.get("rate_sd", 0.03), math.sqrt(rate * (1 - rate) / n)),
+         "band": [rate - rate_band, rate + rate_band],
+         "source": f"{where}: {spec['matched']:,} of {n:,} who preferred it matched ({rate:.1%})"},
+        {"name": "mean expected interviews", "specialty": specialty, "value": published.mean_ranks(spec),
+         "sd": rules.get("interviews_sd", 0.6), "band": [round(published.mean_ranks(spec) * f, 2)
+                                                         for f in rules.get("interviews_band", [0.7, 1.75])],
+         "source": f"{where}: mean contiguous ranks {published.mean_ranks(spec):.1f} ({m['mean']:g} matched, "
+                   f"{u['mean']:g} not)"},
+        {"name": "mean interviews when matched", "specialty": specialty, "value": m["mean"],
+         "sd": math.hypot(rules.get("ranks_sd", 0.5), m["sd"] / math.sqrt(n_matched)),
+         "band": [round(m["mean"] * f, 2) for f in rules.get("ranks_band", [0.75, 1.25])],
+         "source": f"{where}: matched applicants ranked {m['mean']:g} programs on average (SD {m['sd']:g})"},
+        {"name": "mean interviews when not matched (at least one)", "specialty": specialty, "value": u["mean"],
+         "sd": math.hypot(rules.get("ranks_sd_not", 0.3), u["sd"] / math.sqrt(n_not)),
+         "band": [round(u["mean"] * f, 2) for f in rules.get("ranks_band", [0.75, 1.25])],
+         "source": f"{where}: unmatched applicants ranked {u['mean']:g} programs on average (SD {u['sd']:g})"},
+        {"name": SCORE_DIFFERENCE, "specialty": specialty, "value": published.score_difference(spec),
+         "sd": math.hypot(rules.get("score_difference_sd", 1.5),
+                          math.sqrt(sm["sd"] ** 2 / n_matched + su["sd"] ** 2 / n_not)),
+         "band": [published.score_difference(spec) - rules.get("score_difference_band", 4),
+                  published.score_difference(spec) + rules.get("score_difference_band", 4)],
+         "source": f"{where}: Step 2 CK of matched {sm['mean']:g} (SD {sm['sd']:g}) and not matched {su['mean']:g} "
+                   f"(SD {su['sd']:g})"},
+    ]
+    return out
 
 
 def _normal_cdf(x: float) -> float:
@@ -83,9 +145,21 @@ def mixture_cdf(spec: dict, score: float) -> float:
             + (1 - rate) * _normal_cdf((score - u["mean"]) / u["sd"]))
 
 
+def score_mixture(population: dict, specialty: str) -> dict:
+    """The published Step 2 CK mixture of a specialty: the population file's own entry when it writes one, else the
+    specialty's published 2026 figures (matched and not-matched mean and SD, match rate)."""
+    from optimizer.model import published
+
+    if specialty in population["step2ck"]:
+        return population["step2ck"][specialty]
+    spec = published.figures(specialty)
+    return {"matched": spec["step2ck_matched"], "not_matched": spec["step2ck_not_matched"],
+            "match_rate": published.match_rate(spec)}
+
+
 def population_nodes(population: dict, specialty: str) -> list[Node]:
     """The score nodes of a specialty with their population weights (summing to 1; the end nodes take the tails)."""
-    spec = population["step2ck"][specialty]
+    spec = score_mixture(population, specialty)
     scores = population["step2ck"]["nodes"]
     nodes = []
     for i, score in enumerate(scores):
@@ -109,8 +183,9 @@ def node_profile(population: dict, node: Node):
     return parse_profile({"applicant": applicant, "goals": goals}, "reference population")
 
 
-def solve_population(model, population: dict | None = None, table=None) -> list[NodeList]:
-    """Choose every node's list with `model`, as `smartpick solve` would."""
+def solve_population(model, population: dict | None = None, table=None, with_range: bool = False) -> list[NodeList]:
+    """Choose every node's list with `model`, as `smartpick solve` would (`with_range`: with the P(match) range it
+    shows beside it)."""
     from optimizer import pipeline
     from optimizer.inputs.resources import DEMO_PROGRAMS, data_path
     from optimizer.inputs.sheet import read_programs
@@ -123,14 +198,14 @@ def solve_population(model, population: dict | None = None, table=None) -> list[
             inputs = pipeline.inputs_for(table, node_profile(population, node), model)
             candidates = pipeline.score(inputs)
             limits, _ = pipeline.make_limits(inputs, candidates)
-            plan = pipeline.make_plan(inputs, candidates, limits, marginal=False)
+            plan = pipeline.make_plan(inputs, candidates, limits, marginal=False, with_range=with_range)
             chosen = plan.solution.chosen
             applied = np.array([plan.solution.applied_p(c) for c in chosen])
             x = np.array([model.score_gap(inputs.profile.applicant, c.program) for c in chosen])
-            curve = curve_cells(pipeline.match_curve(inputs))
+            curve = curve_cells(pipeline.match_curve(inputs).curve(node.specialty))
             pool = np.array([c.p_interview for c in candidates if c.eligible])
             out.append(NodeList(node, np.log(applied / (1 - applied)), x, curve,
-                                tuple(c.program_id for c in chosen), pool))
+                                tuple(c.program_id for c in chosen), pool, plan.outcomes.p_match_range))
     return out
 
 
@@ -174,6 +249,9 @@ def population_summary(lists: list[NodeList], outcomes, bands: list[float]) -> d
             inside = [k for k, i in enumerate(idx) if low <= lists[i].node.step2ck < high]
             wb = w[inside]
             band_rates.append(float((wb * p_match[[idx[k] for k in inside]]).sum() / wb.sum()) if inside else None)
+        scores = np.array([lists[i].node.step2ck for i in idx], dtype=float)
+        matched_w, unmatched_w = w * p_match[idx], w * (1 - p_match[idx])
+        score_difference = float(matched_w @ scores / matched_w.sum() - unmatched_w @ scores / unmatched_w.sum())
         d, c = dists[idx] * w[:, None], curves[idx]
         matched = (d * c).sum(axis=0)
         unmatched = (d * (1 - c)).sum(axis=0)[1:]
@@ -182,45 +260,97 @@ def population_summary(lists: list[NodeList], outcomes, bands: list[float]) -> d
                           "mean interviews when not matched (at least one)":
                               float(unmatched @ cells[1:] / unmatched.sum()),
                           "P(no interview)": float(d[:, 0].sum()),
-                          "chance per application on the chosen list": float(w @ per_app), "P(match) by Step 2 CK band": band_rates}
+                          "chance per application on the chosen list": float(w @ per_app),
+                          "P(match) by Step 2 CK band": band_rates, SCORE_DIFFERENCE: score_difference}
     return out
 
 
-def _residuals(summary: dict, targets: list[dict], values_of=lambda t: t.get("value")) -> list[float]:
-    res = []
+def _residuals(summary: dict, targets: list[dict], values_of=lambda t: t.get("value")) -> tuple[list, list]:
+    """(residuals, the specialty of each) of the population's outcomes against the targets that have an sd."""
+    res, whose = [], []
     for t in targets:
         if t.get("sd") is None or t["specialty"] not in summary:
             continue
         model_value = summary[t["specialty"]][t["name"]]
         wanted = values_of(t)
         if isinstance(model_value, list):
-            res += [(m - v) / t["sd"] for m, v in zip(model_value, wanted) if m is not None]
+            found = [(m - v) / t["sd"] for m, v in zip(model_value, wanted) if m is not None]
         else:
-            res.append((model_value - wanted) / t["sd"])
-    return res
+            found = [(model_value - wanted) / t["sd"]]
+        res += found
+        whose += [t["specialty"]] * len(found)
+    return res, whose
+
+
+# Partial pooling (ASSUMPTION): a specialty with fewer than published.POOLING_APPLICANTS preferring non-US IMGs has
+# its level and score slope pulled toward the larger specialties' (their applicant-weighted mean) with these prior
+# SDs, so that a small specialty's few applicants move its figures only as far as they can show.
+POOLING_SD = {"specialty_intercept": 1.0, "specialty_score_per_10": 0.1}
+
+
+def fit_keys(specialties) -> list[tuple[str, str]]:
+    """The figures the fit sets: each specialty's level and score slope, and the latent SD."""
+    return ([("specialty_intercept", s) for s in specialties] + [("specialty_score_per_10", s) for s in specialties]
+            + [("correlation", "latent_sd")])
+
+
+def pooled_centre(values: dict, specialties) -> dict[str, float]:
+    """The applicant-weighted mean level and score slope of the specialties that stand alone (not pooled)."""
+    from optimizer.model import published
+
+    alone = [s for s in specialties if published.figures(s) and not published.pooled(published.figures(s))]
+    weights = np.array([published.figures(s)["preferred"] for s in alone], dtype=float)
+    return {table: float(weights @ np.array([values[(table, s)] for s in alone]) / weights.sum())
+            for table in POOLING_SD}
 
 
 def fit_values(lists: list[NodeList], base: dict, targets: list[dict], bands, start: dict | None = None,
                values_of=lambda t: t.get("value", t.get("values")), curve_shift: float = 0.0) -> dict:
-    """The fitted figures that bring the population's outcomes nearest the targets, lists held fixed
-    (weighted least squares, scipy)."""
+    """The fitted figures that bring the population's outcomes nearest the targets, lists held fixed (weighted
+    least squares, scipy, with the Jacobian's sparsity: a specialty's outcomes move only with its own figures and
+    the latent SD). Small specialties are pulled toward the others (POOLING_SD)."""
     from scipy.optimize import least_squares
 
-    keys = list(base)
+    from optimizer.model import published
+
+    specialties = list(dict.fromkeys(nl.node.specialty for nl in lists))
+    keys = fit_keys(specialties)
     start = start or base
+    centre = pooled_centre(start, specialties)
+    pooled = [s for s in specialties if published.figures(s) and published.pooled(published.figures(s))]
 
     def residuals(theta):
         values = dict(zip(keys, theta))
-        return _residuals(population_summary(lists, node_outcomes(lists, base, values, curve_shift), bands),
-                          targets, values_of)
+        res, _ = _residuals(population_summary(lists, node_outcomes(lists, base, values, curve_shift), bands),
+                            targets, values_of)
+        res += [(values[(table, s)] - centre[table]) / sd for s in pooled for table, sd in POOLING_SD.items()]
+        return res
 
+    _, whose = _residuals(population_summary(lists, node_outcomes(lists, base, start, curve_shift), bands),
+                          targets, values_of)
+    sparsity = np.zeros((len(whose) + 2 * len(pooled), len(keys)), dtype=int)
+    for row, specialty in enumerate(whose):
+        for col, (table, key) in enumerate(keys):
+            sparsity[row, col] = key in (specialty, "latent_sd")
+    row = len(whose)
+    for s in pooled:
+        for table in POOLING_SD:
+            sparsity[row, keys.index((table, s))] = 1
+            row += 1
     bounds = {"specialty_intercept": (-10.0, 10.0), "specialty_score_per_10": (MIN_SCORE_SLOPE, 3.0),
               "correlation": (0.0, 2.5)}
     lower = [bounds[t][0] for t, _ in keys]
     upper = [bounds[t][1] for t, _ in keys]
     x0 = np.clip([start[k] for k in keys], lower, upper)
-    fit = least_squares(residuals, x0, bounds=(lower, upper), x_scale=1.0)
+    fit = least_squares(residuals, x0, bounds=(lower, upper), x_scale=1.0, jac_sparsity=sparsity)
     return dict(zip(keys, (float(v) for v in fit.x)))
+
+
+def with_default(values: dict, specialties) -> dict:
+    """`values` with "default" (the level and score slope of every specialty without figures of its own: the
+    preliminary and transitional tracks) set to the applicant-weighted mean of the specialties that stand alone."""
+    centre = pooled_centre(values, specialties)
+    return {**values, **{(table, "default"): v for table, v in centre.items()}}
 
 
 @dataclass(frozen=True)
@@ -237,11 +367,15 @@ def refit(model, iterations: int = 4, draws: int = DRAWS, seed: int = DRAW_SEED,
     population, targets_file = load_population(), load_targets()
     targets = targets_file["targets"]
     bands = population["step2ck"]["bands"]
-    values = fitted_values(model)
+    specialties = population["specialties"]
+    keys = fit_keys(specialties)
+    current_values = fitted_values(model)
+    values = {k: (current_values[k] if k in current_values else
+                  current_values[(k[0], "default")]) for k in keys}
     lists = None
     done = 0
     for done in range(1, iterations + 1):
-        current = with_values(model, values)
+        current = with_values(model, with_default(values, specialties))
         new_lists = solve_population(current, population)
         if progress:
             progress(f"iteration {done}: lists solved")
@@ -249,11 +383,12 @@ def refit(model, iterations: int = 4, draws: int = DRAWS, seed: int = DRAW_SEED,
             lists = new_lists
             break
         lists = new_lists
-        values = fit_values(lists, fitted_values(current), targets, bands)
-    base = fitted_values(with_values(model, values))
+        values = fit_values(lists, dict(values), targets, bands)
+    values = with_default(values, specialties)
+    base = dict(values)
     rng = np.random.default_rng(seed)
     out = []
-    for _ in range(draws):
+    for i in range(draws):
         noise = {id(t): rng.normal(size=len(t.get("values", [0]))) for t in targets}
         shift = float(rng.normal() * CURVE_SD)
 
@@ -262,24 +397,32 @@ def refit(model, iterations: int = 4, draws: int = DRAWS, seed: int = DRAW_SEED,
                 return [v + t["sd"] * z for v, z in zip(t["values"], noise[id(t)])]
             return t["value"] + t["sd"] * noise[id(t)][0]
         d = fit_values(lists, base, targets, bands, start=base, values_of=resampled, curve_shift=shift)
+        d = with_default(d, specialties)
         out.append({f"{table}.{key}": v for (table, key), v in d.items()} | {"curve_shift": shift})
+        if progress:
+            progress(f"uncertainty draw {i + 1} of {draws}")
     return FitResult(values, tuple(out), done, lists)
 
 
 def fitted_block(result: FitResult) -> str:
     """The TOML text of the fitted block of data/model.toml."""
     def table(name: str) -> str:
+        from optimizer.model import published
+
         lines = [f"[{name}]"]
         for (t, key), v in result.values.items():
             if t == name:
-                lines.append(f'{key if key == "default" else chr(34) + key + chr(34)} = {v:.4f}')
+                spec = published.figures(key)
+                note = "  # partially pooled: few applicants" if spec and published.pooled(spec) else ""
+                lines.append(f'{key if key == "default" else chr(34) + key + chr(34)} = {v:.4f}{note}')
         return "\n".join(lines + ["fitted = true"])
 
     draws = ["[[uncertainty.draws]]\n" + "\n".join(f'"{k}" = {v:.4f}' for k, v in d.items()) for d in result.draws]
     return "\n".join([
         "# --- fitted: written by `smartpick calibration --fit`; do not edit by hand (refit instead) ---",
-        "# level (log-odds) and score slope (per 10 points) of each specialty; `default` serves every specialty",
-        "# without its own (an assumption for all but Internal Medicine and Family Medicine, the two calibrated).",
+        "# level (log-odds) and score slope (per 10 points) of each specialty, fitted to its own published 2026",
+        "# outcomes; `default` (the applicant-weighted mean of the specialties fitted alone) serves the preliminary",
+        "# and transitional tracks, which have no published outcomes of their own.",
         f"# Fit: weighted least squares to data/calibration/targets.toml, {result.iterations} rounds of re-solving.",
         table("specialty_intercept"), "", table("specialty_score_per_10"), "",
         "# SD of the applicant's latent strength (log-odds), shared by every program: what a profile does not show",
@@ -320,6 +463,8 @@ class CheckRow:
 
 def check_rows(lists: list[NodeList], model) -> list[CheckRow]:
     """Every target of targets.toml beside the model's value for the reference population."""
+    from optimizer.model import published
+
     population, targets = load_population(), load_targets()["targets"]
     base = fitted_values(model)
     summary = population_summary(lists, node_outcomes(lists, base, base), population["step2ck"]["bands"])
@@ -335,7 +480,11 @@ def check_rows(lists: list[NodeList], model) -> list[CheckRow]:
                         rows.append(CheckRow(specialty, f"P(match), Step 2 CK {label}", m, v,
                                              (v - t["tolerance"], v + t["tolerance"]), t["source"]))
             else:
-                rows.append(CheckRow(specialty, t["name"], value, t.get("value"), tuple(t["band"]), t["source"]))
+                band = tuple(t["band"])
+                spec = published.figures(specialty)
+                if t.get("most_applications") and spec is not None:
+                    band = (max(0.01, published.mean_ranks(spec) / t["most_applications"]), band[1])
+                rows.append(CheckRow(specialty, t["name"], value, t.get("value"), band, t["source"]))
     return rows
 
 
@@ -358,6 +507,75 @@ def curve_rows() -> list[tuple[int, float, float]]:
     derived = load_targets()["curve_check"]
     curve = load_match_curve(derived["applicant_type"], derived["specialty"])
     return [(n, curve.p_match_given(n), v) for n, v in zip(derived["ranks"], derived["p_match"])]
+
+
+def range_rows(lists: list[NodeList], model) -> list[dict]:
+    """Per specialty: the published rate, the population's mean P(match) and its mean range (the population-weighted
+    mean of each node's 10th and 90th percentile), from lists solved with_range."""
+    from optimizer.model import published
+
+    base = fitted_values(model)
+    p_match = node_outcomes(lists, base, base)[0]
+    rows = []
+    for specialty in dict.fromkeys(nl.node.specialty for nl in lists):
+        idx = [i for i, nl in enumerate(lists) if nl.node.specialty == specialty and nl.p_match_range]
+        if not idx:
+            continue
+        w = np.array([lists[i].node.weight for i in idx])
+        w = w / w.sum()
+        low = float(w @ np.array([lists[i].p_match_range[0] for i in idx]))
+        high = float(w @ np.array([lists[i].p_match_range[1] for i in idx]))
+        rate = published.match_rate(published.figures(specialty))
+        rows.append({"specialty": specialty, "published": rate, "model": float(w @ p_match[idx]), "low": low,
+                     "high": high, "inside": low <= rate <= high})
+    return rows
+
+
+def specialty_curve_rows(ranks=(1, 2, 3, 5, 8, 10, 15)) -> list[dict]:
+    """Each published specialty's derived match curve at a few ranks (non-US IMGs), and whether its fitted figures
+    were pooled toward the others'."""
+    from optimizer.model import published
+    from optimizer.model.outcomes import load_match_curve
+
+    rows = []
+    for specialty in published.specialties():
+        curve = load_match_curve("non-US IMG", specialty)
+        spec = published.figures(specialty)
+        rows.append({"specialty": specialty, "values": [curve.p_match_given(n) for n in ranks], "ranks": ranks,
+                     "preferred": spec["preferred"], "pooled": published.pooled(spec)})
+    return rows
+
+
+# Applicant kinds compared for the US IMG check: (label, applicant_type, visa)
+KINDS = (("non-US IMG, J-1", "non-US IMG", "J-1"), ("non-US IMG, no visa needed", "non-US IMG", "none"),
+         ("US IMG", "US IMG", "none"))
+
+
+def us_img_rows(model, specialties=("Internal Medicine", "Family Medicine")) -> list[dict]:
+    """The reference applicant at the specialty's median Step 2 CK as a non-US IMG with a J-1, the same needing no
+    visa, and a US IMG: P(match) of each one's list. Published raw gap (all specialties, NRMP 2023-2025): US IMGs 8-10
+    points ahead of non-US IMGs, with lower average scores."""
+    from optimizer import pipeline
+    from optimizer.inputs.resources import DEMO_PROGRAMS, data_path
+    from optimizer.inputs.sheet import read_programs
+    from optimizer.model import published
+
+    population = load_population()
+    table = read_programs(data_path(DEMO_PROGRAMS))
+    rows = []
+    for specialty in specialties:
+        spec = published.figures(specialty)
+        score = int(round((spec["step2ck_matched"]["median"] + spec["step2ck_not_matched"]["median"]) / 2))
+        row = {"specialty": specialty, "step2ck": score}
+        for label, kind, visa in KINDS:
+            profile = node_profile(population, Node(specialty, score, 1.0))
+            profile = replace(profile, applicant=replace(profile.applicant, applicant_type=kind, visa=visa))
+            inputs = pipeline.inputs_for(table, profile, model)
+            candidates = pipeline.score(inputs)
+            limits, _ = pipeline.make_limits(inputs, candidates)
+            row[label] = pipeline.make_plan(inputs, candidates, limits, marginal=False, with_range=False).outcomes.p_match
+        rows.append(row)
+    return rows
 
 
 def random_list_rows(lists: list[NodeList], model, draws: int = 5, seed: int = 2026) -> list[dict]:

@@ -330,30 +330,138 @@ class MatchCurve:
                           ranks=tuple(int(ranks[i]) for i in hull), p_match=tuple(float(values[i]) for i in hull))
 
 
-def load_match_curve(applicant_type: str, specialty: str = "all") -> MatchCurve:
-    """The bundled match curve for an applicant type and specialty, from data/match_curves.toml.
-
-    Falls back to the applicant type's "all" curve when the specialty has none of its own. An unknown applicant
-    type is an InputError naming the valid ones.
-    """
+def _bundled_curve_entries() -> list:
     entries = datafiles.load_bundled_toml(MATCH_CURVES_FILE).get("curves", [])
     if not isinstance(entries, list):
         raise InputError(Problem(file=MATCH_CURVES_FILE, column="curves",
                                  message="expected a list of [[curves]] tables."))
+    return entries
+
+
+def _derived_curve(applicant_type: str, specialty: str) -> MatchCurve | None:
+    """The curve derived from the specialty's published 2026 non-US IMG rank distributions (model/published.py);
+    for US IMGs the same curve raised by the US IMG shift of match_curves.toml ([us_img]); None when the specialty
+    has no published figures."""
+    from optimizer.model import published
+
+    spec = published.figures(specialty)
+    if spec is None or applicant_type not in ("non-US IMG", "US IMG"):
+        return None
+    values = published.derived_curve(spec)
+    source = published.derived_curve_source(specialty, spec)
+    assumption, note = False, "Derived, approximate (+-0.07); ranks are taken as interviews (see rank_assumption)."
+    if applicant_type == "US IMG":
+        shift = datafiles.load_bundled_toml(MATCH_CURVES_FILE)["us_img"]
+        values = _shifted_up(values, float(shift["logit_shift"]))
+        source = f"{shift['source']} Base curve: {source}"
+        assumption, note = True, shift["note"]
+    return MatchCurve(applicant_type=applicant_type, specialty=specialty, year=2026, source=source,
+                      assumption=assumption, note=note, ranks=tuple(range(len(values))), p_match=tuple(values))
+
+
+def _shifted_up(values: list[float], logit_shift: float) -> list[float]:
+    """A curve raised by `logit_shift` on the log-odds scale at every rank (0 stays 0), made concave again by its
+    least concave majorant: never below the curve it came from."""
+    from optimizer.model.published import _concave_majorant
+
+    raised = [0.0] + [1 / (1 + math.exp(-(math.log(v / (1 - v)) + logit_shift))) if 0 < v < 1 else v
+                      for v in values[1:]]
+    return _concave_majorant(raised)
+
+
+def load_match_curve(applicant_type: str, specialty: str = "all") -> MatchCurve:
+    """The match curve for an applicant type and specialty.
+
+    In order: a curve data/match_curves.toml gives for exactly this type and specialty; the curve derived from the
+    specialty's published 2026 figures (non-US and US IMGs); the applicant type's "all" curve. An unknown applicant
+    type is an InputError naming the valid ones.
+    """
+    entries = _bundled_curve_entries()
     of_type = [(i, e) for i, e in enumerate(entries) if str(e.get("applicant_type", "")) == applicant_type]
     if not of_type:
         known = sorted({str(e.get("applicant_type", "")) for e in entries})
         raise InputError(Problem(file=MATCH_CURVES_FILE, column="applicant_type", value=applicant_type,
                                  message="no match curve for this applicant type; use one of: "
                                          + ", ".join(f"'{t}'" for t in known) + "."))
-    for wanted in (specialty, "all"):
-        for i, entry in of_type:
-            if str(entry.get("specialty", "")) == wanted:
-                return MatchCurve.from_dict(entry, where=f"curves[{i}].")
+    for i, entry in of_type:
+        if str(entry.get("specialty", "")) == specialty:
+            return MatchCurve.from_dict(entry, where=f"curves[{i}].")
+    derived = _derived_curve(applicant_type, specialty)
+    if derived is not None:
+        return derived
+    for i, entry in of_type:
+        if str(entry.get("specialty", "")) == "all":
+            return MatchCurve.from_dict(entry, where=f"curves[{i}].")
     known = sorted({str(e.get("specialty", "")) for _, e in of_type})
     raise InputError(Problem(file=MATCH_CURVES_FILE, column="specialty", value=specialty,
                              message=f"no match curve for this specialty and no 'all' curve for {applicant_type}; "
                                      "curves exist for: " + ", ".join(f"'{s}'" for s in known) + "."))
+
+
+@dataclass(frozen=True)
+class MatchCurves:
+    """The match curve of each specialty an applicant applies to: one list has one P(match), whatever order the
+    specialties are written in.
+
+    The model (README, "The model"): each specialty's curve is read on the ranks (interviews) the applicant has in
+    that specialty, and the chances of not matching multiply: P(match) = 1 - prod_s (1 - m_s(N_s)). It is the
+    usual single-specialty curve when all interviews are in one specialty; a second specialty adds its own chance
+    on its own interviews, like ranking a second specialty below the first on one rank list. In the correlated view
+    the interview counts N_s are independent given the applicant's latent strength, so the product is taken at each
+    quadrature node and then averaged.
+    """
+
+    by_specialty: tuple[tuple[str, MatchCurve], ...]
+
+    @classmethod
+    def load(cls, applicant_type: str, specialties) -> "MatchCurves":
+        names = sorted(set(specialties)) or ["all"]
+        return cls(tuple((s, load_match_curve(applicant_type, s)) for s in names))
+
+    def curve(self, specialty: str) -> MatchCurve:
+        table = dict(self.by_specialty)
+        if specialty in table:
+            return table[specialty]
+        return load_match_curve(self.by_specialty[0][1].applicant_type, specialty)
+
+    @property
+    def first(self) -> MatchCurve:
+        return self.by_specialty[0][1]
+
+    def sources(self) -> list[dict]:
+        return [{"specialty": s, "applicant_type": c.applicant_type, "year": c.year, "source": c.source,
+                 "assumption": c.assumption} for s, c in self.by_specialty]
+
+
+def combined_p_match(conditional: np.ndarray, weights: np.ndarray, specialties: Sequence[str],
+                     curves: "MatchCurves") -> float:
+    """P(match) of a list over several specialties (MatchCurves' model): `conditional` has one row of program
+    chances per latent-strength node (one row and weight 1 for independent decisions), `specialties` one name per
+    column."""
+    names = np.asarray(specialties)
+    miss = np.ones(conditional.shape[0])
+    for specialty in sorted(set(names.tolist())):
+        columns = conditional[:, names == specialty]
+        dist = _poisson_binomial_rows(columns)
+        miss *= 1.0 - dist @ curves.curve(specialty).values(columns.shape[1])
+    return float(min(max(weights @ (1.0 - miss), 0.0), 1.0))
+
+
+def combined_curve_values(curves: "MatchCurves", top: int) -> np.ndarray:
+    """G(t) for t = 0..top: the highest P(match) any split of t interviews between the specialties gives
+    (1 - prod_s (1 - m_s(k_s)) with sum k_s = t), by dynamic programming over the specialties. Every list's
+    P(match) is E[g(N_1, ..., N_S)] <= E[G(T)], T the total: the optimizer bounds it through G's concave majorant."""
+    best_miss = None
+    for _, curve in curves.by_specialty:
+        miss = 1.0 - curve.values(top)
+        if best_miss is None:
+            best_miss = miss
+            continue
+        combined = np.empty(top + 1)
+        for t in range(top + 1):
+            combined[t] = min(best_miss[t - k] * miss[k] for k in range(t + 1))
+        best_miss = combined
+    return 1.0 - best_miss
 
 
 def p_match(dist: Sequence[float] | np.ndarray, curve: MatchCurve) -> float:
@@ -436,12 +544,14 @@ class Outcomes:
     correlated_sd: float | None = None
     correlated_p_at_least: dict[int, float] | None = None
     correlated_p_match: float | None = None
-    curve: MatchCurve | None = field(default=None, compare=False)
+    curve: MatchCurve | None = field(default=None, compare=False)  # the (first) specialty's curve
+    curves: "MatchCurves | None" = field(default=None, compare=False)  # every specialty's, when given
     p_match_range: tuple[float, float] | None = None  # 10th-90th percentile over the model's uncertainty draws
     population_p_match: float | None = None  # what happened to applicants like this one (published)
     population_group: str | None = None  # who they are, in words
     population_source: str | None = None
     population_short_source: str | None = None
+    population: tuple = ()  # one {specialty, p_match, group, source} per specialty applied to (published)
     view: str = "independent"  # which view the headline fields (distribution, sd, p_at_least, p_match) are
     independent_p_match: float | None = None  # the independent view's P(match) when the headline is correlated
     independent_p_at_least: dict[int, float] | None = None
@@ -462,6 +572,7 @@ class Outcomes:
             "population_p_match", "population_group", "population_source", "view", "independent_p_match",
             "independent_p_at_least")}
         result["p_match_range"] = list(self.p_match_range) if self.p_match_range is not None else None
+        result["population"] = [dict(entry) for entry in self.population]
         for name in ("distribution", "correlated_distribution"):
             if result[name] is not None:
                 result[name] = list(result[name])
@@ -472,6 +583,8 @@ class Outcomes:
             result["match_curve"] = {"applicant_type": self.curve.applicant_type, "specialty": self.curve.specialty,
                                      "year": self.curve.year, "source": self.curve.source,
                                      "assumption": self.curve.assumption}
+        if self.curves is not None:
+            result["match_curves"] = self.curves.sources()
         result["rank_assumption"] = RANK_ASSUMPTION
         return result
 
@@ -481,14 +594,31 @@ def _at_least_table(dist: np.ndarray) -> dict[int, float]:
     return {k: float(min(max(tails[k], 0.0), 1.0)) if k < tails.size else 0.0 for k in AT_LEAST_KS}
 
 
-def evaluate(p: Sequence[float] | np.ndarray, curve: MatchCurve, home: Sequence[bool] | None = None,
-             sigma: float | None = None) -> Outcomes:
+def _list_p_match(probabilities: np.ndarray, curves: MatchCurves, specialties: Sequence[str],
+                  sigma: float | None) -> float:
+    """P(match) of a list over several specialties (MatchCurves' model); sigma None: independent decisions."""
+    if sigma is None:
+        return combined_p_match(probabilities[None, :], np.ones(1), specialties, curves)
+    _check_latent_sd(sigma, 32)
+    w, conditional = _conditional_probabilities(probabilities, sigma, 32)
+    return combined_p_match(conditional, w, specialties, curves)
+
+
+def evaluate(p: Sequence[float] | np.ndarray, curve: "MatchCurve | MatchCurves", home: Sequence[bool] | None = None,
+             sigma: float | None = None, specialties: Sequence[str] | None = None) -> Outcomes:
     """Outcomes of a list from its programs' interview probabilities.
 
     `p` are the probabilities as the list applies them (with signals); `home` optionally flags each program as in
     the applicant's home state or metro; `sigma` is the latent SD of the correlated view (None: independent only).
+    `curve` is one match curve, or the MatchCurves of the applicant's specialties with `specialties` naming each
+    program's: a list in one specialty is read on that specialty's curve, a list in several by MatchCurves' model.
     """
     probabilities = _as_probabilities(p)
+    curves = curve if isinstance(curve, MatchCurves) else None
+    groups = sorted(set(specialties)) if specialties is not None else []
+    if curves is not None:
+        curve = curves.curve(groups[0]) if len(groups) == 1 else curves.first
+    several = curves is not None and len(groups) > 1
     dist = _poisson_binomial_rows(probabilities[None, :])[0]
     _, sd = mean_sd(dist)
     home_expected = None
@@ -497,12 +627,16 @@ def evaluate(p: Sequence[float] | np.ndarray, curve: MatchCurve, home: Sequence[
         if flags.size != probabilities.size:
             raise ValueError(f"home has {flags.size} flags for {probabilities.size} programs")
         home_expected = float(probabilities[flags].sum())
+    independent_match = (_list_p_match(probabilities, curves, specialties, None) if several
+                         else p_match(dist, curve))
     outcomes = dict(expected_interviews=float(probabilities.sum()), sd=sd, distribution=tuple(dist.tolist()),
-                    p_at_least=_at_least_table(dist), p_match=p_match(dist, curve),
-                    expected_home_interviews=home_expected, curve=curve)
+                    p_at_least=_at_least_table(dist), p_match=independent_match,
+                    expected_home_interviews=home_expected, curve=curve, curves=curves)
     if sigma is not None:
         correlated = correlated_distribution(probabilities, sigma)
+        correlated_match = (_list_p_match(probabilities, curves, specialties, sigma) if several
+                            else p_match(correlated, curve))
         outcomes.update(latent_sd=float(sigma), correlated_distribution=tuple(correlated.tolist()),
                         correlated_sd=mean_sd(correlated)[1], correlated_p_at_least=_at_least_table(correlated),
-                        correlated_p_match=p_match(correlated, curve))
+                        correlated_p_match=correlated_match)
     return Outcomes(**outcomes)

@@ -423,14 +423,14 @@ class _SummaryData:
 
 
 def _summary_data(model: InterviewModel, profiles: dict, summaries, programs) -> _SummaryData:
-    from optimizer.model.scoring import ineligibility_reasons
+    from optimizer.model.scoring import broken_limits
 
     rows = []
     for summary in summaries:
         profile = profiles[summary.applicant_id]
         applicant, season = profile.applicant, int(profile.goals.season)
         pool = [p for p in programs.programs if p.specialty in applicant.specialties
-                and not ineligibility_reasons(applicant, p, season, False)]
+                and not broken_limits(applicant, p, season, False)]  # past applications: the sheet as stated
         if pool and summary.applications:
             rows.append((summary, pool,
                          [sum(model.logit_terms(applicant, p, season).values()) for p in pool],

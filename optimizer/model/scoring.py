@@ -43,6 +43,10 @@ class InterviewModel:
     specialty_score_per_10: dict = field(default_factory=dict)  # specialty (or "default") -> score slope
     uncertainty: tuple[dict, ...] = field(default=(), compare=False)  # refits on resampled targets (calibration)
     correlated_headline: bool = False  # True: the outcomes people read allow for the latent strength
+    img_pivot: dict = field(default_factory=dict)  # specialty -> the IMG share its typical program has
+    estimated_limit: dict = field(default_factory=dict)  # visa / cutoff / years -> log-odds when an estimate is unmet
+    priors: dict = field(default_factory=dict, compare=False)  # assumed figure ("table.key") -> prior SD
+    prior_reference: dict = field(default_factory=dict, compare=False)  # the reference applicant's features
 
     @classmethod
     def from_dict(cls, data: dict) -> "InterviewModel":
@@ -61,7 +65,17 @@ class InterviewModel:
             specialty_score_per_10=_numbers(data.get("specialty_score_per_10", {})),
             uncertainty=tuple(dict(d) for d in data.get("uncertainty", {}).get("draws", [])),
             correlated_headline=bool(data.get("correlation", {}).get("headline", False)),
+            img_pivot=_numbers(data.get("img_share_pivot", {})),
+            estimated_limit=_numbers(data.get("estimated_limits", {})),
+            priors={k: float(v["sd"]) for k, v in data.get("priors", {}).items()
+                    if isinstance(v, dict) and "sd" in v},
+            prior_reference=_numbers(data.get("priors", {}).get("reference", {})),
         )
+
+    def pivot(self, specialty: str) -> float:
+        """The IMG share a typical program of `specialty` has: a program's share is read relative to it (in
+        Pediatrics and Psychiatry a low share mostly means few IMGs apply, not that IMGs are turned away)."""
+        return self.img_pivot.get(specialty, self.coef["img_share_pivot"])
 
     def level(self, specialty: str) -> float:
         """The log-odds every program of `specialty` starts from, on top of its type's intercept (fitted)."""
@@ -82,7 +96,7 @@ class InterviewModel:
             return cutoff + ref["above_stated_cutoff"]  # a stated bar is the program's own: no specialty offset
         base = ref[program.program_type] + self.specialty_reference.get(program.specialty, 0.0)
         if program.img_pct is not None:
-            base += ref["per_10_img_points"] * (program.img_pct - self.coef["img_share_pivot"]) / 10
+            base += ref["per_10_img_points"] * (program.img_pct - self.pivot(program.specialty)) / 10
         if using_step1:
             base += ref["step1_offset"]
         return base
@@ -96,14 +110,16 @@ class InterviewModel:
         return (score - self.reference_score(program, using_step1)) / 10
 
     def logit_terms(self, applicant: Applicant, program: Program, match_year: int,
-                    soft_cutoff_penalty: bool = False) -> dict[str, float]:
-        """Each term's contribution to the log-odds of an interview, by name (for explanations)."""
+                    soft_cutoff_penalty: bool = False, unmet_estimates: tuple[str, ...] = ()) -> dict[str, float]:
+        """Each term's contribution to the log-odds of an interview, by name (for explanations). `unmet_estimates`
+        names the limits (visa, cutoff, years) the applicant does not meet where the program's value is only an
+        estimate: each lowers the chance instead of ruling the program out."""
         c = self.coef
         terms = {"program type": self.intercept[program.program_type] + self.level(program.specialty),
                  # "pass" only: treated as at the program's usual bar
                  "Step score vs program": self.score_slope(program.specialty) * self.score_gap(applicant, program)}
         if program.img_pct is not None:
-            terms["IMG share"] = c["img_share_per_10"] * (program.img_pct - c["img_share_pivot"]) / 10
+            terms["IMG share"] = c["img_share_per_10"] * (program.img_pct - self.pivot(program.specialty)) / 10
         if program.positions and c.get("positions_log"):
             # bigger programs interview more people: interviews scale with first-year positions
             terms["program size"] = c["positions_log"] * math.log(program.positions / c["positions_pivot"])
@@ -126,7 +142,48 @@ class InterviewModel:
             terms["US medical school"] = c["us_md_do"]
         if soft_cutoff_penalty:
             terms["below a stated cutoff"] = c["soft_cutoff_below"]
+        for kind in unmet_estimates:
+            terms[f"estimated {kind} limit"] = self.estimated_limit[kind]
         return terms
+
+    def assumed_features(self, applicant: Applicant, program: Program, match_year: int,
+                         signal: str | None = None, soft_cutoff_penalty: bool = False,
+                         unmet_estimates: tuple[str, ...] = ()) -> dict[str, float]:
+        """What each ASSUMED figure of the model multiplies for this applicant and program, keyed as the figure
+        ("coefficients.usce", "signals.gold", ...): the P(match) range moves each figure by a draw of its prior.
+        Applicant terms are taken relative to the reference applicant the levels were fitted on
+        ([priors.reference]): at the reference an assumed figure's error is absorbed by the fitted level, so a
+        profile far from it (many years out, no US experience) carries more of that error."""
+        c, ref = self.coef, self.prior_reference
+        years = 0.0
+        if applicant.graduation_year is not None:
+            years = max(0, match_year - applicant.graduation_year - int(c["years_free"]))
+        out = {
+            "coefficients.years_since_graduation": years - ref.get("years_beyond_free", 0.0),
+            "coefficients.usce": (min(applicant.usce_months, c["usce_cap_months"]) / c["usce_cap_months"]
+                                  - ref.get("usce_share", 0.0)),
+            "coefficients.usce_in_state": float(applicant.usce_months > 0 and program.state in applicant.usce_states),
+            "coefficients.usce_missing": float(program.usce_required and applicant.usce_months <= 0),
+            "coefficients.us_lor": min(applicant.us_lors, c["us_lor_cap"]) - ref.get("us_lors", 0.0),
+            "coefficients.research": min(applicant.research_items, c["research_cap"]) - ref.get("research_items", 0.0),
+            "coefficients.ties_state": float(program.state in applicant.ties_states),
+            "coefficients.alumni": float(program.alumni_from_my_school > 0),
+            "coefficients.no_visa_needed": float(applicant.visa == "none") - ref.get("no_visa_needed", 0.0),
+            "coefficients.step_failure": float(applicant.step_failures),
+            "coefficients.us_md_do": float(applicant.applicant_type == "US MD/DO"),
+            "coefficients.soft_cutoff_below": float(soft_cutoff_penalty),
+            "intercept.community": float(program.program_type == "community"),
+            "intercept.university": float(program.program_type == "university"),
+        }
+        if program.img_pct is not None:
+            out["coefficients.img_share_per_10"] = (program.img_pct - self.pivot(program.specialty)) / 10
+        if program.positions and c.get("positions_log"):
+            out["coefficients.positions_log"] = math.log(program.positions / c["positions_pivot"])
+        if signal:
+            out[f"signals.{signal}"] = 1.0
+        for kind in unmet_estimates:
+            out[f"estimated_limits.{kind}"] = 1.0
+        return out
 
     def with_signal(self, p: float, kind: str) -> float:
         """The interview chance with a signal of `kind`: the odds times the kind's multiplier (never lower)."""
@@ -151,6 +208,8 @@ class Candidate:
     reasons: tuple[str, ...] = ()  # why ineligible (empty when eligible)
     p_with_signal: tuple[tuple[str, float], ...] = ()  # signal kind -> probability with that signal
     terms: tuple[tuple[str, float], ...] = field(default=(), compare=False)
+    checks: tuple[str, ...] = ()  # estimated limits the applicant may not meet: lowered, not ruled out; check
+    unmet_estimates: tuple[str, ...] = field(default=(), compare=False)  # their kinds (visa, cutoff, years)
 
     @property
     def program_id(self) -> str:
@@ -166,31 +225,56 @@ class Candidate:
         return self.weight * self.p_interview
 
 
-def ineligibility_reasons(applicant: Applicant, program: Program, match_year: int, soft_cutoffs: bool) -> list[str]:
-    """The hard rules, each broken one as a sentence a doctor reads."""
-    reasons = []
+def broken_limits(applicant: Applicant, program: Program, match_year: int,
+                  soft_cutoffs: bool) -> list[tuple[str, str, str]]:
+    """The hard rules the applicant breaks at this program, each as (kind, the program's column, a sentence a doctor
+    reads); kind is "specialty", "visa", "cutoff" or "years"."""
+    broken = []
     if program.specialty not in applicant.specialties:
-        reasons.append(f"{program.specialty} is not a specialty you are applying to")
+        broken.append(("specialty", "specialty", f"{program.specialty} is not a specialty you are applying to"))
     needed = applicant.usable_visas()
-    if needed and not (program.visas() & needed):
+    if needed and program.visa != "unknown" and not (program.visas() & needed):
         offered = "sponsors no visa" if program.visa == "none" else f"sponsors {program.visa} only"
-        reasons.append(f"the program {offered}; you can use {applicant.visa}")
+        broken.append(("visa", "visa", f"the program {offered}; you can use {applicant.visa}"))
     if not soft_cutoffs:
         if program.step2_cutoff is not None:
             if applicant.step2ck is None:
-                reasons.append(f"the program states a Step 2 CK cutoff of {program.step2_cutoff}; "
-                               "your profile has no Step 2 CK score")
+                broken.append(("cutoff", "step2_cutoff", f"the program states a Step 2 CK cutoff of "
+                               f"{program.step2_cutoff}; your profile has no Step 2 CK score"))
             elif applicant.step2ck < program.step2_cutoff:
-                reasons.append(f"your Step 2 CK {applicant.step2ck} is below the stated cutoff "
-                               f"{program.step2_cutoff}")
+                broken.append(("cutoff", "step2_cutoff", f"your Step 2 CK {applicant.step2ck} is below the stated "
+                               f"cutoff {program.step2_cutoff}"))
         if program.step1_cutoff is not None and applicant.step1 is not None and applicant.step1 < program.step1_cutoff:
-            reasons.append(f"your Step 1 {applicant.step1} is below the stated cutoff {program.step1_cutoff}")
+            broken.append(("cutoff", "step1_cutoff",
+                           f"your Step 1 {applicant.step1} is below the stated cutoff {program.step1_cutoff}"))
     if program.max_years_since_graduation is not None and applicant.graduation_year is not None:
         years = match_year - applicant.graduation_year
         if years > program.max_years_since_graduation:
-            reasons.append(f"you will be {years} years from graduation; the program takes at most "
-                           f"{program.max_years_since_graduation}")
-    return reasons
+            broken.append(("years", "max_years_since_graduation", f"you will be {years} years from graduation; "
+                           f"the program takes at most {program.max_years_since_graduation}"))
+    return broken
+
+
+def split_limits(applicant: Applicant, program: Program, match_year: int,
+                 soft_cutoffs: bool) -> tuple[list[str], list[str], tuple[str, ...]]:
+    """(reasons that rule the program out, sentences to check, kinds of unmet estimated limits): a limit rules a
+    program out only where its value is checked (a user's own sheet, or a bundled value its data_source names as
+    checked); an estimated one lowers the chance and says "estimated: check with the program"."""
+    estimated = program.estimated_columns()
+    reasons, checks, kinds = [], [], []
+    for kind, column, sentence in broken_limits(applicant, program, match_year, soft_cutoffs):
+        if kind != "specialty" and column in estimated:
+            checks.append(f"estimated: {sentence} (check with the program)")
+            if kind not in kinds:
+                kinds.append(kind)
+        else:
+            reasons.append(sentence)
+    return reasons, checks, tuple(kinds)
+
+
+def ineligibility_reasons(applicant: Applicant, program: Program, match_year: int, soft_cutoffs: bool) -> list[str]:
+    """The hard rules that rule this program out, each as a sentence a doctor reads (estimated limits do not)."""
+    return split_limits(applicant, program, match_year, soft_cutoffs)[0]
 
 
 def _below_stated_cutoff(applicant: Applicant, program: Program) -> bool:
@@ -247,17 +331,17 @@ def score_programs(table: ProgramTable, profile: Profile, model: InterviewModel,
     signal_kinds = signal_kinds or {}
     rows = []
     for program in table.programs:
-        reasons = ineligibility_reasons(applicant, program, match_year, goals.soft_cutoffs)
+        reasons, checks, unmet = split_limits(applicant, program, match_year, goals.soft_cutoffs)
         if reasons:  # an ineligible program has no chance to explain
-            terms, p = {}, 0.0
+            terms, p, checks, unmet = {}, 0.0, [], ()
         else:
             soft_penalty = goals.soft_cutoffs and _below_stated_cutoff(applicant, program)
-            terms = model.logit_terms(applicant, program, match_year, soft_penalty)
+            terms = model.logit_terms(applicant, program, match_year, soft_penalty, unmet)
             p = _sigmoid(sum(terms.values()))
-        rows.append((program, reasons, p, terms))
-    tiers = tier_map([(program, p) for program, reasons, p, _ in rows if not reasons], goals.tiers)
+        rows.append((program, reasons, p, terms, checks, unmet))
+    tiers = tier_map([(row[0], row[2]) for row in rows if not row[1]], goals.tiers)
     scored, regions = [], {}
-    for program, reasons, p, terms in rows:
+    for program, reasons, p, terms, checks, unmet in rows:
         place = (program.city, program.state)
         region = regions.get(place) or regions.setdefault(place, metro.region_of(*place))
         kinds = signal_kinds.get(program.specialty, ()) if (not reasons and program.accepts_signals) else ()
@@ -265,7 +349,7 @@ def score_programs(table: ProgramTable, profile: Profile, model: InterviewModel,
             program=program, eligible=not reasons, p_interview=p, region=region, weight=weights[region],
             tier=tiers.get(program.program_id), reasons=tuple(reasons),
             p_with_signal=tuple((k, model.with_signal(p, k)) for k in kinds) if kinds else (),
-            terms=tuple(terms.items()) if terms else (),
+            terms=tuple(terms.items()) if terms else (), checks=tuple(checks), unmet_estimates=unmet,
         ))
     return scored
 

@@ -96,9 +96,12 @@ def _left_out(candidates, solution, limits, limit: int = 300) -> dict:
     in_specialties = [c for c in candidates if not any("not a specialty" in r for r in c.reasons)]
     closed = [(c, "; ".join(c.reasons)) for c in in_specialties if not c.eligible]
     never = [(c, "marked never apply") for c in in_specialties if c.eligible and c.program_id in limits.never]
+    # open, but lowered by an estimated limit the applicant may not meet: worth checking with the program
+    lowered = [(c, "; ".join(c.checks)) for c in in_specialties if c.eligible and c.checks
+               and c.program_id not in limits.never and c.program_id not in chosen]
     passed = sum(1 for c in in_specialties if c.eligible and c.program_id not in limits.never
-                 and c.program_id not in chosen)
-    rows = [(c.program.program, f"{c.program.city}, {c.program.state}", why) for c, why in closed + never]
+                 and c.program_id not in chosen and not c.checks)
+    rows = [(c.program.program, f"{c.program.city}, {c.program.state}", why) for c, why in closed + never + lowered]
     return {"passed": passed if solution is not None else None, "total": len(rows), "rows": rows[:limit],
             "limit": limit}
 

@@ -62,7 +62,7 @@ def program_rows(plan, with_sheet_columns: bool = True) -> list[dict]:
                                                              "program": c.program.program}
         row.update({"tier": c.tier, "p_interview": applied, "p_interview_unsignaled": c.p_interview,
                     "signal": signal, "weight": c.weight, "region": c.region,
-                    "fee_share_usd": shares.get(c.program_id)})
+                    "fee_share_usd": shares.get(c.program_id), "check": "; ".join(c.checks)})
         rows.append(row)
     return rows
 
@@ -90,9 +90,12 @@ def match_text(o) -> str:
 
 
 def population_text(o) -> str:
-    """What happened to applicants like this one, with its source, in one sentence."""
-    return (f"{pct(o.population_p_match, 0)} of {o.population_group} matched ({o.population_short_source}). "
-            "SmartPick's figure is for the list it chose; neither is a promise.")
+    """What happened to applicants like this one, in each specialty applied to, with its source, in one
+    sentence."""
+    entries = o.population or ({"p_match": o.population_p_match, "group": o.population_group},)
+    said = "; ".join(f"{pct(e['p_match'], 0)} of {e['group']} matched" for e in entries)
+    return (f"{said} ({o.population_short_source}). SmartPick's figure is for the list it chose; neither is a "
+            "promise.")
 
 
 def solve_payload(inputs, plan, limits) -> dict:
@@ -120,6 +123,7 @@ def solve_payload(inputs, plan, limits) -> dict:
         "population_p_match": o.population_p_match if o else None,
         "population_group": o.population_group if o else None,
         "population_source": o.population_source if o else None,
+        "population": [dict(e) for e in o.population] if o else [],
         "correlated": ({"latent_sd": o.latent_sd, "sd": o.correlated_sd, "p_match": o.correlated_p_match,
                         "p_at_least": {str(k): v for k, v in o.correlated_p_at_least.items()},
                         "interview_distribution": list(o.correlated_distribution)}
@@ -142,7 +146,8 @@ def solve_payload(inputs, plan, limits) -> dict:
         "programs": [{"program_id": r["program_id"], "program": r["program"], "specialty": r["specialty"],
                       "city": r["city"], "state": r["state"], "tier": r["tier"], "p_interview": r["p_interview"],
                       "p_interview_unsignaled": r["p_interview_unsignaled"], "weight": r["weight"],
-                      "region": r["region"], "signal": r["signal"], "fee_share_usd": r["fee_share_usd"]}
+                      "region": r["region"], "signal": r["signal"], "fee_share_usd": r["fee_share_usd"],
+                      "check": r["check"] or None}
                      for r in program_rows(plan)],
     }
     report = plan.signal_report
@@ -156,6 +161,8 @@ def solve_payload(inputs, plan, limits) -> dict:
 
         payload["rank_assumption"] = RANK_ASSUMPTION
         payload["match_curve"] = {"source": o.curve.source, "year": o.curve.year, "assumption": o.curve.assumption}
+        if o.curves is not None:
+            payload["match_curves"] = o.curves.sources()
     return payload
 
 

@@ -23,6 +23,8 @@ def score_payload(inputs, candidates) -> dict:
             "p_interview": c.p_interview, "tier": c.tier, "region": c.region, "weight": c.weight,
             "weighted_p": c.value, "reasons": list(c.reasons), "p_with_signal": dict(c.p_with_signal),
             "row": c.program.row,
+            # estimated limits the applicant may not meet: the chance is lowered, the program is not ruled out
+            "checks": list(c.checks),
             # what moves the chance: each model term's share of the log-odds (data/model.toml)
             "log_odds_terms": dict(c.terms) if c.eligible else {},
         })
@@ -39,6 +41,7 @@ def summary(candidates) -> dict:
         "regions": {r: sum(1 for c in eligible if c.region == r) for r in REGIONS},
         "expected_interviews_if_all_eligible": sum(c.p_interview for c in eligible),
         "excluded_by": dict(reasons.most_common()),
+        "estimated_limits": sum(1 for c in eligible if c.checks),
     }
 
 
@@ -55,7 +58,7 @@ def score_rows(candidates) -> list[dict]:
     for c in _sorted(candidates):
         row = c.program.as_row()
         row.update({"eligible": c.eligible, "p_interview": c.p_interview, "tier": c.tier, "region": c.region,
-                    "weight": c.weight, "reasons": "; ".join(c.reasons),
+                    "weight": c.weight, "reasons": "; ".join(c.reasons or c.checks),
                     **{f"p_with_{k}_signal": p for k, p in c.p_with_signal}})
         rows.append(row)
     return rows
@@ -100,6 +103,10 @@ def _summary_tables(s, candidates):
     totals.add_row("By tier", ", ".join(f"{k} {v}" for k, v in s["tiers"].items()))
     totals.add_row("By region", ", ".join(f"{k} {v}" for k, v in s["regions"].items()))
     totals.add_row("Excluded because of", ", ".join(f"{k} {v}" for k, v in s["excluded_by"].items()) or "nothing")
+    if s["estimated_limits"]:
+        totals.add_row("Estimated limits", f"{s['estimated_limits']} open programs have a limit you may not meet "
+                       "whose value is only an estimate: their chance is lowered, not zero (estimated: check with "
+                       "the program; `score --json` lists them under checks)")
     tables = [totals]
     excluded = [c for c in candidates if not c.eligible and "not a specialty" not in " ".join(c.reasons)]
     if excluded:

@@ -37,6 +37,8 @@ def network_ready(model) -> bool:
     fees = model.limits.fees
     if fees.first_block_programs or len(fees.tiers) > 2:
         return False
+    if not model.items:  # nothing to choose: CP-SAT's model says so plainly
+        return False
     return all(len(members) <= MAX_UNIT for by_kind in _unit_members(model).values() for members in by_kind.values())
 
 

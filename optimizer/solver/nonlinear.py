@@ -56,18 +56,34 @@ class Objective:
         return self.kind if self.k is None else f"{self.kind}:{self.k}"
 
 
-def risk_value(p: np.ndarray, objective: Objective, curve, sigma: float | None) -> float:
-    """The exact value of a list with probabilities p for a risk objective (independent view when sigma is None)."""
-    from optimizer.model.outcomes import correlated_distribution, interview_distribution, p_at_least, p_match
+def risk_value(p: np.ndarray, objective: Objective, curve, sigma: float | None,
+               specialties=None) -> float:
+    """The exact value of a list with probabilities p for a risk objective (independent view when sigma is None).
+    `curve` is a MatchCurve, or the applicant's MatchCurves with `specialties` naming each program's."""
+    from optimizer.model.outcomes import (MatchCurves, correlated_distribution, evaluate, interview_distribution,
+                                          p_at_least, p_match)
 
+    if objective.kind == "match" and isinstance(curve, MatchCurves):
+        o = evaluate(p, curve, sigma=sigma or None, specialties=specialties)
+        return o.correlated_p_match if sigma else o.p_match
     dist = correlated_distribution(p, sigma) if sigma else interview_distribution(p)
     return p_match(dist, curve) if objective.kind == "match" else p_at_least(dist, objective.k)
 
 
 def upper_bound(e_max: float, objective: Objective, curve, independent: bool = True) -> float:
-    from optimizer.model.outcomes import at_least_upper_bound, match_upper_bound
+    """A proven upper bound on the objective of any list with at most e_max expected interviews. For several
+    specialties' curves: G(t), the best split of t interviews between them (outcomes.combined_curve_values), bounds
+    every list's P(match) as E[G(T)]; its concave majorant then gives Jensen's bound at e_max."""
+    from optimizer.model.outcomes import (MatchCurve, MatchCurves, at_least_upper_bound, combined_curve_values,
+                                          match_upper_bound)
 
     if objective.kind == "match":
+        if isinstance(curve, MatchCurves):
+            top = 40
+            values = combined_curve_values(curve, top)
+            curve = MatchCurve(applicant_type=curve.first.applicant_type, specialty="combined", year=None,
+                               source="best split of interviews between the specialties", assumption=False,
+                               note="", ranks=tuple(range(top + 1)), p_match=tuple(float(v) for v in values))
         return match_upper_bound(e_max, curve if curve.is_concave() else curve.concave_majorant())
     return at_least_upper_bound(e_max, objective.k, independent)
 
@@ -89,7 +105,7 @@ def solve_risk(candidates: list[Candidate], limits: Limits, objective: Objective
 
     def value(chosen, signals) -> float:
         p = np.array([_p(c, signals.get(c.program_id)) for c in chosen])
-        return risk_value(p, objective, curve, sigma)
+        return risk_value(p, objective, curve, sigma, [c.program.specialty for c in chosen])
 
     best = (list(mean_best.chosen), dict(mean_best.signals))
     best_value = value(*best)
