@@ -10,7 +10,7 @@ Who is in it (each draw is an assumption for a benchmark, labelled as such; figu
   Year 5% (assumption, near the IMG share of filled PGY-1 positions by specialty); a third also apply to a second
   specialty (FM with IM, IM with the others).
 - Step 2 CK: normal with the mean and SD of non-US IMGs who preferred the specialty, matched and not alike: IM
-  mean ~245, SD 14; FM ~232, SD 12 (NRMP Charting Outcomes 2026, /work/shared/FACTS.md); the other specialties
+  mean ~245, SD 14; FM ~232, SD 12 (NRMP Charting Outcomes 2026, data/SOURCES.md); the other specialties
   use the FM figures (assumption). Clipped to 200-275.
 - Step 1: "pass" for graduates since 2022 (pass/fail since January 2022), a three-digit score before.
 - Graduation year 2012-2026, recent years more likely; failed attempts 0 (85%), 1 (12%), 2 (3%).
@@ -33,7 +33,7 @@ HEADER = ("Applicant ID", "Specialties", "Step 1", "Step 2 CK", "Step failures",
           "Budget (USD)", "Min programs", "Max programs")
 SPECIALTIES = (("Internal Medicine", 0.50), ("Family Medicine", 0.25), ("Psychiatry", 0.10), ("Pediatrics", 0.10),
                ("Transitional Year", 0.05))
-STEP2CK = {"Internal Medicine": (245, 14)}  # NRMP Charting Outcomes 2026, non-US IMGs (FACTS.md)
+STEP2CK = {"Internal Medicine": (245, 14)}  # NRMP Charting Outcomes 2026, non-US IMGs (data/SOURCES.md)
 STEP2CK_OTHER = (232, 12)  # Family Medicine's figures; the other specialties: an assumption
 SHORT = {"Internal Medicine": "IM", "Family Medicine": "FM", "Psychiatry": "Psych", "Pediatrics": "Peds",
          "Transitional Year": "TY"}

@@ -2,7 +2,7 @@
 
 Illinois: real programs under their real names, institutions, cities and specialties (public program pages; ACGME
 ids where found). Their IMG %, visa policy, cutoffs, program type and positions are ESTIMATES unless the row's
-data_source column names them as checked (FREIDA 2025 for the IM programs in FACTS.md, or a program page). Every
+data_source column names them as checked (FREIDA 2025 for the IM programs, or a program page; data/SOURCES.md). Every
 other state: synthetic programs (optimizer/inputs/synth.py), drawn from the published national distributions in
 data/program_distributions.toml; no Illinois program is invented. Per specialty, the number of programs and the
 first-year positions add up to the NRMP figures there.
@@ -56,8 +56,8 @@ SURG_PRELIM, EM, OBGYN, DR = ("Surgery (Preliminary)", "Emergency Medicine", "Ob
 PRELIMINARY = (PRELIM, SURG_PRELIM)
 UNIV, AFFIL, COMM = "university", "university-affiliated", "community"
 
-# Where each program's name, city and specialty come from (notes column). ACGME ids: FACTS.md or the page named.
-FACTS = "FACTS.md Illinois table (public program pages)"
+# Where each program's name, city and specialty come from (notes column). ACGME ids: FREIDA 2025 or the page named.
+FACTS = "public program pages (FREIDA 2025 and the programs' own sites)"
 RA = "residencyadvisor.com program page"
 NRMP_CODE = "NRMP preliminary code on residencyadvisor.com IM page"
 ASC_SF = "medicaleducation.ascension.org (Ascension Saint Francis)"
@@ -307,7 +307,7 @@ ILLINOIS = (
 )
 
 
-# FREIDA 2025 listing of the Illinois IM programs (FACTS.md, "Illinois IM programs: public listing"): ACGME id ->
+# FREIDA 2025 listing of the Illinois IM programs (FREIDA 2025, data/SOURCES.md): ACGME id ->
 # (IMG share of residents or None where FREIDA shows none, first-year positions, visas sponsored). These replace
 # the estimates above.
 FREIDA_2025_IM = {

@@ -24,7 +24,7 @@ NRMP_PROGRAMS = {"Internal Medicine": 758, "Family Medicine": 817, "Pediatrics":
                  "Anesthesiology": 230, "General Surgery": 377, "Surgery (Preliminary)": 237,
                  "Emergency Medicine": 292, "Obstetrics and Gynecology": 328, "Diagnostic Radiology": 211}
 
-# FACTS.md, "Illinois programs": (program, city, specialties, ACGME id or None).
+# The Illinois programs of data/build_programs.py (public program pages): (program, city, specialties, ACGME id or None).
 FACTS_ILLINOIS = [
     ("Advocate Illinois Masonic Medical Center", "Chicago", ["Internal Medicine"], "1401611114"),
     ("Cook County Health (John H. Stroger Jr. Hospital)", "Chicago", ["Internal Medicine"], "1401612113"),
@@ -135,7 +135,7 @@ def test_illinois_is_real_and_everything_else_synthetic(programs):
             assert row["data_source"] == "synthetic"
 
 
-# FACTS.md, "Illinois IM programs: public listing (FREIDA, 2025)": ACGME id -> (IMG %, first-year positions, visa)
+# FREIDA 2025, the listing of the Illinois IM programs: ACGME id -> (IMG %, first-year positions, visa)
 FREIDA_2025_IM = {
     "1401611114": (88, 24, "J-1"), "1401612113": (79, 45, "J-1+H-1B"), "1401611115": (100, 19, "J-1"),
     "1401621119": (None, 49, "J-1+H-1B"), "1401621541": (98, 18, "J-1"), "1401611123": (1, 40, "J-1+H-1B"),
@@ -180,7 +180,7 @@ def test_mount_sinai_weiss_and_carle_im_sponsor_j1_only_and_uic_has_few_imgs(pro
 
 
 def test_unverified_program_is_not_listed(programs):
-    # "Saint Anthony Hospital IM" is in none of FREIDA 2025, Residency Explorer 2021, NRMP 2020 (FACTS.md)
+    # "Saint Anthony Hospital IM" is in none of FREIDA 2025, Residency Explorer 2021, NRMP 2020 (checked when the sheet was built)
     assert not [r for r in programs if "Saint Anthony" in r["program"]]
 
 
@@ -332,7 +332,7 @@ def test_non_us_img_curve_is_derived_from_the_2026_report():
     curve = next(c for c in CURVES if c["applicant_type"] == "non-US IMG" and c["specialty"] == "all")
     p = curve["p_match"]
     assert curve["assumption"] is False and curve["evidence"] == "derived" and "2026" in curve["source"]
-    # the derived points of FACTS.md, within their stated +-0.07
+    # the points derived from NRMP Charting Outcomes 2026, within their stated +-0.07
     for n, derived in {1: 0.17, 3: 0.49, 5: 0.67, 8: 0.81, 10: 0.87, 15: 0.94}.items():
         assert abs(p[n] - derived) <= 0.07
     assert max(p) <= 0.96  # the published plateau: nobody is certain to match

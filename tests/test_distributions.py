@@ -47,7 +47,7 @@ def test_programs_and_positions_per_specialty_are_the_nrmp_figures(programs, spe
 
 
 def test_im_and_fm_positions_are_the_2026_match():
-    # FACTS.md: PGY-1 positions in the 2026 Match, IM 11,632 and FM 5,491 (NRMP Charting Outcomes 2026)
+    # PGY-1 positions in the 2026 Match, IM 11,632 and FM 5,491 (NRMP Charting Outcomes 2026)
     assert (PUBLISHED["Internal Medicine"]["positions"], PUBLISHED["Family Medicine"]["positions"]) == (11632, 5491)
 
 

@@ -27,7 +27,7 @@ SYNTHETIC = "synthetic"
 COLUMNS = CANONICAL_COLUMNS + ("data_source",)
 DEFAULT_SPECIALTIES = ("Internal Medicine", "Family Medicine", "Pediatrics", "Psychiatry")
 
-# ACGME program ids start with a three-digit specialty code (FACTS.md: 120 FM, 140 IM, 320 Pediatrics,
+# ACGME program ids start with a three-digit specialty code (ACGME program numbers, data/SOURCES.md: 120 FM, 140 IM, 320 Pediatrics,
 # 400 Psychiatry, 999 TY; the others from Illinois program pages on residencyadvisor.com: 040 Anesthesiology,
 # 110 Emergency Medicine, 180 Neurology, 220 Obstetrics and Gynecology, 300 Pathology, 420 Diagnostic Radiology,
 # 440 Surgery). A preliminary track belongs to its categorical program, hence 140 for preliminary IM and 440 for

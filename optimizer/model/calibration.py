@@ -30,7 +30,7 @@ MIN_SCORE_SLOPE = 0.1
 DRAW_SEED = 2026
 CURVE_SD = 0.035  # the derived match curve is given as +-0.07: about two standard deviations
 
-# The advice's worked examples (FACTS.md): the list sizes they used and the interviews they report.
+# The advice's worked examples (data/SOURCES.md, "The advice"): the list sizes they used and the interviews they report.
 WORKED_EXAMPLES = (
     ("IM example (Step 2 CK 233, J-1)", "profiles/im_applicant.toml", 120, 8),
     ("FM example (Step 2 CK 221, J-1)", "profiles/fm_applicant.toml", 100, 10),
@@ -501,7 +501,7 @@ def _band_labels(bands) -> list[str]:
 
 
 def curve_rows() -> list[tuple[int, float, float]]:
-    """The bundled non-US IMG curve against the published-derived points of FACTS.md: (ranks, bundled, derived)."""
+    """The bundled non-US IMG curve against the points derived from NRMP Charting Outcomes 2026 (targets.toml [curve_check]): (ranks, bundled, derived)."""
     from optimizer.model.outcomes import load_match_curve
 
     derived = load_targets()["curve_check"]

@@ -99,7 +99,7 @@ def population_text(o) -> str:
 
 
 def solve_payload(inputs, plan, limits) -> dict:
-    """`smartpick solve --json` (contract: ../shared/CONTRACT.md)."""
+    """`smartpick solve --json` (a public contract: the README lists its fields)."""
     s, o = plan.solution, plan.outcomes
     payload = {
         "status": s.status,

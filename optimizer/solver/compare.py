@@ -322,7 +322,7 @@ def visa_mix(e: Evaluated) -> dict[str, int]:
 
 
 def comparison_payload(comparison: Comparison, inputs) -> dict:
-    """`smartpick compare --json` (contract: ../shared/CONTRACT.md); numbers unrounded."""
+    """`smartpick compare --json` (a public contract: the README lists its fields); numbers unrounded."""
     from optimizer.model.outcomes import RANK_ASSUMPTION
 
     limits = comparison.limits
