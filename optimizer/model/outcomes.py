@@ -110,8 +110,10 @@ def _gauss_hermite(nodes: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _expit(x: np.ndarray) -> np.ndarray:
-    """The logistic function 1 / (1 + exp(-x)), without overflow for large |x|."""
-    return np.exp(-np.logaddexp(0.0, -x))
+    """The logistic function 1 / (1 + exp(-x)); exp(-x) may overflow to inf for x < -709, giving exactly 0, the
+    right limit (four times faster than exp(-logaddexp(0, -x)), which the P(match) range calls on 10^5 elements)."""
+    with np.errstate(over="ignore"):
+        return 1.0 / (1.0 + np.exp(-x))
 
 
 def _check_latent_sd(sigma: float, nodes: int) -> None:

@@ -229,9 +229,9 @@ def broken_limits(applicant: Applicant, program: Program, match_year: int,
                   soft_cutoffs: bool) -> list[tuple[str, str, str]]:
     """The hard rules the applicant breaks at this program, each as (kind, the program's column, a sentence a doctor
     reads); kind is "specialty", "visa", "cutoff" or "years"."""
+    if program.specialty not in applicant.specialties:  # the one reason that matters: the rest would be noise
+        return [("specialty", "specialty", f"{program.specialty} is not a specialty you are applying to")]
     broken = []
-    if program.specialty not in applicant.specialties:
-        broken.append(("specialty", "specialty", f"{program.specialty} is not a specialty you are applying to"))
     needed = applicant.usable_visas()
     if needed and program.visa != "unknown" and not (program.visas() & needed):
         offered = "sponsors no visa" if program.visa == "none" else f"sponsors {program.visa} only"
