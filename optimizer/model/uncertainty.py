@@ -19,8 +19,8 @@ POPULATION_OUTCOMES_FILE = "calibration/population_outcomes.toml"
 RANGE_PERCENTILES = (10, 90)
 MAX_COUNT = 40  # interview counts of 40 or more share the last cell (the match curves are flat long before)
 NODES = 32  # Gauss-Hermite nodes for the applicant's latent strength (as outcomes.correlated_distribution)
-RANGE_NODES = 20  # enough for a percentile over draws (within 0.001 of 32 nodes for latent SDs up to 1)
-RANGE_TOP = 30  # P(match | n) is flat long before 30 interviews
+RANGE_NODES = 12  # enough for a percentile over draws (the same range to 4 decimals as 20 nodes on four profiles)
+RANGE_TOP = 21  # every match curve is flat from 20 ranks (model/published.py TOP_RANK): counts >= 21 share a cell
 
 
 def _truncated_poisson_binomial(p_rows: np.ndarray, top: int) -> np.ndarray:
@@ -111,7 +111,7 @@ def shifted_curve(curve: np.ndarray, shift: float) -> np.ndarray:
 # own average (weighted by chance) carries their error.
 PROGRAM_SIDE = ("coefficients.img_share_per_10", "coefficients.positions_log", "intercept.community",
                 "intercept.university", "signals.gold", "signals.silver", "signals.standard")
-RANGE_DRAWS = 100  # draws behind the range: each pairs one refit of the fitted figures with a draw of the priors
+RANGE_DRAWS = 40  # draws behind the range: each pairs one refit of the fitted figures with a draw of the priors
 PRIOR_SEED = 2026
 
 

@@ -24,7 +24,7 @@ def calibration_lines(lists, model) -> list[str]:
             for n, bundled, derived in cal.curve_rows()]
     ranges = cal.range_rows(lists, model)
     if ranges:
-        out += ["", "The range beside every P(match) (10th-90th percentile over 100 versions of the model: refits of the",
+        out += ["", "The range beside every P(match) (10th-90th percentile over 40 versions of the model: refits of the",
                 "fitted figures on resampled targets, and every assumed figure drawn from its prior in data/model.toml",
                 "[priors]), averaged over the reference population, against the published rate:",
                 "| specialty | published | SmartPick | mean range | published inside |", "|---|---|---|---|---|"]
