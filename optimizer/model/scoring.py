@@ -28,6 +28,16 @@ def _sigmoid(x: float) -> float:
     return e / (1.0 + e)
 
 
+def _bundled_visa_unknown() -> dict:
+    """The assumption for programs of unknown visa policy (data/sheet_defaults.toml [visa_unknown])."""
+    from optimizer.inputs.datafiles import load_bundled_toml
+
+    return dict(load_bundled_toml("sheet_defaults.toml").get("visa_unknown", {}))
+
+
+VISA_UNKNOWN_CHECK = "visa unknown: check"
+
+
 @dataclass(frozen=True)
 class InterviewModel:
     """The coefficients of data/model.toml, read once."""
@@ -43,6 +53,8 @@ class InterviewModel:
     specialty_score_per_10: dict = field(default_factory=dict)  # specialty (or "default") -> score slope
     uncertainty: tuple[dict, ...] = field(default=(), compare=False)  # refits on resampled targets (calibration)
     correlated_headline: bool = False  # True: the outcomes people read allow for the latent strength
+    # applicant's visa -> share of programs sponsoring it: what a program of unknown visa policy is assumed to do
+    visa_unknown_share: dict = field(default_factory=dict, compare=False)
 
     @classmethod
     def from_dict(cls, data: dict) -> "InterviewModel":
@@ -61,7 +73,15 @@ class InterviewModel:
             specialty_score_per_10=_numbers(data.get("specialty_score_per_10", {})),
             uncertainty=tuple(dict(d) for d in data.get("uncertainty", {}).get("draws", [])),
             correlated_headline=bool(data.get("correlation", {}).get("headline", False)),
+            visa_unknown_share=_numbers(data.get("visa_unknown") or _bundled_visa_unknown()),
         )
+
+    def visa_unknown_factor(self, applicant: Applicant) -> float:
+        """What an interview chance is multiplied by at a program whose visa policy is unknown: the share of
+        programs sponsoring the applicant's visa (1 when no visa is needed)."""
+        if not applicant.usable_visas():
+            return 1.0
+        return self.visa_unknown_share.get(applicant.visa, min(self.visa_unknown_share.values(), default=1.0))
 
     def level(self, specialty: str) -> float:
         """The log-odds every program of `specialty` starts from, on top of its type's intercept (fitted)."""
@@ -151,6 +171,8 @@ class Candidate:
     reasons: tuple[str, ...] = ()  # why ineligible (empty when eligible)
     p_with_signal: tuple[tuple[str, float], ...] = ()  # signal kind -> probability with that signal
     terms: tuple[tuple[str, float], ...] = field(default=(), compare=False)
+    # facts the chance rests on that the applicant should check (e.g. "visa unknown: check")
+    checks: tuple[str, ...] = ()
 
     @property
     def program_id(self) -> str:
@@ -172,18 +194,20 @@ def ineligibility_reasons(applicant: Applicant, program: Program, match_year: in
     if program.specialty not in applicant.specialties:
         reasons.append(f"{program.specialty} is not a specialty you are applying to")
     needed = applicant.usable_visas()
-    if needed and not (program.visas() & needed):
+    # an unknown visa policy is an estimate, not a checked fact: it lowers the chance (see score_programs)
+    if needed and program.visa != "unknown" and not (program.visas() & needed):
         offered = "sponsors no visa" if program.visa == "none" else f"sponsors {program.visa} only"
         reasons.append(f"the program {offered}; you can use {applicant.visa}")
     if not soft_cutoffs:
-        if program.step2_cutoff is not None:
+        if program.step2_cutoff is not None and "step2_cutoff" not in program.soft_cutoffs:
             if applicant.step2ck is None:
                 reasons.append(f"the program states a Step 2 CK cutoff of {program.step2_cutoff}; "
                                "your profile has no Step 2 CK score")
             elif applicant.step2ck < program.step2_cutoff:
                 reasons.append(f"your Step 2 CK {applicant.step2ck} is below the stated cutoff "
                                f"{program.step2_cutoff}")
-        if program.step1_cutoff is not None and applicant.step1 is not None and applicant.step1 < program.step1_cutoff:
+        if program.step1_cutoff is not None and "step1_cutoff" not in program.soft_cutoffs \
+                and applicant.step1 is not None and applicant.step1 < program.step1_cutoff:
             reasons.append(f"your Step 1 {applicant.step1} is below the stated cutoff {program.step1_cutoff}")
     if program.max_years_since_graduation is not None and applicant.graduation_year is not None:
         years = match_year - applicant.graduation_year
@@ -193,10 +217,14 @@ def ineligibility_reasons(applicant: Applicant, program: Program, match_year: in
     return reasons
 
 
-def _below_stated_cutoff(applicant: Applicant, program: Program) -> bool:
-    if program.step2_cutoff is not None and (applicant.step2ck is None or applicant.step2ck < program.step2_cutoff):
+def _below_stated_cutoff(applicant: Applicant, program: Program, only_soft: bool = False) -> bool:
+    """True when the applicant is below a stated cutoff (with `only_soft`, one the program only prefers)."""
+    soft = program.soft_cutoffs
+    if program.step2_cutoff is not None and (not only_soft or "step2_cutoff" in soft) \
+            and (applicant.step2ck is None or applicant.step2ck < program.step2_cutoff):
         return True
-    return program.step1_cutoff is not None and applicant.step1 is not None and applicant.step1 < program.step1_cutoff
+    return program.step1_cutoff is not None and (not only_soft or "step1_cutoff" in soft) \
+        and applicant.step1 is not None and applicant.step1 < program.step1_cutoff
 
 
 def tier_map(scored, settings: TierSettings) -> dict[str, str]:
@@ -251,21 +279,25 @@ def score_programs(table: ProgramTable, profile: Profile, model: InterviewModel,
         if reasons:  # an ineligible program has no chance to explain
             terms, p = {}, 0.0
         else:
-            soft_penalty = goals.soft_cutoffs and _below_stated_cutoff(applicant, program)
+            # a cutoff the program only prefers (or every cutoff, with soft_cutoffs) lowers the chance
+            soft_penalty = _below_stated_cutoff(applicant, program, only_soft=not goals.soft_cutoffs)
             terms = model.logit_terms(applicant, program, match_year, soft_penalty)
             p = _sigmoid(sum(terms.values()))
         rows.append((program, reasons, p, terms))
+    unknown_visa = model.visa_unknown_factor(applicant)
     tiers = tier_map([(program, p) for program, reasons, p, _ in rows if not reasons], goals.tiers)
     scored, regions = [], {}
     for program, reasons, p, terms in rows:
         place = (program.city, program.state)
         region = regions.get(place) or regions.setdefault(place, metro.region_of(*place))
         kinds = signal_kinds.get(program.specialty, ()) if (not reasons and program.accepts_signals) else ()
+        # a program that may not sponsor the applicant's visa: the chance times the share that do
+        factor, checks = (unknown_visa, (VISA_UNKNOWN_CHECK,)) if program.visa == "unknown" else (1.0, ())
         scored.append(Candidate(
-            program=program, eligible=not reasons, p_interview=p, region=region, weight=weights[region],
+            program=program, eligible=not reasons, p_interview=p * factor, region=region, weight=weights[region],
             tier=tiers.get(program.program_id), reasons=tuple(reasons),
-            p_with_signal=tuple((k, model.with_signal(p, k)) for k in kinds) if kinds else (),
-            terms=tuple(terms.items()) if terms else (),
+            p_with_signal=tuple((k, factor * model.with_signal(p, k)) for k in kinds) if kinds else (),
+            terms=tuple(terms.items()) if terms else (), checks=checks,
         ))
     return scored
 

@@ -34,6 +34,12 @@ def validation_lines(file: str, report) -> list[tuple[str, bool]]:
         out.extend((f"- {format_problem(problem)}", True) for problem in report.errors)
         shown = f'"{file}"' if " " in file else file
         out.append((f"\nFix them in the sheet, save it, and run `smartpick validate {shown}` again.", True))
+    elif getattr(report, "ignored_lookalikes", None):
+        listed = ", ".join(f"'{name}'" for name in report.ignored_lookalikes)
+        out.append((f"\nThe sheet can be read, but {listed} {'is' if len(report.ignored_lookalikes) == 1 else 'are'}"
+                    " not read although it looks like a column SmartPick uses (see the warnings). Rename it, "
+                    "or check that SmartPick may ignore it, before: smartpick solve --programs "
+                    f"{file} --profile YOUR_PROFILE.toml", False))
     else:
         out.append(("\nThe sheet is ready. Next: smartpick solve --programs "
                     f"{file} --profile YOUR_PROFILE.toml", False))
