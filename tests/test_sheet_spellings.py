@@ -258,7 +258,7 @@ def test_section_label_rows_are_skipped_with_one_note(tmp_path):
     assert "'--- ILLINOIS ---'" in note
 
 
-def test_a_program_name_alone_is_not_a_label(tmp_path):
-    report = validate_programs(write_csv(tmp_path, ["Program", "City", "State", "Specialty"],
-                                         [["Rush University IM", "", "", ""]]))
+@pytest.mark.parametrize("name", ["Rush University IM", "RUSH UNIVERSITY MEDICAL CENTER"])
+def test_a_program_name_alone_is_not_a_label(tmp_path, name):
+    report = validate_programs(write_csv(tmp_path, ["Program", "City", "State", "Specialty"], [[name, "", "", ""]]))
     assert {p.column for p in report.errors} == {"City", "State", "Specialty"}

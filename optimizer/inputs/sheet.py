@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from optimizer.inputs import vocab
+from optimizer.inputs.duplicates import near_duplicates
 from optimizer.errors import InputError, Problem
 from optimizer.inputs.programs import CANONICAL_COLUMNS, REQUIRED_COLUMNS, Program, ProgramTable
 
@@ -187,11 +188,14 @@ def _data_rows(header: Row, rows: list[Row], hidden: set[int], notes: list[str])
 
 
 _DECORATION = " -=*#_~:|[]<>•"
+# The last word of a heading over a group of programs: "Indiana programs", "Chicago suburbs", "Reach list".
+_LABEL_WORDS = frozenset({"programs", "programmes", "hospitals", "suburbs", "area", "region", "section", "list",
+                          "options", "reaches", "safeties"})
 
 
 def _is_section_label(cells) -> bool:
     """A row with one filled cell that reads as a heading: '--- ILLINOIS ---', 'CHICAGO PROGRAMS', 'Illinois:',
-    'Family Medicine' (a state or specialty alone). A program name alone is not one: it gets its row's errors."""
+    'Family Medicine' (a state or specialty alone). A program name alone (even in capitals) is not one."""
     filled = [vocab.clean_text(c) for c in cells if vocab.clean_text(c)]
     if len(filled) != 1:
         return False
@@ -201,8 +205,8 @@ def _is_section_label(cells) -> bool:
         return True
     if core != text:  # decorated: "--- ILLINOIS ---", "== Community programs ==", "Illinois:"
         return True
-    letters = [ch for ch in core if ch.isalpha()]
-    return (len(letters) > 2 and core.isupper()) or vocab.canonical_state(core) is not None \
+    words = core.lower().split()
+    return words[-1] in _LABEL_WORDS or vocab.canonical_state(core) is not None \
         or vocab.canonical_specialty(core) is not None
 
 
@@ -586,6 +590,7 @@ def _check_grid(file, header, rows, notes) -> ValidationReport:
         if values.get("_ok"):
             programs.append(_make_program(number, values, columns))
     errors.extend(_duplicates(file, parsed, columns))
+    warnings.extend(near_duplicate_warnings(programs))
     errors.sort(key=lambda problem: problem.row or 0)  # file and header problems first, then row by row
     warnings.extend(_blank_warnings(blanks, columns))
     warnings.extend(_noted_warnings(noted, columns))
@@ -988,6 +993,20 @@ def _duplicates(file, parsed: list[tuple[int, dict]], columns: _Columns) -> list
                 message=f"the same program id as row {first}. Each program needs its own id: fix one of the two, "
                         "or leave the cell blank to let SmartPick make one."))
     return problems
+
+
+def near_duplicate_warnings(programs) -> list[str]:
+    """One warning naming the pairs of rows that look like one program written twice (same specialty and city,
+    names alike): SmartPick never signals both of a pair."""
+    pairs = near_duplicates(programs)
+    if not pairs:
+        return []
+    listed = "; ".join(f"rows {a.row} and {b.row} ('{_shorten(a.program, 50)}' and '{_shorten(b.program, 50)}')"
+                       for a, b in pairs[:5]) + (f"; and {len(pairs) - 5} more pairs" if len(pairs) > 5 else "")
+    several = len(pairs) > 1
+    return [f"{'These rows look' if several else 'Two rows look'} like one program written twice (same specialty "
+            f"and city, names alike): {listed}. SmartPick never sends a signal to both of a pair. If they are one "
+            "program, delete one row; if they are two, ignore this."]
 
 
 def _rows_text(rows: list[int]) -> str:
