@@ -208,7 +208,7 @@ def score(programs, sheet_name, profile, model_path, out, as_json):
         _print_json(payload)
         return
     console = _console()
-    _notes(console, inputs)
+    _notes(console, inputs, pipeline.check_warnings(inputs, [c for c in candidates if c.eligible], "open to you"))
     for table in score_tables(inputs, candidates, width=console.width):
         console.print(table)
     if out:

@@ -291,5 +291,34 @@ def make_plan(inputs: Inputs, candidates: list[Candidate], limits: Limits, objec
     if solution.status == "time_limit":
         return Plan(solution, goal, None, (), None, warnings, fees=limits.fees)
     outcomes = evaluate_list(inputs, solution.chosen, [solution.applied_p(c) for c in solution.chosen])
+    warnings = tuple(warnings) + tuple(check_warnings(inputs, solution.chosen))
     return Plan(solution, goal, outcomes, tuple(binding_limits(solution, limits)), gain, warnings, report,
                 limits.fees)
+
+
+def check_warnings(inputs: Inputs, chosen, where: str = "on your list") -> list[str]:
+    """What the programs `chosen` rest on that the applicant should check: an unknown visa policy (the chance is
+    lowered), a city spelled close to the home city or a suburb (read as that place)."""
+    from optimizer.model.scoring import VISA_UNKNOWN_CHECK
+
+    out = []
+    unknown = [c for c in chosen if VISA_UNKNOWN_CHECK in c.checks]
+    if unknown:
+        share = inputs.model.visa_unknown_factor(inputs.profile.applicant)
+        several = len(unknown) > 1
+        out.append(f"Visa unknown: check. The sheet does not know whether {len(unknown)} program"
+                   f"{'s' if several else ''} {where} sponsor{'' if several else 's'} your visa "
+                   f"({_listed([c.program.program for c in unknown])}); "
+                   + (f"their chance is counted at {share:.0%} of what it would be (the share of programs that "
+                      f"sponsor {inputs.profile.applicant.visa}). " if share < 1 else "")
+                   + "Ask them, and write the answer in the sheet's visa column.")
+    cities = sorted({check for c in chosen for check in c.checks if check.startswith("city ")})
+    if cities:
+        out.append("Cities read as a near spelling of your home metro's: "
+                   + _listed([check.removesuffix(": check") for check in cities])
+                   + ". Check them, and correct the spelling in the sheet if a match is wrong.")
+    return out
+
+
+def _listed(items: list[str], limit: int = 5) -> str:
+    return ", ".join(items[:limit]) + (f" and {len(items) - limit} more" if len(items) > limit else "")

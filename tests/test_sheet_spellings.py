@@ -262,3 +262,35 @@ def test_section_label_rows_are_skipped_with_one_note(tmp_path):
 def test_a_program_name_alone_is_not_a_label(tmp_path, name):
     report = validate_programs(write_csv(tmp_path, ["Program", "City", "State", "Specialty"], [[name, "", "", ""]]))
     assert {p.column for p in report.errors} == {"City", "State", "Specialty"}
+
+
+def _profile(tmp_path, **goals):
+    path = tmp_path / "me.toml"
+    extra = "".join(f"{k} = {v}\n" for k, v in goals.items())
+    path.write_text('[applicant]\nspecialties = ["IM", "FM"]\nstep2ck = 228\nvisa = "J-1"\ngraduation_year = 2022\n'
+                    'applicant_type = "non-US IMG"\n[goals]\nhome_metro = "Chicago"\nbudget_usd = 2500\n'
+                    'min_programs = 1\nmax_programs = 40\n' + extra, encoding="utf-8")
+    return path
+
+
+def test_score_json_says_unknown_and_check_and_the_list_says_check(tmp_path):
+    from tests.conftest import invoke, invoke_json
+    rows = [[f"Hospital {i} IM", "Chicago", "IL", "IM", visa, str(20 + 5 * i)]
+            for i, visa in enumerate(["J-1", "TBD", "?", "J-1", "unknown", "J-1", "J-1", "not specified", "J-1",
+                                      "J-1"])]
+    rows.append(["Chicgo Community IM", "Chicgo", "IL", "IM", "J-1", "60"])
+    path = write_csv(tmp_path, ["Program", "City", "State", "Specialty", "Visa sponsorship", "IMG %"], rows)
+    profile = _profile(tmp_path, tiers="{ reach = [0.0, 1.0], core = [0.0, 1.0], safety = [0.0, 1.0] }")
+    programs = {p["program"]: p for p in invoke_json("score", "--programs", path, "--profile", profile)["programs"]}
+    assert programs["Hospital 1 IM"]["visa"] == "unknown" and programs["Hospital 1 IM"]["eligible"]
+    assert programs["Hospital 1 IM"]["checks"] == ["visa unknown: check"]
+    assert programs["Hospital 0 IM"]["checks"] == []
+    assert programs["Chicgo Community IM"]["region"] == "home city"
+    assert programs["Chicgo Community IM"]["checks"] == ["city 'Chicgo' read as Chicago (home city): check"]
+    solved = invoke("solve", "--programs", path, "--profile", profile)
+    assert solved.exit_code == 0, solved.output
+    text = " ".join(solved.output.split())
+    assert "Visa unknown: check" in text and "4 programs on your list" in text
+    assert "'Chicgo' read as Chicago (home city)" in text
+    table = invoke("score", "--programs", path, "--profile", profile)
+    assert "unknown: check" in table.output

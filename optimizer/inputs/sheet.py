@@ -179,8 +179,10 @@ def _data_rows(header: Row, rows: list[Row], hidden: set[int], notes: list[str])
         notes.append(f"Row {number} looks like a totals row ('{_shorten(text, 30)}'), not a program: not read.")
     if labels:
         examples = ", ".join(f"'{_shorten(text, 30)}'" for _, text in labels[:3])
-        notes.append(f"{_rows_text([n for n, _ in labels]).capitalize()} look{'s' if len(labels) == 1 else ''} like "
-                     f"section label{'s' if len(labels) > 1 else ''} ({examples}), not programs: not read.")
+        several = len(labels) > 1
+        notes.append(f"{_rows_text([n for n, _ in labels]).capitalize()} look{'' if several else 's'} like "
+                     f"{'section labels' if several else 'a section label'} ({examples}), not "
+                     f"{'programs' if several else 'a program'}: not read.")
     for first, numbers in copies.items():
         notes.append(f"{_rows_text(numbers).capitalize()} repeat{'s' if len(numbers) == 1 else ''} row {first} "
                      "exactly: the copies are not read. Delete them from the sheet to silence this.")

@@ -289,10 +289,12 @@ def score_programs(table: ProgramTable, profile: Profile, model: InterviewModel,
     scored, regions = [], {}
     for program, reasons, p, terms in rows:
         place = (program.city, program.state)
-        region = regions.get(place) or regions.setdefault(place, metro.region_of(*place))
+        region, near = regions.get(place) or regions.setdefault(place, _region(metro, *place))
         kinds = signal_kinds.get(program.specialty, ()) if (not reasons and program.accepts_signals) else ()
         # a program that may not sponsor the applicant's visa: the chance times the share that do
         factor, checks = (unknown_visa, (VISA_UNKNOWN_CHECK,)) if program.visa == "unknown" else (1.0, ())
+        if near:
+            checks += (f"city '{program.city}' read as {near} ({region}): check",)
         scored.append(Candidate(
             program=program, eligible=not reasons, p_interview=p * factor, region=region, weight=weights[region],
             tier=tiers.get(program.program_id), reasons=tuple(reasons),
@@ -300,6 +302,15 @@ def score_programs(table: ProgramTable, profile: Profile, model: InterviewModel,
             terms=tuple(terms.items()) if terms else (), checks=checks,
         ))
     return scored
+
+
+def _region(metro: Metro, city: str, state: str) -> tuple[str, str | None]:
+    """(the region of a place, the metro place a near spelling was matched to, or None)."""
+    region = metro.region_of(city, state)
+    if region in ("home city", "home metro"):
+        return region, None
+    near = metro.near_match(city, state)
+    return (near[0], near[1]) if near else (region, None)
 
 
 def load_model(path: str | None = None) -> InterviewModel:

@@ -22,6 +22,7 @@ def score_payload(inputs, candidates) -> dict:
             "city": c.program.city, "state": c.program.state, "visa": c.program.visa, "eligible": c.eligible,
             "p_interview": c.p_interview, "tier": c.tier, "region": c.region, "weight": c.weight,
             "weighted_p": c.value, "reasons": list(c.reasons), "p_with_signal": dict(c.p_with_signal),
+            "checks": list(c.checks),
             "row": c.program.row,
             # what moves the chance: each model term's share of the log-odds (data/model.toml)
             "log_odds_terms": dict(c.terms) if c.eligible else {},
@@ -77,7 +78,8 @@ def _open_table(s, shown, top, name_width, compact=False):
     head = _table(f"Programs open to you, by weighted chance (top {top} of {s['eligible']})",
                   **({"padding": (0, 0)} if compact else {}))
     widths = {"#": (3, 4), "Program": (min(12, name_width), name_width), "City": (8, 11 if compact else 14),
-              "Region": (10, 10) if compact else (13, 13), "Visa": (8, 8), "Tier": (6, 6), "Weight": (6, 6)}
+              "Region": (10, 10) if compact else (13, 13), "Tier": (6, 6), "Weight": (6, 6),
+              "Visa": (8, 14) if any(c.checks for c in shown) else (8, 8)}
     several = len({c.program.specialty for c in shown}) > 1
     names = (("#", "right"), ("Program", "left"), ("City", "left")) + ((("Spec.", "left"),) if several else ()) + (
         ("Visa", "left"), ("Chance", "right"), ("Tier", "left"), ("Region", "left"), ("Weight", "right"))
@@ -86,7 +88,8 @@ def _open_table(s, shown, top, name_width, compact=False):
         head.add_column(name, justify=justify, no_wrap=True, overflow="ellipsis", min_width=low, max_width=high)
     for i, c in enumerate(shown, start=1):
         head.add_row(str(i), escape(c.program.program), escape(f"{c.program.city}, {c.program.state}"),
-                     *([_short(c.program.specialty)] if several else []), c.program.visa, pct(c.p_interview),
+                     *([_short(c.program.specialty)] if several else []),
+                     "unknown: check" if c.program.visa == "unknown" else c.program.visa, pct(c.p_interview),
                      c.tier, c.region, f"{c.weight:g}")
     return head
 
