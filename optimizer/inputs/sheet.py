@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import datetime
 import functools
 import hashlib
 import io
@@ -27,7 +28,7 @@ from pathlib import Path
 
 from optimizer.inputs import vocab
 from optimizer.inputs.duplicates import near_duplicates
-from optimizer.errors import InputError, Problem
+from optimizer.errors import InputError, Problem, found_text, group_problems, rows_text
 from optimizer.inputs.programs import CANONICAL_COLUMNS, REQUIRED_COLUMNS, Program, ProgramTable
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
@@ -86,6 +87,21 @@ class ValidationReport:
                            for p in self.errors],
                 "warnings": list(self.warnings),
                 "counts": self.counts}
+
+
+def format_problems(problems, with_file: bool = False) -> list[str]:
+    """One line per group of identical problems (same column and message): "column 'Step 1', rows 4, 9, 12 and 27
+    more: not a Step score (found 'pass req.'). Write ..."; a problem alone as `format_problem` writes it."""
+    lines = []
+    for first, rows, values in group_problems(problems):
+        if len(rows) < 2:
+            lines.append(format_problem(first, with_file))
+            continue
+        where = ([first.file] if with_file else []) + ([f"column '{first.column}'"] if first.column else [])
+        reason, _, advice = first.message.partition(". ")
+        found = found_text([_shorten(v) for v in values])
+        lines.append(f"{', '.join(where + [rows_text(rows)])}: {reason}{found}" + (f". {advice}" if advice else ""))
+    return lines
 
 
 def format_problem(problem: Problem, with_file: bool = False) -> str:
@@ -503,7 +519,24 @@ def _excel_text(cell) -> str:
         if "%" in (getattr(cell, "number_format", "") or ""):
             return f"{_number_text(round(value * 100, 10))}%"
         return _number_text(value)
+    if isinstance(value, (datetime.datetime, datetime.date)):
+        return _date_text(value)
     return str(value)
+
+
+_EXCEL_EPOCH = datetime.datetime(1899, 12, 30)  # day 0 of Excel's date serials (1900 date system)
+
+
+def _date_text(value) -> str:
+    """A date cell as the user meant it: a year typed into a date-formatted cell (2020 is shown as 1905-07-12)
+    is the year again; a date alone is '2026-11-03', without a midnight time."""
+    moment = value if isinstance(value, datetime.datetime) else datetime.datetime.combine(value, datetime.time())
+    if moment.time() == datetime.time():
+        serial = (moment - _EXCEL_EPOCH).days
+        if 1900 <= serial <= 2100:  # no sheet of programs or applicants holds a real date in 1905
+            return str(serial)
+        return moment.date().isoformat()
+    return moment.isoformat(sep=" ")
 
 
 def _number_text(value) -> str:

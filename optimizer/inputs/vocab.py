@@ -630,6 +630,10 @@ _SOFT_WORDS = re.compile(r"\(?\b(recommended|preferred|pref\.?|suggested|ideally
                          r"soft)\b\)?")
 
 
+# "pass required", "must pass", "pass req.": a pass, no score, is asked for (no score cutoff)
+_PASS_ONLY = re.compile(r"(must\s+)?pass(ed|ing)?(\s*(req(uired|\.|d)?|needed|only|score|on step\s*[12]))?\.?")
+
+
 def read_cutoff(text) -> tuple[int | None, bool]:
     """(a USMLE Step score cutoff, True when it is only preferred); blank, 'N/A', 'none', 'pass', 0 -> (None, False).
 
@@ -639,7 +643,8 @@ def read_cutoff(text) -> tuple[int | None, bool]:
     """
     raw = clean_text(text)
     folded = _fold(raw)
-    if is_blank(raw) or folded in NO_NUMBER_WORDS or folded in ("pass", "p/f", "pass/fail", "passed"):
+    if is_blank(raw) or folded in NO_NUMBER_WORDS or folded in ("pass", "p/f", "pass/fail", "passed") \
+            or _PASS_ONLY.fullmatch(folded):
         return None, False
     soft = bool(_SOFT_WORDS.search(folded))
     body = _SOFT_WORDS.sub(" ", folded).strip(" ,;:")
