@@ -91,6 +91,16 @@ def _padded(distribution: list[float], last: int) -> list[float]:
     return (distribution + [0.0] * (last + 1))[:last + 1]
 
 
+FRAME_MARGIN = 0.08  # share of an axis left empty above the highest value and below zero
+
+
+def _padded_range(values: list[float], cap: float | None = None) -> tuple[float, float]:
+    """(bottom, top) of a y axis from 0 to the values, with room above and below so no line sits on the frame."""
+    top = max(values, default=0.0) or (cap or 1.0)
+    top = top * (1 + FRAME_MARGIN) if cap is None else min(cap, top) * (1 + FRAME_MARGIN)
+    return -top * FRAME_MARGIN / 2, top
+
+
 def _field(point, name: str):
     return point.get(name) if isinstance(point, Mapping) else getattr(point, name, None)
 
@@ -115,13 +125,14 @@ def plot_frontier(points: Iterable, ax=None):
     ax.set_xlabel("Budget (USD)")
     ax.set_ylabel("Expected interviews")
     ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: f"${x:,.0f}"))
-    ax.set_ylim(bottom=0)
+    ax.margins(x=0.05)  # the first and last budgets' markers off the frame
+    ax.set_ylim(*_padded_range([v for _, v in interviews]))
 
     right = ax.twinx()
     right_line = right.plot([b for b, _ in matches], [v for _, v in matches], marker="s", linestyle="--",
                             color=CORRELATED_COLOR, label="P(match)")
     right.set_ylabel("P(match)")
-    right.set_ylim(0, 1)
+    right.set_ylim(*_padded_range([v for _, v in matches], cap=1.0))
     right.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=None))
 
     lines = left_line + right_line

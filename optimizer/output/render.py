@@ -239,20 +239,25 @@ def programs_table(plan, limit: int | None = None, width: int = 100):
 
 
 def fit_to_width(build, longest: int, width: int, shortest: int = 12):
-    """The table `build(name_width, compact)` with the widest name column that keeps it within `width` columns;
-    when the shortest name is not enough, `compact` narrows the other text columns too."""
+    """The table `build(name_width, compact)` with the widest name column that keeps it within `width` columns:
+    full names where there is room; otherwise the layout (normal, or `compact`, which narrows the padding and the
+    other text columns) that gives the names the more room (normal on a tie), so a wider terminal never shows
+    shorter names."""
     table = build(max(shortest, longest), False)
     used = _rendered_width(table)
     if used <= width:
         return table
-    table = build(max(shortest, longest - (used - width)), False)
+    options = []
+    name_width = max(shortest, longest - (used - width))
+    table = build(name_width, False)
     if _rendered_width(table) <= width:
-        return table
+        options.append((name_width, 1, table))
     table = build(shortest, True)
     used = _rendered_width(table)
     # the room the narrower columns left goes to the name (or the name gives up more, down to 8 characters)
     name_width = min(longest, max(8, shortest + width - used))
-    return table if name_width == shortest else build(name_width, True)
+    options.append((name_width, 0, table if name_width == shortest else build(name_width, True)))
+    return max(options, key=lambda option: option[:2])[2]
 
 
 def _rendered_width(table) -> int:
@@ -265,6 +270,7 @@ def _programs_table(plan, limit, name_width: int, compact: bool = False):
     rows = program_rows(plan, with_sheet_columns=False)
     for row, c in zip(rows, plan.solution.chosen):
         row["specialty"] = c.program.specialty
+    rows.sort(key=lambda row: -row["p_interview"])  # best chance first: the chance as the list applies it
     # narrow terminals: one space between columns instead of three, so the names keep some room
     t = _table(f"Your list ({len(rows)} programs, best chance first)", **({"padding": (0, 0)} if compact else {}))
     with_signals = any(r["signal"] for r in rows)
