@@ -86,7 +86,9 @@ class ValidationReport:
                 "errors": [{"row": p.row, "column": p.column, "value": p.value, "message": p.message}
                            for p in self.errors],
                 "warnings": list(self.warnings),
-                "counts": self.counts}
+                "counts": self.counts,
+                # the same errors for a person: identical ones once, with their rows
+                "error_lines": format_problems(self.errors)}
 
 
 def format_problems(problems, with_file: bool = False) -> list[str]:

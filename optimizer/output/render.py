@@ -97,6 +97,8 @@ def population_text(o) -> str:
 
 def solve_payload(inputs, plan, limits) -> dict:
     """`smartpick solve --json` (contract: ../shared/CONTRACT.md)."""
+    from optimizer.model.uncertainty import describe_range
+
     s, o = plan.solution, plan.outcomes
     payload = {
         "status": s.status,
@@ -115,11 +117,14 @@ def solve_payload(inputs, plan, limits) -> dict:
         "p_at_least": {str(k): v for k, v in o.p_at_least.items()} if o else None,
         "p_match": o.p_match if o else None,
         "p_match_range": list(o.p_match_range) if o and o.p_match_range else None,
+        # the range as the terminal writes it (whole percents, outward), so every door rounds alike
+        "p_match_range_text": describe_range(*o.p_match_range) if o and o.p_match_range else None,
         "outcome_view": o.view if o else None,
         "independent_p_match": o.independent_p_match if o else None,
         "population_p_match": o.population_p_match if o else None,
         "population_group": o.population_group if o else None,
         "population_source": o.population_source if o else None,
+        "population_short_source": o.population_short_source if o else None,
         "correlated": ({"latent_sd": o.latent_sd, "sd": o.correlated_sd, "p_match": o.correlated_p_match,
                         "p_at_least": {str(k): v for k, v in o.correlated_p_at_least.items()},
                         "interview_distribution": list(o.correlated_distribution)}
