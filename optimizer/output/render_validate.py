@@ -37,11 +37,14 @@ def validation_lines(file: str, report) -> list[tuple[str, bool]]:
         shown = f'"{file}"' if " " in file else file
         out.append((f"\nFix them in the sheet, save it, and run `smartpick validate {shown}` again.", True))
     elif getattr(report, "ignored_lookalikes", None):
-        listed = ", ".join(f"'{name}'" for name in report.ignored_lookalikes)
-        out.append((f"\nThe sheet can be read, but {listed} {'is' if len(report.ignored_lookalikes) == 1 else 'are'}"
-                    " not read although it looks like a column SmartPick uses (see the warnings). Rename it, "
-                    "or check that SmartPick may ignore it, before: smartpick solve --programs "
-                    f"{file} --profile YOUR_PROFILE.toml", False))
+        names = [f"'{name}'" for name in report.ignored_lookalikes]
+        one = len(names) == 1
+        listed = names[0] if one else ", ".join(names[:-1]) + f" and {names[-1]}"
+        out.append((f"\nThe sheet can be read, but {listed} {'is' if one else 'are'} not read although "
+                    f"{'it looks like a column' if one else 'they look like columns'} SmartPick uses (see the "
+                    f"warnings). Rename {'it' if one else 'them'}, or check that SmartPick may ignore "
+                    f"{'it' if one else 'them'}, before: smartpick solve --programs {file} --profile "
+                    "YOUR_PROFILE.toml", False))
     else:
         out.append(("\nThe sheet is ready. Next: smartpick solve --programs "
                     f"{file} --profile YOUR_PROFILE.toml", False))
