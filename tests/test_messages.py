@@ -144,3 +144,11 @@ def test_short_names_get_the_closest_name(tmp_path):
     messages = {u["program"]: u["message"] for u in payload["portfolios"][0]["unmatched_rows"]}
     assert "Did you mean 'Advocate Illinois Masonic Medical Center IM'" in messages["Advocate Masonic"]
     assert "Did you mean 'Cook County Health (John H. Stroger Jr. Hospital) IM'?" in messages["Cook County IM"]
+
+
+def test_a_year_saved_from_a_date_cell_into_a_csv_is_the_year(tmp_path):
+    path = _csv(tmp_path / "cohort.csv", ["applicant_id", "Specialties", "Step 2 CK", "Visa", "Graduation year"],
+                [["amina", "IM", "233", "J-1", "1905-07-11 00:00:00"], ["bao", "IM", "221", "J-1", "7/12/1905"]])
+    rows, errors = read_applicants(path)
+    assert errors == []
+    assert [row.profile.applicant.graduation_year for row in rows] == [2019, 2020]

@@ -344,6 +344,8 @@ def _csv_rows(path: Path, text: str) -> list[Row]:
     rows = []
     try:
         for number, cells in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1):
+            if any("190" in cell for cell in cells):  # a year saved from a date-formatted cell: "1905-07-12"
+                cells = [_year_of_date_text(cell) if "190" in cell else cell for cell in cells]
             rows.append((number, cells))
     except csv.Error as error:
         raise InputError(f"the file is not a readable CSV ({error}) near row {len(rows) + 1}. Open it in Excel "
@@ -524,6 +526,25 @@ def _excel_text(cell) -> str:
     if isinstance(value, (datetime.datetime, datetime.date)):
         return _date_text(value)
     return str(value)
+
+
+# How Excel writes a date of 1904-1905 (a year typed into a date-formatted cell) when it saves a CSV.
+_DATE_1905 = re.compile(r"^(?:(190[45])-(\d\d?)-(\d\d?)(?:[ T]0?0:00(?::00)?)?|(\d\d?)/(\d\d?)/(190[45])"
+                        r"(?: 0?0:00(?::00)?)?)$")
+
+
+def _year_of_date_text(text: str) -> str:
+    """'1905-07-12 00:00:00' or '7/12/1905' (2020 typed into a date-formatted cell, saved as CSV) -> '2020'; any
+    other text as it is."""
+    match = _DATE_1905.match(text.strip())
+    if not match:
+        return text
+    year, month, day = (match.group(1), match.group(2), match.group(3)) if match.group(1) else \
+        (match.group(6), match.group(4), match.group(5))
+    try:
+        return _date_text(datetime.date(int(year), int(month), int(day)))
+    except ValueError:
+        return text
 
 
 _EXCEL_EPOCH = datetime.datetime(1899, 12, 30)  # day 0 of Excel's date serials (1900 date system)
