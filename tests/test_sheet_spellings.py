@@ -294,3 +294,16 @@ def test_score_json_says_unknown_and_check_and_the_list_says_check(tmp_path):
     assert "'Chicgo' read as Chicago (home city)" in text
     table = invoke("score", "--programs", path, "--profile", profile)
     assert "unknown: check" in table.output
+
+
+def test_a_preferred_cutoff_survives_writing_the_sheet_back(tmp_path):
+    from optimizer.output.program_sheet import write_programs
+
+    path = write_csv(tmp_path, ["Program", "City", "State", "Specialty", "Step 2 min"],
+                     [["Preferred", "Chicago", "IL", "IM", "240 (preferred)"], ["Firm", "Chicago", "IL", "IM", "240"]])
+    table = read_ok(path).table
+    again = tmp_path / "again.csv"
+    write_programs(table, again)
+    programs = {p.program: p for p in read_ok(again).table.programs}
+    assert programs["Preferred"].soft_cutoffs == ("step2_cutoff",) and programs["Preferred"].step2_cutoff == 240
+    assert programs["Firm"].soft_cutoffs == () and programs["Firm"].step2_cutoff == 240

@@ -59,6 +59,9 @@ class Program:
     def as_row(self) -> dict:
         """Canonical columns then user columns, as plain values for writing a sheet."""
         row = {name: getattr(self, name) for name in CANONICAL_COLUMNS}
+        for column in self.soft_cutoffs:  # written as the sheet said it, so that reading it back keeps it soft
+            if row[column] is not None:
+                row[column] = f"{row[column]} (preferred)"
         row.update(dict(self.extra))
         return row
 
