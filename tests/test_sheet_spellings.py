@@ -307,3 +307,29 @@ def test_a_preferred_cutoff_survives_writing_the_sheet_back(tmp_path):
     programs = {p.program: p for p in read_ok(again).table.programs}
     assert programs["Preferred"].soft_cutoffs == ("step2_cutoff",) and programs["Preferred"].step2_cutoff == 240
     assert programs["Firm"].soft_cutoffs == () and programs["Firm"].step2_cutoff == 240
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+CELL_TEXT = st.one_of(st.text(max_size=30), st.from_regex(r"[<>~≥≤]?\s?\d{1,3}\s?(-|to)?\s?\d{0,3}\s?%?\+?"
+                                                           r"( \((preferred|recommended)\))?", fullmatch=True))
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=CELL_TEXT, state=st.sampled_from(["IL", "NY", "", "TX"]))
+def test_the_new_readings_answer_or_say_why_never_crash(text, state):
+    """Every cell reader gives a value or a ValueError with a message, never another exception."""
+    readings = {}
+    for name, read in (("percent", vocab.read_percent), ("cutoff", vocab.read_cutoff), ("years", vocab.parse_years),
+                       ("city", lambda t: vocab.read_city(t, state))):
+        try:
+            readings[name] = read(text)
+        except ValueError as error:
+            assert str(error)
+    if readings.get("percent") and readings["percent"][0] is not None:
+        assert 0 <= readings["percent"][0] <= 100
+    if readings.get("cutoff") and readings["cutoff"][0] is not None:
+        assert vocab.LOWEST_PLAUSIBLE_CUTOFF <= readings["cutoff"][0] <= 300
+    if readings.get("years") is not None:
+        assert 0 <= readings["years"] <= 60
