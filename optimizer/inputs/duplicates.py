@@ -47,7 +47,9 @@ def alike(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     small, large = sorted((set(a), set(b)), key=len)
     if small == large or (len(small) >= 2 and small <= large):
         return True
-    return difflib.SequenceMatcher(None, " ".join(a), " ".join(b)).ratio() >= 0.9
+    matcher = difflib.SequenceMatcher(None, " ".join(a), " ".join(b))
+    # the cheap upper bounds first: most pairs of names are far apart
+    return matcher.real_quick_ratio() >= 0.9 and matcher.quick_ratio() >= 0.9 and matcher.ratio() >= 0.9
 
 
 def near_duplicates(programs) -> list[tuple[object, object]]:

@@ -216,6 +216,8 @@ _LABEL_WORDS = frozenset({"programs", "programmes", "hospitals", "suburbs", "are
 def _is_section_label(cells) -> bool:
     """A row with one filled cell that reads as a heading: '--- ILLINOIS ---', 'CHICAGO PROGRAMS', 'Illinois:',
     'Family Medicine' (a state or specialty alone). A program name alone (even in capitals) is not one."""
+    if sum(1 for c in cells if c and not c.isspace()) != 1:  # most rows: several cells, no label
+        return False
     filled = [vocab.clean_text(c) for c in cells if vocab.clean_text(c)]
     if len(filled) != 1:
         return False
