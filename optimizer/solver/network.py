@@ -234,8 +234,7 @@ class SizeNetwork:
         from ortools.linear_solver import pywraplp
 
         changing = self._bounds_at(n, budget)
-        # a size whose tier bands or budget cannot be met has no list (and GLOP would log the contradiction)
-        if changing[self.budget_row][1] < 0 or any(lo > hi for lo, hi in changing.values()):
+        if changing[self.budget_row][1] < 0:
             return "infeasible", None, None
         for k, (lo, hi) in changing.items():
             self.constraints[k].SetBounds(lo, hi)
@@ -259,8 +258,6 @@ class SizeNetwork:
         """False when no size has a list: the sizes' rows loosened to their widest, one program."""
         from ortools.linear_solver import pywraplp
 
-        if any(lows.min() > highs.max() for lows, highs in size_rows.values()):
-            return False  # even loosened, a row cannot be met (and GLOP would log the contradiction)
         for k, (lows, highs) in size_rows.items():
             self.constraints[k].SetBounds(float(lows.min()), float(highs.max()))
         return self.solver.Solve() != pywraplp.Solver.INFEASIBLE
