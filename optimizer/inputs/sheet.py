@@ -27,8 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from optimizer.inputs import vocab
-from optimizer.inputs.duplicates import near_duplicates
-from optimizer.errors import InputError, Problem, found_text, group_problems, rows_text
+from optimizer.errors import InputError, Problem
 from optimizer.inputs.programs import CANONICAL_COLUMNS, REQUIRED_COLUMNS, Program, ProgramTable
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
@@ -94,6 +93,8 @@ class ValidationReport:
 def format_problems(problems, with_file: bool = False) -> list[str]:
     """One line per group of identical problems (same column and message): "column 'Step 1', rows 4, 9, 12 and 27
     more: not a Step score (found 'pass req.'). Write ..."; a problem alone as `format_problem` writes it."""
+    from optimizer.errors import found_text, group_problems, rows_text
+
     lines = []
     for first, rows, values in group_problems(problems):
         if len(rows) < 2:
@@ -158,6 +159,7 @@ def read_grid(path: Path, sheet_name: str | None, data: bytes | None = None) -> 
             notes.append(f"--sheet '{sheet_name}' is ignored: {path.name} is a CSV file, which has one sheet.")
         grid, hidden = _csv_rows(path, _decode(path, data)), set()
     header, rows = _split_header(path, grid, notes)
+    rows = [(number, _years_of_date_texts(cells)) for number, cells in rows]
     return header, _data_rows(header, rows, hidden, notes), notes
 
 
@@ -175,11 +177,11 @@ def _data_rows(header: Row, rows: list[Row], hidden: set[int], notes: list[str])
         if number in hidden:
             skipped_hidden.append(number)
             continue
-        if _is_totals_row(cells, name_positions, required):
-            totals.append((number, next(vocab.clean_text(c) for c in cells if vocab.clean_text(c))))
-            continue
         if _is_section_label(cells):
             labels.append((number, next(vocab.clean_text(c) for c in cells if vocab.clean_text(c))))
+            continue
+        if _is_totals_row(cells, name_positions, required):
+            totals.append((number, next(vocab.clean_text(c) for c in cells if vocab.clean_text(c))))
             continue
         key = tuple(cells)  # an exact copy: the same cells as typed
         while key and not key[-1].strip():
@@ -346,8 +348,6 @@ def _csv_rows(path: Path, text: str) -> list[Row]:
     rows = []
     try:
         for number, cells in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1):
-            if any("190" in cell for cell in cells):  # a year saved from a date-formatted cell: "1905-07-12"
-                cells = [_year_of_date_text(cell) if "190" in cell else cell for cell in cells]
             rows.append((number, cells))
     except csv.Error as error:
         raise InputError(f"the file is not a readable CSV ({error}) near row {len(rows) + 1}. Open it in Excel "
@@ -533,6 +533,13 @@ def _excel_text(cell) -> str:
 # How Excel writes a date of 1904-1905 (a year typed into a date-formatted cell) when it saves a CSV.
 _DATE_1905 = re.compile(r"^(?:(190[45])-(\d\d?)-(\d\d?)(?:[ T]0?0:00(?::00)?)?|(\d\d?)/(\d\d?)/(190[45])"
                         r"(?: 0?0:00(?::00)?)?)$")
+
+
+def _years_of_date_texts(cells: list[str]) -> list[str]:
+    """The cells with each year a CSV saved from a date-formatted cell ('1905-07-12 00:00:00') back as the year."""
+    if not any("190" in cell for cell in cells):  # nearly every row
+        return cells
+    return [_year_of_date_text(cell) if "190" in cell else cell for cell in cells]
 
 
 def _year_of_date_text(text: str) -> str:
@@ -1058,6 +1065,8 @@ def _duplicates(file, parsed: list[tuple[int, dict]], columns: _Columns) -> list
 def near_duplicate_warnings(programs) -> list[str]:
     """One warning naming the pairs of rows that look like one program written twice (same specialty and city,
     names alike): SmartPick never signals both of a pair."""
+    from optimizer.inputs.duplicates import near_duplicates
+
     pairs = near_duplicates(programs)
     if not pairs:
         return []
