@@ -208,7 +208,7 @@ def score(programs, sheet_name, profile, model_path, out, as_json):
         _print_json(payload)
         return
     console = _console()
-    _notes(console, inputs)
+    _notes(console, inputs, pipeline.check_warnings(inputs, [c for c in candidates if c.eligible], "open to you"))
     for table in score_tables(inputs, candidates, width=console.width):
         console.print(table)
     if out:
@@ -326,19 +326,31 @@ def scenarios_run(paths, programs, sheet_name, profile, model_path, no_signals, 
             console.print(f"[dim]Note: {DEMO_NOTE}[/dim]")
         for block in scenarios_table(results):
             console.print(block)
+        # a what-if with no list is an answer ("with an H-1B, no list fits your budget"), not a mistake
         for result in results:
             if result.error:
-                console.print(f"[yellow]{escape(result.name)}[/yellow] ({escape(result.file)}): "
-                              f"{escape(result.error)}")
+                console.print(f"[yellow]No list for '{escape(result.name)}'[/yellow] "
+                              f"({escape(shown_scenario_file(result.file))}): {escape(result.error)}")
         for error in errors:
             key = f", key '{escape(error.key)}'" if error.key else ""
-            console.print(f"[red]Error[/red] in {escape(error.file)}{key}: {escape(error.message)}")
-    failed = [result.name for result in results if result.error]
-    if failed and not as_json:
-        click.echo(f"Error: no list meets the limits of {len(failed)} of {len(results)} scenarios "
-                   f"({', '.join(failed)}); the reasons are above.", err=True)
-    if errors or failed:
+            kind = "[dim]Note[/dim]" if error.not_applicable else "[red]Error[/red]"
+            console.print(f"{kind} in {escape(shown_scenario_file(error.file))}{key}: {escape(error.message)}")
+    if any(not error.not_applicable for error in errors):
         sys.exit(EXIT_INPUT)
+
+
+def shown_scenario_file(path: str) -> str:
+    """A scenario file as a person reads it: a bundled example by its name, not by where pip put it."""
+    from pathlib import Path
+
+    from optimizer.inputs.resources import scenarios_dir
+
+    try:
+        if path and Path(path).resolve().parent == scenarios_dir().resolve():
+            return f"bundled example {Path(path).name}"
+    except (OSError, ValueError):
+        pass
+    return path
 
 
 def _progress(total: int, quiet: bool, what: str = "scenarios", label: str | None = None):
@@ -738,7 +750,8 @@ def batch(applicants, programs, sheet_name, model_path, scenario_paths, workers,
 
     if out:
         check_out_path(out, (programs, applicants), formats=(".xlsx", ".csv", ".json", ".jsonl"))
-    rows, errors = read_applicants(applicants)
+    notes: list[str] = []
+    rows, errors = read_applicants(applicants, notes=notes)
     tasks, scenario_errors = make_tasks(rows, scenario_paths, use_signals=not no_signals)
     errors = sorted(errors + scenario_errors, key=lambda e: (e.row or 0))
     table = read_programs(programs or data_path("programs.csv"), sheet_name)
@@ -776,8 +789,14 @@ def batch(applicants, programs, sheet_name, model_path, scenario_paths, workers,
                 console.print(f"[yellow]{escape(where)}[/yellow]: {escape(result.message)}")
         if out:
             console.print(f"Wrote {out}")
-    for error in errors:  # on stderr, whole lines: one problem each
-        click.echo(f"Error: {error.describe(str(applicants))}", err=True)
+    from optimizer.errors import Problem, describe_problems
+
+    for note in notes:
+        click.echo(f"Note: {note}", err=True)
+    # on stderr, whole lines: one per kind of problem, with every row it is found in
+    for line in describe_problems([Problem(file=str(applicants), row=e.row, column=e.column, message=e.message)
+                                   for e in errors]):
+        click.echo(f"Error: {line}", err=True)
     if errors:
         sys.exit(EXIT_INPUT)
 

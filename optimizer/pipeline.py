@@ -98,17 +98,22 @@ def _resolve(names: tuple[str, ...], candidates: list[Candidate], flag: str) -> 
     return out
 
 
-def check_specialties(inputs: Inputs) -> None:
-    """InputError when the profile applies to a specialty the sheet has no program of, naming what it has."""
+def check_specialties(inputs: Inputs) -> list[str]:
+    """The profile's specialties the sheet has no program of: InputError naming what the sheet has when it has
+    none of them, else a warning per missing one (the list holds the others)."""
     counts: dict[str, int] = {}
     for program in inputs.table.programs:
         counts[program.specialty] = counts.get(program.specialty, 0) + 1
-    missing = [s for s in inputs.profile.applicant.specialties if s not in counts]
+    wanted = inputs.profile.applicant.specialties
+    missing = [s for s in wanted if s not in counts]
     if not missing:
-        return
+        return []
     has = ", ".join(f"{s} ({n})" for s, n in sorted(counts.items(), key=lambda item: -item[1])) or "no programs"
-    sheet = inputs.table.source
-    raise InputError(Problem(file=str(sheet), column="specialty", value=", ".join(missing),
+    if len(missing) < len(wanted):
+        return [f"the programs sheet has no {' or '.join(missing)} programs, so the list holds only "
+                f"{', '.join(s for s in wanted if s in counts)}. Add {' and '.join(missing)} programs to the sheet "
+                "to apply there too."]
+    raise InputError(Problem(file=str(inputs.table.source), column="specialty", value=", ".join(missing),
                              message=f"your profile applies to {', '.join(missing)}, but the programs sheet has no "
                                      f"{' or '.join(missing)} programs. The sheet has: {has}. Add those programs "
                                      "to the sheet, or change applicant.specialties in the profile to specialties "
@@ -119,8 +124,7 @@ def make_limits(inputs: Inputs, candidates: list[Candidate], budget_usd: float |
                 min_programs: int | None = None, max_programs: int | None = None,
                 must: tuple[str, ...] = (), never: tuple[str, ...] = ()) -> tuple[Limits, list[str]]:
     """The limits of this run (profile goals, then the command's flags) and warnings about them."""
-    check_specialties(inputs)
-    warnings = []
+    warnings = check_specialties(inputs)
     must_ids = {c.program_id for c in candidates if c.program.apply == "must"} | _resolve(must, candidates, "--must")
     never_ids = {c.program_id for c in candidates if c.program.apply == "never"} | _resolve(never, candidates,
                                                                                             "--never")
@@ -314,5 +318,40 @@ def make_plan(inputs: Inputs, candidates: list[Candidate], limits: Limits, objec
     if solution.status == "time_limit":
         return Plan(solution, goal, None, (), None, warnings, fees=limits.fees)
     outcomes = evaluate_list(inputs, solution.chosen, [solution.applied_p(c) for c in solution.chosen], with_range)
+    warnings = tuple(warnings) + tuple(check_warnings(inputs, solution.chosen))
     return Plan(solution, goal, outcomes, tuple(binding_limits(solution, limits)), gain, warnings, report,
                 limits.fees)
+
+
+def check_warnings(inputs: Inputs, chosen, where: str = "on your list") -> list[str]:
+    """What the programs `chosen` rest on that the applicant should check: an unknown visa policy (the chance is
+    lowered), a city spelled close to the home city or a suburb (read as that place)."""
+    from optimizer.model.scoring import VISA_UNKNOWN_CHECK
+
+    out = []
+    unknown = [c for c in chosen if VISA_UNKNOWN_CHECK in c.checks]
+    if unknown:
+        share = inputs.model.visa_unknown_factor(inputs.profile.applicant)
+        several = len(unknown) > 1
+        out.append(f"Visa unknown: check. The sheet does not know whether {len(unknown)} program"
+                   f"{'s' if several else ''} {where} sponsor{'' if several else 's'} your visa "
+                   f"({_listed([c.program.program for c in unknown])}); "
+                   + (f"their chance is counted at {share:.0%} of what it would be (the share of programs that "
+                      f"sponsor {inputs.profile.applicant.visa}). " if share < 1 else "")
+                   + "Ask them, and write the answer in the sheet's visa column.")
+    estimated = [c for c in chosen if c.unmet_estimates]
+    if estimated:
+        out.append(f"Estimated limits: check. {len(estimated)} program{'s' if len(estimated) > 1 else ''} {where} "
+                   f"({_listed([c.program.program for c in estimated])}) may not take you by a limit whose value is "
+                   "only an estimate in the data (visa, Step cutoff or years since graduation): the chance is "
+                   "lowered, not zero. Check with each program; `smartpick score --json` lists them under checks.")
+    cities = sorted({check for c in chosen for check in c.checks if check.startswith("city ")})
+    if cities:
+        out.append("Cities read as a near spelling of your home metro's: "
+                   + _listed([check.removesuffix(": check") for check in cities])
+                   + ". Check them, and correct the spelling in the sheet if a match is wrong.")
+    return out
+
+
+def _listed(items: list[str], limit: int = 5) -> str:
+    return ", ".join(items[:limit]) + (f" and {len(items) - limit} more" if len(items) > limit else "")

@@ -73,13 +73,15 @@ def test_report_is_written_when_no_list_is_possible(tmp_path):
     assert "Programs not open to you, and why" in text
 
 
-def test_scenarios_that_cannot_be_met_are_shown_then_exit_2(tmp_path):
+def test_a_scenario_that_cannot_be_met_is_an_answer_with_its_reason(tmp_path):
     (tmp_path / "broke.toml").write_text('name = "Broke"\n[goals]\nbudget_usd = 100\n')
     (tmp_path / "fine.toml").write_text('name = "Fine"\n')
     result = run("scenarios", "run", str(tmp_path))
-    assert result.exit_code == 2
-    assert "Broke" in result.stdout and "Fine" in result.stdout  # the table is shown first
-    assert "no list meets the limits of 1 of 2 scenarios (Broke)" in " ".join(result.stderr.split())
+    assert result.exit_code == 0, result.output
+    assert "Broke" in result.stdout and "Fine" in result.stdout
+    text = " ".join(result.stdout.split())
+    assert "No list for 'Broke'" in text and "raise the budget" in text
+    assert "Error" not in result.output
 
 
 def test_home_metro_with_the_wrong_state_is_refused(tmp_path):

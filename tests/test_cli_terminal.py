@@ -16,13 +16,14 @@ from optimizer.inputs.resources import data_path
 
 @pytest.fixture(scope="module")
 def titled_sheet(tmp_path_factory):
-    """The bundled programs the way a person keeps them: a title row, no program-type column, blank visas in some
-    rows and 'H1B - no' in others, and a row pasted twice."""
+    """The bundled programs the way a person keeps them: a title row, no program-type column (and no data_source:
+    a person's own sheet is theirs, taken as checked), blank visas in some rows and 'H1B - no' in others, and a row
+    pasted twice."""
     with open(data_path("programs.csv"), encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle))
     header = rows[0]
-    drop = header.index("program_type")
-    rows = [[cell for i, cell in enumerate(row) if i != drop] for row in rows]
+    drop = {header.index("program_type"), header.index("data_source")}
+    rows = [[cell for i, cell in enumerate(row) if i not in drop] for row in rows]
     visa = rows[0].index("visa")
     for row in rows[1:30]:
         row[visa] = ""
@@ -101,3 +102,63 @@ def test_exclusions_are_counted_under_their_kind():
     marked = [dataclasses.replace(c, eligible=False, reasons=(reason,))
               for c, reason in zip(setup_candidates(4, seed=1), reasons)]
     assert summary(marked)["excluded_by"] == {"visa": 2, "Step cutoff": 1, "years since graduation": 1}
+
+
+def _list_lines(stdout: str) -> tuple[str, list[str]]:
+    """(the header line, the program lines) of the 'Your list' table."""
+    lines = stdout.split("Your list", 1)[1].splitlines()
+    header = next(line for line in lines if " Program " in line)
+    rows = []
+    for line in lines[lines.index(header) + 1:]:
+        if re.match(r"^\s+\d+ ", line):
+            rows.append(line)
+        elif rows:
+            break
+    return header, rows
+
+
+def _list_rows(stdout: str) -> list[list[str]]:
+    return [line.split() for line in _list_lines(stdout)[1]]
+
+
+def _name_width(stdout: str) -> int:
+    """How many characters the list's program column shows (the longest name as shown)."""
+    header, rows = _list_lines(stdout)
+    start, end = header.index("Program"), header.index("City")
+    return max(len(line[start:end].rstrip()) for line in rows)
+
+
+def test_a_wider_terminal_never_shows_shorter_names():
+    widths = {columns: _name_width(run("solve", columns=columns).stdout) for columns in (80, 100, 120)}
+    assert widths[100] >= widths[80] and widths[120] >= widths[100], widths
+    assert widths[100] >= 30, widths  # not cut to 12 characters
+
+
+def test_best_chance_first_is_sorted_by_the_chance():
+    rows = _list_rows(run("solve", columns=160).stdout)
+    chances = [float(next(cell for cell in row if cell.endswith("%")).rstrip("%")) for row in rows]
+    assert len(chances) > 20 and chances == sorted(chances, reverse=True)
+
+
+def test_the_frontier_says_what_per_100_counts_and_fits_100_columns():
+    result = run("frontier", "--budget", "2000,2500,3000", columns=100)
+    assert result.exit_code == 0, result.output
+    assert "per +$100" in result.stdout and "Interviews per +$100: the weighted expected interviews" in \
+        " ".join(result.stdout.split())
+    assert "…" not in result.stdout.split("Best list at each budget", 1)[1].split("\n\n")[0]
+    assert max(len(line.rstrip()) for line in result.stdout.splitlines()) <= 100
+
+
+def test_the_frontier_chart_lines_keep_off_the_frame():
+    from optimizer.output.plotting import plot_frontier
+
+    points = [{"budget": 2000, "expected_interviews": 2.2, "p_match": 0.0},
+              {"budget": 3000, "expected_interviews": 2.7, "p_match": 0.36}]
+    ax = plot_frontier(points)
+    bottom, top = ax.get_ylim()
+    assert bottom < 0 < 2.7 < top
+    right = [other for other in ax.figure.axes if other is not ax][0]
+    bottom, top = right.get_ylim()
+    assert bottom < 0 and 0.36 < top <= 1.1
+    left, right_edge = ax.get_xlim()
+    assert left < 2000 and right_edge > 3000

@@ -31,7 +31,7 @@ def assert_png(path):
 def test_distribution_chart_with_both_views(tmp_path):
     ax = plot_distribution(setup_outcomes(sigma=0.8), title="My list")
     labels = [text.get_text() for text in ax.get_legend().get_texts()]
-    assert len(labels) == 2 and all("P(at least 5)" in t and "P(match)" in t and "%" in t for t in labels)
+    assert len(labels) == 2 and all("at least 5 interviews" in t and "match" in t and "%" in t for t in labels)
     assert ax.get_xlabel() == "Number of interviews" and ax.get_ylabel() == "Probability"
     assert ax.get_title() == "My list"
     written = save_figure(ax, tmp_path / "distribution.png")
@@ -93,3 +93,26 @@ def test_chart_labels_keep_the_precision_of_their_values():
     for tick, value in zip(ax.get_yticklabels(), ax.get_yticks()):
         shown = float(tick.get_text().replace("%", "").replace("\u2212", "-"))
         assert shown == pytest.approx(100 * value, abs=1e-6), (tick.get_text(), value)
+
+
+@pytest.mark.parametrize("headline", ["independent", "correlated"])
+def test_the_two_series_are_each_their_own_view_in_words(headline):
+    """The bars and the figures of each label come from that view's own distribution, whichever view the model
+    puts first (the calibrated model's headline is the correlated one); no model jargon in the legend."""
+    outcomes = setup_outcomes(sigma=0.8)
+    independent, correlated = list(outcomes.distribution), list(outcomes.correlated_distribution)
+    assert independent != correlated
+    if headline == "correlated":
+        outcomes = outcomes.correlated_headline()
+    ax = plot_distribution(outcomes)
+    first, second = ax.containers
+    assert [bar.get_height() for bar in first] == pytest.approx(independent[:len(first)])
+    assert [bar.get_height() for bar in second] == pytest.approx(correlated[:len(second)])
+    labels = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert labels[0].startswith("If programs decide independently:")
+    assert labels[1].startswith("Allowing for how strong an applicant you are overall:")
+    plain = outcomes.independent_view
+    assert f"match {100 * plain[2]:.1f}%" in labels[0]
+    assert f"at least 5 interviews {100 * plain[1][5]:.1f}%" in labels[0]
+    assert f"match {100 * outcomes.correlated_p_match:.1f}%" in labels[1]
+    assert not any("latent" in label.lower() or "SD" in label for label in labels)

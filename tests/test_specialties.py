@@ -234,3 +234,15 @@ def test_every_bundled_specialty_answers_to_its_short_name(run_json, tmp_path, n
                      'max_programs = 60\n')
     assert payload["status"] in ("optimal", "feasible") and payload["count"] >= 20
     assert 0 < payload["p_match"] < 1 and payload["population"]
+
+
+def test_a_specialty_missing_beside_others_is_a_warning(run, tmp_path):
+    sheet = tmp_path / "programs.csv"
+    sheet.write_text("program,city,state,specialty\n" + "".join(
+        f"Hospital {i},Chicago,IL,IM\n" for i in range(30)), encoding="utf-8")
+    profile = tmp_path / "p.toml"
+    profile.write_text('[applicant]\nspecialties = ["IM", "Peds"]\nstep2ck = 240\nvisa = "J-1"\n[goals]\n'
+                       'min_programs = 10\nmax_programs = 30\n', encoding="utf-8")
+    result = run("solve", "--programs", sheet, "--profile", profile)
+    assert result.exit_code == 0, result.output
+    assert "no Pediatrics programs" in " ".join(result.output.split())

@@ -189,7 +189,7 @@ def test_parse_percent_fraction_is_rounded_not_float_noise():
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("220", 220), ("220.0", 220), (" 230 ", 230), ("1", 1), ("300", 300), ("N/A", None), ("n/a", None),
+    ("220", 220), ("220.0", 220), (" 230 ", 230), ("150", 150), ("300", 300), ("N/A", None), ("n/a", None),
     ("none", None), ("no cutoff", None), ("-", None), ("", None), ("0", None), ("pass", None), ("No", None),
 ])
 def test_parse_cutoff(text, expected):

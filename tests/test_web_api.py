@@ -366,3 +366,20 @@ def test_compare_equals_the_cli_and_takes_the_page_s_current_list(client, monkey
     assert bad.json()["message"] == cli_error("compare", "bad_signal.csv", "hand_made.csv")
     one = client.post("/api/compare", files=sent[:1])
     assert one.status_code == 422 and one.json()["problems"][0]["file"] == "lists"
+
+
+def test_the_page_gets_identical_problems_grouped(client):
+    """Issue 24: the web page shows a sheet's identical problems once, with their rows (the JSON keeps each)."""
+    rows = "".join(f"P{i},Chicago,IL,IM,{'pass reqd?' if i % 2 else '220'}\n" for i in range(30))
+    sheet = ("mine.csv", ("program,city,state,specialty,Step 1 cutoff\n" + rows).encode())
+    report = client.post("/api/validate", files={"programs": sheet})
+    assert report.status_code == 422
+    payload = report.json()
+    assert len(payload["errors"]) == 15
+    [line] = payload["error_lines"]
+    assert line.startswith("column 'Step 1 cutoff', rows 3, 5, 7 and 12 more: this is not a number (found "
+                           "'pass reqd?')")
+    solved = client.post("/api/solve", files={"programs": sheet})
+    assert solved.status_code == 422
+    [line] = solved.json()["problem_lines"]
+    assert line.startswith("mine.csv, column 'Step 1 cutoff', rows 3, 5, 7 and 12 more:")

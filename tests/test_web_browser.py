@@ -6,6 +6,7 @@ test's tmp folder). `.ci/run` installs chromium with apt; without it this test f
 from __future__ import annotations
 
 import csv
+import math
 import os
 import re
 import shutil
@@ -198,3 +199,65 @@ def test_a_person_s_whole_flow_in_chromium(tmp_path):
         assert profile.applicant.step2ck == 240 and profile.goals.budget_usd == 2000
         browser.close()
     assert not failed_requests, failed_requests
+
+
+def test_the_page_marks_problems_where_they_are_and_answers_by_its_controls():
+    """Issue 24, item 7: the range rounded as the CLI rounds it, the group of 'applicants like you', problems in red
+    at their fields and under the button pressed, the answer in the box of the controls that change it, and a
+    frontier chart whose labels all fit."""
+    executable = chromium_path()
+    from playwright.sync_api import expect, sync_playwright
+
+    with running_server() as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, headless=True)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(base + "/")
+        step2ck = page.locator('[id="f-applicant.step2ck"]')
+        expect(step2ck).to_have_value("233")
+
+        # a wrong value: red at its field, and said under the button just pressed
+        step2ck.fill("two hundred")
+        page.click("#solve")
+        expect(page.locator("#solve-errors")).to_contain_text("Step 2 CK", timeout=30_000)
+        field = page.locator('.field[data-key="applicant.step2ck"]')
+        expect(field).to_have_class(re.compile("invalid"))
+        expect(field).to_be_in_viewport()  # the page takes the person to it
+        assert step2ck.evaluate("e => getComputedStyle(e).borderTopColor") == "rgb(179, 38, 30)"
+
+        # limits no list meets, before any list: the reasons under the button, the budget field in red
+        step2ck.fill("233")
+        page.fill('[id="f-goals.budget_usd"]', "900")
+        page.click("#solve")
+        expect(page.locator("#solve-errors")).to_contain_text("No list meets every limit", timeout=60_000)
+        expect(page.locator('.field[data-key="goals.budget_usd"]')).to_have_class(re.compile("invalid"))
+        assert page.locator("#results").is_hidden()
+
+        # a list: the answer sits in the box of the controls that change it, rounded as the terminal rounds it
+        page.fill('[id="f-goals.budget_usd"]', "2500")
+        page.click("#solve")
+        expect(page.locator("#results")).to_be_visible(timeout=60_000)
+        expect(page.locator("#solve-errors")).to_have_text("")
+        assert page.locator("#whatif #summary .stat").count() == 4
+        payload = page.evaluate("state.payload")
+        low, high = payload["p_match_range"]
+        detail = page.locator("#stat-match .detail").inner_text()
+        assert f"range {math.floor(100 * low)}-{math.ceil(100 * high)}%" in detail
+        assert f"applicants like you ({payload['population_group']})" in detail
+        assert "Step 2 CK 230-239" in payload["population_group"]
+        budget_box = page.locator("#w-budget").bounding_box()
+        summary_box = page.locator("#summary").bounding_box()
+        assert 0 <= summary_box["y"] - (budget_box["y"] + budget_box["height"]) < 120
+
+        # the frontier: every label inside the drawing
+        page.click("#run-frontier")
+        expect(page.locator("#frontier svg circle").first).to_be_visible(timeout=120_000)
+        outside = page.evaluate("""() => {
+            const frame = document.querySelector('#frontier svg').getBoundingClientRect();
+            return Array.from(document.querySelectorAll('#frontier svg text')).filter(t => {
+                const r = t.getBoundingClientRect();  // as drawn, rotated labels too
+                return r.left < frame.left || r.right > frame.right || r.top < frame.top || r.bottom > frame.bottom;
+            }).map(t => t.textContent);
+        }""")
+        assert outside == []
+        assert page.locator("#frontier svg text", has_text="expected interviews").count() == 1
+        browser.close()

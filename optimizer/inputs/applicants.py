@@ -118,8 +118,8 @@ def column_key(header: str) -> tuple[str, ...] | None:
     return ("id",) if found[0] == "id" else found
 
 
-def read_applicants(path: str | Path, sheet_name: str | None = None, keep: tuple[str, ...] = ()
-                    ) -> tuple[list[ApplicantRow], list[RowError]]:
+def read_applicants(path: str | Path, sheet_name: str | None = None, keep: tuple[str, ...] = (),
+                    notes: list[str] | None = None) -> tuple[list[ApplicantRow], list[RowError]]:
     """The applicants of a CSV or XLSX file and the problems found, each with its row and column. A file that
     cannot be read at all raises InputError. `keep` names further columns to return in `extra` (e.g. outcomes)."""
     from optimizer.inputs.sheet import read_grid
@@ -127,8 +127,10 @@ def read_applicants(path: str | Path, sheet_name: str | None = None, keep: tuple
     if not Path(path).is_file():
         raise InputError("applicants file not found. Check the path and the file name; it is a CSV or XLSX file "
                          "with one row per applicant.", file=str(path))
-    (header_row, header), rows, _notes = read_grid(Path(path), sheet_name)
-    return parse_applicants(header, rows, str(path), header_row=header_row, keep=keep)
+    (header_row, header), rows, reader_notes = read_grid(Path(path), sheet_name)
+    if notes is not None:
+        notes.extend(reader_notes)
+    return parse_applicants(header, rows, str(path), header_row=header_row, keep=keep, notes=notes)
 
 
 def records_applicants(records: list[dict], source: str = "applicants", keep: tuple[str, ...] = ()
@@ -153,10 +155,12 @@ def cell_text(value) -> str:
 
 
 def parse_applicants(header: list[str], rows: list[tuple[int, list[str]]], source: str, header_row: int = 1,
-                     keep: tuple[str, ...] = ()) -> tuple[list[ApplicantRow], list[RowError]]:
-    """Applicants from a header and (spreadsheet row, cells) rows of text; every problem found, located."""
+                     keep: tuple[str, ...] = (), notes: list[str] | None = None
+                     ) -> tuple[list[ApplicantRow], list[RowError]]:
+    """Applicants from a header and (spreadsheet row, cells) rows of text; every problem found, located. What was
+    read with an assumption (columns not read) goes to `notes` when given."""
     errors: list[RowError] = []
-    places, aside = _map_header(header, header_row, keep, errors)
+    places, aside = _map_header(header, header_row, keep, errors, notes)
     if ("applicant", "specialties") not in {key for key, _ in places.values()}:
         errors.append(RowError(header_row, None, "no specialties column: add one (e.g. 'specialties', with "
                                                  "'Internal Medicine' or 'IM; FM' in each row)"))
@@ -181,10 +185,12 @@ def parse_applicants(header: list[str], rows: list[tuple[int, list[str]]], sourc
     return found, errors
 
 
-def _map_header(header, header_row, keep, errors) -> tuple[dict[int, tuple], dict[int, str]]:
-    """{position: (key path, header)} for the profile columns, {position: header} for the columns kept aside."""
+def _map_header(header, header_row, keep, errors, notes=None) -> tuple[dict[int, tuple], dict[int, str]]:
+    """{position: (key path, header)} for the profile columns, {position: header} for the columns kept aside (a
+    column close to no profile key is one, said in `notes`; one close to a key is an error: a misspelt key)."""
     places: dict[int, tuple] = {}
     aside: dict[int, str] = {}
+    ignored: list[str] = []
     kept = {_squash(k) for k in (*ASIDE_COLUMNS, *keep)}
     first: dict[tuple, str] = {}
     for position, text in enumerate(header):
@@ -195,7 +201,10 @@ def _map_header(header, header_row, keep, errors) -> tuple[dict[int, tuple], dic
             aside[position] = text
             continue
         key = column_key(text)
-        if key is None:
+        if key is None and closest_key(text, (ID_COLUMN, *APPLICANT_KEYS, *GOALS_KEYS)) is None:
+            aside[position] = text  # a column of the advisor's own ("Advisor notes", "Interview dates")
+            ignored.append(text)
+        elif key is None:
             errors.append(RowError(header_row, text, _unknown_column(text)))
         elif key in first:
             errors.append(RowError(header_row, text, f"the same key as the column '{first[key]}': keep one of "
@@ -203,6 +212,11 @@ def _map_header(header, header_row, keep, errors) -> tuple[dict[int, tuple], dic
         else:
             first[key] = text
             places[position] = (key, text)
+    if ignored and notes is not None:
+        listed = ", ".join(f"'{name}'" for name in ignored)
+        notes.append(f"{'Columns' if len(ignored) > 1 else 'Column'} {listed} {'are' if len(ignored) > 1 else 'is'} "
+                     "not a profile key and not read (kept aside). The columns SmartPick reads are the keys of a "
+                     "profile's [applicant] and [goals] tables (docs/profile.md), plus applicant_id.")
     return places, aside
 
 

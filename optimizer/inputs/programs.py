@@ -16,11 +16,12 @@ CANONICAL_COLUMNS = (
 REQUIRED_COLUMNS = ("program", "city", "state", "specialty")
 
 PROGRAM_TYPES = ("university", "university-affiliated", "community")
-PROGRAM_VISAS = ("none", "J-1", "H-1B", "J-1+H-1B")
+# "unknown": the sheet says it does not know; it never rules a program out, it lowers the chance (see scoring)
+PROGRAM_VISAS = ("none", "J-1", "H-1B", "J-1+H-1B", "unknown")
 APPLY_CHOICES = ("must", "never")
 SIGNAL_KINDS = ("gold", "silver", "standard")
 _VISA_SETS = {"none": frozenset(), "J-1": frozenset({"J-1"}), "H-1B": frozenset({"H-1B"}),
-              "J-1+H-1B": frozenset({"J-1", "H-1B"})}
+              "J-1+H-1B": frozenset({"J-1", "H-1B"}), "unknown": frozenset()}
 
 
 # Columns of a program that a data source may give as estimates rather than checked facts.
@@ -53,6 +54,8 @@ class Program:
     notes: str = ""
     row: int = 0  # spreadsheet row (header = row 1); 0 for programs not read from a sheet
     extra: tuple[tuple[str, str], ...] = field(default=())  # user-added columns, passed through
+    # cutoff columns ("step1_cutoff", "step2_cutoff") the program only prefers: below them lowers the chance
+    soft_cutoffs: tuple[str, ...] = ()
 
     def visas(self) -> frozenset[str]:
         """The visa types this program sponsors, as a set ('J-1+H-1B' -> {'J-1', 'H-1B'})."""
@@ -75,6 +78,9 @@ class Program:
     def as_row(self) -> dict:
         """Canonical columns then user columns, as plain values for writing a sheet."""
         row = {name: getattr(self, name) for name in CANONICAL_COLUMNS}
+        for column in self.soft_cutoffs:  # written as the sheet said it, so that reading it back keeps it soft
+            if row[column] is not None:
+                row[column] = f"{row[column]} (preferred)"
         row.update(dict(self.extra))
         return row
 

@@ -25,6 +25,7 @@ from optimizer.inputs.profile_types import Goals, Profile
 
 SCENARIO_KEYS = ("name", "description", "base", "applicant", "goals")
 DELTA_TABLE = {"step2ck_delta": "applicant", "budget_usd_delta": "goals"}
+NOT_APPLICABLE = "this scenario does not apply"  # how a problem saying so begins (see ScenarioError)
 
 
 @dataclass(frozen=True)
@@ -46,9 +47,11 @@ class ScenarioError:
     key: str | None
     message: str
     scenario: str = ""  # the scenario file that could not be loaded because of it
+    not_applicable: bool = False  # the scenario does not apply to this applicant (not a mistake in a file)
 
     def as_dict(self) -> dict:
-        return {"file": self.file, "key": self.key, "message": self.message, "scenario": self.scenario}
+        return {"file": self.file, "key": self.key, "message": self.message, "scenario": self.scenario,
+                "not_applicable": self.not_applicable}
 
 
 def load_scenario(path: str | Path, base_profile_data: dict, base_source: str) -> Scenario:
@@ -87,7 +90,8 @@ def load_scenarios(paths_or_dirs: str | Path | Iterable[str | Path], base_profil
             scenario = load_scenario(path, base_profile_data, base_source)
         except InputError as error:
             errors.extend(ScenarioError(file=p.file or str(path), key=p.column, message=_message(p),
-                                        scenario=str(path)) for p in error.problems)
+                                        scenario=str(path), not_applicable=p.message.startswith(NOT_APPLICABLE))
+                          for p in error.problems)
             continue
         twin = next((s for s in scenarios if s.name == scenario.name), None)
         if twin is not None:
@@ -211,7 +215,9 @@ def _apply_delta(table: dict, target: str, delta, problem):
             problem("the change of Step 2 CK must be a whole number of points, e.g. step2ck_delta = 15", delta)
             return None
         if "step2ck" not in table:
-            problem("the base profile has no Step 2 CK score to change: write step2ck = 248 instead")
+            problem(f"{NOT_APPLICABLE} to your profile, which has no Step 2 CK score to change by {int(step):+d} "
+                    "points. Once you have your score, add it to the profile (step2ck = your score) and run the "
+                    "scenarios again")
             return None
         base = parse_number(table["step2ck"])
         if base is None:

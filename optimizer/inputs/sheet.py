@@ -6,7 +6,8 @@ to write instead); `read_programs` raises them all at once as one InputError.
 
 Defaults for what the sheet does not say (a missing optional column, or a blank cell in it):
 - program_type: community (the most common setting of programs that take many IMGs).
-- visa: J-1, the likeliest single answer (its source is in data/sheet_defaults.toml); H-1B is not assumed.
+- visa: J-1, the likeliest single answer (its source is in data/sheet_defaults.toml); H-1B is not assumed. A cell
+  saying it does not know ("unknown", "?", "TBD") is the visa "unknown": it lowers the chance, never excludes.
 - img_pct: unknown (None: the model leaves the IMG-share term out). Cutoffs and the years-since-graduation limit: none.
 - usce_required: no. alumni_from_my_school: 0. accepts_signals: yes (every IM program takes signals unless it
   opted out, AAIM 2026). apply and signal: blank (SmartPick decides). positions: unknown.
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import datetime
 import functools
 import hashlib
 import io
@@ -71,6 +73,7 @@ class ValidationReport:
     warnings: list[str] = field(default_factory=list)
     counts: dict = field(default_factory=lambda: {"specialty": {}, "state": {}, "visa": {}})
     table: ProgramTable | None = None
+    ignored_lookalikes: list[str] = field(default_factory=list)  # columns that look like a SmartPick one, not read
 
     @property
     def ok(self) -> bool:
@@ -82,7 +85,26 @@ class ValidationReport:
                 "errors": [{"row": p.row, "column": p.column, "value": p.value, "message": p.message}
                            for p in self.errors],
                 "warnings": list(self.warnings),
-                "counts": self.counts}
+                "counts": self.counts,
+                # the same errors for a person: identical ones once, with their rows
+                "error_lines": format_problems(self.errors)}
+
+
+def format_problems(problems, with_file: bool = False) -> list[str]:
+    """One line per group of identical problems (same column and message): "column 'Step 1', rows 4, 9, 12 and 27
+    more: not a Step score (found 'pass req.'). Write ..."; a problem alone as `format_problem` writes it."""
+    from optimizer.errors import found_text, group_problems, rows_text
+
+    lines = []
+    for first, rows, values in group_problems(problems):
+        if len(rows) < 2:
+            lines.append(format_problem(first, with_file))
+            continue
+        where = ([first.file] if with_file else []) + ([f"column '{first.column}'"] if first.column else [])
+        reason, _, advice = first.message.partition(". ")
+        found = found_text([_shorten(v) for v in values])
+        lines.append(f"{', '.join(where + [rows_text(rows)])}: {reason}{found}" + (f". {advice}" if advice else ""))
+    return lines
 
 
 def format_problem(problem: Problem, with_file: bool = False) -> str:
@@ -137,6 +159,7 @@ def read_grid(path: Path, sheet_name: str | None, data: bytes | None = None) -> 
             notes.append(f"--sheet '{sheet_name}' is ignored: {path.name} is a CSV file, which has one sheet.")
         grid, hidden = _csv_rows(path, _decode(path, data)), set()
     header, rows = _split_header(path, grid, notes)
+    rows = [(number, _years_of_date_texts(cells)) for number, cells in rows]
     return header, _data_rows(header, rows, hidden, notes), notes
 
 
@@ -146,13 +169,16 @@ def _data_rows(header: Row, rows: list[Row], hidden: set[int], notes: list[str])
                       if vocab.canonical_column(vocab.clean_text(cell)) in ("program", "program_id")]
     required = [i for i, cell in enumerate(header[1])
                 if vocab.canonical_column(vocab.clean_text(cell)) in ("city", "state", "specialty")]
-    kept, skipped_hidden, totals, copies, seen = [], [], [], {}, {}
+    kept, skipped_hidden, totals, copies, seen, labels = [], [], [], {}, {}, []
     for number, cells in rows:
         if not "".join(cells).strip():
             kept.append((number, cells))
             continue
         if number in hidden:
             skipped_hidden.append(number)
+            continue
+        if _is_section_label(cells):
+            labels.append((number, next(vocab.clean_text(c) for c in cells if vocab.clean_text(c))))
             continue
         if _is_totals_row(cells, name_positions, required):
             totals.append((number, next(vocab.clean_text(c) for c in cells if vocab.clean_text(c))))
@@ -171,10 +197,41 @@ def _data_rows(header: Row, rows: list[Row], hidden: set[int], notes: list[str])
                      "you want SmartPick to consider.")
     for number, text in totals:
         notes.append(f"Row {number} looks like a totals row ('{_shorten(text, 30)}'), not a program: not read.")
+    if labels:
+        examples = ", ".join(f"'{_shorten(text, 30)}'" for _, text in labels[:3])
+        several = len(labels) > 1
+        notes.append(f"{_rows_text([n for n, _ in labels]).capitalize()} look{'' if several else 's'} like "
+                     f"{'section labels' if several else 'a section label'} ({examples}), not "
+                     f"{'programs' if several else 'a program'}: not read.")
     for first, numbers in copies.items():
         notes.append(f"{_rows_text(numbers).capitalize()} repeat{'s' if len(numbers) == 1 else ''} row {first} "
                      "exactly: the copies are not read. Delete them from the sheet to silence this.")
     return kept
+
+
+_DECORATION = " -=*#_~:|[]<>•"
+# The last word of a heading over a group of programs: "Indiana programs", "Chicago suburbs", "Reach list".
+_LABEL_WORDS = frozenset({"programs", "programmes", "hospitals", "suburbs", "area", "region", "section", "list",
+                          "options", "reaches", "safeties"})
+
+
+def _is_section_label(cells) -> bool:
+    """A row with one filled cell that reads as a heading: '--- ILLINOIS ---', 'CHICAGO PROGRAMS', 'Illinois:',
+    'Family Medicine' (a state or specialty alone). A program name alone (even in capitals) is not one."""
+    if sum(1 for c in cells if c and not c.isspace()) != 1:  # most rows: several cells, no label
+        return False
+    filled = [vocab.clean_text(c) for c in cells if vocab.clean_text(c)]
+    if len(filled) != 1:
+        return False
+    text = filled[0]
+    core = text.strip(_DECORATION)
+    if not core:
+        return True
+    if core != text:  # decorated: "--- ILLINOIS ---", "== Community programs ==", "Illinois:"
+        return True
+    words = core.lower().split()
+    return words[-1] in _LABEL_WORDS or vocab.canonical_state(core) is not None \
+        or vocab.canonical_specialty(core) is not None
 
 
 _TOTALS = re.compile(r"^(grand\s+|sub\s*)?(totals?|sum|count|average|avg|mean)\b", re.IGNORECASE)
@@ -468,7 +525,50 @@ def _excel_text(cell) -> str:
         if "%" in (getattr(cell, "number_format", "") or ""):
             return f"{_number_text(round(value * 100, 10))}%"
         return _number_text(value)
+    if isinstance(value, (datetime.datetime, datetime.date)):
+        return _date_text(value)
     return str(value)
+
+
+# How Excel writes a date of 1904-1905 (a year typed into a date-formatted cell) when it saves a CSV.
+_DATE_1905 = re.compile(r"^(?:(190[45])-(\d\d?)-(\d\d?)(?:[ T]0?0:00(?::00)?)?|(\d\d?)/(\d\d?)/(190[45])"
+                        r"(?: 0?0:00(?::00)?)?)$")
+
+
+def _years_of_date_texts(cells: list[str]) -> list[str]:
+    """The cells with each year a CSV saved from a date-formatted cell ('1905-07-12 00:00:00') back as the year."""
+    if not any("190" in cell for cell in cells):  # nearly every row
+        return cells
+    return [_year_of_date_text(cell) if "190" in cell else cell for cell in cells]
+
+
+def _year_of_date_text(text: str) -> str:
+    """'1905-07-12 00:00:00' or '7/12/1905' (2020 typed into a date-formatted cell, saved as CSV) -> '2020'; any
+    other text as it is."""
+    match = _DATE_1905.match(text.strip())
+    if not match:
+        return text
+    year, month, day = (match.group(1), match.group(2), match.group(3)) if match.group(1) else \
+        (match.group(6), match.group(4), match.group(5))
+    try:
+        return _date_text(datetime.date(int(year), int(month), int(day)))
+    except ValueError:
+        return text
+
+
+_EXCEL_EPOCH = datetime.datetime(1899, 12, 30)  # day 0 of Excel's date serials (1900 date system)
+
+
+def _date_text(value) -> str:
+    """A date cell as the user meant it: a year typed into a date-formatted cell (2020 is shown as 1905-07-12)
+    is the year again; a date alone is '2026-11-03', without a midnight time."""
+    moment = value if isinstance(value, datetime.datetime) else datetime.datetime.combine(value, datetime.time())
+    if moment.time() == datetime.time():
+        serial = (moment - _EXCEL_EPOCH).days
+        if 1900 <= serial <= 2100:  # no sheet of programs or applicants holds a real date in 1905
+            return str(serial)
+        return moment.date().isoformat()
+    return moment.isoformat(sep=" ")
 
 
 def _number_text(value) -> str:
@@ -531,6 +631,7 @@ class _Columns:
     written: dict[str, str]  # canonical name -> header as the user wrote it
     extra: list[tuple[str, int]]  # (header, position) of the user's own columns
     width: int  # header cells, counting extra columns without a header
+    ignored_lookalikes: list[str] = field(default_factory=list)  # user columns that look like ours, not read
 
 
 def _check_grid(file, header, rows, notes) -> ValidationReport:
@@ -538,7 +639,8 @@ def _check_grid(file, header, rows, notes) -> ValidationReport:
     errors, warnings = [], list(notes)
     columns = _map_header(file, header, rows, errors, warnings)
     data_rows = [(number, cells) for number, cells in rows if any(vocab.clean_text(c) for c in cells)]
-    report = ValidationReport(rows=len(data_rows), errors=errors, warnings=warnings)
+    report = ValidationReport(rows=len(data_rows), errors=errors, warnings=warnings,
+                              ignored_lookalikes=list(columns.ignored_lookalikes))
     if not data_rows:
         errors.append(Problem(file=file, message="the sheet has a header row but no programs. Add one row per "
                                                  "program under the header."))
@@ -555,6 +657,7 @@ def _check_grid(file, header, rows, notes) -> ValidationReport:
         if values.get("_ok"):
             programs.append(_make_program(number, values, columns))
     errors.extend(_duplicates(file, parsed, columns))
+    warnings.extend(near_duplicate_warnings(programs))
     errors.sort(key=lambda problem: problem.row or 0)  # file and header problems first, then row by row
     warnings.extend(_blank_warnings(blanks, columns))
     warnings.extend(_noted_warnings(noted, columns))
@@ -591,13 +694,55 @@ def _map_header(file, header, rows, errors, warnings) -> _Columns:
                                           "or delete one of them."))
         else:
             canonical[column], written[column] = position, text
+    ignored = _adopt_lookalikes(canonical, written, extra, warnings)
     for column in REQUIRED_COLUMNS:
         if column not in canonical:
             errors.append(Problem(file=file, column=column,
                                   message=f"the sheet has no '{column}' column, which SmartPick needs. Add it, with "
                                           f"a header such as {vocab.header_help(column)}."))
     warnings.extend(_missing_column_warnings(canonical))
-    return _Columns(canonical, written, extra, len(cells))
+    return _Columns(canonical, written, extra, len(cells), ignored)
+
+
+def _adopt_lookalikes(canonical: dict, written: dict, extra: list, warnings: list) -> list[str]:
+    """Read a user's column that looks like one missing canonical column as that column ('YOG limit' -> max years
+    since graduation), with a warning; warn about the others that look like a SmartPick column but are not read.
+    Returns the headers of those ignored lookalikes."""
+    guesses = {name: vocab.guess_column(name) for name, _ in extra}
+    claims: dict[str, list[str]] = {}
+    for name, (cues, notes_like) in guesses.items():
+        if len(cues) == 1 and not notes_like:
+            claims.setdefault(next(iter(cues)), []).append(name)
+    adopted = set()
+    for column, names in claims.items():
+        if column in canonical or len(names) != 1:
+            continue
+        name = names[0]
+        position = next(p for n, p in extra if n == name)
+        canonical[column], written[column] = position, name
+        adopted.add(name)
+        warnings.append(f"Column '{name}' looks like {vocab.COLUMN_WORDS[column]}: read as that. If it means "
+                        f"something else, rename it; to silence this note, name it "
+                        f"'{vocab.HEADER_ALIASES[column][1]}'.")
+    extra[:] = [(n, p) for n, p in extra if n not in adopted]
+    ignored = []
+    for name, _ in extra:
+        cues, notes_like = guesses[name]
+        if not cues:
+            continue
+        ignored.append(name)
+        words = " or ".join(vocab.COLUMN_WORDS[c] for c in sorted(cues))
+        if notes_like:
+            why = "it reads like notes, so it is kept as your own column"
+        elif len(cues) > 1:
+            why = "it could be either, so it is not read"
+        else:
+            column = next(iter(cues))
+            why = (f"the sheet's column '{written[column]}' is read for that, so this one is not read"
+                   if column in canonical else "another column looks like it too, so neither is read")
+        warnings.append(f"Column '{name}' looks like {words}, but {why}. Rename it "
+                        f"(e.g. '{vocab.HEADER_ALIASES[sorted(cues)[0]][1]}') if SmartPick should read it.")
+    return ignored
 
 
 def _missing_column_warnings(canonical: dict[str, int]) -> list[str]:
@@ -654,6 +799,9 @@ def _check_row(file, number, cells, columns: _Columns, errors, blanks, memo: dic
         if isinstance(result, _Noted):
             noted.setdefault((column, result.note), []).append(number)
             result = _BLANK if result.value is None else result.value
+        if isinstance(result, _Soft):
+            values.setdefault("_soft", []).append(column)
+            result = result.value
         if result is _UNKNOWN:
             errors.append(_cell_problem(file, number, columns, column, text, message))
             failed.add(column)
@@ -661,6 +809,8 @@ def _check_row(file, number, cells, columns: _Columns, errors, blanks, memo: dic
             blanks.setdefault(column, []).append(number)
         else:
             values[column] = result
+    if "city" in values:
+        _read_city(file, number, columns, values, errors, noted)
     if "visa" not in failed:
         values.setdefault("visa", DEFAULT_VISA)  # counted by visa even when another cell of the row is wrong
     for name, position in columns.extra:
@@ -668,6 +818,20 @@ def _check_row(file, number, cells, columns: _Columns, errors, blanks, memo: dic
                                                 else ""))
     values["_ok"] = len(errors) == first_error
     return values
+
+
+def _read_city(file, number, columns: _Columns, values: dict, errors: list, noted: dict) -> None:
+    """The city alone in `values` ('Chicago, IL' -> 'Chicago'), so that the home city and metro are found; a
+    neighbourhood in brackets is noted, a state other than the row's is an error."""
+    text = values["city"]
+    try:
+        city, note = vocab.read_city(text, values.get("state"))
+    except ValueError as error:
+        errors.append(_cell_problem(file, number, columns, "city", text, str(error)))
+        return
+    values["city"] = city
+    if note:
+        noted.setdefault(("city", note), []).append(number)
 
 
 def _parse_cell(column: str, raw) -> tuple:
@@ -703,12 +867,37 @@ class _Noted:
 
 
 def _visa_cell(text):
+    if vocab.says_unknown(text):  # the sheet says it does not know: its own answer, never the default
+        return "unknown"
     if vocab.is_blank(text):
         return _BLANK
     value, note = vocab.read_program_visa(text, DEFAULT_VISA)
     if value is None:
         return _UNKNOWN
     return _Noted(value, note) if note else value
+
+
+def _percent_cell(text):
+    if vocab.is_blank(text):
+        return _BLANK
+    value, note = vocab.read_percent(text)
+    return _Noted(value, note) if note else value
+
+
+@dataclass(frozen=True)
+class _Soft:
+    """A cutoff the program only prefers ('230 (recommended)'): it lowers the chance instead of excluding."""
+
+    value: int
+
+
+def _cutoff_cell(text):
+    value, soft = vocab.read_cutoff(text)
+    if soft:
+        return _Noted(_Soft(value), f"'{text}' is read as a preferred score of {value}: being below it lowers "
+                                    "your chance there but does not rule the program out. Write the number "
+                                    "alone if it is a firm cutoff")
+    return value
 
 
 def _apply_cell(text):
@@ -763,10 +952,10 @@ _PARSERS = {
     "state": _required_choice(vocab.canonical_state),
     "specialty": _required_choice(vocab.canonical_specialty),
     "program_type": _choice(vocab.parse_program_type),
-    "img_pct": _with_blank(vocab.parse_percent),
+    "img_pct": _percent_cell,
     "visa": _visa_cell,
-    "step1_cutoff": vocab.parse_cutoff,
-    "step2_cutoff": vocab.parse_cutoff,
+    "step1_cutoff": _cutoff_cell,
+    "step2_cutoff": _cutoff_cell,
     "max_years_since_graduation": vocab.parse_years,
     "usce_required": vocab.parse_bool,
     "alumni_from_my_school": vocab.parse_alumni,
@@ -814,7 +1003,8 @@ def _make_program(number: int, values: dict, columns: _Columns) -> Program:
     """A Program from a row's parsed values; what the row does not say takes the Program defaults."""
     fields = {k: v for k, v in values.items() if v is not None and k in _PROGRAM_FIELDS}
     fields["program_id"] = _program_id(values)
-    return Program(**fields, row=number, extra=tuple(values.get("_extra", ())))
+    return Program(**fields, row=number, extra=tuple(values.get("_extra", ())),
+                   soft_cutoffs=tuple(values.get("_soft", ())))
 
 
 def _program_id(values: dict) -> str | None:
@@ -870,6 +1060,22 @@ def _duplicates(file, parsed: list[tuple[int, dict]], columns: _Columns) -> list
                 message=f"the same program id as row {first}. Each program needs its own id: fix one of the two, "
                         "or leave the cell blank to let SmartPick make one."))
     return problems
+
+
+def near_duplicate_warnings(programs) -> list[str]:
+    """One warning naming the pairs of rows that look like one program written twice (same specialty and city,
+    names alike): SmartPick never signals both of a pair."""
+    from optimizer.inputs.duplicates import near_duplicates
+
+    pairs = near_duplicates(programs)
+    if not pairs:
+        return []
+    listed = "; ".join(f"rows {a.row} and {b.row} ('{_shorten(a.program, 50)}' and '{_shorten(b.program, 50)}')"
+                       for a, b in pairs[:5]) + (f"; and {len(pairs) - 5} more pairs" if len(pairs) > 5 else "")
+    several = len(pairs) > 1
+    return [f"{'These rows look' if several else 'Two rows look'} like one program written twice (same specialty "
+            f"and city, names alike): {listed}. SmartPick never sends a signal to both of a pair. If they are one "
+            "program, delete one row; if they are two, ignore this."]
 
 
 def _rows_text(rows: list[int]) -> str:

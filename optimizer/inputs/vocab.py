@@ -11,7 +11,8 @@ Pure functions, no I/O. Two conventions:
 
 Decisions worth knowing:
 - Visa "N/A" means the program sponsors no visa ("none"): people write it under "Visa sponsorship" for "not
-  applicable". "unknown", "?" and blank mean the sheet does not say, and the reader applies its default.
+  applicable". A blank cell means the sheet does not say, and the reader applies its default; "unknown", "?",
+  "TBD" and "not specified" say the sheet does not know: the program's visa is "unknown" (see `says_unknown`).
 - Visa "yes" is ambiguous (which visa?) and is not accepted: the message asks for J-1, H-1B or both. A negation
   is read with the visa it belongs to ("H1B - no", "no H1B", "H-1B: No / J-1: Yes"); a cell that only says no to
   one visa reads the other as the sheet default, with a note (see `read_program_visa`).
@@ -35,7 +36,11 @@ import unicodedata
 # --- shared text helpers ------------------------------------------------------------------------------------
 
 # Cell texts that mean "the sheet does not say": the reader applies the column's default.
-BLANK_WORDS = frozenset({"", "-", "--", "—", "–", "?", "??", "unknown", "unk", "tbd", "not sure"})
+BLANK_WORDS = frozenset({"", "-", "--", "—", "–", "?", "??", "???", "unknown", "unk", "tbd", "tba", "not sure",
+                         "not specified", "unspecified", "not stated", "not known", "unclear", "n/k"})
+# Of those, the words that say "I do not know" (rather than an empty cell): a visa cell saying one of these is
+# read as its own answer, "unknown", not as the column default.
+UNKNOWN_WORDS = BLANK_WORDS - {"", "-", "--", "—", "–"}
 _LONGEST_BLANK_WORD = max(map(len, BLANK_WORDS))
 # Extra words meaning "no value" where a number is expected (cutoffs, percents, counts).
 NO_NUMBER_WORDS = frozenset({"n/a", "na", "n.a.", "none", "no", "nil", "no cutoff", "no minimum", "not required",
@@ -67,6 +72,13 @@ def is_blank(text) -> bool:
     """True when the cell is empty or says it is unknown ('-', '?', 'unknown', 'TBD')."""
     text = clean_text(text)
     return len(text) <= _LONGEST_BLANK_WORD and text.lower() in BLANK_WORDS
+
+
+def says_unknown(text) -> bool:
+    """True when the cell says the sheet does not know ('unknown', '?', 'TBD', 'not specified'), not when it is
+    empty."""
+    text = clean_text(text)
+    return len(text) <= _LONGEST_BLANK_WORD and text.lower() in UNKNOWN_WORDS
 
 
 def _fold(text) -> str:
@@ -235,6 +247,42 @@ def canonical_state(text) -> str | None:
     if key.startswith("stateof"):
         key = key[len("stateof"):]
     return _STATE_KEYS.get(key)
+
+
+_IN_BRACKETS = re.compile(r"^(.*?\S)\s*[(\[]([^()\[\]]*)[)\]]$")
+_ZIP = re.compile(r"[\s,]+\d{5}(-\d{4})?$")
+
+
+def read_city(text, state: str | None) -> tuple[str, str | None]:
+    """(the city alone, a note when part of the cell was set aside) from a City cell as people write it:
+    'Chicago, IL', 'Chicago IL', 'Chicago, Illinois', 'Chicago, IL 60612' -> 'Chicago' (the state is the State
+    column's business); 'Chicago (Hyde Park)' -> 'Chicago', with a note. A state after the city without a comma is
+    only dropped when it is the row's `state` (in capitals when abbreviated), so 'Virginia Beach' stays whole.
+    Raises ValueError when the cell names another state than the row's."""
+    city, note = _ZIP.sub("", clean_text(text)), None
+    bracketed = _IN_BRACKETS.match(city)
+    if bracketed and canonical_state(bracketed.group(2)) is None:
+        city = bracketed.group(1).rstrip(" ,-")
+        note = (f"'{clean_text(text)}' is read as the city {city} (the part in brackets as a neighbourhood). Write "
+                "the city alone to silence this")
+    head, comma, tail = city.rpartition(",")
+    if comma and head.strip():
+        code = canonical_state(tail) if not (bracketed and note is None) else None
+        if code is None and bracketed and note is None:
+            code, head = canonical_state(bracketed.group(2)), bracketed.group(1)
+        if code is not None:
+            if state and code != state:
+                raise ValueError(f"the city names the state {code} but the State column says {state}. Fix one of "
+                                 "them (write the city alone in the City column)")
+            return head.strip(" ,"), note
+        return city, note
+    words = city.split()
+    for n in (3, 2, 1):  # "District of Columbia", "New York", "IL"
+        if len(words) > n:
+            tail = " ".join(words[-n:])
+            if canonical_state(tail) == state and state and (len(tail) > 2 or tail.isupper()):
+                return " ".join(words[:-n]).rstrip(" ,-"), note
+    return city, note
 
 
 # --- visa sponsorship -----------------------------------------------------------------------------------------
@@ -499,18 +547,58 @@ def _number(text) -> float:
 
 
 PERCENT_HELP = "Write a percent from 0 to 100 (45, 45% or 0.45), or leave it blank if unknown."
+# A share cell saying there are none: 0%, not unknown.
+_ZERO_SHARE_WORDS = frozenset({"none", "no", "nil", "zero", "no imgs", "no img", "0 imgs", "no img residents",
+                               "no international graduates"})
+_ABOUT = re.compile(r"^(~|≈|approx\.?|approximately|about|around|circa|ca\.?|roughly|est\.?)\s*")
+_SHARE_RANGE = re.compile(r"^(\d+(?:[.,]\d+)?)\s*%?\s*(?:-|–|—|to)\s*(\d+(?:[.,]\d+)?)\s*%?$")
+_BELOW = re.compile(r"^(<|less than|under|below|fewer than)\s*")
+_AT_LEAST = re.compile(r"^(>=|≥|>|more than|over|above|at least)\s*")
 
 
-def parse_percent(text) -> float | None:
-    """A share as a percent 0-100: '45', '45%', '0.45' -> 45.0; '1' -> 1.0; '1.0' -> 100.0; blank -> None.
+def read_percent(text) -> tuple[float | None, str | None]:
+    """(a share as a percent 0-100, a note when the reading rests on an assumption); (None, None) when blank.
 
-    Raises ValueError (with the accepted range) for text, NaN, infinity, negatives and values above 100.
+    '45', '45%', '0.45' -> 45; '1' -> 1; '1.0' -> 100; 'none' -> 0 (no IMGs); '~30%' -> 30. A range '30-40%' reads
+    as its middle (35), '<10%' as half the bound (5) and '>50%' as the bound (50), each with a note. Raises
+    ValueError (with the accepted range) for text, NaN, infinity, negatives and values above 100.
     """
     raw = clean_text(text)
-    if is_blank(raw) or raw.lower() in NO_NUMBER_WORDS:
-        return None
-    has_sign = raw.endswith("%")
-    body = raw.removesuffix("%").strip()
+    folded = raw.lower()
+    if is_blank(raw):
+        return None, None
+    if folded in _ZERO_SHARE_WORDS:
+        return 0.0, None
+    if folded in NO_NUMBER_WORDS:
+        return None, None
+    folded = _ABOUT.sub("", folded)
+    match = _SHARE_RANGE.match(folded)
+    if match:
+        low, high = (_share(part + ("%" if "%" in folded else "")) for part in match.groups())
+        if low > high:
+            low, high = high, low
+        middle = round((low + high) / 2, 10)
+        return middle, (f"'{raw}' is a range: read as its middle, {_number_text(middle)}%. Write one number if "
+                        "you know it")
+    below = _BELOW.match(folded)
+    if below:
+        bound = _share(folded[below.end():])
+        value = round(bound / 2, 10)
+        return value, (f"'{raw}' is read as {_number_text(value)}% (half way to {_number_text(bound)}%). Write the "
+                       "number if you know it")
+    above = _AT_LEAST.match(folded) or (re.search(r"\d\s*%?\s*\+$", folded) and True)
+    if above:
+        body = folded[above.end():] if above is not True else folded.rstrip("+ ")
+        bound = _share(body)
+        return bound, (f"'{raw}' is read as {_number_text(bound)}% (its lower bound). Write the number if you "
+                       "know it")
+    return _share(folded), None
+
+
+def _share(text: str) -> float:
+    """One percent number: '45', '45%', '0.45' (a fraction), checked to lie in 0-100."""
+    has_sign = text.strip().endswith("%")
+    body = text.strip().removesuffix("%").strip()
     try:
         value = _number(body)
     except ValueError as error:
@@ -524,25 +612,63 @@ def parse_percent(text) -> float | None:
     return value
 
 
-CUTOFF_HELP = "Write the minimum score as a whole number from 1 to 300 (e.g. 220), or leave it blank if none."
+def _number_text(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
-def parse_cutoff(text) -> int | None:
-    """A USMLE Step score cutoff 1-300: '220', '220.0' -> 220; blank, 'N/A', 'none', 'no cutoff', '-', 0 -> None.
+def parse_percent(text) -> float | None:
+    """A share as a percent 0-100 (see `read_percent`, whose note this drops); blank -> None."""
+    return read_percent(text)[0]
 
-    Raises ValueError for text, fractions, negatives and scores above 300.
+
+CUTOFF_HELP = ("Write the minimum score as a whole number from 1 to 300 (e.g. 220, '220+' or 'min 220'; '230 (preferred)' for a "
+               "score the program only prefers), or leave it blank if none.")
+LOWEST_PLAUSIBLE_CUTOFF = 150  # below any USMLE passing score: a cutoff under it is a typing slip
+# Words around a cutoff that do not change it: "min 215", "Step 2 CK: 230", ">= 225", "220+", "at least 220".
+_CUTOFF_LEAD = re.compile(r"^((usmle\s*)?(step\s*-?\s*[12]\s*(ck)?|ck|s[12])\s*[:=-]?)?\s*"
+                          r"(min(imum)?\.?|at least|>=|≥|=>|>)?\s*:?\s*")
+_CUTOFF_TAIL = re.compile(r"\s*(\+|and above|or above|or higher|or more|minimum|min\.?|points?|pts)?\s*$")
+# A score the program prefers but does not require: it lowers the chance instead of excluding.
+_SOFT_WORDS = re.compile(r"\(?\b(recommended|preferred|pref\.?|suggested|ideally|ideal|desired|competitive|"
+                         r"soft)\b\)?")
+
+
+# "pass required", "must pass", "pass req.": a pass, no score, is asked for (no score cutoff)
+_PASS_ONLY = re.compile(r"(must\s+)?pass(ed|ing)?(\s*(req(uired|\.|d)?|needed|only|score|on step\s*[12]))?\.?")
+
+
+def read_cutoff(text) -> tuple[int | None, bool]:
+    """(a USMLE Step score cutoff, True when it is only preferred); blank, 'N/A', 'none', 'pass', 0 -> (None, False).
+
+    '220', '220+', '>= 225', 'min 215', 'CK 230', 'Step 2 CK: 230' read as the number; '230 (recommended)' and
+    'preferred 230' as a preferred score (True). Raises ValueError for text, fractions, scores above 300 and
+    implausible cutoffs below 150 (a slip such as '2').
     """
     raw = clean_text(text)
-    folded = raw.lower()
-    if is_blank(raw) or folded in NO_NUMBER_WORDS or folded in ("pass", "p/f", "pass/fail", "passed"):
-        return None
+    folded = _fold(raw)
+    if is_blank(raw) or folded in NO_NUMBER_WORDS or folded in ("pass", "p/f", "pass/fail", "passed") \
+            or _PASS_ONLY.fullmatch(folded):
+        return None, False
+    soft = bool(_SOFT_WORDS.search(folded))
+    body = _SOFT_WORDS.sub(" ", folded).strip(" ,;:")
+    body = body.rstrip(" -") if soft else body  # "230 - preferred"; a minus sign before a number stays
+    body = _CUTOFF_TAIL.sub("", _CUTOFF_LEAD.sub("", body, count=1), count=1)
     try:
-        value = _number(raw)
+        value = _number(body)
     except ValueError as error:
         raise ValueError(f"{error} {CUTOFF_HELP}") from None
     if value != int(value) or not 0 <= value <= 300:
         raise ValueError(f"not a Step score from 1 to 300. {CUTOFF_HELP}")
-    return int(value) or None
+    if 0 < value < LOWEST_PLAUSIBLE_CUTOFF:
+        raise ValueError(f"a cutoff of {int(value)} is below any passing Step score, so it looks like a slip. "
+                         f"Write the minimum score (Step scores run from about {LOWEST_PLAUSIBLE_CUTOFF} to 300, "
+                         "e.g. 220), or leave it blank if there is none.")
+    return (int(value) or None), soft and bool(value)
+
+
+def parse_cutoff(text) -> int | None:
+    """A USMLE Step score cutoff (see `read_cutoff`; a preferred score counts as its number)."""
+    return read_cutoff(text)[0]
 
 
 def parse_count(text, *, low: int = 0, high: int = 1000, what: str = "number") -> int | None:
@@ -595,19 +721,31 @@ HEADER_ALIASES = {
     "program_type": ("program_type", "Type", "Program type", "Setting", "Program setting", "Hospital type"),
     "img_pct": ("img_pct", "IMG %", "% IMG", "IMGs (%)", "IMG percentage", "Percent IMG", "IMG", "IMGs",
                 "IMG share", "% IMGs", "IMG percent", "Percent IMGs", "IMG ratio", "IMG rate", "Current IMGs (%)",
-                "IMG friendly (%)", "% of IMG residents"),
+                "IMG friendly (%)", "% of IMG residents",
+                "Int'l grads %", "Intl grads %", "International grads %", "International graduates %",
+                "% international", "% international grads", "% IMG residents", "IMG residents %", "FMG %", "% FMG",
+                "Foreign grads %", "IMGs %", "% Int'l", "Int'l %", "IMG %age", "Intl %"),
     "visa": ("visa", "Visa sponsorship", "Visa", "Visa policy", "Sponsors visa", "Visas", "Visa sponsored",
-             "Visa type", "Visas sponsored", "Visa status", "Sponsorship"),
+             "Visa type", "Visas sponsored", "Visa status", "Sponsorship", "J1/H1B", "J-1/H-1B", "H1B/J1",
+             "H-1B/J-1", "J1 H1B", "Visa (J1/H1B)", "J1/H1B sponsorship", "Sponsors J1/H1B", "Visa sponsored?",
+             "Visa support", "Visa?", "Sponsors visas", "Visa sponsorship (J1/H1B)"),
     "step1_cutoff": ("step1_cutoff", "Step 1 cutoff", "Min Step 1", "Step 1 min", "Step 1 minimum",
-                     "Minimum Step 1", "Step1 cutoff", "Step 1", "USMLE Step 1 cutoff", "Step 1 score cutoff"),
+                     "Minimum Step 1", "Step1 cutoff", "Step 1", "USMLE Step 1 cutoff", "Step 1 score cutoff", "Step 1 req", "Step 1 cut-off",
+                     "Step1 min", "Step 1 min score", "Step 1 requirement", "Min Step 1 score"),
     "step2_cutoff": ("step2_cutoff", "Step 2 CK cutoff", "Step 2 cutoff", "CK cutoff", "Step2CK min",
                      "Min Step 2", "Min Step 2 CK", "Step 2 CK min", "Step 2 CK minimum", "Step 2 CK",
-                     "Minimum Step 2 CK", "Step 2", "USMLE Step 2 CK cutoff", "Step 2 score cutoff", "CK min"),
+                     "Minimum Step 2 CK", "Step 2", "USMLE Step 2 CK cutoff", "Step 2 score cutoff", "CK min",
+                     "Step 2 min", "Step2 min", "Step 2 minimum", "Step 2 min score", "Step 2 CK min score",
+                     "CK minimum", "Min CK", "Min CK score", "Step 2 req", "Step 2 CK req", "Step 2 CK cut-off",
+                     "Step 2 cut-off", "Step 2 requirement", "CK cutoff score", "Step 2 CK score min"),
     "max_years_since_graduation": ("max_years_since_graduation", "Max years since graduation", "YOG cutoff",
                                    "Years since graduation", "Graduation cutoff (years)", "YOG",
                                    "Year of graduation cutoff", "Max YOG", "Max years from graduation",
                                    "Years since graduation (max)", "Graduation cutoff", "Max years since MD",
-                                   "Years from graduation"),
+                                   "Years from graduation", "YOG limit", "YOG max", "Max YOG (years)", "Years since grad",
+                                   "Yrs since grad", "YOG requirement", "Graduation limit", "Max yrs since grad",
+                                   "Years since MD", "YOG cut-off", "YOG (max years)", "Max years since grad",
+                                   "Grad year limit", "Years since graduation limit"),
     "usce_required": ("usce_required", "USCE required", "US clinical experience required", "USCE",
                       "Requires USCE", "USCE needed", "US experience required", "US clinical experience"),
     "alumni_from_my_school": ("alumni_from_my_school", "Alumni", "Alumni from my school", "My school alumni",
@@ -642,15 +780,75 @@ def header_help(column: str, limit: int = 6) -> str:
     return ", ".join(f"'{alias}'" for alias in [column, *spellings])
 
 
-YEARS_HELP = "Write the largest number of years since graduation the program accepts (0-60), or leave it blank."
+YEARS_HELP = ("Write the largest number of years since graduation the program accepts (0-60; '< 5' means 4, "
+              "'5 or less' means 5), or leave it blank.")
+_YEARS_STRICT = re.compile(r"^(<(?![=])|less than|under|fewer than|below)\s*")
+_YEARS_AT_MOST = re.compile(r"^(max(imum)?\.?|within|up to|<=|≤|=<|at most|no more than|not more than)\s*")
+_YEARS_OR_LESS = re.compile(r"\s*(or less|or fewer|or under|or below|and less|and under|max(imum)?\.?|or less "
+                            r"yrs?|at most)\s*$")
+_YEARS_UNIT = re.compile(r"\s*(years?|yrs?|y)\.?(\s+(since|from|after|of)\s+(graduation|grad|yog|md|school))?"
+                         r"\s*$")
 
 
 def parse_years(text) -> int | None:
-    """Years since graduation: '5', '5 years', '<= 5 yrs', 'within 5' -> 5; blank, 'none', 'no limit' -> None."""
+    """Years since graduation: '5', '5 years', '<= 5 yrs', 'within 5', '5 or less' -> 5; '< 5', '<5 yrs',
+    'less than 5' -> 4 (under 5 means at most 4); blank, 'none', 'no limit' -> None."""
     raw = _fold(text)
-    raw = re.sub(r"^(max(imum)?|within|up to|<=|<|≤)\s*", "", raw)
-    raw = re.sub(r"\s*(years?|yrs?|y)\.?$", "", raw)
+    strict = _YEARS_STRICT.match(raw)
+    if strict:
+        raw = raw[strict.end():]
+    else:
+        raw = _YEARS_AT_MOST.sub("", raw, count=1)
+    raw = _YEARS_UNIT.sub("", raw, count=1)
+    raw = _YEARS_OR_LESS.sub("", raw, count=1)
+    raw = _YEARS_UNIT.sub("", raw, count=1)
     try:
-        return parse_count(raw, low=0, high=60, what="number of years")
+        years = parse_count(raw, low=0, high=60, what="number of years")
     except ValueError:
+        if re.fullmatch(r"(19|20)\d\d\+?", raw.strip()):
+            raise ValueError("this looks like a graduation year, not a number of years. Write how many years "
+                             "since graduation the program accepts (for a program taking graduates of 2020 or "
+                             "later in the 2027 Match: 7), or leave it blank.") from None
         raise ValueError(f"not a number of years. {YEARS_HELP}") from None
+    if strict and years is not None:
+        if years == 0:
+            raise ValueError(f"fewer than 0 years is not possible. {YEARS_HELP}")
+        return years - 1
+    return years
+
+
+# What each canonical column is, in words, for messages about a column that looks like it.
+COLUMN_WORDS = {
+    "visa": "visa sponsorship", "step1_cutoff": "the Step 1 cutoff", "step2_cutoff": "the Step 2 CK cutoff",
+    "max_years_since_graduation": "max years since graduation", "img_pct": "the share of IMG residents",
+    "usce_required": "US clinical experience required", "positions": "the number of positions",
+    "program_type": "the program type", "accepts_signals": "whether the program accepts signals",
+}
+
+
+def _header_cues(header) -> set[str]:
+    """The columns whose tell-tale words a header contains (for a header SmartPick does not know)."""
+    key = normalize_header(header)
+    words = set(_tokens(header))
+    cues = set()
+    if re.search(r"visa|j1|h1b|sponsor", key):
+        cues.add("visa")
+    if re.search(r"step2|usmle2|2ck", key) or "ck" in words:
+        cues.add("step2_cutoff")
+    if re.search(r"step1|usmle1", key):
+        cues.add("step1_cutoff")
+    if re.search(r"yog|graduat|gradyear|yearssince|yrssince|sincegrad|sincemd", key):
+        cues.add("max_years_since_graduation")
+    if re.search(r"img|intl|international|foreign|fmg", key):
+        cues.add("img_pct")
+    if re.search(r"usce|usclinical|clinicalexperience", key):
+        cues.add("usce_required")
+    return cues
+
+
+def guess_column(header) -> tuple[set[str], bool]:
+    """(the canonical columns an unknown header looks like, True when it is a notes-like column): 'J-1 ok?' ->
+    ({'visa'}, False); 'Visa notes' -> ({'visa'}, True), a column to mention but not to read as a visa."""
+    notes_like = bool(re.search(r"note|comment|remark|advisor|adviser|contact|email|phone|date|deadline|link|url|"
+                                r"website|source", normalize_header(header)))
+    return _header_cues(header), notes_like

@@ -59,6 +59,19 @@ class Metro:
             return "home division"
         return "elsewhere"
 
+    def near_match(self, city: str, state: str) -> tuple[str, str] | None:
+        """(region, the metro's place it was matched to) for a city written close to the home city or a suburb
+        ('Chicgo', 'Evanstown'), when it is not one of them exactly; None otherwise."""
+        import difflib
+
+        key = _city_key(city)
+        places = {_city_key(self.city): "home city"} if state == self.state else {}
+        places.update({name: "home metro" for name, place_state in self.suburbs if place_state == state})
+        if not key or key in places:
+            return None
+        close = difflib.get_close_matches(key, list(places), n=1, cutoff=0.85)
+        return (places[close[0]], close[0].title()) if close else None
+
     def weight_table(self, overrides: tuple[tuple[str, float], ...] = ()) -> dict[str, float]:
         """Region weights: the metro file's defaults, then the profile's overrides."""
         table = dict(self.weights)

@@ -557,6 +557,14 @@ class Outcomes:
     view: str = "independent"  # which view the headline fields (distribution, sd, p_at_least, p_match) are
     independent_p_match: float | None = None  # the independent view's P(match) when the headline is correlated
     independent_p_at_least: dict[int, float] | None = None
+    independent_distribution: tuple[float, ...] | None = None  # the independent view's, when the headline is not
+
+    @property
+    def independent_view(self) -> tuple[tuple[float, ...], dict[int, float], float]:
+        """(distribution, P(at least k), P(match)) if programs decided independently, whichever the headline."""
+        if self.view == "correlated":
+            return self.independent_distribution, self.independent_p_at_least, self.independent_p_match
+        return self.distribution, self.p_at_least, self.p_match
 
     def correlated_headline(self) -> "Outcomes":
         """The same outcomes with the correlated view as the headline (the independent one kept beside it)."""
@@ -564,7 +572,8 @@ class Outcomes:
             return self
         return replace(self, distribution=self.correlated_distribution, sd=self.correlated_sd,
                        p_at_least=self.correlated_p_at_least, p_match=self.correlated_p_match, view="correlated",
-                       independent_p_match=self.p_match, independent_p_at_least=self.p_at_least)
+                       independent_p_match=self.p_match, independent_p_at_least=self.p_at_least,
+                       independent_distribution=self.distribution)
 
     def as_dict(self) -> dict:
         """Plain values for JSON (unrounded); the curve is named by its source, not copied."""

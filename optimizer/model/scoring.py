@@ -28,6 +28,16 @@ def _sigmoid(x: float) -> float:
     return e / (1.0 + e)
 
 
+def _bundled_visa_unknown() -> dict:
+    """The assumption for programs of unknown visa policy (data/sheet_defaults.toml [visa_unknown])."""
+    from optimizer.inputs.datafiles import load_bundled_toml
+
+    return dict(load_bundled_toml("sheet_defaults.toml").get("visa_unknown", {}))
+
+
+VISA_UNKNOWN_CHECK = "visa unknown: check"
+
+
 @dataclass(frozen=True)
 class InterviewModel:
     """The coefficients of data/model.toml, read once."""
@@ -47,6 +57,8 @@ class InterviewModel:
     estimated_limit: dict = field(default_factory=dict)  # visa / cutoff / years -> log-odds when an estimate is unmet
     priors: dict = field(default_factory=dict, compare=False)  # assumed figure ("table.key") -> prior SD
     prior_reference: dict = field(default_factory=dict, compare=False)  # the reference applicant's features
+    # applicant's visa -> share of programs sponsoring it: what a program of unknown visa policy is assumed to do
+    visa_unknown_share: dict = field(default_factory=dict, compare=False)
 
     @classmethod
     def from_dict(cls, data: dict) -> "InterviewModel":
@@ -70,12 +82,20 @@ class InterviewModel:
             priors={k: float(v["sd"]) for k, v in data.get("priors", {}).items()
                     if isinstance(v, dict) and "sd" in v},
             prior_reference=_numbers(data.get("priors", {}).get("reference", {})),
+            visa_unknown_share=_numbers(data.get("visa_unknown") or _bundled_visa_unknown()),
         )
 
     def pivot(self, specialty: str) -> float:
         """The IMG share a typical program of `specialty` has: a program's share is read relative to it (in
         Pediatrics and Psychiatry a low share mostly means few IMGs apply, not that IMGs are turned away)."""
         return self.img_pivot.get(specialty, self.coef["img_share_pivot"])
+
+    def visa_unknown_factor(self, applicant: Applicant) -> float:
+        """What an interview chance is multiplied by at a program whose visa policy is unknown: the share of
+        programs sponsoring the applicant's visa (1 when no visa is needed)."""
+        if not applicant.usable_visas():
+            return 1.0
+        return self.visa_unknown_share.get(applicant.visa, min(self.visa_unknown_share.values(), default=1.0))
 
     def level(self, specialty: str) -> float:
         """The log-odds every program of `specialty` starts from, on top of its type's intercept (fitted)."""
@@ -208,8 +228,10 @@ class Candidate:
     reasons: tuple[str, ...] = ()  # why ineligible (empty when eligible)
     p_with_signal: tuple[tuple[str, float], ...] = ()  # signal kind -> probability with that signal
     terms: tuple[tuple[str, float], ...] = field(default=(), compare=False)
-    checks: tuple[str, ...] = ()  # estimated limits the applicant may not meet: lowered, not ruled out; check
-    unmet_estimates: tuple[str, ...] = field(default=(), compare=False)  # their kinds (visa, cutoff, years)
+    # facts the chance rests on that the applicant should check: estimated limits the applicant may not meet
+    # (lowered, not ruled out), "visa unknown: check", a city read from a near spelling
+    checks: tuple[str, ...] = ()
+    unmet_estimates: tuple[str, ...] = field(default=(), compare=False)  # kinds of the unmet estimates
 
     @property
     def program_id(self) -> str:
@@ -233,18 +255,20 @@ def broken_limits(applicant: Applicant, program: Program, match_year: int,
         return [("specialty", "specialty", f"{program.specialty} is not a specialty you are applying to")]
     broken = []
     needed = applicant.usable_visas()
+    # an unknown visa policy is an estimate, not a checked fact: it lowers the chance (see score_programs)
     if needed and program.visa != "unknown" and not (program.visas() & needed):
         offered = "sponsors no visa" if program.visa == "none" else f"sponsors {program.visa} only"
         broken.append(("visa", "visa", f"the program {offered}; you can use {applicant.visa}"))
     if not soft_cutoffs:
-        if program.step2_cutoff is not None:
+        if program.step2_cutoff is not None and "step2_cutoff" not in program.soft_cutoffs:
             if applicant.step2ck is None:
                 broken.append(("cutoff", "step2_cutoff", f"the program states a Step 2 CK cutoff of "
                                f"{program.step2_cutoff}; your profile has no Step 2 CK score"))
             elif applicant.step2ck < program.step2_cutoff:
                 broken.append(("cutoff", "step2_cutoff", f"your Step 2 CK {applicant.step2ck} is below the stated "
                                f"cutoff {program.step2_cutoff}"))
-        if program.step1_cutoff is not None and applicant.step1 is not None and applicant.step1 < program.step1_cutoff:
+        if program.step1_cutoff is not None and "step1_cutoff" not in program.soft_cutoffs \
+                and applicant.step1 is not None and applicant.step1 < program.step1_cutoff:
             broken.append(("cutoff", "step1_cutoff",
                            f"your Step 1 {applicant.step1} is below the stated cutoff {program.step1_cutoff}"))
     if program.max_years_since_graduation is not None and applicant.graduation_year is not None:
@@ -277,10 +301,14 @@ def ineligibility_reasons(applicant: Applicant, program: Program, match_year: in
     return split_limits(applicant, program, match_year, soft_cutoffs)[0]
 
 
-def _below_stated_cutoff(applicant: Applicant, program: Program) -> bool:
-    if program.step2_cutoff is not None and (applicant.step2ck is None or applicant.step2ck < program.step2_cutoff):
+def _below_stated_cutoff(applicant: Applicant, program: Program, only_soft: bool = False) -> bool:
+    """True when the applicant is below a stated cutoff (with `only_soft`, one the program only prefers)."""
+    soft = program.soft_cutoffs
+    if program.step2_cutoff is not None and (not only_soft or "step2_cutoff" in soft) \
+            and (applicant.step2ck is None or applicant.step2ck < program.step2_cutoff):
         return True
-    return program.step1_cutoff is not None and applicant.step1 is not None and applicant.step1 < program.step1_cutoff
+    return program.step1_cutoff is not None and (not only_soft or "step1_cutoff" in soft) \
+        and applicant.step1 is not None and applicant.step1 < program.step1_cutoff
 
 
 def tier_map(scored, settings: TierSettings) -> dict[str, str]:
@@ -335,23 +363,39 @@ def score_programs(table: ProgramTable, profile: Profile, model: InterviewModel,
         if reasons:  # an ineligible program has no chance to explain
             terms, p, checks, unmet = {}, 0.0, [], ()
         else:
-            soft_penalty = goals.soft_cutoffs and _below_stated_cutoff(applicant, program)
+            # a cutoff the program only prefers (or every cutoff, with soft_cutoffs) lowers the chance
+            soft_penalty = _below_stated_cutoff(applicant, program, only_soft=not goals.soft_cutoffs)
             terms = model.logit_terms(applicant, program, match_year, soft_penalty, unmet)
             p = _sigmoid(sum(terms.values()))
         rows.append((program, reasons, p, terms, checks, unmet))
+    unknown_visa = model.visa_unknown_factor(applicant)
     tiers = tier_map([(row[0], row[2]) for row in rows if not row[1]], goals.tiers)
     scored, regions = [], {}
     for program, reasons, p, terms, checks, unmet in rows:
         place = (program.city, program.state)
-        region = regions.get(place) or regions.setdefault(place, metro.region_of(*place))
+        region, near = regions.get(place) or regions.setdefault(place, _region(metro, *place))
         kinds = signal_kinds.get(program.specialty, ()) if (not reasons and program.accepts_signals) else ()
+        # a program that may not sponsor the applicant's visa: the chance times the share that do
+        factor, checks = ((unknown_visa, (*checks, VISA_UNKNOWN_CHECK)) if program.visa == "unknown"
+                          else (1.0, tuple(checks)))
+        if near:
+            checks += (f"city '{program.city}' read as {near} ({region}): check",)
         scored.append(Candidate(
-            program=program, eligible=not reasons, p_interview=p, region=region, weight=weights[region],
+            program=program, eligible=not reasons, p_interview=p * factor, region=region, weight=weights[region],
             tier=tiers.get(program.program_id), reasons=tuple(reasons),
-            p_with_signal=tuple((k, model.with_signal(p, k)) for k in kinds) if kinds else (),
-            terms=tuple(terms.items()) if terms else (), checks=tuple(checks), unmet_estimates=unmet,
+            p_with_signal=tuple((k, factor * model.with_signal(p, k)) for k in kinds) if kinds else (),
+            terms=tuple(terms.items()) if terms else (), checks=checks, unmet_estimates=unmet,
         ))
     return scored
+
+
+def _region(metro: Metro, city: str, state: str) -> tuple[str, str | None]:
+    """(the region of a place, the metro place a near spelling was matched to, or None)."""
+    region = metro.region_of(city, state)
+    if region in ("home city", "home metro"):
+        return region, None
+    near = metro.near_match(city, state)
+    return (near[0], near[1]) if near else (region, None)
 
 
 def load_model(path: str | None = None) -> InterviewModel:

@@ -39,16 +39,24 @@ def _last_shown_count(distribution) -> int:
     return len(distribution) - 1
 
 
-def plot_distribution(outcomes, ax=None, title: str | None = None):
-    """Bars of P(N = n interviews) for a list's Outcomes; the correlated view beside it when present.
+# The two views of a list's outcomes, in words a doctor reads (no model jargon such as "latent SD").
+INDEPENDENT_LABEL = "If programs decide independently"
+CORRELATED_LABEL = "Allowing for how strong an applicant you are overall"
 
-    The legend gives P(at least 5 interviews) and P(match) of each view. Returns the axes.
+
+def plot_distribution(outcomes, ax=None, title: str | None = None):
+    """Bars of P(N = n interviews) for a list's Outcomes: if programs decided independently (Poisson-binomial), and
+    beside it, when the model has one, the correlated view (allowing for the applicant's overall strength), each
+    from its own distribution, whichever is the headline.
+
+    The legend gives each view's chance of at least 5 interviews and of matching. Returns the axes.
     """
     from matplotlib.ticker import MaxNLocator, PercentFormatter
 
     if ax is None:
         ax = _new_axes((8, 4.5))
-    independent = list(outcomes.distribution)
+    independent, independent_at_least, independent_match = outcomes.independent_view
+    independent = list(independent)
     correlated = list(outcomes.correlated_distribution) if outcomes.correlated_distribution is not None else None
     last = _last_shown_count(independent)
     if correlated is not None:
@@ -57,14 +65,15 @@ def plot_distribution(outcomes, ax=None, title: str | None = None):
     width = 0.4 if correlated is not None else 0.8
     offset = width / 2 if correlated is not None else 0.0
 
-    label = (f"Independent decisions: P(at least 5) {_percent(outcomes.p_at_least.get(5, 0.0))}, "
-             f"P(match) {_percent(outcomes.p_match)}")
-    ax.bar([n - offset for n in counts], independent[:last + 1], width=width, color=INDEPENDENT_COLOR, label=label)
+    label = (f"{INDEPENDENT_LABEL}: at least 5 interviews {_percent(independent_at_least.get(5, 0.0))}, "
+             f"match {_percent(independent_match)}")
+    ax.bar([n - offset for n in counts], _padded(independent, last), width=width, color=INDEPENDENT_COLOR,
+           label=label)
     if correlated is not None:
-        label = (f"Correlated decisions (latent SD {outcomes.latent_sd:g}): P(at least 5) "
+        label = (f"{CORRELATED_LABEL}: at least 5 interviews "
                  f"{_percent(outcomes.correlated_p_at_least.get(5, 0.0))}, "
-                 f"P(match) {_percent(outcomes.correlated_p_match)}")
-        ax.bar([n + offset for n in counts], correlated[:last + 1], width=width, color=CORRELATED_COLOR,
+                 f"match {_percent(outcomes.correlated_p_match)}")
+        ax.bar([n + offset for n in counts], _padded(correlated, last), width=width, color=CORRELATED_COLOR,
                label=label)
     ax.set_xlabel("Number of interviews")
     ax.set_ylabel("Probability")
@@ -75,6 +84,21 @@ def plot_distribution(outcomes, ax=None, title: str | None = None):
     ax.set_title(title if title is not None else
                  f"Interviews to expect: {outcomes.expected_interviews:.1f} on average")
     return ax
+
+
+def _padded(distribution: list[float], last: int) -> list[float]:
+    """P(N = 0..last), zeros past the end of a shorter distribution."""
+    return (distribution + [0.0] * (last + 1))[:last + 1]
+
+
+FRAME_MARGIN = 0.08  # share of an axis left empty above the highest value and below zero
+
+
+def _padded_range(values: list[float], cap: float | None = None) -> tuple[float, float]:
+    """(bottom, top) of a y axis from 0 to the values, with room above and below so no line sits on the frame."""
+    top = max(values, default=0.0) or (cap or 1.0)
+    top = top * (1 + FRAME_MARGIN) if cap is None else min(cap, top) * (1 + FRAME_MARGIN)
+    return -top * FRAME_MARGIN / 2, top
 
 
 def _field(point, name: str):
@@ -101,13 +125,14 @@ def plot_frontier(points: Iterable, ax=None):
     ax.set_xlabel("Budget (USD)")
     ax.set_ylabel("Expected interviews")
     ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: f"${x:,.0f}"))
-    ax.set_ylim(bottom=0)
+    ax.margins(x=0.05)  # the first and last budgets' markers off the frame
+    ax.set_ylim(*_padded_range([v for _, v in interviews]))
 
     right = ax.twinx()
     right_line = right.plot([b for b, _ in matches], [v for _, v in matches], marker="s", linestyle="--",
                             color=CORRELATED_COLOR, label="P(match)")
     right.set_ylabel("P(match)")
-    right.set_ylim(0, 1)
+    right.set_ylim(*_padded_range([v for _, v in matches], cap=1.0))
     right.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=None))
 
     lines = left_line + right_line

@@ -100,6 +100,8 @@ def population_text(o) -> str:
 
 def solve_payload(inputs, plan, limits) -> dict:
     """`smartpick solve --json` (a public contract: the README lists its fields)."""
+    from optimizer.model.uncertainty import describe_range
+
     s, o = plan.solution, plan.outcomes
     payload = {
         "status": s.status,
@@ -118,12 +120,15 @@ def solve_payload(inputs, plan, limits) -> dict:
         "p_at_least": {str(k): v for k, v in o.p_at_least.items()} if o else None,
         "p_match": o.p_match if o else None,
         "p_match_range": list(o.p_match_range) if o and o.p_match_range else None,
+        # the range as the terminal writes it (whole percents, outward), so every door rounds alike
+        "p_match_range_text": describe_range(*o.p_match_range) if o and o.p_match_range else None,
         "outcome_view": o.view if o else None,
         "independent_p_match": o.independent_p_match if o else None,
         "population_p_match": o.population_p_match if o else None,
         "population_group": o.population_group if o else None,
         "population_source": o.population_source if o else None,
         "population": [dict(e) for e in o.population] if o else [],
+        "population_short_source": o.population_short_source if o else None,
         "correlated": ({"latent_sd": o.latent_sd, "sd": o.correlated_sd, "p_match": o.correlated_p_match,
                         "p_at_least": {str(k): v for k, v in o.correlated_p_at_least.items()},
                         "interview_distribution": list(o.correlated_distribution)}
@@ -246,20 +251,25 @@ def programs_table(plan, limit: int | None = None, width: int = 100):
 
 
 def fit_to_width(build, longest: int, width: int, shortest: int = 12):
-    """The table `build(name_width, compact)` with the widest name column that keeps it within `width` columns;
-    when the shortest name is not enough, `compact` narrows the other text columns too."""
+    """The table `build(name_width, compact)` with the widest name column that keeps it within `width` columns:
+    full names where there is room; otherwise the layout (normal, or `compact`, which narrows the padding and the
+    other text columns) that gives the names the more room (normal on a tie), so a wider terminal never shows
+    shorter names."""
     table = build(max(shortest, longest), False)
     used = _rendered_width(table)
     if used <= width:
         return table
-    table = build(max(shortest, longest - (used - width)), False)
+    options = []
+    name_width = max(shortest, longest - (used - width))
+    table = build(name_width, False)
     if _rendered_width(table) <= width:
-        return table
+        options.append((name_width, 1, table))
     table = build(shortest, True)
     used = _rendered_width(table)
     # the room the narrower columns left goes to the name (or the name gives up more, down to 8 characters)
     name_width = min(longest, max(8, shortest + width - used))
-    return table if name_width == shortest else build(name_width, True)
+    options.append((name_width, 0, table if name_width == shortest else build(name_width, True)))
+    return max(options, key=lambda option: option[:2])[2]
 
 
 def _rendered_width(table) -> int:
@@ -272,6 +282,7 @@ def _programs_table(plan, limit, name_width: int, compact: bool = False):
     rows = program_rows(plan, with_sheet_columns=False)
     for row, c in zip(rows, plan.solution.chosen):
         row["specialty"] = c.program.specialty
+    rows.sort(key=lambda row: -row["p_interview"])  # best chance first: the chance as the list applies it
     # narrow terminals: one space between columns instead of three, so the names keep some room
     t = _table(f"Your list ({len(rows)} programs, best chance first)", **({"padding": (0, 0)} if compact else {}))
     with_signals = any(r["signal"] for r in rows)

@@ -16,10 +16,13 @@ def frontier_payload(inputs, frontier) -> dict:
 
 
 def frontier_table(frontier):
-    t = _table("Best list at each budget")
-    for name in ("Budget", "Status", "Programs", "Cost", "Weighted obj.", "Expected interviews", "P(>=5)", "P(match)",
-                 "range", "Per +$100"):
-        t.add_column(name, justify="left" if name == "Status" else "right")
+    t = _table("Best list at each budget", padding=(0, 0))  # ten columns: one space apart, so none is cut
+    for name in ("Budget", "Status", "Programs", "Cost", "Weighted\nobjective", "Expected\ninterviews", "P(>=5)",
+                 "P(match)", "P(match)\nrange", "Interviews\nper +$100"):
+        t.add_column(name, justify="left" if name == "Status" else "right", no_wrap=True)
+    t.caption = ("Interviews per +$100: the weighted expected interviews each $100 more buys, from the budget "
+                 "before." + (" <: where more money starts to buy little." if frontier.diminishing_at else ""))
+    t.caption_justify = "left"
     for p in frontier.points:
         mark = " <" if frontier.diminishing_at == p.budget else ""
         t.add_row(money(p.budget) + mark, p.status, str(p.count) if p.count else "-", money(p.cost),

@@ -23,7 +23,8 @@ def score_payload(inputs, candidates) -> dict:
             "p_interview": c.p_interview, "tier": c.tier, "region": c.region, "weight": c.weight,
             "weighted_p": c.value, "reasons": list(c.reasons), "p_with_signal": dict(c.p_with_signal),
             "row": c.program.row,
-            # estimated limits the applicant may not meet: the chance is lowered, the program is not ruled out
+            # what to check: estimated limits the applicant may not meet (the chance is lowered, the program not
+            # ruled out), an unknown visa policy, a city read from a near spelling
             "checks": list(c.checks),
             # what moves the chance: each model term's share of the log-odds (data/model.toml)
             "log_odds_terms": dict(c.terms) if c.eligible else {},
@@ -80,7 +81,8 @@ def _open_table(s, shown, top, name_width, compact=False):
     head = _table(f"Programs open to you, by weighted chance (top {top} of {s['eligible']})",
                   **({"padding": (0, 0)} if compact else {}))
     widths = {"#": (3, 4), "Program": (min(12, name_width), name_width), "City": (8, 11 if compact else 14),
-              "Region": (10, 10) if compact else (13, 13), "Visa": (8, 8), "Tier": (6, 6), "Weight": (6, 6)}
+              "Region": (10, 10) if compact else (13, 13), "Tier": (6, 6), "Weight": (6, 6),
+              "Visa": (8, 14) if any(c.checks for c in shown) else (8, 8)}
     several = len({c.program.specialty for c in shown}) > 1
     names = (("#", "right"), ("Program", "left"), ("City", "left")) + ((("Spec.", "left"),) if several else ()) + (
         ("Visa", "left"), ("Chance", "right"), ("Tier", "left"), ("Region", "left"), ("Weight", "right"))
@@ -89,7 +91,8 @@ def _open_table(s, shown, top, name_width, compact=False):
         head.add_column(name, justify=justify, no_wrap=True, overflow="ellipsis", min_width=low, max_width=high)
     for i, c in enumerate(shown, start=1):
         head.add_row(str(i), escape(c.program.program), escape(f"{c.program.city}, {c.program.state}"),
-                     *([_short(c.program.specialty)] if several else []), c.program.visa, pct(c.p_interview),
+                     *([_short(c.program.specialty)] if several else []),
+                     "unknown: check" if c.program.visa == "unknown" else c.program.visa, pct(c.p_interview),
                      c.tier, c.region, f"{c.weight:g}")
     return head
 

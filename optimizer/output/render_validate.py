@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from optimizer.inputs.sheet import format_problem
+from optimizer.inputs.sheet import format_problem, format_problems
 
 
 def validation_lines(file: str, report) -> list[tuple[str, bool]]:
@@ -30,10 +30,21 @@ def validation_lines(file: str, report) -> list[tuple[str, bool]]:
         if not read_the_file:
             return out + [(f"Error: {format_problem(problem, with_file=True)}", True) for problem in report.errors]
         plural = "s" if count != 1 else ""
-        out.append((f"\n{count} problem{plural} to fix before SmartPick can use this sheet:", True))
-        out.extend((f"- {format_problem(problem)}", True) for problem in report.errors)
+        lines = format_problems(report.errors)
+        kinds = f" ({len(lines)} kinds)" if len(lines) < count else ""
+        out.append((f"\n{count} problem{plural}{kinds} to fix before SmartPick can use this sheet:", True))
+        out.extend((f"- {line}", True) for line in lines)
         shown = f'"{file}"' if " " in file else file
         out.append((f"\nFix them in the sheet, save it, and run `smartpick validate {shown}` again.", True))
+    elif getattr(report, "ignored_lookalikes", None):
+        names = [f"'{name}'" for name in report.ignored_lookalikes]
+        one = len(names) == 1
+        listed = names[0] if one else ", ".join(names[:-1]) + f" and {names[-1]}"
+        out.append((f"\nThe sheet can be read, but {listed} {'is' if one else 'are'} not read although "
+                    f"{'it looks like a column' if one else 'they look like columns'} SmartPick uses (see the "
+                    f"warnings). Rename {'it' if one else 'them'}, or check that SmartPick may ignore "
+                    f"{'it' if one else 'them'}, before: smartpick solve --programs {file} --profile "
+                    "YOUR_PROFILE.toml", False))
     else:
         out.append(("\nThe sheet is ready. Next: smartpick solve --programs "
                     f"{file} --profile YOUR_PROFILE.toml", False))

@@ -150,13 +150,45 @@ class ProgramIndex:
                                  f"name, as {narrowed[0].program_id}" if row.program_id else "")
         unknown_id = f"program_id '{row.program_id}' is not in the programs sheet, and " if row.program_id else ""
         if not same_name:
-            return None, (f"{unknown_id}no program in the sheet is named '{row.program}'. Check the spelling "
-                          "against `smartpick score`, or give the program_id.")
+            near = self.closest(row)
+            hint = (" Did you mean " + " or ".join(f"'{c.program.program}'" for c in near) + "? Write the name as "
+                    "the sheet has it" if near else " Check the spelling against `smartpick score`")
+            return None, (f"{unknown_id}no program in the sheet is named '{row.program}'.{hint}, or give the "
+                          "program_id.")
         if not narrowed:
             return None, (f"{unknown_id}'{row.program}' is in the sheet, but not with this row's "
                           f"{_given(row)}: {_places(same_name)}. Correct the row or give the program_id.")
         return None, (f"{unknown_id}{len(narrowed)} programs are named '{row.program}' ({_places(narrowed)}). Add "
                       "a city or specialty column, or give the program_id.")
+
+
+    def closest(self, row: PortfolioRow, limit: int = 3) -> list[Candidate]:
+        """Programs whose names hold every word of a short name ('Advocate Masonic', 'Cook County IM': the
+        specialty at its end must match too), else those spelled most alike; narrowed by the row's city, state and
+        specialty where it gives them."""
+        import difflib
+
+        words, specialty = _name_words(row.program)
+        if not words:
+            return []
+        holding = [c for key, found in self.by_name.items() if words <= _name_words(key)[0] for c in found
+                   if specialty in (None, c.program.specialty)]
+        holding = _narrow(holding, row) or holding
+        if holding:
+            return sorted(holding, key=lambda c: (len(c.program.program), c.program_id))[:limit]
+        close = difflib.get_close_matches(name_key(row.program), list(self.by_name), n=limit, cutoff=0.85)
+        return [self.by_name[key][0] for key in close]
+
+
+def _name_words(name: str) -> tuple[frozenset[str], str | None]:
+    """(the words of a program name that tell it apart, the specialty its last word or two name, if any)."""
+    words = name_key(name).split()
+    specialty = None
+    for n in (2, 1):  # "... IM Prelim", "... IM"
+        if len(words) > n and vocab.canonical_specialty(" ".join(words[-n:])):
+            specialty, words = vocab.canonical_specialty(" ".join(words[-n:])), words[:-n]
+            break
+    return frozenset(words) - {"of", "the", "and", "at", "hospital", "medical", "center"}, specialty
 
 
 def _narrow(candidates: list[Candidate], row: PortfolioRow) -> list[Candidate]:
@@ -183,6 +215,23 @@ def _places(candidates: list[Candidate], limit: int = 4) -> str:
     shown = "; ".join(f"{c.program_id}: {c.program.city}, {c.program.state}, {c.program.specialty}"
                       for c in candidates[:limit])
     return shown + (f"; and {len(candidates) - limit} more" if len(candidates) > limit else "")
+
+
+def _why_no_signal(c: Candidate, kind: str) -> str:
+    """Why a program cannot take a signal of `kind`, in the words that fit: not open, no signals taken, or its
+    specialty's kinds ("Family Medicine has only standard signals")."""
+    name = c.program.program
+    if not c.eligible:
+        return f"{name} is not open to you ({'; '.join(c.reasons)}), so its {kind} signal does not count"
+    if not c.program.accepts_signals:
+        return f"{name} does not take signals (the sheet says so), so its {kind} signal does not count"
+    kinds = [k for k, _ in c.p_with_signal]
+    if not kinds:
+        return f"{c.program.specialty} has no program signals this season, so the {kind} signal does not count"
+    listed = " and ".join(kinds)
+    return (f"{c.program.specialty} has only {listed} signals (no {kind}): write '{kinds[-1]}' for {name}"
+            if len(kinds) == 1 else f"{c.program.specialty} has {listed} signals, not {kind}: use one of them for "
+                                    f"{name}")
 
 
 def match_rows(portfolio: SavedPortfolio, index: ProgramIndex) -> tuple[list[tuple[PortfolioRow, Candidate]],
@@ -233,8 +282,7 @@ def evaluate_portfolio(portfolio: SavedPortfolio, inputs, index: ProgramIndex, l
                 p = with_signal[row.signal]
                 signals[c.program_id] = row.signal
             else:
-                notes.append(f"{portfolio.row_word} {row.row}: {c.program.program} cannot take a {row.signal} "
-                             "signal (not open to you, or it takes no signals of that kind); counted without it")
+                notes.append(f"{portfolio.row_word} {row.row}: {_why_no_signal(c, row.signal)}; counted without it")
         chosen.append(c)
         applied.append(p)
     if use_signals:

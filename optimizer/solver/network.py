@@ -180,6 +180,12 @@ class SizeNetwork:
                 allowance.setdefault((unit[0], self.columns[j].kind), {})[j] = 1
         for (specialty, kind), coefs in sorted(allowance.items()):
             row(coefs, 0, model.signals.allowance(specialty, kind))
+        for a, b in model.duplicate_pairs:
+            # one program written twice: at most one of the two is signaled (another row across the network, so
+            # corners are checked)
+            pair = {a.program_id, b.program_id}
+            row({j: 1 for j, col in enumerate(self.columns)
+                 if col.kind is not None and any(c.program_id in pair for c in col.members)}, 0, 1)
         self.budget_row = row({j: 1 for j in self.dear.values()}, 0, 0)  # the dear programs, within the budget
         self.lower, self.upper = np.array(lower, float), np.array(upper, float)
         self.vars = [solver.NumVar(lo, hi, "") for lo, hi in zip(lower, upper)]
@@ -364,6 +370,9 @@ class SizeNetwork:
                 given.setdefault(col.unit, set()).add(col.kind)
         if any(len(kinds) > 1 for kinds in given.values()):
             return False  # two signals to one unit
+        signaled = {c.program_id for col in chosen_columns if col.kind is not None for c in col.members}
+        if any(a.program_id in signaled and b.program_id in signaled for a, b in model.duplicate_pairs):
+            return False  # both of one program written twice
         plain_units = {model.signals.unit_of(col.members[0]) for col in chosen_columns
                        if col.kind is None and col.members[0].p_with_signal}
         for unit, kind in model.signals.fixed.items():

@@ -25,6 +25,7 @@ from optimizer.model.fees import Cost
 from optimizer.solver.linear import BACKENDS, LinearModel, RawSolution
 from optimizer.model.scoring import TIERS, Candidate
 from optimizer.model.signals import SignalSetup
+from optimizer.inputs.duplicates import near_duplicates
 
 SHARE_SCALE = 1000  # tier shares are written as integers per thousand
 # deterministic time of the first pass over the whole model, before the size search (see _solve_size_by_size);
@@ -100,6 +101,7 @@ class PortfolioModel:
         self.model = LinearModel()
         self.items: list[tuple[int, Candidate]] = []  # (variable, candidate)
         self.signal_vars: list[tuple[int, Candidate, str]] = []  # (variable, program, kind)
+        self.duplicate_pairs: list[tuple] = []  # (program, program): one program written twice, one signal at most
         self._cheapest: list[float] | None = None  # every program position's price, cheapest first (when needed)
         self._build()
         self._backend = None  # built on first use: the network path below seldom needs it
@@ -241,6 +243,15 @@ class PortfolioModel:
         for (specialty, kind), terms in sorted(allowance_terms.items()):
             m.row(f"{specialty} {kind} signals within the allowance", terms,
                   hi=self.signals.allowance(specialty, kind))
+        by_program: dict[str, list[int]] = {}
+        for v, c, _ in self.signal_vars:
+            by_program.setdefault(c.program_id, []).append(v)
+        self.duplicate_pairs = [(a, b) for a, b in near_duplicates([c.program for _, c in self.items])
+                                if a.program_id in by_program and b.program_id in by_program]
+        for a, b in self.duplicate_pairs:
+            # one program written twice (same specialty and city, names alike): at most one of the two is signaled
+            m.row(f"one signal to {a.program_id} or {b.program_id}",
+                  {v: 1 for v in by_program[a.program_id] + by_program[b.program_id]}, hi=1)
 
     @property
     def backend(self):

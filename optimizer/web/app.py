@@ -66,7 +66,11 @@ def error_payload(error: SmartPickError) -> dict:
     if isinstance(error, InfeasibleError):
         return {"error": "infeasible", "message": str(error), "reasons": error.reasons}
     if isinstance(error, InputError):
-        return {"error": "input", "message": str(error), "problems": [p.as_dict() for p in error.problems]}
+        from optimizer.errors import describe_problems
+
+        # "problem_lines": the same problems for a person, identical ones grouped with their rows
+        return {"error": "input", "message": str(error), "problems": [p.as_dict() for p in error.problems],
+                "problem_lines": describe_problems(error.problems)}
     return {"error": "input", "message": str(error), "problems": []}
 
 

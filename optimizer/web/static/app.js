@@ -114,7 +114,25 @@ function clearErrors() {
     field.classList.remove("invalid");
     $(".field-error", field).textContent = "";
   }
-  for (const id of ["#profile-errors", "#result-errors"]) $(id).textContent = "";
+  for (const control of $$("#whatif .invalid")) control.classList.remove("invalid");
+  for (const id of ["#profile-errors", "#result-errors", "#solve-errors"]) $(id).textContent = "";
+}
+
+// the profile keys a reason names ("budget_usd = 1910", "min_programs"), to mark their fields and controls
+const WHATIF_OF = { "goals.budget_usd": "#w-budget", "goals.min_programs": "#w-min", "goals.max_programs": "#w-max",
+                    "applicant.step2ck": "#w-step2ck" };
+
+function markNamedFields(lines) {
+  const marked = [];
+  for (const field of $$("#profile-form .field")) {
+    const name = field.dataset.key.split(".").pop();
+    if (!lines.some(line => new RegExp(`\\b${name}\\b`).test(line))) continue;
+    field.classList.add("invalid");
+    marked.push(field);
+    const control = WHATIF_OF[field.dataset.key];
+    if (control) $(control).closest("label").classList.add("invalid");
+  }
+  return marked;
 }
 
 function fieldFor(key) {
@@ -141,9 +159,14 @@ function showProblem(problem) {
   clearErrors();
   markStale(true);
   if (problem.error === "infeasible") {
-    list($("#result-errors"), problem.reasons, "No list meets every limit (the numbers below are for your last list):");
+    // beside the controls that change the limits (the what-if box), and under the button when there is no list yet
+    const where = state.payload ? $("#result-errors") : $("#solve-errors");
+    list(where, problem.reasons, "No list meets every limit" +
+         (state.payload ? " (the numbers below are for your last list):" : ":"));
+    markNamedFields(problem.reasons);
     $("#results").hidden = !state.payload;
-    $("#busy").textContent = "No list meets these limits: change them and try again.";
+    $("#busy").textContent = "No list meets these limits: change what is marked in red and try again.";
+    where.scrollIntoView({ block: "nearest" });
     return;
   }
   const general = [], sheet = [];
@@ -160,8 +183,16 @@ function showProblem(problem) {
     else general.push(describe(p));
   }
   if (!(problem.problems || []).length) general.push(problem.message);
+  if (sheet.length && problem.problem_lines) {  // the server's words, identical problems grouped with their rows
+    sheet.splice(0, sheet.length, ...problem.problem_lines.filter(line => line.startsWith(state.file.name)));
+  }
   if (sheet.length) { $("#sheet-status").textContent = ""; list($("#sheet-status"), sheet, "Fix these in your sheet:"); }
   if (general.length) list($("#profile-errors"), general, "Please fix:");
+  // the same problems under the button just pressed, so they are seen where the person is looking
+  const marked = $$("#profile-form .field.invalid").map(f => `${$("label", f).textContent}: ` +
+                                                          $(".field-error", f).textContent);
+  list($("#solve-errors"), marked.concat(sheet, general),
+       marked.length ? "Nothing was solved. Fix the fields marked in red:" : "Nothing was solved. Please fix:");
   if (first) { first.closest("fieldset").classList.add("open"); first.scrollIntoView({ block: "center" }); }
   else if (sheet.length) $("#programs-section").scrollIntoView();
   $("#busy").textContent = "Nothing was solved: fix what is marked in red, then choose your list again.";
@@ -178,9 +209,11 @@ async function solve() {
     const payload = await response.json();
     if (seq !== state.seq) return;
     clearErrors();
+    const first = !state.payload;
     state.payload = payload;
     render(payload);
     $("#busy").textContent = "";
+    if (first) $("#results").scrollIntoView({ block: "start" });  // the answer, with the controls that change it
   } catch (error) {
     if (error.name === "AbortError" || seq !== state.seq) return;
     if (error.problem) showProblem(error.problem);
@@ -195,10 +228,11 @@ async function solve() {
 const pct = (p, digits = 0) => (p === null || p === undefined ? "-" : `${(100 * p).toFixed(digits)}%`);
 const money = usd => (usd === null || usd === undefined ? "-" : `$${Math.round(usd).toLocaleString("en-US")}`);
 
-function card(label, value, detail, id) {
+function card(label, value, detail, id, tooltip) {
   const box = document.createElement("div");
   box.className = "stat";
   if (id) box.id = id;
+  if (tooltip) box.title = tooltip;  // the full source, for who wants it
   const v = document.createElement("div"); v.className = "value"; v.textContent = value;
   const l = document.createElement("div"); l.className = "label"; l.textContent = label;
   box.append(v, l);
@@ -216,18 +250,23 @@ function render(payload) {
   const summary = $("#summary");
   summary.textContent = "";
   let matchDetail = "";
-  if (Array.isArray(payload.p_match_range)) {
-    matchDetail = `range ${pct(payload.p_match_range[0])} to ${pct(payload.p_match_range[1])}`;
+  if (payload.p_match_range_text) {
+    matchDetail = `range ${payload.p_match_range_text}`;  // the server's words: the CLI's rounding
   }
-  if (payload.population_p_match !== undefined && payload.population_p_match !== null) {
-    matchDetail += `${matchDetail ? "; " : ""}applicants like you: ${pct(payload.population_p_match)}` +
-      (payload.population_source ? ` (${payload.population_source})` : "");
+  // applicants like you: each specialty's own published group (solve --json `population`), else the first's
+  const groups = (payload.population && payload.population.length) ? payload.population
+    : (payload.population_p_match !== undefined && payload.population_p_match !== null
+      ? [{p_match: payload.population_p_match, group: payload.population_group}] : []);
+  if (groups.length) {
+    const source = payload.population_short_source || payload.population_source;
+    const said = groups.map((g) => `applicants like you${g.group ? ` (${g.group})` : ""}: ${pct(g.p_match)}`);
+    matchDetail += `${matchDetail ? "; " : ""}${said.join("; ")}` + (source ? `. Source: ${source}` : "");
   }
   summary.append(
     card("expected interviews", payload.expected_interviews === null ? "-" : payload.expected_interviews.toFixed(1),
          payload.sd !== null ? `SD ${payload.sd.toFixed(1)}; at least 5: ${pct((payload.p_at_least || {})["5"], 1)}` : "",
          "stat-interviews"),
-    card("chance of matching", pct(payload.p_match), matchDetail, "stat-match"),
+    card("chance of matching", pct(payload.p_match), matchDetail, "stat-match", payload.population_source),
     card("cost", money(payload.cost), `of your ${money(payload.budget)} budget`, "stat-cost"),
     card("programs", String(payload.count), `allowed ${payload.min_programs}-${payload.max_programs}`, "stat-count"),
   );
@@ -426,7 +465,7 @@ function drawFrontier(box, payload, budget) {
   box.textContent = "";
   const points = payload.points.filter(p => p.expected_interviews !== null);
   if (!points.length) { box.textContent = "No budget in this range allows a list."; return; }
-  const W = 720, H = 260, left = 50, bottom = 40, top = 14, right = 14;
+  const W = 720, H = 260, left = 62, bottom = 40, top = 14, right = 40;  // room for the axis labels
   const xs = points.map(p => p.budget), ys = points.map(p => p.expected_interviews);
   const x0 = Math.min(...xs), x1 = Math.max(...xs), y1 = Math.max(...ys) * 1.08, y0 = Math.min(...ys) * 0.9;
   const x = v => left + (W - left - right) * (v - x0) / Math.max(1, x1 - x0);
@@ -447,14 +486,16 @@ function drawFrontier(box, payload, budget) {
                                        `${p.count} programs, P(match) ${pct(p.p_match)}`));
     svg.append(dot);
     svg.append(svgElement("text", { x: x(p.budget), y: H - bottom + 16, "text-anchor": "middle", class: "axis" },
-                          `$${(p.budget / 1000).toFixed(p.budget % 1000 ? 2 : 0)}k`));
+                          `$${parseFloat((p.budget / 1000).toFixed(2))}k`));
   }
   if (budget >= x0 && budget <= x1) {
     svg.append(svgElement("line", { x1: x(budget), x2: x(budget), y1: top, y2: H - bottom, class: "mean" }));
     svg.append(svgElement("text", { x: x(budget) + 4, y: top + 10, class: "axis" }, "your budget"));
   }
-  svg.append(svgElement("text", { x: (W + left) / 2, y: H - 4, "text-anchor": "middle", class: "axis" },
-                        "budget; expected interviews on the left"));
+  svg.append(svgElement("text", { x: (W + left - right) / 2, y: H - 4, "text-anchor": "middle", class: "axis" },
+                        "budget (US dollars)"));
+  svg.append(svgElement("text", { x: 14, y: (H - bottom + top) / 2, "text-anchor": "middle", class: "axis",
+                                  transform: `rotate(-90 14 ${(H - bottom + top) / 2})` }, "expected interviews"));
   const chart = document.createElement("div");
   chart.className = "chart";
   chart.append(svg);
@@ -602,7 +643,8 @@ async function checkSheet() {
     (report.errors.length ? `, ${report.errors.length} problems to fix.` : ".");
   status.append(p);
   if (report.errors.length) {
-    list(status, report.errors.map(e => describe({ ...e, file: "" }).replace(/^: /, "")), "Fix these in your sheet:");
+    const lines = report.error_lines || report.errors.map(e => describe({ ...e, file: "" }).replace(/^: /, ""));
+    list(status, lines, "Fix these in your sheet:");
   }
   if (report.warnings.length) list(status, report.warnings, "Good to know:");
 }
