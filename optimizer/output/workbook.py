@@ -65,8 +65,10 @@ def _write_sheet(sheet, rows: list[dict]) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
+    from optimizer.output.cells import xlsx_cell, xlsx_row
+
     columns = table_columns(rows)
-    sheet.append(columns)
+    xlsx_row(sheet, 1, columns)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
@@ -78,7 +80,7 @@ def _write_sheet(sheet, rows: list[dict]) -> None:
             value, kind = (raw.value, raw.kind) if isinstance(raw, Value) else (_plain(raw), None)
             if column == "img_pct" and isinstance(value, (int, float)) and not isinstance(value, bool):
                 value, kind = value / 100, "percent"  # a sheet's 45 (percent) is Excel's 45%, as the user wrote it
-            cell = sheet.cell(row=r, column=j, value=value)
+            cell = xlsx_cell(sheet, r, j, value)
             if isinstance(value, (int, float)) and not isinstance(value, bool):
                 kind = kind or column_kind(column, value)
                 if kind:

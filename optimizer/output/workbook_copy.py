@@ -113,16 +113,18 @@ def _add_columns(sheet, header_row: int, added: list[AddedColumn]) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
+    from optimizer.output.cells import xlsx_cell
+
     last = max((cell.column for cell in sheet[header_row] if cell.value not in (None, "")), default=0)
     for offset, column in enumerate(added, start=1):
         index = last + offset
-        head = sheet.cell(row=header_row, column=index, value=column.header)
+        head = xlsx_cell(sheet, header_row, index, column.header)
         head.font = Font(bold=True)
         head.fill = PatternFill("solid", fgColor=HEADER_FILL)
         width = len(column.header)
         for row, raw in column.values.items():
             value, kind = (raw.value, raw.kind) if isinstance(raw, Value) else (raw, None)
-            cell = sheet.cell(row=row, column=index, value=value)
+            cell = xlsx_cell(sheet, row, index, value)
             if kind and isinstance(value, (int, float)):
                 cell.number_format = NUMBER_FORMATS[kind]
             text = "" if value is None else f"{value:.1%}" if kind == "percent" else str(value)

@@ -121,11 +121,14 @@ def write_table(path: str | Path, sheets: dict[str, list[dict]], payload: dict |
 
 
 def _write_csv(stream, rows: list[dict]) -> None:
+    from optimizer.output.cells import csv_cell
+
     with io.TextIOWrapper(stream, encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=table_columns(rows))
-        writer.writeheader()
+        writer.writerow({column: csv_cell(column) for column in writer.fieldnames})
         for row in rows:
-            writer.writerow({k: "" if v is None else v.value if isinstance(v, Value) else v for k, v in row.items()})
+            writer.writerow({k: "" if v is None else csv_cell(v.value if isinstance(v, Value) else v)
+                             for k, v in row.items()})
 
 
 def _write_xlsx(target, sheets: dict[str, list[dict]]) -> None:
