@@ -134,6 +134,9 @@ def _list_sheet(path: Path, data: bytes | None = None) -> str | None:
 
     import openpyxl
 
+    from optimizer.inputs.bounds import check_archive
+
+    check_archive(str(path), path if data is None else io.BytesIO(data))  # before openpyxl unpacks anything
     try:
         book = openpyxl.load_workbook(path if data is None else io.BytesIO(data), read_only=True, data_only=True)
     # not a workbook (CSV) or a damaged one: the sheet reader says which, with what to do

@@ -21,6 +21,7 @@ HEADER_FILL = "DDEBF7"
 MIN_WIDTH, MAX_WIDTH = 8, 60
 PRINTABLE_CHARACTERS = 170  # characters of ~8-point text across a landscape Letter/A4 page (an estimate)
 SHEET_NAME_LIMIT = 31  # Excel refuses longer sheet names
+EXCEL_COLUMNS = 16_384  # the most columns an Excel sheet holds (column XFD)
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,8 @@ def _write_sheet(sheet, rows: list[dict]) -> None:
     from optimizer.output.cells import xlsx_cell, xlsx_row
 
     columns = table_columns(rows)
+    if len(columns) > EXCEL_COLUMNS:
+        raise too_wide(len(columns))
     xlsx_row(sheet, 1, columns)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -104,6 +107,15 @@ def _write_sheet(sheet, rows: list[dict]) -> None:
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_title_rows = "1:1"
+
+
+def too_wide(count: int):
+    """The refusal of a table of `count` columns, more than an Excel sheet holds."""
+    from optimizer.errors import InputError
+
+    return InputError(f"the table would have {count:,} columns; an Excel sheet holds at most {EXCEL_COLUMNS:,}. "
+                      "Delete the columns you do not use from your sheet, or write the result as .csv or .json.",
+                      file="the result workbook")
 
 
 def table_columns(rows: list[dict]) -> list[str]:

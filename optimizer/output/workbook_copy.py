@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from optimizer.output.workbook import HEADER_FILL, NUMBER_FORMATS, Value
+from optimizer.output.workbook import EXCEL_COLUMNS, HEADER_FILL, NUMBER_FORMATS, Value, too_wide
 
 COPYABLE_SUFFIXES = (".xlsx",)
 
@@ -116,6 +116,8 @@ def _add_columns(sheet, header_row: int, added: list[AddedColumn]) -> None:
     from optimizer.output.cells import xlsx_cell
 
     last = max((cell.column for cell in sheet[header_row] if cell.value not in (None, "")), default=0)
+    if last + len(added) > EXCEL_COLUMNS:
+        raise too_wide(last + len(added))
     for offset, column in enumerate(added, start=1):
         index = last + offset
         head = xlsx_cell(sheet, header_row, index, column.header)

@@ -180,8 +180,9 @@ def create_app(access: Access | None = None) -> FastAPI:
 
         def job():
             from optimizer.inputs.sheet import validate_programs
+            from optimizer.web.uploads import sheet_limits
 
-            return validate_programs(name, form.text("sheet") or None, data)
+            return validate_programs(name, form.text("sheet") or None, data, sheet_limits())
 
         report = await run_in_threadpool(job)
         return _json(report.as_json(), 422 if report.errors else 200)
