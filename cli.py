@@ -598,6 +598,9 @@ def serve(host, port, token, open_browser):
         run(host, port, token, open_browser, echo=click.echo)
     except KeyboardInterrupt:
         sys.exit(130)
+    except SmartPickError as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(EXIT_INPUT)
     except OSError as error:
         click.echo(f"Error: {error}", err=True)
         sys.exit(EXIT_INPUT)
