@@ -45,7 +45,9 @@ def guarded(command):
                 interrupt.report()
                 sys.exit(interrupt.EXIT_INTERRUPTED)
             if isinstance(error, SmartPickError):
-                click.echo(f"Error: {error}", err=True)
+                from optimizer.output.terminal import printable
+
+                click.echo(f"Error: {printable(str(error))}", err=True)
                 sys.exit(EXIT_INPUT)
             if not isinstance(error, OSError) or not error.filename:
                 raise  # a bug: keep the traceback
@@ -122,10 +124,10 @@ def _terminal_width() -> int:
 
 
 def _console():
-    """The terminal's console, as wide as the terminal."""
-    from rich.console import Console
+    """The terminal's console, as wide as the terminal; text from files is printed without escape sequences."""
+    from optimizer.output.terminal import console
 
-    return Console(width=_terminal_width(), soft_wrap=False)
+    return console(width=_terminal_width(), soft_wrap=False)
 
 
 def _print_json(payload) -> None:
@@ -137,12 +139,12 @@ def _print_json(payload) -> None:
 def _notes(console, inputs, warnings=()) -> None:
     """Notes and warnings on stderr (so piped output holds only results): the sheet's warnings one line per kind,
     the full list being `smartpick validate`'s."""
-    from rich.console import Console
     from rich.markup import escape
 
     from optimizer.output.render_warnings import group_warnings
+    from optimizer.output.terminal import console
 
-    errors = Console(stderr=True, width=_terminal_width(), soft_wrap=False)
+    errors = console(stderr=True, width=_terminal_width(), soft_wrap=False)
     for note in inputs.notes:
         errors.print(f"[dim]Note: {escape(note)}[/dim]")
     sheet_warnings = list(inputs.table.warnings)
@@ -435,6 +437,7 @@ def report(programs, sheet_name, profile, model_path, scenario_paths, budget, mi
     """
     from optimizer import pipeline
     from optimizer.output.html_report import frontier_budgets, render_report, write_report
+    from optimizer.output.terminal import printable
     from optimizer.output.writers import check_out_path
 
     check_out_path(out, (programs, profile), formats=(".html",))
@@ -452,7 +455,7 @@ def report(programs, sheet_name, profile, model_path, scenario_paths, budget, mi
 
         write_report(out, render_no_list_report(inputs, limits, error.reasons, candidates))
         _notes(_console(), inputs, warnings)
-        click.echo(f"Error: {error}", err=True)
+        click.echo(f"Error: {printable(str(error))}", err=True)
         click.echo(f"Wrote {out}: it explains why no list is possible.", err=True)
         sys.exit(EXIT_INPUT)
     if plan.outcomes is None:
@@ -737,6 +740,7 @@ def batch(applicants, programs, sheet_name, model_path, scenario_paths, workers,
     from optimizer.inputs.resources import DEMO_NOTE, data_path
     from optimizer.model.scoring import load_model
     from optimizer.inputs.sheet import read_programs
+    from optimizer.output.terminal import printable
     from optimizer.output.writers import check_out_path, write_table
 
     if out:
@@ -780,7 +784,7 @@ def batch(applicants, programs, sheet_name, model_path, scenario_paths, workers,
         if out:
             console.print(f"Wrote {out}")
     for error in errors:  # on stderr, whole lines: one problem each
-        click.echo(f"Error: {error.describe(str(applicants))}", err=True)
+        click.echo(f"Error: {printable(error.describe(str(applicants)))}", err=True)
     if errors:
         sys.exit(EXIT_INPUT)
 
@@ -810,8 +814,10 @@ def validate(file, sheet_name, as_json):
     else:
         from optimizer.output.render_validate import validation_lines
 
+        from optimizer.output.terminal import printable
+
         for line, to_stderr in validation_lines(file, report):
-            click.echo(line, err=to_stderr)
+            click.echo(printable(line), err=to_stderr)
     if report.errors:
         sys.exit(EXIT_INPUT)
 
