@@ -515,7 +515,8 @@ def _load_report_scenarios(paths, profile):
 @click.option("--backend", type=click.Choice(["cpsat", "pulp"]), default="cpsat", show_default=True,
               help="Solver: OR-Tools (exact linear programs where the problem allows, else CP-SAT) or PuLP "
                    "(HiGHS, else CBC).")
-@click.option("--time-limit", type=float, default=60.0, show_default=True, help="Seconds the solver may use.")
+@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=60.0, show_default=True,
+              help="Seconds the solver may use (more than 0).")
 @click.option("--must", multiple=True, metavar="ID", help="A program_id (or exact name) that must be on the list.")
 @click.option("--never", multiple=True, metavar="ID", help="A program_id (or exact name) to leave out.")
 @click.option("--no-signals", is_flag=True, help="Leave ERAS program signals out of the choice.")

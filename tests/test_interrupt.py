@@ -107,3 +107,17 @@ def test_ctrl_c_inside_the_solver_ends_within_two_seconds(tmp_path):
     assert stderr.decode().strip() == MESSAGE
     assert b"ran to its end" not in stdout
     assert elapsed < 30  # far below the 60 s time limit: the search did not run on (never a timing benchmark)
+
+
+def test_the_ctrl_c_line_names_a_file_written_whole_before_the_stop(tmp_path):
+    from optimizer import interrupt
+    from optimizer.output.writers import atomic_write_text
+
+    atomic_write_text(tmp_path / "earlier.json", "{}")  # before the command: not this command's doing
+    with interrupt.handling():
+        assert interrupt.message() == MESSAGE  # nothing written yet: "Nothing was written."
+        atomic_write_text(tmp_path / "list.json", "{}")
+        line = interrupt.message()
+    assert line == f"Stopped (Ctrl-C). {tmp_path / 'list.json'} was written whole before the stop; nothing else " \
+                   "was written."
+    assert "Nothing was written" not in line and "earlier.json" not in line

@@ -51,9 +51,10 @@ WEB = ReadLimits(rows=20_000, cells=4_000_000, where="this server",
                         f"reads up to {COMMAND_LINE.rows:,}.", sheet_bytes=64 * 1024 * 1024)
 
 
-def check_file(path: Path) -> None:
+def check_file(path: Path, expected: str = "a .csv or .xlsx file") -> None:
     """Refuse, before reading it, a path that is not a regular file (a device, a pipe, a socket) or is larger than
-    MAX_FILE_BYTES. A missing file, a folder or an unreadable one are left to the reader, which names each."""
+    MAX_FILE_BYTES. A missing file, a folder or an unreadable one are left to the reader, which names each.
+    `expected` says what the path should name, in the message."""
     try:
         info = os.stat(path)
     except (OSError, ValueError):
@@ -61,8 +62,8 @@ def check_file(path: Path) -> None:
     if stat.S_ISDIR(info.st_mode):
         return
     if not stat.S_ISREG(info.st_mode):
-        raise InputError("this is not a regular file (it is a device, a pipe or a socket). Give the path of a "
-                         ".csv or .xlsx file.", file=str(path))
+        raise InputError(f"this is not a regular file (it is a device, a pipe or a socket). Give the path of "
+                         f"{expected}.", file=str(path))
     if info.st_size > MAX_FILE_BYTES:
         raise InputError(f"the file is {info.st_size / 2**20:,.0f} MB; SmartPick reads sheets of at most "
                          f"{MAX_FILE_BYTES // 2**20} MB. Keep only the programs you may apply to (one sheet, the "

@@ -16,6 +16,7 @@ from optimizer.errors import InputError
 from optimizer.output.workbook import MONEY_COLUMNS, PERCENT_COLUMNS, Value, table_columns  # noqa: F401 (for importers)
 
 TABLE_FORMATS = (".csv", ".xlsx", ".json")
+WRITTEN: list[str] = []  # every file written whole by this process, in order (the Ctrl-C line names them)
 FORMATS = TABLE_FORMATS  # the name older callers import
 
 
@@ -71,6 +72,7 @@ def atomic_write(path: str | Path, write, what: str = "--out") -> Path:
             write(stream)
         os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes the file private to its owner
         os.replace(temp, path)
+        WRITTEN.append(str(path))
     except OSError as error:
         raise cannot_write(path, error, what) from None
     finally:

@@ -1,0 +1,49 @@
+"""Small hostile inputs (issue 25, item 7): each is refused with a message naming it and exit code 2 (HTTP 422),
+never a traceback or a silent change of meaning."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+from fastapi.testclient import TestClient
+
+from cli import main
+from optimizer.web.app import create_app
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def deep_toml(levels: int) -> str:
+    return "[applicant]\nspecialties = " + "[" * levels + '"IM"' + "]" * levels + "\n"
+
+
+@pytest.mark.parametrize("text", [deep_toml(600), "[applicant]\nx = " + "{a = " * 600 + "1" + "}" * 600 + "\n"])
+def test_deeply_nested_toml_is_not_valid_toml(tmp_path, text):
+    path = tmp_path / "deep.toml"
+    path.write_text(text, encoding="utf-8")
+    result = run("solve", "--profile", path)
+    assert result.exit_code == 2, result.output
+    assert f"Error: {path}: not valid TOML: lists or tables are nested hundreds of levels deep" in result.output
+    response = TestClient(create_app(), base_url="http://127.0.0.1:8000").post("/api/solve", data={"profile": text})
+    assert response.status_code == 422 and "not valid TOML" in response.json()["message"]
+
+
+def test_a_device_as_the_profile_is_refused():
+    result = run("solve", "--profile", "/dev/zero")
+    assert result.exit_code == 2
+    assert "/dev/zero: this is not a regular file" in result.output and "a .toml file" in result.output
+
+
+@pytest.mark.parametrize("flags, message", [
+    (["--objective", "at-least:-3"], "as a positive whole number from 1 to 60"),
+    (["--objective", "at least = -3"], "as a positive whole number from 1 to 60"),
+    (["--time-limit", "-1"], "-1.0 is not in the range x>0"),
+    (["--time-limit", "0"], "is not in the range x>0"),
+    (["--token", "a"], "the access token is too short"),
+])
+def test_flags_out_of_range_are_refused(flags, message):
+    result = run("serve" if flags[0] == "--token" else "solve", *flags)
+    assert result.exit_code == 2, result.output
+    assert message in result.output
