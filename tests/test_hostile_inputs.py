@@ -47,3 +47,16 @@ def test_flags_out_of_range_are_refused(flags, message):
     result = run("serve" if flags[0] == "--token" else "solve", *flags)
     assert result.exit_code == 2, result.output
     assert message in result.output
+
+
+def test_an_infeasible_budget_keeps_or_tools_own_log_off_stderr():
+    """OR-Tools writes its C++ log to the process's stderr (out of CliRunner's reach): a real process."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    done = subprocess.run([sys.executable, "-c", "from cli import main; main()", "solve", "--budget", "100"],
+                          cwd=Path(__file__).parents[1], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 2
+    assert done.stderr.startswith("Error: No application list meets every limit:"), done.stderr
+    assert "contradictory bounds" not in done.stderr and "W0000" not in done.stderr
