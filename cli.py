@@ -746,7 +746,10 @@ def batch(applicants, programs, sheet_name, model_path, scenario_paths, workers,
 
     if out:
         check_out_path(out, (programs, applicants), formats=(".xlsx", ".csv", ".json", ".jsonl"))
-    rows, errors = read_applicants(applicants)
+    reader_notes: list[str] = []
+    rows, errors = read_applicants(applicants, notes=reader_notes)
+    for note in reader_notes:  # e.g. a row left out as an exact copy of an earlier one
+        click.echo(f"Note: {printable(note)}", err=True)
     tasks, scenario_errors = make_tasks(rows, scenario_paths, use_signals=not no_signals)
     errors = sorted(errors + scenario_errors, key=lambda e: (e.row or 0))
     table = read_programs(programs or data_path("programs.csv"), sheet_name)

@@ -3,6 +3,8 @@ never a traceback or a silent change of meaning."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
@@ -53,10 +55,29 @@ def test_an_infeasible_budget_keeps_or_tools_own_log_off_stderr():
     """OR-Tools writes its C++ log to the process's stderr (out of CliRunner's reach): a real process."""
     import subprocess
     import sys
-    from pathlib import Path
 
     done = subprocess.run([sys.executable, "-c", "from cli import main; main()", "solve", "--budget", "100"],
                           cwd=Path(__file__).parents[1], capture_output=True, text=True, timeout=300)
     assert done.returncode == 2
     assert done.stderr.startswith("Error: No application list meets every limit:"), done.stderr
     assert "contradictory bounds" not in done.stderr and "W0000" not in done.stderr
+
+
+COHORT = Path(__file__).parent / "fixtures" / "cohort" / "small.csv"
+
+
+def test_an_empty_applicants_file_gets_an_applicants_message(tmp_path):
+    empty = tmp_path / "cohort.csv"
+    empty.write_bytes(b"")
+    result = run("batch", "--applicants", empty)
+    assert result.exit_code == 2
+    assert f"Error: {empty}: the applicants file is empty" in result.output and "program" not in result.output
+
+
+def test_an_exact_copy_of_a_cohort_row_is_noted(tmp_path):
+    lines = COHORT.read_text(encoding="utf-8").splitlines()
+    cohort = tmp_path / "cohort.csv"
+    cohort.write_text("\n".join(lines[:2] + [lines[1]]) + "\n", encoding="utf-8")  # amina, then amina again
+    result = run("batch", "--applicants", cohort, "--json")
+    assert result.exit_code == 0, result.output
+    assert "Note: Row 3 repeats row 2 exactly: the copies are not read." in result.output
