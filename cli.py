@@ -601,7 +601,12 @@ def serve(host, port, token, open_browser):
     try:
         run(host, port, token, open_browser, echo=click.echo)
     except KeyboardInterrupt:
-        sys.exit(130)
+        # a request may still be solving in a worker thread, which Python cannot stop and would wait for at exit:
+        # end the process now (uploads live in memory only, and nothing is being written)
+        click.echo("SmartPick stopped (Ctrl-C).", err=True)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(130)
     except SmartPickError as error:
         click.echo(f"Error: {error}", err=True)
         sys.exit(EXIT_INPUT)
