@@ -111,3 +111,23 @@ def wide_csv(columns: int) -> bytes:
     """A CSV whose header has `columns` columns."""
     extra = [f"x{i}" for i in range(columns - len(HEADER))]
     return ",".join([*HEADER, *extra]).encode() + b"\n" + ",".join(ROW).encode() + b"\n"
+
+
+def lying_directory(declared: int = 1_000, inflated: int = 3 << 20) -> bytes:
+    """A workbook whose directory says its sheet unpacks to `declared` bytes while it inflates to `inflated`: the
+    directory check passes it, and unpacking must stop at the stated size."""
+    import struct
+
+    sheet = _SHEET_START + row_xml(1, HEADER) + row_xml(2, ROW) + b" " * inflated + _SHEET_END
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in (("[Content_Types].xml", _CONTENT_TYPES), ("_rels/.rels", _RELS),
+                           ("xl/workbook.xml", _BOOK), ("xl/_rels/workbook.xml.rels", _BOOK_RELS),
+                           ("xl/worksheets/sheet1.xml", sheet)):
+            archive.writestr(name, data)
+    data = bytearray(buffer.getvalue())
+    name = data.find(b"xl/worksheets/sheet1.xml")  # in the local header; the central directory's copy is last
+    local, central = data.rfind(b"PK\x03\x04", 0, name), data.rfind(b"PK\x01\x02", 0, data.rfind(b"xl/worksheets/"))
+    data[local + 22:local + 26] = struct.pack("<I", declared)  # uncompressed size, local header
+    data[central + 24:central + 28] = struct.pack("<I", declared)  # and central directory
+    return bytes(data)

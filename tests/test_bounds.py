@@ -172,3 +172,10 @@ def test_a_file_over_the_size_limit_is_refused_before_reading(tmp_path, monkeypa
     monkeypatch.setattr(bounds, "MAX_FILE_BYTES", 1_000)
     with pytest.raises(InputError, match="SmartPick reads sheets of at most 0 MB"):
         read_programs(big)
+
+
+def test_a_directory_that_understates_a_part_stops_the_unpacking(tmp_path):
+    """Python's zipfile never inflates a part past the size its directory states, and then fails its CRC check:
+    the workbook is refused as damaged, having unpacked 1 KB of its 3 MB."""
+    report = validate_programs("lying.xlsx", data=hostile_files.lying_directory())
+    assert report.rows == 0 and "cannot be opened (it may be damaged" in report.errors[0].message
