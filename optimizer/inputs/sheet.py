@@ -168,9 +168,10 @@ def _data_rows(header: Row, rows: list[Row], hidden: set[int], notes: list[str])
         if _is_totals_row(cells, name_positions, required):
             totals.append((number, next(vocab.clean_text(c) for c in cells if vocab.clean_text(c))))
             continue
-        key = tuple(cells)  # an exact copy: the same cells as typed
-        while key and not key[-1].strip():
-            key = key[:-1]
+        filled = len(cells)  # an exact copy: the same cells as typed, up to the last filled one
+        while filled and not cells[filled - 1].strip():
+            filled -= 1
+        key = tuple(cells[:filled])
         first = seen.setdefault(key, number)
         if first != number:
             copies.setdefault(first, []).append(number)

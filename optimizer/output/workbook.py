@@ -120,12 +120,10 @@ def too_wide(count: int):
 
 def table_columns(rows: list[dict]) -> list[str]:
     """The keys of the rows, in the order first seen."""
-    columns: list[str] = []
+    columns: dict[str, None] = {}  # a dict keeps the order and finds a key at once (a sheet may have 16,384)
     for row in rows:
-        for key in row:
-            if key not in columns:
-                columns.append(key)
-    return columns
+        columns.update(dict.fromkeys(row))
+    return list(columns)
 
 
 def display(value, kind: str | None) -> str:
