@@ -71,7 +71,8 @@ def test_an_empty_applicants_file_gets_an_applicants_message(tmp_path):
     empty.write_bytes(b"")
     result = run("batch", "--applicants", empty)
     assert result.exit_code == 2
-    assert f"Error: {empty}: the applicants file is empty" in result.output and "program" not in result.output
+    assert f"Error: {empty}: the file is empty. An applicants file has a header row" in result.output
+    assert "program" not in result.output
 
 
 def test_an_exact_copy_of_a_cohort_row_is_noted(tmp_path):

@@ -131,8 +131,8 @@ def read_applicants(path: str | Path, sheet_name: str | None = None, keep: tuple
                          "with one row per applicant.", file=str(path))
     check_file(Path(path))
     if Path(path).stat().st_size < 4096 and not Path(path).read_bytes().strip():
-        raise InputError("the applicants file is empty. Put a header row (applicant_id, specialties, step2ck, "
-                         "visa, ...) and one row per applicant in it.", file=str(path))
+        raise InputError("the file is empty. An applicants file has a header row (applicant_id, specialties, "
+                         "step2ck, visa, ...) and one row per applicant under it.", file=str(path))
     (header_row, header), rows, reader_notes = read_grid(Path(path), sheet_name)
     if notes is not None:
         notes.extend(reader_notes)
