@@ -179,3 +179,11 @@ def test_a_directory_that_understates_a_part_stops_the_unpacking(tmp_path):
     the workbook is refused as damaged, having unpacked 1 KB of its 3 MB."""
     report = validate_programs("lying.xlsx", data=hostile_files.lying_directory())
     assert report.rows == 0 and "cannot be opened (it may be damaged" in report.errors[0].message
+
+
+def test_lists_sent_to_compare_are_read_under_the_web_limits(client):
+    bomb = hostile_files.padded_sheet(70 << 20)  # over the web's 64 MB, under the command line's 256 MB
+    response = client.post("/api/compare", files=[("lists", ("a.xlsx", bomb)), ("lists", ("b.xlsx", bomb))])
+    assert response.status_code == 422
+    assert "a.xlsx" in response.json()["message"] and "more than the 64 MB SmartPick unpacks" in \
+        response.json()["message"]

@@ -23,7 +23,7 @@ from optimizer.errors import InfeasibleError, InputError, Problem, ProfileError,
 from optimizer.web.security import (CROSS_SITE_REFUSED, HOST_REFUSED, NO_FRAMES, TOKEN_COOKIE, TOKEN_REFUSED, Access,
                                     cross_site)
 from optimizer.web.uploads import (MAX_REQUEST_BYTES, MAX_TIME_LIMIT, RequestTooLarge, flag_field, load_inputs,
-                                   profile_of, read_form, read_sheet, solve_job)
+                                   profile_of, read_form, read_sheet, sheet_limits, solve_job)
 
 HERE = Path(__file__).parent
 log = logging.getLogger("smartpick.web")
@@ -187,7 +187,6 @@ def create_app(access: Access | None = None) -> FastAPI:
 
         def job():
             from optimizer.inputs.sheet import validate_programs
-            from optimizer.web.uploads import sheet_limits
 
             return validate_programs(name, form.text("sheet") or None, data, sheet_limits())
 
@@ -276,7 +275,8 @@ def create_app(access: Access | None = None) -> FastAPI:
             limits, _ = pipeline.make_limits(inputs, candidates)
             profile_name, _ = profile_of(form)
             saved = load_portfolios([name for name, _ in sent], inputs, profile_name or data_path(DEMO_PROFILE),
-                                    use_signals=use_signals, contents=[data for _, data in sent])
+                                    use_signals=use_signals, contents=[data for _, data in sent],
+                                    limits=sheet_limits())
             comparison = compare_portfolios(saved, inputs, candidates, limits, use_signals=use_signals)
             return comparison_payload(comparison, inputs)
 
