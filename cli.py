@@ -588,7 +588,8 @@ def solve(programs, sheet_name, profile, model_path, budget, min_programs, max_p
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on. Any other than 127.0.0.1 lets other computers in, with a token.")
 @click.option("--port", type=int, default=8000, show_default=True)
-@click.option("--token", default=None, help="Access token (for any host but 127.0.0.1 one is made up if not given).")
+@click.option("--token", default=None, help="Access token, at least 16 characters (for any host but 127.0.0.1 one "
+                                            "is made up if not given).")
 @click.option("--open", "open_browser", is_flag=True, help="Open the page in your web browser.")
 def serve(host, port, token, open_browser):
     """Start SmartPick's web page and JSON API on this computer (Ctrl-C stops it).
@@ -822,7 +823,6 @@ def validate(file, sheet_name, as_json):
         click.echo(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
     else:
         from optimizer.output.render_validate import validation_lines
-
         from optimizer.output.terminal import printable
 
         for line, to_stderr in validation_lines(file, report):
