@@ -45,7 +45,9 @@ def guarded(command):
                 interrupt.report()
                 sys.exit(interrupt.EXIT_INTERRUPTED)
             if isinstance(error, SmartPickError):
-                click.echo(f"Error: {error}", err=True)
+                from optimizer.output.terminal import printable
+
+                click.echo(f"Error: {printable(str(error))}", err=True)
                 sys.exit(EXIT_INPUT)
             if not isinstance(error, OSError) or not error.filename:
                 raise  # a bug: keep the traceback
@@ -122,10 +124,10 @@ def _terminal_width() -> int:
 
 
 def _console():
-    """The terminal's console, as wide as the terminal."""
-    from rich.console import Console
+    """The terminal's console, as wide as the terminal; text from files is printed without escape sequences."""
+    from optimizer.output.terminal import console
 
-    return Console(width=_terminal_width(), soft_wrap=False)
+    return console(width=_terminal_width(), soft_wrap=False)
 
 
 def _print_json(payload) -> None:
@@ -137,12 +139,12 @@ def _print_json(payload) -> None:
 def _notes(console, inputs, warnings=()) -> None:
     """Notes and warnings on stderr (so piped output holds only results): the sheet's warnings one line per kind,
     the full list being `smartpick validate`'s."""
-    from rich.console import Console
     from rich.markup import escape
 
     from optimizer.output.render_warnings import group_warnings
+    from optimizer.output.terminal import console
 
-    errors = Console(stderr=True, width=_terminal_width(), soft_wrap=False)
+    errors = console(stderr=True, width=_terminal_width(), soft_wrap=False)
     for note in inputs.notes:
         errors.print(f"[dim]Note: {escape(note)}[/dim]")
     sheet_warnings = list(inputs.table.warnings)
@@ -447,6 +449,7 @@ def report(programs, sheet_name, profile, model_path, scenario_paths, budget, mi
     """
     from optimizer import pipeline
     from optimizer.output.html_report import frontier_budgets, render_report, write_report
+    from optimizer.output.terminal import printable
     from optimizer.output.writers import check_out_path
 
     check_out_path(out, (programs, profile), formats=(".html",))
@@ -464,7 +467,7 @@ def report(programs, sheet_name, profile, model_path, scenario_paths, budget, mi
 
         write_report(out, render_no_list_report(inputs, limits, error.reasons, candidates))
         _notes(_console(), inputs, warnings)
-        click.echo(f"Error: {error}", err=True)
+        click.echo(f"Error: {printable(str(error))}", err=True)
         click.echo(f"Wrote {out}: it explains why no list is possible.", err=True)
         sys.exit(EXIT_INPUT)
     if plan.outcomes is None:
@@ -524,7 +527,8 @@ def _load_report_scenarios(paths, profile):
 @click.option("--backend", type=click.Choice(["cpsat", "pulp"]), default="cpsat", show_default=True,
               help="Solver: OR-Tools (exact linear programs where the problem allows, else CP-SAT) or PuLP "
                    "(HiGHS, else CBC).")
-@click.option("--time-limit", type=float, default=60.0, show_default=True, help="Seconds the solver may use.")
+@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=60.0, show_default=True,
+              help="Seconds the solver may use (more than 0).")
 @click.option("--must", multiple=True, metavar="ID", help="A program_id (or exact name) that must be on the list.")
 @click.option("--never", multiple=True, metavar="ID", help="A program_id (or exact name) to leave out.")
 @click.option("--no-signals", is_flag=True, help="Leave ERAS program signals out of the choice.")
@@ -596,7 +600,8 @@ def solve(programs, sheet_name, profile, model_path, budget, min_programs, max_p
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on. Any other than 127.0.0.1 lets other computers in, with a token.")
 @click.option("--port", type=int, default=8000, show_default=True)
-@click.option("--token", default=None, help="Access token (for any host but 127.0.0.1 one is made up if not given).")
+@click.option("--token", default=None, help="Access token, at least 16 characters (for any host but 127.0.0.1 one "
+                                            "is made up if not given).")
 @click.option("--open", "open_browser", is_flag=True, help="Open the page in your web browser.")
 def serve(host, port, token, open_browser):
     """Start SmartPick's web page and JSON API on this computer (Ctrl-C stops it).
@@ -609,7 +614,15 @@ def serve(host, port, token, open_browser):
     try:
         run(host, port, token, open_browser, echo=click.echo)
     except KeyboardInterrupt:
-        sys.exit(130)
+        # a request may still be solving in a worker thread, which Python cannot stop and would wait for at exit:
+        # end the process now (uploads live in memory only, and nothing is being written)
+        click.echo("SmartPick stopped (Ctrl-C).", err=True)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(130)
+    except SmartPickError as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(EXIT_INPUT)
     except OSError as error:
         click.echo(f"Error: {error}", err=True)
         sys.exit(EXIT_INPUT)
@@ -746,12 +759,15 @@ def batch(applicants, programs, sheet_name, model_path, scenario_paths, workers,
     from optimizer.inputs.resources import DEMO_NOTE, data_path
     from optimizer.model.scoring import load_model
     from optimizer.inputs.sheet import read_programs
+    from optimizer.output.terminal import printable
     from optimizer.output.writers import check_out_path, write_table
 
     if out:
         check_out_path(out, (programs, applicants), formats=(".xlsx", ".csv", ".json", ".jsonl"))
-    notes: list[str] = []
-    rows, errors = read_applicants(applicants, notes=notes)
+    reader_notes: list[str] = []
+    rows, errors = read_applicants(applicants, notes=reader_notes)
+    for note in reader_notes:  # e.g. a row left out as an exact copy of an earlier one
+        click.echo(f"Note: {printable(note)}", err=True)
     tasks, scenario_errors = make_tasks(rows, scenario_paths, use_signals=not no_signals)
     errors = sorted(errors + scenario_errors, key=lambda e: (e.row or 0))
     table = read_programs(programs or data_path("programs.csv"), sheet_name)
@@ -791,12 +807,10 @@ def batch(applicants, programs, sheet_name, model_path, scenario_paths, workers,
             console.print(f"Wrote {out}")
     from optimizer.errors import Problem, describe_problems
 
-    for note in notes:
-        click.echo(f"Note: {note}", err=True)
     # on stderr, whole lines: one per kind of problem, with every row it is found in
     for line in describe_problems([Problem(file=str(applicants), row=e.row, column=e.column, message=e.message)
                                    for e in errors]):
-        click.echo(f"Error: {line}", err=True)
+        click.echo(f"Error: {printable(line)}", err=True)
     if errors:
         sys.exit(EXIT_INPUT)
 
@@ -825,9 +839,10 @@ def validate(file, sheet_name, as_json):
         click.echo(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
     else:
         from optimizer.output.render_validate import validation_lines
+        from optimizer.output.terminal import printable
 
         for line, to_stderr in validation_lines(file, report):
-            click.echo(line, err=to_stderr)
+            click.echo(printable(line), err=to_stderr)
     if report.errors:
         sys.exit(EXIT_INPUT)
 

@@ -28,7 +28,24 @@ class Interrupted(KeyboardInterrupt):
 
 
 _lock = threading.Lock()
-_state = {"reported": False, "pipe": None, "armed": False, "received": False}
+_state = {"reported": False, "pipe": None, "armed": False, "received": False, "written_from": 0}
+
+
+def _written() -> list[str]:
+    """The files written whole since the command started (output/writers.py records them; not imported here, so
+    that nothing is imported while a signal is handled: when it was never imported, nothing was written)."""
+    writers = sys.modules.get("optimizer.output.writers")
+    return writers.WRITTEN[_state["written_from"]:] if writers is not None else []
+
+
+def message() -> str:
+    """The Ctrl-C line, true to what was written: nothing, or the files finished before the stop."""
+    done = _written()
+    if not done:
+        return MESSAGE
+    names = ", ".join(done)
+    return (f"Stopped (Ctrl-C). {names} {'was' if len(done) == 1 else 'were'} written whole before the stop; "
+            "nothing else was written.")
 
 
 def report(stream=None) -> bool:
@@ -39,7 +56,7 @@ def report(stream=None) -> bool:
         _state["reported"] = True
     stream = stream or sys.stderr
     try:
-        stream.write(MESSAGE + "\n")
+        stream.write(message() + "\n")
         stream.flush()
     except (OSError, ValueError):  # a closed pipe: nothing more to say
         pass
@@ -88,6 +105,8 @@ class handling:
         self.previous_handler = signal.signal(signal.SIGINT, _raise)
         self.previous_fd = signal.set_wakeup_fd(_state["pipe"][1], warn_on_full_buffer=False)
         _state["reported"] = _state["received"] = False
+        writers = sys.modules.get("optimizer.output.writers")
+        _state["written_from"] = len(writers.WRITTEN) if writers is not None else 0
         _state["armed"] = True
         return self
 

@@ -107,3 +107,59 @@ def test_ctrl_c_inside_the_solver_ends_within_two_seconds(tmp_path):
     assert stderr.decode().strip() == MESSAGE
     assert b"ran to its end" not in stdout
     assert elapsed < 30  # far below the 60 s time limit: the search did not run on (never a timing benchmark)
+
+
+def test_the_ctrl_c_line_names_a_file_written_whole_before_the_stop(tmp_path):
+    from optimizer import interrupt
+    from optimizer.output.writers import atomic_write_text
+
+    atomic_write_text(tmp_path / "earlier.json", "{}")  # before the command: not this command's doing
+    with interrupt.handling():
+        assert interrupt.message() == MESSAGE  # nothing written yet: "Nothing was written."
+        atomic_write_text(tmp_path / "list.json", "{}")
+        line = interrupt.message()
+    assert line == f"Stopped (Ctrl-C). {tmp_path / 'list.json'} was written whole before the stop; nothing else " \
+                   "was written."
+    assert "Nothing was written" not in line and "earlier.json" not in line
+
+
+@pytest.mark.parametrize("presses", [1, 2])
+def test_ctrl_c_stops_the_server_with_a_long_request_in_flight(tmp_path, presses):
+    """`smartpick serve` with a frontier of 1,000 budgets over three specialties running (half a minute of work):
+    Ctrl-C (and a second one) ends it at once, with one line, exit 130 and no traceback."""
+    import socket
+    import threading
+
+    import httpx
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([*SMARTPICK, "serve", "--port", str(port)], cwd=tmp_path, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])})
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            httpx.get(f"{base}/api/health", timeout=1)
+            break
+        except httpx.TransportError:
+            time.sleep(0.1)
+    profile = (Path(__file__).parents[1] / "data" / "profiles" / "im_applicant.toml").read_text(encoding="utf-8")
+    profile = profile.replace('specialties = ["Internal Medicine"]',
+                              'specialties = ["Internal Medicine", "Family Medicine", "Psychiatry"]')
+    request = threading.Thread(target=lambda: httpx.post(f"{base}/api/frontier", timeout=600, data={
+        "profile": profile.replace("max_programs = 120", "max_programs = 300"), "budget": "500:5495:5"}),
+        daemon=True)
+    request.start()
+    time.sleep(2.5)
+    assert request.is_alive(), "the request ended before the server could be stopped: give it more work"
+    for _ in range(presses):
+        server.send_signal(signal.SIGINT)
+        time.sleep(0.3)
+    try:
+        _, stderr = server.communicate(timeout=15)  # a guard, not a speed check: the request takes 30 s
+    except subprocess.TimeoutExpired:
+        server.kill()
+        raise AssertionError("the server went on with the request after Ctrl-C")
+    assert server.returncode == EXIT_INTERRUPTED
+    assert stderr.decode().strip() == "SmartPick stopped (Ctrl-C).", stderr.decode()

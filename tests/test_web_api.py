@@ -182,11 +182,11 @@ def test_a_server_open_to_the_network_requires_its_token():
 
 
 def test_a_named_host_with_a_given_token():
-    access = Access.for_bind("192.0.2.7", "s3cret-token")
-    assert access.token == "s3cret-token"
+    access = Access.for_bind("192.0.2.7", "s3cret-token-of-24-chars")
+    assert access.token == "s3cret-token-of-24-chars"
     client = TestClient(create_app(access), base_url="http://192.0.2.7:8000")
-    assert client.get("/api/health", params={"token": "s3cret-token"}).status_code == 200
-    assert client.get("/api/health", params={"token": "s3cret-token"}, headers={"host": "evil.example"}
+    assert client.get("/api/health", params={"token": "s3cret-token-of-24-chars"}).status_code == 200
+    assert client.get("/api/health", params={"token": "s3cret-token-of-24-chars"}, headers={"host": "evil.example"}
                       ).status_code == 400
 
 

@@ -121,12 +121,18 @@ def column_key(header: str) -> tuple[str, ...] | None:
 def read_applicants(path: str | Path, sheet_name: str | None = None, keep: tuple[str, ...] = (),
                     notes: list[str] | None = None) -> tuple[list[ApplicantRow], list[RowError]]:
     """The applicants of a CSV or XLSX file and the problems found, each with its row and column. A file that
-    cannot be read at all raises InputError. `keep` names further columns to return in `extra` (e.g. outcomes)."""
+    cannot be read at all raises InputError. `keep` names further columns to return in `extra` (e.g. outcomes).
+    `notes`, when given, receives the reader's notes (rows left out: exact copies of an earlier row, hidden rows)."""
+    from optimizer.inputs.bounds import check_file
     from optimizer.inputs.sheet import read_grid
 
     if not Path(path).is_file():
         raise InputError("applicants file not found. Check the path and the file name; it is a CSV or XLSX file "
                          "with one row per applicant.", file=str(path))
+    check_file(Path(path))
+    if Path(path).stat().st_size < 4096 and not Path(path).read_bytes().strip():
+        raise InputError("the file is empty. An applicants file has a header row (applicant_id, specialties, "
+                         "step2ck, visa, ...) and one row per applicant under it.", file=str(path))
     (header_row, header), rows, reader_notes = read_grid(Path(path), sheet_name)
     if notes is not None:
         notes.extend(reader_notes)

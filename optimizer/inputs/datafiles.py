@@ -19,10 +19,13 @@ def load_bundled_toml(relative_path: str) -> dict:
 def read_toml(path: str | Path, text: str | None = None) -> dict:
     """Parse a TOML file (or its `text`, already in memory: `path` then only names it), turning a syntax error into
     an InputError that names the file and line."""
+    from optimizer.inputs.bounds import check_file
+
     path = Path(path)
     try:
         if text is not None:
             return tomllib.loads(text)
+        check_file(path, "a .toml file")  # a device (/dev/zero) or a huge file is refused before reading
         with path.open("rb") as handle:
             return tomllib.load(handle)
     except FileNotFoundError:
@@ -41,6 +44,9 @@ def read_toml(path: str | Path, text: str | None = None) -> dict:
                              file=str(path)) from None
         raise InputError(f"not valid TOML: {error}. Keys look like `budget_usd = 2500`; text needs quotes.",
                          file=str(path)) from None
+    except RecursionError:  # tomllib parses nested lists and tables by recursion
+        raise InputError("not valid TOML: lists or tables are nested hundreds of levels deep. A profile needs at "
+                         "most two levels (`[goals.min_per_state]`, `[\"IL\", \"IN\"]`).", file=str(path)) from None
 
 
 def _json_as_toml(path: Path, max_lines: int = 12) -> str | None:

@@ -94,6 +94,10 @@ def parse_objective(value) -> str:
     if text in ("match", "p_match", "p match", "match probability", "chance of matching"):
         return "match"
     at_least = re.fullmatch(r"at[\s_\-]*least[\s:=_\-]*(\d+)(?:\s*interviews?)?", text)
+    if at_least and re.search(r"[:=]\s*-\s*\d", text):  # at-least:-3 is not at-least:3
+        low, high = AT_LEAST_K
+        raise ParseError(f"at-least:K takes K, the number of interviews, as a positive whole number from {low} to "
+                         f'{high}, e.g. "at-least:8"')
     if not at_least:
         raise ParseError(OBJECTIVE_HELP)
     k, (low, high) = int(at_least.group(1)), AT_LEAST_K

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from optimizer.inputs import vocab
 from optimizer.errors import InputError, Problem
+from optimizer.inputs.bounds import COMMAND_LINE, ReadLimits, check_archive
 
 LIST_SHEET = "Application list"  # the sheet `solve --out F.xlsx` writes the list to
 ROW_COLUMNS = ("program_id", "program", "city", "state", "specialty", "signal")
@@ -54,19 +55,22 @@ class SavedPortfolio:
     source: str = ""  # how the list was made, for people: "saved list", "scenario 'Tight budget'"
 
 
-def read_portfolio(path: str | Path, data: bytes | None = None) -> SavedPortfolio:
+def read_portfolio(path: str | Path, data: bytes | None = None,
+                   limits: ReadLimits = COMMAND_LINE) -> SavedPortfolio:
     """The rows of a saved list (CSV, XLSX or JSON). Raises InputError naming the file (and row/column).
-    `data`: the file's bytes, already in memory (an upload); `path` then only names it."""
+    `data`: the file's bytes, already in memory (an upload); `path` then only names it. `limits`: the most a sheet
+    may hold (inputs/bounds.py; the web app's are lower)."""
     path = Path(path)
     if path.suffix.lower() == ".json":
         return _read_json(path, data)
-    return _read_sheet(path, data)
+    return _read_sheet(path, data, limits)
 
 
 def load_portfolios(paths, inputs, profile_path: str | Path, use_signals: bool = True,
-                    contents: list[bytes] | None = None) -> list[SavedPortfolio]:
+                    contents: list[bytes] | None = None, limits: ReadLimits = COMMAND_LINE) -> list[SavedPortfolio]:
     """Each path as a SavedPortfolio (a .toml is a scenario, solved on `inputs.table`), named by file stem, unique.
-    `contents`: the files' bytes, in the order of `paths`, when they are already in memory (the web app's uploads)."""
+    `contents`: the files' bytes, in the order of `paths`, when they are already in memory (the web app's uploads);
+    `limits`: the most a sheet may hold."""
     portfolios = []
     for i, path in enumerate(map(Path, paths)):
         data = contents[i] if contents is not None else None
@@ -76,7 +80,7 @@ def load_portfolios(paths, inputs, profile_path: str | Path, use_signals: bool =
                                  "give a saved list (CSV, XLSX or JSON).", file=str(path))
             portfolios.append(scenario_portfolio(path, inputs, profile_path, use_signals))
         else:
-            portfolios.append(read_portfolio(path, data))
+            portfolios.append(read_portfolio(path, data, limits))
     names = unique_names([Path(p.file).stem for p in portfolios])
     return [SavedPortfolio(name, p.file, p.rows, p.row_word, p.has_signals, p.source)
             for name, p in zip(names, portfolios)]
@@ -102,11 +106,11 @@ def unique_names(stems: list[str]) -> list[str]:
 
 # --- sheets (CSV, XLSX) ------------------------------------------------------------------------------------------
 
-def _read_sheet(path: Path, data: bytes | None = None) -> SavedPortfolio:
+def _read_sheet(path: Path, data: bytes | None = None, limits: ReadLimits = COMMAND_LINE) -> SavedPortfolio:
     from optimizer.inputs.sheet import read_grid  # the programs-sheet reader: encodings, delimiters, damaged files
 
     file = str(path)
-    (header_row, header), rows, _ = read_grid(path, _list_sheet(path, data), data)
+    (header_row, header), rows, _ = read_grid(path, _list_sheet(path, data, limits), data, limits)
     positions = _columns(header)
     if "program_id" not in positions and "program" not in positions:
         found = ", ".join(f"'{h.strip()}'" for h in header if h.strip()) or "none"
@@ -127,13 +131,14 @@ def _read_sheet(path: Path, data: bytes | None = None) -> SavedPortfolio:
                        has_signals="signal" in positions)
 
 
-def _list_sheet(path: Path, data: bytes | None = None) -> str | None:
+def _list_sheet(path: Path, data: bytes | None = None, limits: ReadLimits = COMMAND_LINE) -> str | None:
     """The worksheet holding the list: 'Application list', else the first with a program_id column, else the first
     with a program-name column; None (the first sheet) when the file is not a readable workbook."""
     import io
 
     import openpyxl
 
+    check_archive(str(path), path if data is None else io.BytesIO(data), limits)  # before openpyxl unpacks anything
     try:
         book = openpyxl.load_workbook(path if data is None else io.BytesIO(data), read_only=True, data_only=True)
     # not a workbook (CSV) or a damaged one: the sheet reader says which, with what to do

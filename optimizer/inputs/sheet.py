@@ -28,6 +28,8 @@ from pathlib import Path
 
 from optimizer.inputs import vocab
 from optimizer.errors import InputError, Problem
+from optimizer.inputs.bounds import (COMMAND_LINE, ReadLimits, RowCounter, check_archive, check_file,
+                                     too_many_programs)
 from optimizer.inputs.programs import CANONICAL_COLUMNS, REQUIRED_COLUMNS, Program, ProgramTable
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
@@ -122,42 +124,51 @@ def format_problem(problem: Problem, with_file: bool = False) -> str:
 
 # --- reading ---------------------------------------------------------------------------------------------------
 
-def read_programs(path, sheet_name: str | None = None, data: bytes | None = None) -> ProgramTable:
+def read_programs(path, sheet_name: str | None = None, data: bytes | None = None,
+                  limits: ReadLimits = COMMAND_LINE) -> ProgramTable:
     """The programs of a CSV or XLSX sheet. Raises InputError listing every problem found, each with its place.
-    `data`: the file's bytes, already in memory (an upload); `path` then only names it in messages."""
-    report = validate_programs(path, sheet_name, data)
+    `data`: the file's bytes, already in memory (an upload); `path` then only names it in messages. `limits`: the
+    most the sheet may hold (inputs/bounds.py; the web app's are lower than the command line's)."""
+    report = validate_programs(path, sheet_name, data, limits)
     if report.errors:
         raise InputError(report.errors, file=str(path))
     return report.table
 
 
-def validate_programs(path, sheet_name: str | None = None, data: bytes | None = None) -> ValidationReport:
+def validate_programs(path, sheet_name: str | None = None, data: bytes | None = None,
+                      limits: ReadLimits = COMMAND_LINE) -> ValidationReport:
     """Read and check a sheet without raising for the user's mistakes: they are in the report's `errors`."""
     file = str(path)
     try:
-        header, rows, notes = read_grid(Path(path), sheet_name, data)
+        header, rows, notes = read_grid(Path(path), sheet_name, data, limits)
     except InputError as error:
         return ValidationReport(rows=0, errors=list(error.problems))
-    return _check_grid(file, header, rows, notes)
+    report = _check_grid(file, header, rows, notes)
+    if report.rows > limits.rows:
+        return ValidationReport(rows=0, errors=too_many_programs(file, report.rows, limits).problems)
+    return report
 
 
-def read_grid(path: Path, sheet_name: str | None, data: bytes | None = None) -> tuple[Row, list[Row], list[str]]:
+def read_grid(path: Path, sheet_name: str | None, data: bytes | None = None,
+              limits: ReadLimits = COMMAND_LINE) -> tuple[Row, list[Row], list[str]]:
     """(the header row, the data rows after it, reader notes) of a CSV or XLSX file (or of its bytes, `data`).
 
     The header is the first row that names the program columns (title, notes and blank rows above it are skipped);
     in a workbook without `sheet_name`, the first visible sheet that has such a header. Hidden rows, totals rows and
     exact copies of an earlier row are left out; cells of a merged block take the block's value. Each of these
-    is said in a note.
+    is said in a note. A sheet past `limits` (rows, columns, cells, or an archive that would unpack too large) is
+    refused at the first row past them, with an InputError naming it.
     """
     data = _read_bytes(path) if data is None else _check_not_empty(path, data)
     notes = []
     kind = _file_kind(path, data)
+    counter = RowCounter(str(path), limits)
     if kind == "xlsx":
-        grid, hidden = _xlsx_rows(path, sheet_name, notes, data)
+        grid, hidden = _xlsx_rows(path, sheet_name, notes, data, counter)
     else:
         if sheet_name:
             notes.append(f"--sheet '{sheet_name}' is ignored: {path.name} is a CSV file, which has one sheet.")
-        grid, hidden = _csv_rows(path, _decode(path, data)), set()
+        grid, hidden = _csv_rows(path, _decode(path, data), counter), set()
     header, rows = _split_header(path, grid, notes)
     rows = [(number, _years_of_date_texts(cells)) for number, cells in rows]
     return header, _data_rows(header, rows, hidden, notes), notes
@@ -183,9 +194,10 @@ def _data_rows(header: Row, rows: list[Row], hidden: set[int], notes: list[str])
         if _is_totals_row(cells, name_positions, required):
             totals.append((number, next(vocab.clean_text(c) for c in cells if vocab.clean_text(c))))
             continue
-        key = tuple(cells)  # an exact copy: the same cells as typed
-        while key and not key[-1].strip():
-            key = key[:-1]
+        filled = len(cells)  # an exact copy: the same cells as typed, up to the last filled one
+        while filled and not cells[filled - 1].strip():
+            filled -= 1
+        key = tuple(cells[:filled])
         first = seen.setdefault(key, number)
         if first != number:
             copies.setdefault(first, []).append(number)
@@ -250,6 +262,7 @@ def _is_totals_row(cells, name_positions: list[int], required: list[int]) -> boo
 
 def _read_bytes(path: Path) -> bytes:
     file = str(path)
+    check_file(path)
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -341,14 +354,15 @@ def _looks_binary(text: str) -> bool:
     return controls > max(2, len(sample) // 100)
 
 
-def _csv_rows(path: Path, text: str) -> list[Row]:
-    """Rows of CSV text as (spreadsheet row, cells), with the delimiter (comma, semicolon, tab) sniffed."""
+def _csv_rows(path: Path, text: str, counter: RowCounter | None = None) -> list[Row]:
+    """Rows of CSV text as (spreadsheet row, cells), with the delimiter (comma, semicolon, tab) sniffed; `counter`
+    refuses a row past the sheet's limits."""
     text = text.replace("\x00", "")
     delimiter = _sniff_delimiter(text)
     rows = []
     try:
         for number, cells in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1):
-            rows.append((number, cells))
+            rows.append((number, counter.check(number, cells) if counter else cells))
     except csv.Error as error:
         raise InputError(f"the file is not a readable CSV ({error}) near row {len(rows) + 1}. Open it in Excel "
                          "and save it again as CSV UTF-8.", file=str(path)) from None
@@ -369,13 +383,15 @@ def _sniff_delimiter(text: str) -> str:
     return best
 
 
-def _xlsx_rows(path: Path, sheet_name: str | None, notes: list[str], data: bytes) -> tuple[list[Row], set[int]]:
+def _xlsx_rows(path: Path, sheet_name: str | None, notes: list[str], data: bytes,
+               counter: RowCounter) -> tuple[list[Row], set[int]]:
     """(rows of one worksheet as (row number, cell texts), the numbers of its hidden rows), from the file's bytes:
     the sheet named `sheet_name`, else the first visible sheet whose header names the program columns (said in
     `notes` when it is not the only sheet). Cells of a block merged across rows take the block's value."""
     import openpyxl
 
     file = str(path)
+    check_archive(file, io.BytesIO(data), counter.limits)
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     # openpyxl raises many kinds of errors for a damaged file (zip, XML, missing parts); all mean the same to a user.
@@ -384,8 +400,14 @@ def _xlsx_rows(path: Path, sheet_name: str | None, notes: list[str], data: bytes
                          "downloaded). Open it in Excel and save it again, or export it as CSV.", file=file) from None
     try:
         sheet = _pick_sheet(workbook, sheet_name, file, notes)
-        rows = list(_sheet_rows(sheet, file))
-        hidden, merged = _sheet_layout(data, workbook.sheetnames.index(sheet.title))
+        rows = list(_sheet_rows(sheet, file, counter))
+        width = max((len(cells) for _, cells in rows), default=0)
+        if width * len(rows) > counter.limits.cells:
+            raise counter.too_many_cells(rows[-1][0])
+        for _, cells in rows:  # every row as wide as the widest, as the sheet shows them
+            cells.extend([""] * (width - len(cells)))
+        hidden, merged = _sheet_layout(data, workbook.sheetnames.index(sheet.title),
+                                       rows[-1][0] if rows else 0, counter.limits.cells)
     finally:
         workbook.close()
     return _fill_merged(rows, merged), hidden
@@ -395,6 +417,7 @@ def locate_programs(path, sheet_name: str | None = None) -> tuple[str, int]:
     """(the sheet title, the header row number) the reader uses in an XLSX workbook, for writing beside it."""
     import openpyxl
 
+    check_archive(str(path), path)
     workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
         sheet = _pick_sheet(workbook, sheet_name, str(path), [])
@@ -441,11 +464,18 @@ def _has_program_header(sheet) -> bool:
     return _header_index(rows)[1] == len(REQUIRED_COLUMNS)
 
 
-def _sheet_layout(data: bytes, index: int) -> tuple[set[int], list[tuple[int, int, int, int]]]:
+def _sheet_layout(data: bytes, index: int, last_row: int,
+                  most_cells: int) -> tuple[set[int], list[tuple[int, int, int, int]]]:
     """(hidden row numbers, merged blocks as (first row, last row, first column, last column), 1-based) of the
-    index-th sheet, read from the workbook's XML (openpyxl's fast reader does not keep them); empty if unreadable."""
+    index-th sheet, read from the workbook's XML (openpyxl's fast reader does not keep them); empty if unreadable.
+    The XML is scanned a chunk at a time (a worksheet may unpack to hundreds of MB); only rows up to `last_row`
+    (the last row read) count, and merged blocks stop counting once they cover `most_cells` cells."""
     import zipfile
+    import zlib
 
+    hidden: set[int] = set()
+    merged: list[tuple[int, int, int, int]] = []
+    covered = 0
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             book = archive.read("xl/workbook.xml").decode("utf-8", "replace")
@@ -456,16 +486,28 @@ def _sheet_layout(data: bytes, index: int) -> tuple[set[int], list[tuple[int, in
                 attributes = dict(re.findall(r"\b(Id|Target)=\"([^\"]*)\"", tag))
                 targets[attributes.get("Id")] = attributes.get("Target", "")
             target = targets[ids[index]].lstrip("/")
-            xml = archive.read(target if target.startswith("xl/") else f"xl/{target}").decode("utf-8", "replace")
-    except (KeyError, IndexError, OSError, zipfile.BadZipFile):
+            with archive.open(target if target.startswith("xl/") else f"xl/{target}") as stream:
+                carry = ""
+                while chunk := stream.read(1 << 20):
+                    text = carry + chunk.decode("utf-8", "replace")
+                    cut = text.rfind(">") + 1
+                    text, carry = text[:cut], text[cut:][-4096:]  # a tag cut by the chunk is read with the next
+                    for tag in re.findall(r"<(?:\w+:)?row\b[^>]*>", text):
+                        number = re.search(r"\br=\"(\d+)\"", tag)
+                        if number and int(number.group(1)) <= last_row and re.search(r"\bhidden=\"(1|true)\"", tag):
+                            hidden.add(int(number.group(1)))
+                    for ref in re.findall(r"<(?:\w+:)?mergeCell\b[^>]*?\bref=\"([A-Z]+)(\d+):([A-Z]+)(\d+)\"", text):
+                        first_col, first_row, last_col, end_row = ref
+                        block = (int(first_row), min(int(end_row), last_row), _column_index(first_col),
+                                 _column_index(last_col))
+                        if block[0] >= block[1]:
+                            continue  # within one row (a title), or below the rows read
+                        covered += (block[1] - block[0]) * (block[3] - block[2] + 1)
+                        if covered > most_cells:
+                            break
+                        merged.append(block)
+    except (KeyError, IndexError, OSError, zipfile.BadZipFile, zlib.error):
         return set(), []
-    hidden = {int(number) for tag in re.findall(r"<(?:\w+:)?row\b[^>]*>", xml)
-              if re.search(r"\bhidden=\"(1|true)\"", tag)
-              for number in re.findall(r"\br=\"(\d+)\"", tag)}
-    merged = []
-    for ref in re.findall(r"<(?:\w+:)?mergeCell\b[^>]*?\bref=\"([A-Z]+)(\d+):([A-Z]+)(\d+)\"", xml):
-        first_col, first_row, last_col, last_row = ref
-        merged.append((int(first_row), int(last_row), _column_index(first_col), _column_index(last_col)))
     return hidden, merged
 
 
@@ -500,15 +542,26 @@ def _fill_merged(rows: list[Row], merged: list[tuple[int, int, int, int]]) -> li
     return rows
 
 
-def _sheet_rows(sheet, file: str):
-    blank_run = 0
+def _sheet_rows(sheet, file: str, counter: RowCounter):
+    blank_run, number = 0, 0
+    sheet.reset_dimensions()  # rows as long as their cells, not padded to a size the file claims (XFD1048576)
     try:
         for number, cells in enumerate(sheet.iter_rows(), start=1):
-            texts = [_excel_text(cell) for cell in cells]
+            texts = counter.check(number, [_excel_text(cell) for cell in cells])
             blank_run = blank_run + 1 if not any(texts) else 0
             if blank_run > MAX_BLANK_RUN:
                 return
             yield number, texts
+    except InputError:
+        raise
+    except ValueError as error:
+        if "column name" not in str(error):  # openpyxl's words for a cell past column ZZZ (18,278)
+            raise InputError("part of this Excel file is damaged and cannot be read. Open it in Excel and save it "
+                             "again, or export it as CSV.", file=file) from None
+        raise InputError(Problem(file=file, row=number + 1, message=(
+            f"this row has cells past column ZZZ; a sheet may have at most {counter.limits.columns:,} columns "
+            "(Excel's limit, column XFD). Delete the columns you do not use, or save only the program columns."
+        ))) from None
     except Exception:  # damaged sheet XML surfaces only while iterating
         raise InputError("part of this Excel file is damaged and cannot be read. Open it in Excel and save it "
                          "again, or export it as CSV.", file=file) from None

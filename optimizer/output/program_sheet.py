@@ -11,6 +11,7 @@ from optimizer.errors import InputError
 from optimizer.inputs import vocab
 from optimizer.inputs.programs import CANONICAL_COLUMNS, Program, ProgramTable
 from optimizer.inputs.sheet import EXCEL_SUFFIXES, _letter, _number_text
+from optimizer.output.cells import csv_cell, xlsx_row
 from optimizer.output.writers import atomic_write
 
 
@@ -77,9 +78,10 @@ def _write_csv(handle, header, rows) -> None:
     # utf-8-sig: Excel opens a UTF-8 CSV correctly only with the BOM (accents in names survive).
     text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
     writer = csv.writer(text)
-    writer.writerow(header)
+    writer.writerow([csv_cell(column) for column in header])
     for row in rows:
-        writer.writerow([_cell_text(column, row.get(column)) for column in header])
+        writer.writerow([csv_cell(row.get(column)) if isinstance(row.get(column), str)
+                         else _cell_text(column, row.get(column)) for column in header])
     text.flush()
     text.detach()
 
@@ -91,9 +93,9 @@ def _write_xlsx(handle, header, rows, help_sheet: bool) -> None:
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = "Programs"
-    sheet.append(header)
-    for row in rows:
-        sheet.append([_xlsx_value(column, row.get(column)) for column in header])
+    xlsx_row(sheet, 1, header)
+    for number, row in enumerate(rows, start=2):
+        xlsx_row(sheet, number, [_xlsx_value(column, row.get(column)) for column in header])
     for position, column in enumerate(header):
         sheet.cell(row=1, column=position + 1).font = Font(bold=True)
         sheet.column_dimensions[_letter(position)].width = max(10, min(45, len(column) + 2))

@@ -21,6 +21,7 @@ HEADER_FILL = "DDEBF7"
 MIN_WIDTH, MAX_WIDTH = 8, 60
 PRINTABLE_CHARACTERS = 170  # characters of ~8-point text across a landscape Letter/A4 page (an estimate)
 SHEET_NAME_LIMIT = 31  # Excel refuses longer sheet names
+EXCEL_COLUMNS = 16_384  # the most columns an Excel sheet holds (column XFD)
 
 
 @dataclass(frozen=True)
@@ -65,8 +66,12 @@ def _write_sheet(sheet, rows: list[dict]) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
+    from optimizer.output.cells import xlsx_cell, xlsx_row
+
     columns = table_columns(rows)
-    sheet.append(columns)
+    if len(columns) > EXCEL_COLUMNS:
+        raise too_wide(len(columns))
+    xlsx_row(sheet, 1, columns)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
@@ -78,7 +83,7 @@ def _write_sheet(sheet, rows: list[dict]) -> None:
             value, kind = (raw.value, raw.kind) if isinstance(raw, Value) else (_plain(raw), None)
             if column == "img_pct" and isinstance(value, (int, float)) and not isinstance(value, bool):
                 value, kind = value / 100, "percent"  # a sheet's 45 (percent) is Excel's 45%, as the user wrote it
-            cell = sheet.cell(row=r, column=j, value=value)
+            cell = xlsx_cell(sheet, r, j, value)
             if isinstance(value, (int, float)) and not isinstance(value, bool):
                 kind = kind or column_kind(column, value)
                 if kind:
@@ -104,14 +109,21 @@ def _write_sheet(sheet, rows: list[dict]) -> None:
     sheet.print_title_rows = "1:1"
 
 
+def too_wide(count: int):
+    """The refusal of a table of `count` columns, more than an Excel sheet holds."""
+    from optimizer.errors import InputError
+
+    return InputError(f"the table would have {count:,} columns; an Excel sheet holds at most {EXCEL_COLUMNS:,}. "
+                      "Delete the columns you do not use from your sheet, or write the result as .csv or .json.",
+                      file="the result workbook")
+
+
 def table_columns(rows: list[dict]) -> list[str]:
     """The keys of the rows, in the order first seen."""
-    columns: list[str] = []
+    columns: dict[str, None] = {}  # a dict keeps the order and finds a key at once (a sheet may have 16,384)
     for row in rows:
-        for key in row:
-            if key not in columns:
-                columns.append(key)
-    return columns
+        columns.update(dict.fromkeys(row))
+    return list(columns)
 
 
 def display(value, kind: str | None) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from optimizer.output.workbook import HEADER_FILL, NUMBER_FORMATS, Value
+from optimizer.output.workbook import EXCEL_COLUMNS, HEADER_FILL, NUMBER_FORMATS, Value, too_wide
 
 COPYABLE_SUFFIXES = (".xlsx",)
 
@@ -113,16 +113,20 @@ def _add_columns(sheet, header_row: int, added: list[AddedColumn]) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
+    from optimizer.output.cells import xlsx_cell
+
     last = max((cell.column for cell in sheet[header_row] if cell.value not in (None, "")), default=0)
+    if last + len(added) > EXCEL_COLUMNS:
+        raise too_wide(last + len(added))
     for offset, column in enumerate(added, start=1):
         index = last + offset
-        head = sheet.cell(row=header_row, column=index, value=column.header)
+        head = xlsx_cell(sheet, header_row, index, column.header)
         head.font = Font(bold=True)
         head.fill = PatternFill("solid", fgColor=HEADER_FILL)
         width = len(column.header)
         for row, raw in column.values.items():
             value, kind = (raw.value, raw.kind) if isinstance(raw, Value) else (raw, None)
-            cell = sheet.cell(row=row, column=index, value=value)
+            cell = xlsx_cell(sheet, row, index, value)
             if kind and isinstance(value, (int, float)):
                 cell.number_format = NUMBER_FORMATS[kind]
             text = "" if value is None else f"{value:.1%}" if kind == "percent" else str(value)

@@ -16,6 +16,7 @@ from optimizer.errors import InputError
 from optimizer.output.workbook import MONEY_COLUMNS, PERCENT_COLUMNS, Value, table_columns  # noqa: F401 (for importers)
 
 TABLE_FORMATS = (".csv", ".xlsx", ".json")
+WRITTEN: list[str] = []  # every file written whole by this process, in order (the Ctrl-C line names them)
 FORMATS = TABLE_FORMATS  # the name older callers import
 
 
@@ -71,6 +72,7 @@ def atomic_write(path: str | Path, write, what: str = "--out") -> Path:
             write(stream)
         os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes the file private to its owner
         os.replace(temp, path)
+        WRITTEN.append(str(path))
     except OSError as error:
         raise cannot_write(path, error, what) from None
     finally:
@@ -121,11 +123,14 @@ def write_table(path: str | Path, sheets: dict[str, list[dict]], payload: dict |
 
 
 def _write_csv(stream, rows: list[dict]) -> None:
+    from optimizer.output.cells import csv_cell
+
     with io.TextIOWrapper(stream, encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=table_columns(rows))
-        writer.writeheader()
+        writer.writerow({column: csv_cell(column) for column in writer.fieldnames})
         for row in rows:
-            writer.writerow({k: "" if v is None else v.value if isinstance(v, Value) else v for k, v in row.items()})
+            writer.writerow({k: "" if v is None else csv_cell(v.value if isinstance(v, Value) else v)
+                             for k, v in row.items()})
 
 
 def _write_xlsx(target, sheets: dict[str, list[dict]]) -> None:

@@ -235,7 +235,9 @@ class SizeNetwork:
         from ortools.linear_solver import pywraplp
 
         changing = self._bounds_at(n, budget)
-        if changing[self.budget_row][1] < 0:
+        if changing[self.budget_row][1] < 0 or any(lo > hi for lo, hi in changing.values()):
+            # no list of this size fits (e.g. no whole number of programs fills a tier band of a short list):
+            # said here rather than by OR-Tools, which logs contradictory bounds on stderr
             return "infeasible", None, None
         for k, (lo, hi) in changing.items():
             self.constraints[k].SetBounds(lo, hi)
@@ -259,6 +261,8 @@ class SizeNetwork:
         """False when no size has a list: the sizes' rows loosened to their widest, one program."""
         from ortools.linear_solver import pywraplp
 
+        if any(lows.min() > highs.max() for lows, highs in size_rows.values()):
+            return False  # a row no size can meet (said here, not in OR-Tools' log of contradictory bounds)
         for k, (lows, highs) in size_rows.items():
             self.constraints[k].SetBounds(float(lows.min()), float(highs.max()))
         return self.solver.Solve() != pywraplp.Solver.INFEASIBLE

@@ -1,7 +1,10 @@
 """`python -m optimizer.web [--host H] [--port N] [--token T] [--open]`: the same as `smartpick serve`."""
 
 import argparse
+import os
+import sys
 
+from optimizer.errors import SmartPickError
 from optimizer.web.server import serve
 
 
@@ -15,9 +18,11 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
     try:
         serve(args.host, args.port, args.token, args.open_browser)
-    except KeyboardInterrupt:
-        raise SystemExit(130)
-    except OSError as error:
+    except KeyboardInterrupt:  # end now: a request may still be solving in a thread Python would wait for
+        print("SmartPick stopped (Ctrl-C).", file=sys.stderr, flush=True)
+        sys.stdout.flush()
+        os._exit(130)
+    except (OSError, SmartPickError) as error:
         raise SystemExit(f"Error: {error}")
 
 

@@ -20,9 +20,10 @@ from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
 from optimizer.errors import InfeasibleError, InputError, Problem, ProfileError, SmartPickError
-from optimizer.web.security import HOST_REFUSED, TOKEN_COOKIE, TOKEN_REFUSED, Access
+from optimizer.web.security import (CROSS_SITE_REFUSED, HOST_REFUSED, NO_FRAMES, TOKEN_COOKIE, TOKEN_REFUSED, Access,
+                                    cross_site)
 from optimizer.web.uploads import (MAX_REQUEST_BYTES, MAX_TIME_LIMIT, RequestTooLarge, flag_field, load_inputs,
-                                   profile_of, read_form, read_sheet, solve_job)
+                                   profile_of, read_form, read_sheet, sheet_limits, solve_job)
 
 HERE = Path(__file__).parent
 log = logging.getLogger("smartpick.web")
@@ -86,12 +87,18 @@ def create_app(access: Access | None = None) -> FastAPI:
 
     @app.middleware("http")
     async def guard(request: Request, call_next):
-        if not access.host_allowed(request.headers.get("host")):
-            return _json({"error": "host", "message": HOST_REFUSED.format(host=request.headers.get("host", ""))},
-                         400)
+        response = await _guarded(request, call_next)
+        response.headers.update(NO_FRAMES)  # no other page may show this one in a frame (clickjacking)
+        return response
+
+    async def _guarded(request: Request, call_next):
+        headers = request.headers
+        if not access.host_allowed(headers.get("host")):
+            return _json({"error": "host", "message": HOST_REFUSED.format(host=headers.get("host", ""))}, 400)
+        if cross_site(request.method, headers.get("host"), headers.get("origin"), headers.get("sec-fetch-site")):
+            return _json({"error": "cross-site", "message": CROSS_SITE_REFUSED}, 403)
         query_token = request.query_params.get("token")
-        if not access.token_ok(query_token, request.headers.get("authorization"),
-                               request.cookies.get(TOKEN_COOKIE)):
+        if not access.token_ok(query_token, headers.get("authorization"), request.cookies.get(TOKEN_COOKIE)):
             return _json({"error": "token", "message": TOKEN_REFUSED}, 403)
         response = await call_next(request)
         if access.token and query_token:
@@ -185,7 +192,7 @@ def create_app(access: Access | None = None) -> FastAPI:
         def job():
             from optimizer.inputs.sheet import validate_programs
 
-            return validate_programs(name, form.text("sheet") or None, data)
+            return validate_programs(name, form.text("sheet") or None, data, sheet_limits())
 
         report = await run_in_threadpool(job)
         return _json(report.as_json(), 422 if report.errors else 200)
@@ -272,7 +279,8 @@ def create_app(access: Access | None = None) -> FastAPI:
             limits, _ = pipeline.make_limits(inputs, candidates)
             profile_name, _ = profile_of(form)
             saved = load_portfolios([name for name, _ in sent], inputs, profile_name or data_path(DEMO_PROFILE),
-                                    use_signals=use_signals, contents=[data for _, data in sent])
+                                    use_signals=use_signals, contents=[data for _, data in sent],
+                                    limits=sheet_limits())
             comparison = compare_portfolios(saved, inputs, candidates, limits, use_signals=use_signals)
             return comparison_payload(comparison, inputs)
 

@@ -6,6 +6,8 @@ from urllib.parse import quote
 
 from optimizer.web.security import Access, is_loopback
 
+STOP_SECONDS = 1.0  # how long requests in flight may still take after Ctrl-C
+
 
 def address(host: str, port: int, token: str | None) -> str:
     """The address to open: loopback shown as 127.0.0.1, every-address binds as this computer's name."""
@@ -16,7 +18,10 @@ def address(host: str, port: int, token: str | None) -> str:
 
 def serve(host: str = "127.0.0.1", port: int = 8000, token: str | None = None, open_browser: bool = False,
           echo=print) -> None:
-    """Run the server until Ctrl-C. Any host but loopback requires a token (made up when not given)."""
+    """Run the server until Ctrl-C (then raise KeyboardInterrupt: a request still running in a worker thread, a
+    solve, cannot be stopped from Python, so the caller ends the process). Any host but loopback requires a token
+    (made up when not given)."""
+    import signal
     import threading
     import webbrowser
 
@@ -36,13 +41,22 @@ def serve(host: str = "127.0.0.1", port: int = 8000, token: str | None = None, o
     echo("Leave this window open while you use it; press Ctrl-C to stop.")
     if open_browser:
         threading.Timer(1.0, webbrowser.open, (url,)).start()
-    server = uvicorn.Server(uvicorn.Config(create_app(access), host=host, port=port, log_level="warning",
-                                          server_header=False))
+    # uvicorn log level "critical": its shutdown messages (and a cancelled request's traceback) are not the user's
+    # business; the requests in flight get STOP_SECONDS to finish, then are cancelled
+    server = uvicorn.Server(uvicorn.Config(create_app(access), host=host, port=port, log_level="critical",
+                                           server_header=False, timeout_graceful_shutdown=STOP_SECONDS))
+    stopped = threading.Event()
+    # uvicorn handles Ctrl-C while it runs (a second one cuts the wait short) and raises the signal again when it
+    # returns; this handler, not Python's KeyboardInterrupt, receives that and any later Ctrl-C: no traceback
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: stopped.set())
     try:
         server.run()
     except SystemExit:  # uvicorn exits when it cannot listen (the port taken, the address not this computer's)
         server.should_exit = False
-    if server.should_exit:  # stopped by Ctrl-C (uvicorn handles the signal and returns): say so to the caller
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # from here on the caller ends the process
+    if server.should_exit or stopped.is_set():  # stopped by Ctrl-C: say so to the caller
         raise KeyboardInterrupt
+    signal.signal(signal.SIGINT, previous)
     raise OSError(f"the server could not start on {host}:{port}: another program may be using port {port} (try "
                   f"--port {port + 1}), or {host} is not an address of this computer.")

@@ -18,9 +18,10 @@ from starlette.formparsers import FormParser, MultiPartException, MultiPartParse
 from starlette.requests import Request
 
 from optimizer.errors import InputError, Problem, ProfileError
+from optimizer.inputs.bounds import WEB
 
 MAX_REQUEST_BYTES = 10 * 1024 * 1024  # the sheet and the profile together; a national sheet of 10,000 rows is ~2 MB
-MAX_PROGRAMS = 20_000  # rows of one sheet: every US residency program of several specialties fits
+MAX_PROGRAMS = WEB.rows  # rows of one sheet: every US residency program of several specialties fits
 MAX_TIME_LIMIT = 60.0  # seconds a solve may take (the CLI's default)
 
 
@@ -151,6 +152,14 @@ def profile_of(form: Form) -> tuple[str | None, str | None]:
     return "profile.toml", text
 
 
+def sheet_limits():
+    """The most an uploaded sheet may hold (inputs/bounds.py's WEB, MAX_PROGRAMS programs): checked while it is
+    read, so a sheet too large is refused in seconds and never kept."""
+    from dataclasses import replace
+
+    return replace(WEB, rows=MAX_PROGRAMS)
+
+
 _sheets: OrderedDict = OrderedDict()  # (name, sheet, sha256 of the bytes) -> ProgramTable, the last few read
 _sheets_lock = threading.Lock()
 SHEETS_KEPT = 8
@@ -158,16 +167,18 @@ SHEETS_KEPT = 8
 
 def read_sheet(name: str | None, sheet_name: str | None, data: bytes | None):
     """The sheet's ProgramTable (the bundled one when `name` is None), reusing the last few read: a what-if change
-    sends the same sheet again. Keyed by the bytes' hash, so a table is only ever given back for the same bytes."""
+    sends the same sheet again. Keyed by the bytes' hash, so a table is only ever given back for the same bytes.
+    Read under the web app's limits (inputs/bounds.py: WEB); a sheet refused is never kept."""
     from optimizer.inputs.resources import DEMO_PROGRAMS, data_path
     from optimizer.inputs.sheet import read_programs
 
-    key = (name, sheet_name, hashlib.sha256(data).hexdigest() if data is not None else "bundled")
+    limits = sheet_limits()
+    key = (name, sheet_name, hashlib.sha256(data).hexdigest() if data is not None else "bundled", limits)
     with _sheets_lock:
         if key in _sheets:
             _sheets.move_to_end(key)
             return _sheets[key]
-    table = read_programs(name or data_path(DEMO_PROGRAMS), sheet_name, data)
+    table = read_programs(name or data_path(DEMO_PROGRAMS), sheet_name, data, limits)
     with _sheets_lock:
         _sheets[key] = table
         while len(_sheets) > SHEETS_KEPT:
@@ -187,10 +198,6 @@ def load_inputs(form: Form):
     inputs = pipeline.load_inputs(programs_name, profile_name, sheet_name, None,
                                   use_signals=not flag_field(form, "no_signals"), profile_text=profile_text,
                                   table=read_sheet(programs_name, sheet_name, programs_data))
-    if len(inputs.table) > MAX_PROGRAMS:
-        raise InputError(f"the sheet has {len(inputs.table):,} programs; this server takes at most "
-                         f"{MAX_PROGRAMS:,}. Keep the specialties you apply to, or run `smartpick solve` on your "
-                         "computer, which has no limit.", file=programs_name or "programs")
     return inputs
 
 
