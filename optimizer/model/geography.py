@@ -65,12 +65,21 @@ class Metro:
         import difflib
 
         key = _city_key(city)
-        places = {_city_key(self.city): "home city"} if state == self.state else {}
-        places.update({name: "home metro" for name, place_state in self.suburbs if place_state == state})
+        places = self._places_in(state)
         if not key or key in places:
             return None
         close = difflib.get_close_matches(key, list(places), n=1, cutoff=0.85)
         return (places[close[0]], close[0].title()) if close else None
+
+    def _places_in(self, state: str) -> dict[str, str]:
+        """The home city and suburbs in `state`, by city key -> region: built once per state (a sheet asks for
+        every distinct place it has)."""
+        cache = self.__dict__.setdefault("_places_cache", {})
+        if state not in cache:
+            places = {_city_key(self.city): "home city"} if state == self.state else {}
+            places.update({name: "home metro" for name, place_state in self.suburbs if place_state == state})
+            cache[state] = places
+        return cache[state]
 
     def weight_table(self, overrides: tuple[tuple[str, float], ...] = ()) -> dict[str, float]:
         """Region weights: the metro file's defaults, then the profile's overrides."""
