@@ -42,3 +42,13 @@ def test_every_source_the_data_names_is_described():
     sources = (REPO / "data" / "SOURCES.md").read_text(encoding="utf-8")
     for name in ("Charting Outcomes", "FREIDA", "Residency Explorer", "ERAS", "ACGME", "Program Director"):
         assert name in sources, name
+
+
+def test_the_version_is_written_in_one_place():
+    import tomllib
+
+    from optimizer import __version__
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert "version" not in project and "version" in project["dynamic"]
+    assert __version__.count(".") == 2
