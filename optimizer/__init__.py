@@ -20,7 +20,8 @@ The data flow, and the room each step lives in:
     pipeline.py  the whole job (load -> score -> limits -> solve -> evaluate), one call per command
     api.py       the Python API for notebooks (DataFrames in and out; docs/python-api.md)
     cohort.py    many applicants at once (`smartpick batch`): here, on processes, or on a Dask cluster
-    web/         the local web app (`smartpick serve`); cli.py is the command line. Both are thin doors onto pipeline.
+    web/         the local web app (`smartpick serve`); cli.py is the command line (cli.py at the
+                 repository's top is its entry in a checkout). Both are thin doors onto pipeline.
 
 Nothing under inputs/, model/ or solver/ prints or formats a table (tests/test_layout.py checks it), and the
 import graph has no cycle.

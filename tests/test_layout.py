@@ -60,7 +60,7 @@ def test_the_rooms_hold_the_flow():
     for room in (*CORE, "output"):
         assert (PACKAGE / room / "__init__.py").read_text(encoding="utf-8").strip(), room
     flat = sorted(p.stem for p in PACKAGE.glob("*.py") if p.stem != "__init__")
-    assert flat == ["api", "cohort", "errors", "interrupt", "pipeline"], flat
+    assert flat == ["api", "cli", "cohort", "errors", "interrupt", "pipeline"], flat
 
 
 def test_the_core_neither_prints_nor_formats():
