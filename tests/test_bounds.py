@@ -4,7 +4,6 @@ memory bounded. The hostile files are made here (tests/hostile_files.py), never 
 
 from __future__ import annotations
 
-import io
 import resource
 import subprocess
 import sys

@@ -91,7 +91,6 @@ def test_a_neighbourhood_is_noted_and_another_state_is_an_error(tmp_path):
 
 
 def test_the_list_shows_the_city_once_with_its_state(tmp_path):
-    from optimizer.output.render_score import score_payload
     table = read_ok(write_csv(tmp_path, ["Program", "City", "State", "Specialty"],
                               [["A", "Chicago, IL", "IL", "IM"]])).table
     assert table.programs[0].city == "Chicago"

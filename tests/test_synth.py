@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from statistics import mean
 
 import pytest
 from hypothesis import given
