@@ -29,6 +29,9 @@ from optimizer.model.scoring import Candidate
 
 LAMBDAS = (0.0, 0.15, 0.3, 0.5, 0.7, 0.9, -0.3, -0.6)
 MAX_POLISH_ROUNDS = 40
+MAX_LINEARIZATIONS = 6
+MATCH_TOLERANCE = 0.01  # a list within 1 point of the bound is called optimal (issue 23)
+AT_LEAST_TOLERANCE = 0.02
 
 
 @dataclass(frozen=True)
@@ -102,6 +105,12 @@ def solve_risk(candidates: list[Candidate], limits: Limits, objective: Objective
         return mean_best
     bound = upper_bound(mean_best.bound if mean_best.bound is not None else mean_best.objective, objective, curve,
                         independent=not sigma)
+    from optimizer.solver import risk_bound
+
+    weights, node_terms, by_key = risk_bound.node_coefficients(model, sigma, _p)
+    node = _node_bound(model, objective, curve, sigma, weights, node_terms, by_key)
+    if node is not None:
+        bound = min(bound, node[0].value)
 
     def value(chosen, signals) -> float:
         p = np.array([_p(c, signals.get(c.program_id)) for c in chosen])
@@ -109,25 +118,130 @@ def solve_risk(candidates: list[Candidate], limits: Limits, objective: Objective
 
     best = (list(mean_best.chosen), dict(mean_best.signals))
     best_value = value(*best)
+    seen = {_key(*best)}
+
+    def consider(found) -> bool:
+        nonlocal best, best_value
+        if found.status not in ("optimal", "feasible") or not found.chosen:
+            return False
+        key = _key(found.chosen, found.signals)
+        if key in seen:
+            return False
+        seen.add(key)
+        v = value(found.chosen, found.signals)
+        if v > best_value + 1e-12:
+            best, best_value = (list(found.chosen), dict(found.signals)), v
+            return True
+        return False
+
+    directions = []
+    if node is not None:
+        # the bound's own direction: the linear value its optimum points along
+        directions.append(node[1])
     for lam in LAMBDAS[1:]:
         def surrogate(c, kind, lam=lam):
             p = _p(c, kind)
             return p - lam * p * (1 - p)
-
-        # p - lam p (1 - p) rises with p for |lam| < 1: the same model serves, with new objective coefficients
-        model.reweigh(surrogate)
-        found = model.solve(time_limit=time_limit, start_from=mean_best)
-        if found.chosen and value(found.chosen, found.signals) > best_value + 1e-12:
-            best, best_value = (list(found.chosen), dict(found.signals)), value(found.chosen, found.signals)
+        directions.append(surrogate)
+    for direction in directions:
+        # each value rises with p: the same model serves, with new objective coefficients
+        model.reweigh(direction)
+        consider(model.solve(time_limit=time_limit, start_from=mean_best))
+    # then follow the exact value's own slope from the best list (a linearization of P(match) at it), while it
+    # leads to a better list
+    for _ in range(MAX_LINEARIZATIONS):
+        model.reweigh(exact_direction(best[0], best[1], objective, curve, sigma, by_key))
+        if not consider(model.solve(time_limit=time_limit, start_from=mean_best)):
+            break
     chosen, signals = best
     chosen, best_value = _polish(chosen, best_value, candidates, limits, lambda ch: value(ch, signals),
                                  keep=set(signals))
     signals = {pid: kind for pid, kind in signals.items() if pid in {c.program_id for c in chosen}}
+    bound = max(bound, best_value)
     gap = max(0.0, bound - best_value)
-    status = "optimal" if gap < 1e-9 else "feasible"
+    status = "optimal" if gap <= tolerance(objective) else "feasible"
     chosen.sort(key=lambda c: (-_p(c, signals.get(c.program_id)), c.program_id))
     return replace(mean_best, status=status, chosen=tuple(chosen), objective=best_value, bound=bound, gap=gap,
                    cost=list_cost(chosen, limits.fees), signals=signals)
+
+
+def tolerance(objective: Objective) -> float:
+    """The gap within which a risk objective's list is called optimal (issue 23: 1 point for P(match), 2 for
+    P(at least K))."""
+    return MATCH_TOLERANCE if objective.kind == "match" else AT_LEAST_TOLERANCE
+
+
+def _key(chosen, signals) -> tuple:
+    return tuple(sorted(c.program_id for c in chosen)), tuple(sorted(signals.items()))
+
+
+def _node_bound(model, objective: Objective, curve, sigma: float | None, weights, node_terms, by_key):
+    """(the node-by-node bound of risk_bound, solved on `model`, and its linear direction), or None when its linear
+    program has no optimum."""
+    from optimizer.solver import risk_bound
+
+    specialties = sorted({c.program.specialty for _, c in model.items})
+    if not specialties:
+        return None
+    if objective.kind == "match":
+        values = risk_bound.match_values(curve, specialties)
+        cuts = [(c, b, 0.0, 0.0) for c, b in risk_bound.match_pieces(curve, specialties)]
+        cuts += risk_bound.quadratic_cuts(tuple(float(v) for v in values), max(model.longest, 1))
+    else:
+        cuts = [(c, b, 0.0, 0.0) for c, b in risk_bound.at_least_pieces(objective.k, max(model.longest, objective.k))]
+    found = risk_bound.solve_node_bound(model, node_terms, weights, cuts)
+    if found is None:
+        return None
+    return found, risk_bound.direction(found.node_slopes, by_key, sigma, _p)
+
+
+def exact_direction(chosen, signals, objective: Objective, curve, sigma: float | None, by_key: dict):
+    """value(candidate, kind): about what adding the program to the list adds to the exact objective,
+    sum_j w_j D_sj p(z_j), D_sj the gain of one more interview in specialty s at node j (rises with p).
+    `by_key` holds each (program_id, kind)'s chances per node (risk_bound.node_coefficients), and gains more."""
+    from optimizer.model.outcomes import MatchCurves, _poisson_binomial_rows
+    from optimizer.solver.risk_bound import node_chances
+
+    def chances(c, kind):
+        key = (c.program_id, kind)
+        if key not in by_key:
+            by_key[key] = node_chances(np.array([_p(c, kind)]), sigma)[1][:, 0]
+        return by_key[key]
+
+    names = [c.program.specialty for c in chosen]
+    weights = node_chances(np.array([0.5]), sigma)[0]
+    conditional = (np.column_stack([chances(c, signals.get(c.program_id)) for c in chosen]) if chosen
+                   else np.zeros((weights.size, 0)))
+    gains: dict[str, np.ndarray] = {}
+    if objective.kind == "match":
+        several = isinstance(curve, MatchCurves)
+        groups = sorted(set(names) | ({s for s, _ in curve.by_specialty} if several else set()))
+        chance, marginal = {}, {}
+        for s in groups:
+            columns = conditional[:, [i for i, name in enumerate(names) if name == s]]
+            dist = _poisson_binomial_rows(columns)
+            m = (curve.curve(s) if several else curve).values(columns.shape[1] + 1)
+            chance[s] = dist @ m[:-1]
+            marginal[s] = dist @ np.diff(m)
+        for s in groups:
+            others = np.prod([1.0 - chance[t] for t in groups if t != s], axis=0) if len(groups) > 1 else 1.0
+            gains[s] = weights * others * marginal[s]
+        default = None
+    else:
+        dist = _poisson_binomial_rows(conditional)
+        k = objective.k
+        default = weights * (dist[:, k - 1] if k - 1 < dist.shape[1] else np.zeros(weights.size))
+    cache: dict[tuple[str, str | None], float] = {}
+
+    def value(c, kind):
+        key = (c.program_id, kind)
+        if key not in cache:
+            slope = gains.get(c.program.specialty, default)
+            if slope is None:
+                slope = weights * 0.0
+            cache[key] = float(slope @ chances(c, kind))
+        return cache[key]
+    return value
 
 
 def _polish(chosen, current, candidates, limits, value, keep=frozenset()):
