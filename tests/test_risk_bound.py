@@ -50,20 +50,43 @@ def test_correlated_p_match_equals_enumeration(seed, sigma):
 
 
 @pytest.mark.parametrize("seed", range(6))
-def test_every_cut_lies_above_the_truth(seed):
-    """E f(N) <= c + b mu - C Var N - D log P(N = 0) for every cut and random independent chances."""
+def test_every_miss_cut_lies_above_the_truth(seed):
+    """P(match | z) of random lists in two specialties is under the cut made at any other point (MatchLP's cuts)."""
     rng = np.random.default_rng(seed)
-    for values, longest in ((IM.values(12), 25), (FM.values(10), 25)):
-        cuts = risk_bound.quadratic_cuts(tuple(float(v) for v in values), longest)
-        for _ in range(40):
-            n = int(rng.integers(1, longest + 1))
-            p = rng.uniform(0, 1, size=n) ** rng.uniform(0.3, 4)
-            dist = _poisson_binomial_rows(p[None, :])[0]
-            f = np.concatenate([values, np.full(n + 1, values[-1])])[:n + 1]
-            truth = dist @ f
-            mu, var, log0 = p.sum(), (p * (1 - p)).sum(), np.log1p(-np.clip(p, 0, 1 - 1e-15)).sum()
-            bound = min(c + b * mu - big_c * var - d * log0 for c, b, big_c, d in cuts)
-            assert truth <= bound + 1e-9
+    misses = {s: tuple(float(1 - v) for v in CURVES.curve(s).values(max(CURVES.curve(s).ranks)))
+              for s in ("Family Medicine", "Internal Medicine")}
+    powers = [z for z in risk_bound.POWERS if z < 1]
+
+    def logs_of(p_by):
+        return {(s, z): float(np.sum(np.log1p(-np.minimum(p_by[s] * (1 - z), 1 - 1e-15)))) for s in misses
+                for z in powers}
+
+    for _ in range(30):
+        anchor = {s: rng.uniform(0, 1, size=int(rng.integers(0, 12))) for s in misses}
+        at = logs_of(anchor)
+        fits = {s: risk_bound.fit_miss(miss, np.array([1.0 if z == 1 else np.exp(at[(s, z)])
+                                                       for z in risk_bound.POWERS])) for s, miss in misses.items()}
+        const, coefs = risk_bound.miss_cut(fits, at)
+        for _ in range(10):
+            p_by = {s: rng.uniform(0, 1, size=int(rng.integers(0, 15))) ** rng.uniform(0.3, 3) for s in misses}
+            truth = 1.0
+            for s, p in p_by.items():
+                dist = _poisson_binomial_rows(p[None, :])[0]
+                m = CURVES.curve(s).values(p.size)
+                truth *= 1 - dist @ m
+            truth = 1 - truth
+            here = logs_of(p_by)
+            assert truth <= const + sum(c * here[key] for key, c in coefs.items()) + 1e-9
+
+
+def test_miss_fits_stay_below_the_miss_curve():
+    for curve in (IM, FM):
+        miss = tuple(float(1 - v) for v in curve.values(max(curve.ranks)))
+        fits = risk_bound.miss_fits(miss)
+        t = np.arange(60)
+        basis = np.column_stack([np.ones(t.size) if z == 1 else z ** t for z in risk_bound.POWERS])
+        below = np.concatenate([miss, np.full(60 - len(miss), miss[-1])])
+        assert np.all(fits @ basis.T <= below[None, :] + 1e-12)
 
 
 @pytest.mark.parametrize("k", [1, 2, 5])
@@ -110,7 +133,7 @@ def test_bound_is_never_below_a_feasible_list(seed, text, sigma):
 
 
 def test_node_bound_is_tighter_than_the_mean_bound():
-    """On a larger instance the node bound is below Jensen's bound at the largest expected count."""
+    """On a larger instance the node bound is well below Jensen's bound at the largest expected count."""
     from optimizer.solver.nonlinear import upper_bound
     from optimizer.solver.optimize import solve_portfolio
 

@@ -2,19 +2,26 @@
 
 Both are nonlinear in the list. The method, and why its answer comes with a proven bound:
 
-1. Bound. P(match) = E[m(N)], m the match-by-ranks curve, concave and nondecreasing; by Jensen's inequality it is at
-   most m(E[N]) <= m(E_max), where E_max is the largest expected number of interviews any list under the limits
-   reaches (a linear problem solved exactly); it holds for both views (they share the mean). For P(N >= K),
-   Markov's inequality gives E_max / K (both views) and, with independent decisions and K >= E_max + 1, the
-   Poisson(E_max) upper tail (Hoeffding 1956; Anderson and Samuels 1967), which is much tighter.
+1. Bound. The smaller of two proven bounds. (a) P(match) = E[m(N)], m the match-by-ranks curve, concave and
+   nondecreasing; by Jensen's inequality it is at most m(E[N]) <= m(E_max), where E_max is the largest expected
+   number of interviews any list under the limits reaches (a linear problem solved exactly). For P(N >= K),
+   Markov's inequality gives E_max / K and, with independent decisions and K >= E_max + 1, the Poisson(E_max)
+   upper tail (Hoeffding 1956; Anderson and Samuels 1967). (b) Node by node of the applicant's latent strength,
+   a linear program over the list's relaxation (optimizer/solver/risk_bound.py): for P(match), cuts that hold
+   outcome by outcome (the miss curves bounded below by sums of powers, whose expectations are log-linear in the
+   list), made where lists and the relaxation's solutions are; for P(N >= K), each node's largest tail given its
+   mean, made concave.
 2. Candidates. For concave m, E[m(N)] ~ m(mean) + m''(mean)/2 * variance, and the variance of independent
    decisions, sum p(1 - p), is linear in the list. So each lam in a grid gives a linear problem: maximize
    sum p - lam * p(1 - p), solved exactly; lam > 0 favours sure programs, lam < 0 spread (useful for P(N >= K) when
-   K is above the mean). Each candidate list is evaluated exactly.
+   K is above the mean). Then the exact value's slope at the best list (what one more program adds, node by node)
+   as a linear value, while it finds a better list; for P(match), the list nearest the bound's solution. Each
+   candidate list is evaluated exactly.
 3. Polish. Programs that share every constraint coefficient compete only on p, and a list with a higher p in place
    of a lower one has a stochastically larger N, so within a class the best list takes the top programs by p. A
    local search moves one program at a time between classes (swap, add, drop) while the exact value improves.
-The answer's gap (bound - value) is reported; it is called optimal only when the gap is below 1e-9.
+The answer's gap (bound - value) is reported; it is called optimal when the gap is within 1 point for P(match) and
+2 points for P(at least K) (issue 23), feasible otherwise.
 """
 
 from __future__ import annotations
@@ -30,6 +37,8 @@ from optimizer.model.scoring import Candidate
 LAMBDAS = (0.0, 0.15, 0.3, 0.5, 0.7, 0.9, -0.3, -0.6)
 MAX_POLISH_ROUNDS = 40
 MAX_LINEARIZATIONS = 6
+MAX_CUT_ROUNDS = 4  # rounds of a candidate from the bound's solution, and cuts at it
+MAX_KELLEY = 30  # rounds of cuts where the bound's solution violates them
 MATCH_TOLERANCE = 0.01  # a list within 1 point of the bound is called optimal (issue 23)
 AT_LEAST_TOLERANCE = 0.02
 
@@ -107,10 +116,20 @@ def solve_risk(candidates: list[Candidate], limits: Limits, objective: Objective
                         independent=not sigma)
     from optimizer.solver import risk_bound
 
-    weights, node_terms, by_key = risk_bound.node_coefficients(model, sigma, _p)
-    node = _node_bound(model, objective, curve, sigma, weights, node_terms, by_key)
-    if node is not None:
-        bound = min(bound, node[0].value)
+    weights, node_values, by_key = risk_bound.node_coefficients(model, sigma, _p)
+    node = None
+    if objective.kind == "match":
+        lp = _match_lp(model, curve, sigma, weights, by_key)
+        if lp is not None:
+            lp.add_cuts_at(_list_logs(lp, mean_best.chosen, mean_best.signals, by_key, sigma))
+            found_bound = _kelley(lp)
+            if found_bound is not None:
+                bound = min(bound, found_bound)
+    else:
+        lp = _at_least_lp(model, objective, weights, node_values)
+        node = lp.solve() if lp is not None else None
+        if node is not None:
+            bound = min(bound, node.value)
 
     def value(chosen, signals) -> float:
         p = np.array([_p(c, signals.get(c.program_id)) for c in chosen])
@@ -119,6 +138,7 @@ def solve_risk(candidates: list[Candidate], limits: Limits, objective: Objective
     best = (list(mean_best.chosen), dict(mean_best.signals))
     best_value = value(*best)
     seen = {_key(*best)}
+    found_lists = [best]
 
     def consider(found) -> bool:
         nonlocal best, best_value
@@ -128,6 +148,7 @@ def solve_risk(candidates: list[Candidate], limits: Limits, objective: Objective
         if key in seen:
             return False
         seen.add(key)
+        found_lists.append((list(found.chosen), dict(found.signals)))
         v = value(found.chosen, found.signals)
         if v > best_value + 1e-12:
             best, best_value = (list(found.chosen), dict(found.signals)), v
@@ -137,7 +158,7 @@ def solve_risk(candidates: list[Candidate], limits: Limits, objective: Objective
     directions = []
     if node is not None:
         # the bound's own direction: the linear value its optimum points along
-        directions.append(node[1])
+        directions.append(risk_bound.direction(node.node_slopes, by_key, sigma, _p))
     for lam in LAMBDAS[1:]:
         def surrogate(c, kind, lam=lam):
             p = _p(c, kind)
@@ -156,6 +177,25 @@ def solve_risk(candidates: list[Candidate], limits: Limits, objective: Objective
     chosen, signals = best
     chosen, best_value = _polish(chosen, best_value, candidates, limits, lambda ch: value(ch, signals),
                                  keep=set(signals))
+    best = (chosen, signals)
+    # the list nearest the bound's solution is one more candidate; cuts at every list found tighten the bound
+    if objective.kind == "match" and lp is not None and lp.solution is not None:
+        for _ in range(MAX_CUT_ROUNDS):
+            model.reweigh(_nearest(model, lp.solution))
+            if not consider(model.solve(time_limit=time_limit, start_from=mean_best)):
+                break
+            chosen, signals = best
+            chosen, best_value = _polish(chosen, best_value, candidates, limits, lambda ch: value(ch, signals),
+                                         keep=set(signals))
+            best = (chosen, signals)
+            if bound - best_value <= tolerance(objective) / 2:
+                break
+            lp.add_cuts_at(_list_logs(lp, *best, by_key, sigma))
+            found_bound = _kelley(lp)
+            if found_bound is None:
+                break
+            bound = min(bound, found_bound)
+    chosen, signals = best
     signals = {pid: kind for pid, kind in signals.items() if pid in {c.program_id for c in chosen}}
     bound = max(bound, best_value)
     gap = max(0.0, bound - best_value)
@@ -163,6 +203,20 @@ def solve_risk(candidates: list[Candidate], limits: Limits, objective: Objective
     chosen.sort(key=lambda c: (-_p(c, signals.get(c.program_id)), c.program_id))
     return replace(mean_best, status=status, chosen=tuple(chosen), objective=best_value, bound=bound, gap=gap,
                    cost=list_cost(chosen, limits.fees), signals=signals)
+
+
+def _nearest(model, solution: list[float]):
+    """value(candidate, kind) that the list nearest the bound's fractional solution maximizes (ties to the higher
+    chance)."""
+    x_of = {c.program_id: x for x, c in model.items}
+    s_of = {(c.program_id, kind): s for s, c, kind in model.signal_vars}
+
+    def value(c, kind):
+        v = solution[x_of[c.program_id]] if c.program_id in x_of else 0.0
+        if kind is not None and (c.program_id, kind) in s_of:
+            v += solution[s_of[(c.program_id, kind)]]
+        return v + 1e-3 * _p(c, kind)
+    return value
 
 
 def tolerance(objective: Objective) -> float:
@@ -175,24 +229,71 @@ def _key(chosen, signals) -> tuple:
     return tuple(sorted(c.program_id for c in chosen)), tuple(sorted(signals.items()))
 
 
-def _node_bound(model, objective: Objective, curve, sigma: float | None, weights, node_terms, by_key):
-    """(the node-by-node bound of risk_bound, solved on `model`, and its linear direction), or None when its linear
-    program has no optimum."""
+def _at_least_lp(model, objective: Objective, weights, node_values):
+    """The node-by-node bound of P(at least K) (risk_bound.NodeBoundLP) on `model`, or None without programs."""
     from optimizer.solver import risk_bound
 
-    specialties = sorted({c.program.specialty for _, c in model.items})
-    if not specialties:
+    if not model.items:
         return None
-    if objective.kind == "match":
-        values = risk_bound.match_values(curve, specialties)
-        cuts = [(c, b, 0.0, 0.0) for c, b in risk_bound.match_pieces(curve, specialties)]
-        cuts += risk_bound.quadratic_cuts(tuple(float(v) for v in values), max(model.longest, 1))
-    else:
-        cuts = [(c, b, 0.0, 0.0) for c, b in risk_bound.at_least_pieces(objective.k, max(model.longest, objective.k))]
-    found = risk_bound.solve_node_bound(model, node_terms, weights, cuts)
-    if found is None:
+    pieces = risk_bound.at_least_pieces(objective.k, max(model.longest, objective.k))
+    return risk_bound.NodeBoundLP(model, node_values, weights, pieces)
+
+
+def _match_lp(model, curve, sigma, weights, by_key):
+    """risk_bound.MatchLP on `model`: stats per specialty (one group when `curve` is one curve for every program)."""
+    from optimizer.model.outcomes import MatchCurves
+    from optimizer.solver import risk_bound
+
+    if not model.items:
         return None
-    return found, risk_bound.direction(found.node_slopes, by_key, sigma, _p)
+    several = isinstance(curve, MatchCurves)
+    groups = sorted({c.program.specialty for _, c in model.items}) if several else ["all"]
+    misses = {}
+    for s in groups:
+        one = curve.curve(s) if several else curve
+        misses[s] = tuple(float(1.0 - v) for v in one.values(max(one.ranks)))
+    chances = _chances_of(by_key, sigma)
+    return risk_bound.MatchLP(model, weights, risk_bound.power_terms(model, chances, groups, several), misses)
+
+
+def _chances_of(by_key, sigma):
+    from optimizer.solver.risk_bound import node_chances
+
+    def chances(c, kind):
+        key = (c.program_id, kind)
+        if key not in by_key:
+            by_key[key] = node_chances(np.array([_p(c, kind)]), sigma)[1][:, 0]
+        return by_key[key]
+    return chances
+
+
+def _list_logs(lp, chosen, signals, by_key, sigma) -> dict:
+    """L_sz of a list per node (the stats of risk_bound.MatchLP, exactly)."""
+    chances = _chances_of(by_key, sigma)
+    nodes = lp.weights.size
+    logs = {key: np.zeros(nodes) for key in lp.stats}
+    several = len(lp.misses) > 1 or "all" not in lp.misses
+    for c in chosen:
+        q = np.clip(chances(c, signals.get(c.program_id)), 0.0, 1.0)
+        group = c.program.specialty if several else "all"
+        for (s, z) in lp.stats:
+            if s == group:
+                logs[(s, z)] += np.log1p(-q * (1.0 - z)) if z > 0 else np.log1p(-np.minimum(q, 1.0 - 1e-15))
+    return logs
+
+
+def _kelley(lp) -> float | None:
+    """Solve, add the cuts the solution violates, again, until none is (or MAX_KELLEY rounds): the bound."""
+    bound = None
+    for _ in range(MAX_KELLEY):
+        found = lp.solve()
+        if found is None:
+            return bound
+        bound = found if bound is None else min(bound, found)
+        logs, ys = lp.point()
+        if lp.add_cuts_at(logs, ys) == 0:
+            break
+    return bound
 
 
 def exact_direction(chosen, signals, objective: Objective, curve, sigma: float | None, by_key: dict):
