@@ -509,6 +509,9 @@ def _load_report_scenarios(paths, profile):
 @click.option("--objective", type=OBJECTIVE, default=None, metavar="interviews|match|at-least:K",
               help="What to maximize: expected interviews (default), P(match), or P(at least K interviews).")
 @click.option("--correlated", is_flag=True, help="Optimize P(match)/P(at least K) under the correlated view.")
+@click.option("--robust", is_flag=True, default=None,
+              help="Choose the list whose P(match) holds up best if SmartPick's figures are off: the highest low end "
+                   "of the range shown beside P(match) (default: the profile's goals.robust).")
 @click.option("--backend", type=click.Choice(["cpsat", "pulp"]), default="cpsat", show_default=True,
               help="Solver: OR-Tools (exact linear programs where the problem allows, else CP-SAT) or PuLP "
                    "(HiGHS, else CBC).")
@@ -522,7 +525,7 @@ def _load_report_scenarios(paths, profile):
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
 @guarded
 def solve(programs, sheet_name, profile, model_path, budget, min_programs, max_programs, objective, correlated,
-          backend, time_limit, must, never, no_signals, out, plot, as_json):
+          robust, backend, time_limit, must, never, no_signals, out, plot, as_json):
     """Choose the list that maximizes your expected interviews within your budget and limits.
 
     Example: smartpick solve --programs my_programs.csv --profile me.toml --budget 3000 --out my_list.xlsx
@@ -540,7 +543,7 @@ def solve(programs, sheet_name, profile, model_path, budget, min_programs, max_p
     inputs = pipeline.load_inputs(programs, profile, sheet_name, model_path, use_signals=not no_signals)
     candidates = pipeline.score(inputs)
     plan, limits = pipeline.solve_list(inputs, budget, min_programs, max_programs, objective, must, never, backend,
-                                       time_limit, correlated, candidates=candidates)
+                                       time_limit, correlated, candidates=candidates, robust=robust or None)
     warnings = plan.warnings
     payload = solve_payload(inputs, plan, limits)
     if out:

@@ -144,10 +144,11 @@ class SolveResult:
 
 def solve(programs=None, profile=None, budget: float | None = None, min: int | None = None, max: int | None = None,
           objective: str | None = None, signals: bool = True, must=(), never=(), correlated: bool = False,
-          backend: str = "cpsat", time_limit: float = 60.0, model=None) -> SolveResult:
+          backend: str = "cpsat", time_limit: float = 60.0, model=None, robust: bool | None = None) -> SolveResult:
     """The best list, as `smartpick solve` (the flags are keyword arguments; None keeps the profile's value).
-    `objective` is "interviews", "match" or "at-least:K". Raises InfeasibleError with the reasons when no list
-    meets the limits."""
+    `objective` is "interviews", "match" or "at-least:K"; `robust=True` asks for the list whose P(match) holds up
+    best if SmartPick's figures are off (`--robust`). Raises InfeasibleError with the reasons when no list meets
+    the limits."""
     import pandas as pd
 
     from optimizer import pipeline
@@ -158,7 +159,8 @@ def solve(programs=None, profile=None, budget: float | None = None, min: int | N
     candidates = pipeline.score(inputs)
     limits, warnings = pipeline.make_limits(inputs, candidates, budget, low, high, tuple(must), tuple(never))
     plan = pipeline.make_plan(inputs, candidates, limits, objective or inputs.profile.goals.objective, backend,
-                              time_limit, correlated, warnings=tuple(warnings))
+                              time_limit, correlated, warnings=tuple(warnings),
+                              robust=inputs.profile.goals.robust if robust is None else robust)
     payload = solve_payload(inputs, plan, limits)
     return SolveResult(payload, pd.DataFrame(payload["programs"]), plan)
 

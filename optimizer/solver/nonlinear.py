@@ -105,8 +105,14 @@ def _p(c: Candidate, kind: str | None) -> float:
 
 
 def solve_risk(candidates: list[Candidate], limits: Limits, objective: Objective, curve, sigma: float | None = None,
-               backend: str = "cpsat", time_limit: float | None = None, signal_rules: dict | None = None) -> Solution:
-    """The list (and signals) with the highest P(match) or P(at least K) found, with a proven bound and its gap."""
+               backend: str = "cpsat", time_limit: float | None = None, signal_rules: dict | None = None,
+               rank=None) -> Solution:
+    """The list (and signals) with the highest P(match) or P(at least K) found, with a proven bound and its gap.
+
+    `rank(chosen, applied_p, value)`, when given, is a figure never above the list's objective value (`value`):
+    the answer is then the list found with the highest rank, its objective that rank, and the bound still the
+    objective's (so it bounds the rank of every list too). The robust list uses it: rank = the low end of the
+    P(match) range."""
     model = PortfolioModel(candidates, limits, backend, value=_p, signal_rules=signal_rules,
                            max_budget_usd=limits.budget_usd)
     mean_best = model.solve(time_limit=time_limit)
@@ -196,6 +202,8 @@ def solve_risk(candidates: list[Candidate], limits: Limits, objective: Objective
                 break
             bound = min(bound, found_bound)
     chosen, signals = best
+    if rank is not None:
+        chosen, signals, best_value = _best_ranked(found_lists + [best], rank, value)
     signals = {pid: kind for pid, kind in signals.items() if pid in {c.program_id for c in chosen}}
     bound = max(bound, best_value)
     gap = max(0.0, bound - best_value)
@@ -217,6 +225,21 @@ def _nearest(model, solution: list[float]):
             v += solution[s_of[(c.program_id, kind)]]
         return v + 1e-3 * _p(c, kind)
     return value
+
+
+def _best_ranked(lists, rank, value):
+    """(chosen, signals, rank) of the list with the highest rank (ties: the first found)."""
+    best, seen = None, set()
+    for chosen, signals in lists:
+        key = _key(chosen, signals)
+        if key in seen or not chosen:
+            continue
+        seen.add(key)
+        applied = [_p(c, signals.get(c.program_id)) for c in chosen]
+        r = min(rank(list(chosen), applied, value(chosen, signals)), value(chosen, signals))
+        if best is None or r > best[2] + 1e-12:
+            best = (list(chosen), dict(signals), r)
+    return best
 
 
 def tolerance(objective: Objective) -> float:
