@@ -281,10 +281,12 @@ def scenarios():
 @click.argument("paths", nargs=-1, type=click.Path())
 @input_options
 @click.option("--no-signals", is_flag=True, help="Leave ERAS program signals out of the choice.")
+@click.option("--robust", is_flag=True,
+              help="For every scenario, the list whose P(match) holds up best if SmartPick's figures are off.")
 @click.option("--out", type=click.Path(dir_okay=False), default=None, help="Write the table (.csv/.xlsx/.json).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @guarded
-def scenarios_run(paths, programs, sheet_name, profile, model_path, no_signals, out, as_json):
+def scenarios_run(paths, programs, sheet_name, profile, model_path, no_signals, robust, out, as_json):
     """Solve each scenario (files, or folders of .toml files) and show them side by side.
 
     With no PATHS it runs the bundled examples. Example: smartpick scenarios run my_scenarios/ --profile me.toml
@@ -309,7 +311,8 @@ def scenarios_run(paths, programs, sheet_name, profile, model_path, no_signals, 
     table = read_programs(programs or data_path("programs.csv"), sheet_name)
     console = _console()
     with _progress(len(found), as_json) as advance:
-        results = run_scenarios(table, found, load_model(model_path), not no_signals, progress=advance)
+        results = run_scenarios(table, found, load_model(model_path), not no_signals, progress=advance,
+                                robust=robust)
     from rich.markup import escape
 
     payload = scenarios_payload(results, errors, demo=programs is None)

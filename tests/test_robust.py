@@ -65,3 +65,19 @@ def test_api_takes_robust(both, tmp_path):
     result = api.solve(profile=profile, robust=True)
     assert result.payload["robust"] is True
     assert result.payload["objective"] == pytest.approx(robust["objective"])
+
+
+def test_scenarios_run_takes_robust(tmp_path):
+    profile = tmp_path / "profile.toml"
+    profile.write_text(TWO_SPECIALTIES, encoding="utf-8")
+    scenario = tmp_path / "cheaper.toml"
+    scenario.write_text('name = "cheaper"\n[goals]\nbudget_usd = 1200\n', encoding="utf-8")
+    plain = invoke_json("scenarios", "run", scenario, "--profile", profile)
+    robust = invoke_json("scenarios", "run", scenario, "--profile", profile, "--robust")
+    assert [row["robust"] for row in plain["scenarios"]] == [False]
+    assert [row["robust"] for row in robust["scenarios"]] == [True]
+    assert robust["scenarios"][0]["objective"] == pytest.approx(robust["scenarios"][0]["p_match_range"][0])
+
+
+def test_frontier_says_its_lists_are_not_robust(run_json):
+    assert run_json("frontier", "--budget", "1500,2000")["robust"] is False

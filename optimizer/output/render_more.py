@@ -10,8 +10,10 @@ from optimizer.solver.scenarios import scenario_row
 
 def frontier_payload(inputs, frontier) -> dict:
     """`smartpick frontier --json`: {"points": [{"budget", "status", "objective", "expected_interviews",
-    "p_match", "count", "cost", ...}], "diminishing_returns_at", "rule"}."""
-    return {"points": [asdict(p) for p in frontier.points], "diminishing_returns_at": frontier.diminishing_at,
+    "p_match", "count", "cost", ...}], "diminishing_returns_at", "rule", "robust"}. The frontier's lists are the
+    expected-interviews lists ("robust": false): a robust frontier is not offered yet."""
+    return {"points": [asdict(p) for p in frontier.points], "robust": False,
+            "diminishing_returns_at": frontier.diminishing_at,
             "rule": frontier.rule, "demo_data": inputs.table.is_demo, "notes": list(inputs.notes)}
 
 
