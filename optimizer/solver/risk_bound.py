@@ -122,7 +122,7 @@ def at_least_pieces(k: int, longest: int) -> tuple[tuple[float, float], ...]:
     `longest` independent Bernoulli trials with that mean (see the module's docstring). Tabulated on a grid of the
     mean as a step function taken at each step's right end (valid: the largest tail never falls as the mean
     grows), then its concave hull."""
-    from scipy.stats import binom, poisson
+    from scipy.special import bdtrc, pdtrc  # binomial and Poisson upper tails (scipy.stats takes 1.5 s to import)
 
     means = np.arange(0.0, k + AT_LEAST_GRID / 2, AT_LEAST_GRID)
     sup = np.zeros(means.size)
@@ -135,9 +135,13 @@ def at_least_pieces(k: int, longest: int) -> tuple[tuple[float, float], ...]:
         need = k - ones
         chance = np.clip(rest[ok, None] / fractional[None, :], 0.0, 1.0)
         possible = rest[ok, None] <= fractional[None, :]  # a chance above 1 is no such split
-        tails = np.where(possible, binom.sf(need - 1, fractional[None, :], chance), 0.0).max(axis=1)
+        trials = np.broadcast_to(fractional[None, :], chance.shape)
+        with np.errstate(invalid="ignore"):
+            # P(Binomial(n, chance) >= need); 0 when fewer trials than needed
+            tails = np.where(possible & (trials >= need), bdtrc(need - 1, trials, chance), 0.0)
+        tails = np.nan_to_num(tails, nan=0.0).max(axis=1)
         # and the limit of many small chances (more trials than `longest` never occur, but the limit is harmless)
-        tails = np.maximum(tails, poisson.sf(need - 1, rest[ok]))
+        tails = np.maximum(tails, pdtrc(need - 1, rest[ok]))
         sup[ok] = np.maximum(sup[ok], tails)
     sup = np.maximum.accumulate(np.minimum(sup, 1.0))
     # at the mean k a list may hold k sure programs: the bound is 1 from there on
@@ -256,16 +260,26 @@ def _miss_fit_problem(miss: tuple[float, ...]):
 
 
 def fit_miss(miss: tuple[float, ...], at: np.ndarray) -> np.ndarray:
-    """c >= 0 with sum_z c_z z^t <= miss[t] at t = 0..len-1 (and beyond, where miss stays at its last value),
-    maximizing sum_z c_z at[z] (at[z] = E z^N where the cut is made). Scaled down where the solver's tolerance
-    left it a hair above: the fit is always below."""
-    from scipy.optimize import linprog
+    """c >= 0 with sum_z c_z z^t <= miss[t] at t = 0..len-1 (and beyond, where miss stays at its last value and
+    every power falls), maximizing sum_z c_z at[z] (at[z] = E z^N where the cut is made); solved with GLOP, then
+    scaled down where the solver's tolerance left it a hair above: the fit is always below."""
+    from ortools.linear_solver import pywraplp
 
     rows, bound = _miss_fit_problem(miss)
-    found = linprog(c=-np.asarray(at), A_ub=rows, b_ub=bound, bounds=[(0, None)] * len(POWERS), method="highs")
-    if found.status != 0:
+    solver = pywraplp.Solver.CreateSolver("GLOP")
+    c = [solver.NumVar(0.0, solver.infinity(), "") for _ in POWERS]
+    for row, limit in zip(rows, bound):
+        constraint = solver.Constraint(-solver.infinity(), float(limit))
+        for var, a in zip(c, row):
+            if a:
+                constraint.SetCoefficient(var, float(a))
+    objective = solver.Objective()
+    for var, a in zip(c, at):
+        objective.SetCoefficient(var, float(a))
+    objective.SetMaximization()
+    if solver.Solve() != pywraplp.Solver.OPTIMAL:
         return np.zeros(len(POWERS))
-    c = np.maximum(found.x, 0.0)
+    c = np.maximum([var.solution_value() for var in c], 0.0)
     fitted = rows @ c
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(fitted > 0, bound / fitted, np.inf)
@@ -300,7 +314,7 @@ def miss_fits(miss: tuple[float, ...]) -> np.ndarray:
 @functools.lru_cache(maxsize=64)
 def _miss_fits(miss: tuple[float, ...]) -> np.ndarray:
     z = np.asarray(POWERS)
-    means = np.concatenate([np.arange(0.1, 3, 0.1), np.arange(3, 12, 0.25), np.arange(12, 61, 1.0)])
+    means = np.concatenate([np.arange(0.1, 3, 0.2), np.arange(3, 12, 0.5), np.arange(12, 61, 2.0)])
     return np.array([fit_miss(miss, np.exp(-a * (1.0 - z))) for a in means])
 
 
