@@ -37,6 +37,8 @@ from optimizer.model.scoring import Candidate
 LAMBDAS = (0.0, 0.15, 0.3, 0.5, 0.7, 0.9, -0.3, -0.6)
 MAX_POLISH_ROUNDS = 40
 MAX_LINEARIZATIONS = 6
+PESSIMISTIC_SHIFTS = (0.5, 1.0)  # log-odds by which every chance is lowered for the robust list's extra candidates
+MAX_PESSIMISTIC_STEPS = 3
 MAX_CUT_ROUNDS = 4  # rounds of a candidate from the bound's solution, and cuts at it
 MAX_KELLEY = 30  # rounds of cuts where the bound's solution violates them
 MATCH_TOLERANCE = 0.01  # a list within 1 point of the bound is called optimal (issue 23)
@@ -203,6 +205,20 @@ def solve_risk(candidates: list[Candidate], limits: Limits, objective: Objective
             bound = min(bound, found_bound)
     chosen, signals = best
     if rank is not None:
+        # lists that are best if every chance were lower (the range's low end is such a world): more candidates
+        for shift in PESSIMISTIC_SHIFTS:
+            def lowered(c, kind, shift=shift):
+                p = min(max(_p(c, kind), 1e-12), 1 - 1e-12)
+                return 1.0 / (1.0 + (1.0 - p) / p * np.exp(shift))
+            lowered_key: dict = {}
+            start = best
+            for _ in range(MAX_PESSIMISTIC_STEPS):
+                model.reweigh(exact_direction(*start, objective, curve, sigma, lowered_key, lowered))
+                found = model.solve(time_limit=time_limit, start_from=mean_best)
+                if not found.chosen or _key(found.chosen, found.signals) in seen:
+                    break
+                consider(found)
+                start = (list(found.chosen), dict(found.signals))
         chosen, signals, best_value = _best_ranked(found_lists + [best], rank, value)
     signals = {pid: kind for pid, kind in signals.items() if pid in {c.program_id for c in chosen}}
     bound = max(bound, best_value)
@@ -319,17 +335,20 @@ def _kelley(lp) -> float | None:
     return bound
 
 
-def exact_direction(chosen, signals, objective: Objective, curve, sigma: float | None, by_key: dict):
+def exact_direction(chosen, signals, objective: Objective, curve, sigma: float | None, by_key: dict, chance=None):
     """value(candidate, kind): about what adding the program to the list adds to the exact objective,
     sum_j w_j D_sj p(z_j), D_sj the gain of one more interview in specialty s at node j (rises with p).
-    `by_key` holds each (program_id, kind)'s chances per node (risk_bound.node_coefficients), and gains more."""
+    `by_key` holds each (program_id, kind)'s chances per node (risk_bound.node_coefficients), and gains more;
+    `chance(candidate, kind)` is a program's chance (default: as scored)."""
     from optimizer.model.outcomes import MatchCurves, _poisson_binomial_rows
     from optimizer.solver.risk_bound import node_chances
+
+    chance_of = chance or _p
 
     def chances(c, kind):
         key = (c.program_id, kind)
         if key not in by_key:
-            by_key[key] = node_chances(np.array([_p(c, kind)]), sigma)[1][:, 0]
+            by_key[key] = node_chances(np.array([chance_of(c, kind)]), sigma)[1][:, 0]
         return by_key[key]
 
     names = [c.program.specialty for c in chosen]
