@@ -224,11 +224,14 @@ def score(programs, sheet_name, profile, model_path, out, as_json):
 @click.option("--backend", type=click.Choice(["cpsat", "pulp"]), default="cpsat", show_default=True,
               help="Solver: OR-Tools (exact linear programs where the problem allows, else CP-SAT) or PuLP.")
 @click.option("--no-signals", is_flag=True, help="Leave ERAS program signals out of the choice.")
+@click.option("--robust", is_flag=True, default=None,
+              help="At each budget, the list whose P(match) holds up best if SmartPick's figures are off (slower: "
+                   "about 2 s a budget; default: the profile's goals.robust).")
 @click.option("--plot", type=click.Path(dir_okay=False), default=None, help="Draw the frontier (.png, .svg or .pdf).")
 @click.option("--out", type=click.Path(dir_okay=False), default=None, help="Write the points (.csv/.xlsx/.json).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @guarded
-def frontier(programs, sheet_name, profile, model_path, budgets, backend, no_signals, plot, out, as_json):
+def frontier(programs, sheet_name, profile, model_path, budgets, backend, no_signals, robust, plot, out, as_json):
     """The best list at each budget: what each extra $100 buys, and where it stops paying.
 
     Example: smartpick frontier --budget 1500:4000:100 --plot frontier.png
@@ -245,7 +248,8 @@ def frontier(programs, sheet_name, profile, model_path, budgets, backend, no_sig
         check_plot_path(plot)
     inputs = pipeline.load_inputs(programs, profile, sheet_name, model_path, use_signals=not no_signals)
     with _progress(len(budgets), as_json, "budgets") as advance:
-        result, warnings = pipeline.run_frontier(inputs, budgets, backend, progress=advance)
+        result, warnings = pipeline.run_frontier(inputs, budgets, backend, progress=advance,
+                                                 robust=inputs.profile.goals.robust if robust is None else robust)
     payload = frontier_payload(inputs, result)
     chart = None
     if plot:  # drawn before anything is written: Ctrl-C while drawing leaves no file

@@ -212,17 +212,27 @@ def solve_list(inputs: Inputs, budget_usd: float | None = None, min_programs: in
 
 
 def run_frontier(inputs: Inputs, budgets: list[float], backend: str = "cpsat", progress=None,
-                 candidates: list[Candidate] | None = None, limits: Limits | None = None):
+                 candidates: list[Candidate] | None = None, limits: Limits | None = None, robust: bool = False):
     """`smartpick frontier` as one call: (the best list at each budget, warnings about the limits). The payload is
     render_more.frontier_payload(inputs, result). `candidates` and `limits` already made (the report's) are used as
-    they are; otherwise the programs are scored and the profile's limits set."""
-    from optimizer.solver.frontier import compute_frontier
+    they are; otherwise the programs are scored and the profile's limits set. `robust`: the robust list at each
+    budget (make_plan), not the expected-interviews list."""
+    from optimizer.errors import InfeasibleError
+    from optimizer.solver.frontier import compute_frontier, robust_frontier
     from optimizer.model.signals import signal_rules
 
     candidates = score(inputs) if candidates is None else candidates
     warnings: list[str] = []
     if limits is None:
         limits, warnings = make_limits(inputs, candidates)
+    if robust:
+        def plan_at(budget):
+            try:
+                return make_plan(inputs, candidates, replace(limits, budget_usd=budget), "match", backend,
+                                 marginal=False, robust=True)
+            except InfeasibleError:
+                return None
+        return robust_frontier(budgets, plan_at, progress), warnings
     rules = signal_rules(inputs.profile.goals.season) if inputs.profile.goals.use_signals else {}
     result = compute_frontier(candidates, limits, budgets,
                               lambda chosen, applied: evaluate_list(inputs, chosen, applied), backend,

@@ -79,5 +79,17 @@ def test_scenarios_run_takes_robust(tmp_path):
     assert robust["scenarios"][0]["objective"] == pytest.approx(robust["scenarios"][0]["p_match_range"][0])
 
 
-def test_frontier_says_its_lists_are_not_robust(run_json):
+def test_frontier_says_whether_its_lists_are_robust(run_json, tmp_path):
     assert run_json("frontier", "--budget", "1500,2000")["robust"] is False
+    profile = tmp_path / "profile.toml"
+    profile.write_text(TWO_SPECIALTIES, encoding="utf-8")
+    robust = run_json("frontier", "--budget", "300,1200,1500", "--profile", profile, "--robust")
+    assert robust["robust"] is True
+    low, *solved = robust["points"]
+    assert low["status"] == "infeasible" and low["objective"] is None  # $300 cannot pay for 40 programs
+    for point in solved:
+        assert point["objective"] == pytest.approx(point["p_match_range"][0])
+        assert point["p_match_range"][0] <= point["p_match"]
+    # the robust list at $1,500 is the one `solve --robust` gives
+    single = invoke_json("solve", "--profile", profile, "--robust")
+    assert solved[-1]["objective"] == pytest.approx(single["objective"])
