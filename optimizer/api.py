@@ -166,10 +166,11 @@ def solve(programs=None, profile=None, budget: float | None = None, min: int | N
 
 
 def frontier(programs=None, profile=None, budgets=(1500, 2000, 2500, 3000, 3500), signals: bool = True,
-             backend: str = "cpsat", model=None):
+             backend: str = "cpsat", model=None, robust: bool | None = None):
     """The best list at each budget, as `smartpick frontier`: a DataFrame, one row per budget (budget, status,
     objective, expected_interviews, p_match, count, cost, gain_per_100, p_match_range). `budgets` is a list of
-    dollars or the command's text ("1500:4000:500")."""
+    dollars or the command's text ("1500:4000:500"); `robust=True` gives the robust list at each budget
+    (`--robust`; None keeps the profile's goals.robust)."""
     import pandas as pd
 
     from optimizer import pipeline
@@ -181,7 +182,8 @@ def frontier(programs=None, profile=None, budgets=(1500, 2000, 2500, 3000, 3500)
     except ParseError as error:
         raise InputError(f"frontier(): the budgets {error}", file="frontier()") from None
     inputs = _inputs(programs, profile, signals, model)
-    result, _ = pipeline.run_frontier(inputs, budgets, backend)
+    result, _ = pipeline.run_frontier(inputs, budgets, backend,
+                                      robust=inputs.profile.goals.robust if robust is None else robust)
     return pd.DataFrame(frontier_payload(inputs, result)["points"])
 
 

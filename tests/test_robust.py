@@ -93,3 +93,13 @@ def test_frontier_says_whether_its_lists_are_robust(run_json, tmp_path):
     # the robust list at $1,500 is the one `solve --robust` gives
     single = invoke_json("solve", "--profile", profile, "--robust")
     assert solved[-1]["objective"] == pytest.approx(single["objective"])
+
+
+def test_api_frontier_takes_robust(tmp_path):
+    from optimizer import api
+
+    profile = tmp_path / "profile.toml"
+    profile.write_text(TWO_SPECIALTIES, encoding="utf-8")
+    table = api.frontier(profile=profile, budgets=[1500], robust=True)
+    row = table.iloc[0]
+    assert row["objective"] == pytest.approx(row["p_match_range"][0])
