@@ -144,10 +144,11 @@ class SolveResult:
 
 def solve(programs=None, profile=None, budget: float | None = None, min: int | None = None, max: int | None = None,
           objective: str | None = None, signals: bool = True, must=(), never=(), correlated: bool = False,
-          backend: str = "cpsat", time_limit: float = 60.0, model=None) -> SolveResult:
+          backend: str = "cpsat", time_limit: float = 60.0, model=None, robust: bool | None = None) -> SolveResult:
     """The best list, as `smartpick solve` (the flags are keyword arguments; None keeps the profile's value).
-    `objective` is "interviews", "match" or "at-least:K". Raises InfeasibleError with the reasons when no list
-    meets the limits."""
+    `objective` is "interviews", "match" or "at-least:K"; `robust=True` asks for the list whose P(match) holds up
+    best if SmartPick's figures are off (`--robust`). Raises InfeasibleError with the reasons when no list meets
+    the limits."""
     import pandas as pd
 
     from optimizer import pipeline
@@ -158,16 +159,18 @@ def solve(programs=None, profile=None, budget: float | None = None, min: int | N
     candidates = pipeline.score(inputs)
     limits, warnings = pipeline.make_limits(inputs, candidates, budget, low, high, tuple(must), tuple(never))
     plan = pipeline.make_plan(inputs, candidates, limits, objective or inputs.profile.goals.objective, backend,
-                              time_limit, correlated, warnings=tuple(warnings))
+                              time_limit, correlated, warnings=tuple(warnings),
+                              robust=inputs.profile.goals.robust if robust is None else robust)
     payload = solve_payload(inputs, plan, limits)
     return SolveResult(payload, pd.DataFrame(payload["programs"]), plan)
 
 
 def frontier(programs=None, profile=None, budgets=(1500, 2000, 2500, 3000, 3500), signals: bool = True,
-             backend: str = "cpsat", model=None):
+             backend: str = "cpsat", model=None, robust: bool | None = None):
     """The best list at each budget, as `smartpick frontier`: a DataFrame, one row per budget (budget, status,
     objective, expected_interviews, p_match, count, cost, gain_per_100, p_match_range). `budgets` is a list of
-    dollars or the command's text ("1500:4000:500")."""
+    dollars or the command's text ("1500:4000:500"); `robust=True` gives the robust list at each budget
+    (`--robust`; None keeps the profile's goals.robust)."""
     import pandas as pd
 
     from optimizer import pipeline
@@ -179,7 +182,8 @@ def frontier(programs=None, profile=None, budgets=(1500, 2000, 2500, 3000, 3500)
     except ParseError as error:
         raise InputError(f"frontier(): the budgets {error}", file="frontier()") from None
     inputs = _inputs(programs, profile, signals, model)
-    result, _ = pipeline.run_frontier(inputs, budgets, backend)
+    result, _ = pipeline.run_frontier(inputs, budgets, backend,
+                                      robust=inputs.profile.goals.robust if robust is None else robust)
     return pd.DataFrame(frontier_payload(inputs, result)["points"])
 
 

@@ -226,11 +226,14 @@ def score(programs, sheet_name, profile, model_path, out, as_json):
 @click.option("--backend", type=click.Choice(["cpsat", "pulp"]), default="cpsat", show_default=True,
               help="Solver: OR-Tools (exact linear programs where the problem allows, else CP-SAT) or PuLP.")
 @click.option("--no-signals", is_flag=True, help="Leave ERAS program signals out of the choice.")
+@click.option("--robust", is_flag=True, default=None,
+              help="At each budget, the list whose P(match) holds up best if SmartPick's figures are off (slower: "
+                   "about 2 s a budget; default: the profile's goals.robust).")
 @click.option("--plot", type=click.Path(dir_okay=False), default=None, help="Draw the frontier (.png, .svg or .pdf).")
 @click.option("--out", type=click.Path(dir_okay=False), default=None, help="Write the points (.csv/.xlsx/.json).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @guarded
-def frontier(programs, sheet_name, profile, model_path, budgets, backend, no_signals, plot, out, as_json):
+def frontier(programs, sheet_name, profile, model_path, budgets, backend, no_signals, robust, plot, out, as_json):
     """The best list at each budget: what each extra $100 buys, and where it stops paying.
 
     Example: smartpick frontier --budget 1500:4000:100 --plot frontier.png
@@ -247,7 +250,8 @@ def frontier(programs, sheet_name, profile, model_path, budgets, backend, no_sig
         check_plot_path(plot)
     inputs = pipeline.load_inputs(programs, profile, sheet_name, model_path, use_signals=not no_signals)
     with _progress(len(budgets), as_json, "budgets") as advance:
-        result, warnings = pipeline.run_frontier(inputs, budgets, backend, progress=advance)
+        result, warnings = pipeline.run_frontier(inputs, budgets, backend, progress=advance,
+                                                 robust=inputs.profile.goals.robust if robust is None else robust)
     payload = frontier_payload(inputs, result)
     chart = None
     if plot:  # drawn before anything is written: Ctrl-C while drawing leaves no file
@@ -283,10 +287,12 @@ def scenarios():
 @click.argument("paths", nargs=-1, type=click.Path())
 @input_options
 @click.option("--no-signals", is_flag=True, help="Leave ERAS program signals out of the choice.")
+@click.option("--robust", is_flag=True,
+              help="For every scenario, the list whose P(match) holds up best if SmartPick's figures are off.")
 @click.option("--out", type=click.Path(dir_okay=False), default=None, help="Write the table (.csv/.xlsx/.json).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @guarded
-def scenarios_run(paths, programs, sheet_name, profile, model_path, no_signals, out, as_json):
+def scenarios_run(paths, programs, sheet_name, profile, model_path, no_signals, robust, out, as_json):
     """Solve each scenario (files, or folders of .toml files) and show them side by side.
 
     With no PATHS it runs the bundled examples. Example: smartpick scenarios run my_scenarios/ --profile me.toml
@@ -311,7 +317,8 @@ def scenarios_run(paths, programs, sheet_name, profile, model_path, no_signals, 
     table = read_programs(programs or data_path("programs.csv"), sheet_name)
     console = _console()
     with _progress(len(found), as_json) as advance:
-        results = run_scenarios(table, found, load_model(model_path), not no_signals, progress=advance)
+        results = run_scenarios(table, found, load_model(model_path), not no_signals, progress=advance,
+                                robust=robust)
     from rich.markup import escape
 
     payload = scenarios_payload(results, errors, demo=programs is None)
@@ -524,6 +531,9 @@ def _load_report_scenarios(paths, profile):
 @click.option("--objective", type=OBJECTIVE, default=None, metavar="interviews|match|at-least:K",
               help="What to maximize: expected interviews (default), P(match), or P(at least K interviews).")
 @click.option("--correlated", is_flag=True, help="Optimize P(match)/P(at least K) under the correlated view.")
+@click.option("--robust", is_flag=True, default=None,
+              help="Choose the list whose P(match) holds up best if SmartPick's figures are off: the highest low end "
+                   "of the range shown beside P(match) (default: the profile's goals.robust).")
 @click.option("--backend", type=click.Choice(["cpsat", "pulp"]), default="cpsat", show_default=True,
               help="Solver: OR-Tools (exact linear programs where the problem allows, else CP-SAT) or PuLP "
                    "(HiGHS, else CBC).")
@@ -538,7 +548,7 @@ def _load_report_scenarios(paths, profile):
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
 @guarded
 def solve(programs, sheet_name, profile, model_path, budget, min_programs, max_programs, objective, correlated,
-          backend, time_limit, must, never, no_signals, out, plot, as_json):
+          robust, backend, time_limit, must, never, no_signals, out, plot, as_json):
     """Choose the list that maximizes your expected interviews within your budget and limits.
 
     Example: smartpick solve --programs my_programs.csv --profile me.toml --budget 3000 --out my_list.xlsx
@@ -556,7 +566,7 @@ def solve(programs, sheet_name, profile, model_path, budget, min_programs, max_p
     inputs = pipeline.load_inputs(programs, profile, sheet_name, model_path, use_signals=not no_signals)
     candidates = pipeline.score(inputs)
     plan, limits = pipeline.solve_list(inputs, budget, min_programs, max_programs, objective, must, never, backend,
-                                       time_limit, correlated, candidates=candidates)
+                                       time_limit, correlated, candidates=candidates, robust=robust or None)
     warnings = plan.warnings
     payload = solve_payload(inputs, plan, limits)
     if out:

@@ -183,6 +183,7 @@ class Plan:
     warnings: tuple[str, ...] = ()
     signal_report: "SignalReport | None" = None
     fees: "FeeSchedule | None" = None  # the schedule that priced the list (each program's own fee is read from it)
+    robust: bool = False  # chosen for the low end of the P(match) range (see make_plan)
 
     @property
     def status(self) -> str:
@@ -201,29 +202,41 @@ def match_curve(inputs: Inputs):
 def solve_list(inputs: Inputs, budget_usd: float | None = None, min_programs: int | None = None,
                max_programs: int | None = None, objective: str | None = None, must: tuple[str, ...] = (),
                never: tuple[str, ...] = (), backend: str = "cpsat", time_limit: float | None = None,
-               correlated: bool = False, candidates: list[Candidate] | None = None) -> tuple[Plan, Limits]:
+               correlated: bool = False, candidates: list[Candidate] | None = None,
+               robust: bool | None = None) -> tuple[Plan, Limits]:
     """`smartpick solve` as one call, for every door (CLI, web app): score (unless `candidates` are given), set the
     limits (profile goals, then the flags given), solve for the objective (default: the profile's) and explain. The
     payload is render.solve_payload(inputs, plan, limits)."""
     candidates = score(inputs) if candidates is None else candidates
     limits, warnings = make_limits(inputs, candidates, budget_usd, min_programs, max_programs, must, never)
     plan = make_plan(inputs, candidates, limits, objective or inputs.profile.goals.objective, backend, time_limit,
-                     correlated, warnings=tuple(warnings))
+                     correlated, warnings=tuple(warnings),
+                     robust=inputs.profile.goals.robust if robust is None else robust)
     return plan, limits
 
 
 def run_frontier(inputs: Inputs, budgets: list[float], backend: str = "cpsat", progress=None,
-                 candidates: list[Candidate] | None = None, limits: Limits | None = None):
+                 candidates: list[Candidate] | None = None, limits: Limits | None = None, robust: bool = False):
     """`smartpick frontier` as one call: (the best list at each budget, warnings about the limits). The payload is
     render_more.frontier_payload(inputs, result). `candidates` and `limits` already made (the report's) are used as
-    they are; otherwise the programs are scored and the profile's limits set."""
-    from optimizer.solver.frontier import compute_frontier
+    they are; otherwise the programs are scored and the profile's limits set. `robust`: the robust list at each
+    budget (make_plan), not the expected-interviews list."""
+    from optimizer.errors import InfeasibleError
+    from optimizer.solver.frontier import compute_frontier, robust_frontier
     from optimizer.model.signals import signal_rules
 
     candidates = score(inputs) if candidates is None else candidates
     warnings: list[str] = []
     if limits is None:
         limits, warnings = make_limits(inputs, candidates)
+    if robust:
+        def plan_at(budget):
+            try:
+                return make_plan(inputs, candidates, replace(limits, budget_usd=budget), "match", backend,
+                                 marginal=False, robust=True)
+            except InfeasibleError:
+                return None
+        return robust_frontier(budgets, plan_at, progress), warnings
     rules = signal_rules(inputs.profile.goals.season) if inputs.profile.goals.use_signals else {}
     result = compute_frontier(candidates, limits, budgets,
                               lambda chosen, applied: evaluate_list(inputs, chosen, applied), backend,
@@ -286,13 +299,19 @@ def binding_limits(solution, limits: Limits) -> list[str]:
 
 def make_plan(inputs: Inputs, candidates: list[Candidate], limits: Limits, objective: str = "interviews",
               backend: str = "cpsat", time_limit: float | None = None, correlated: bool = False,
-              marginal: bool = True, warnings: tuple[str, ...] = (), with_range: bool = True) -> Plan:
-    """Solve for the objective, evaluate the list and explain it. Raises InfeasibleError with the reasons."""
+              marginal: bool = True, warnings: tuple[str, ...] = (), with_range: bool = True,
+              robust: bool = False) -> Plan:
+    """Solve for the objective, evaluate the list and explain it. Raises InfeasibleError with the reasons.
+
+    `robust`: the list whose P(match) holds up best if the model's figures are off: the highest low end of the
+    P(match) range (uncertainty.p_match_range, the 10th percentile over the model's draws) among the lists the
+    P(match) search finds; its objective is that low end, and its bound P(match)'s (no list's low end is above
+    its own P(match))."""
     from optimizer.solver.nonlinear import Objective, solve_risk
     from optimizer.solver.optimize import PortfolioModel, explain_signals
     from optimizer.model.signals import check_fixed_signals, signal_rules
 
-    goal = Objective.parse(objective)
+    goal = Objective.parse("match" if robust else objective)
     check_feasible(candidates, limits)
     rules = signal_rules(inputs.profile.goals.season) if inputs.profile.goals.use_signals else {}
     check_fixed_signals(candidates, rules, inputs.table.source)
@@ -312,15 +331,26 @@ def make_plan(inputs: Inputs, candidates: list[Candidate], limits: Limits, objec
         curve = match_curve(inputs)
         # the calibrated model reports the correlated view, so risk objectives optimize that view too
         sigma = inputs.model.latent_sd if (correlated or inputs.model.correlated_headline) else None
-        solution = solve_risk(candidates, limits, goal, curve, sigma, backend, time_limit, rules)
+        rank = _low_end(inputs, curve) if robust else None
+        solution = solve_risk(candidates, limits, goal, curve, sigma, backend, time_limit, rules, rank=rank)
     if solution.status == "infeasible":
         raise_infeasible(candidates, limits, ["the limits together cannot be met, although each can be alone."])
     if solution.status == "time_limit":
-        return Plan(solution, goal, None, (), None, warnings, fees=limits.fees)
+        return Plan(solution, goal, None, (), None, warnings, fees=limits.fees, robust=robust)
     outcomes = evaluate_list(inputs, solution.chosen, [solution.applied_p(c) for c in solution.chosen], with_range)
     warnings = tuple(warnings) + tuple(check_warnings(inputs, solution.chosen))
     return Plan(solution, goal, outcomes, tuple(binding_limits(solution, limits)), gain, warnings, report,
-                limits.fees)
+                limits.fees, robust)
+
+
+def _low_end(inputs: Inputs, curves):
+    """rank(chosen, applied_p, p_match) for solve_risk: the low end of the list's P(match) range, as shown."""
+    from optimizer.model.uncertainty import p_match_range
+
+    def rank(chosen, applied_p, p_match):
+        return p_match_range(inputs.model, curves, inputs.profile.applicant, chosen, applied_p, p_match,
+                             match_year=int(inputs.profile.goals.season))[0]
+    return rank
 
 
 def check_warnings(inputs: Inputs, chosen, where: str = "on your list") -> list[str]:

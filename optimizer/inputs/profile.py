@@ -360,6 +360,8 @@ GOALS: dict[str, Rule] = {
                          "program out (false)"),
     "use_signals": flag("use_signals says whether SmartPick places your program signals"),
     "objective": choice(parse_objective, "", _objective_schema, "what to maximize"),
+    "robust": flag("robust says whether SmartPick picks the list whose chance of matching holds up best if its "
+                   "figures are off (the low end of the range shown beside P(match)) rather than the middle"),
     "tiers": Rule(_tiers, lambda: json_schema(TIERS), "tier bands and how programs are sorted into tiers"),
     "weights": _keyed_table("weight"),
     **{f"{end}_per_{kind}": _keyed_table(kind) for kind in ("state", "region", "specialty") for end in ("min", "max")},

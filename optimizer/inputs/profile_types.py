@@ -58,6 +58,7 @@ class Goals:
     soft_cutoffs: bool = False  # True: an explicit Step cutoff lowers the chance instead of excluding
     use_signals: bool = True
     objective: str = "interviews"
+    robust: bool = False  # True: the list whose P(match) holds up best if SmartPick's figures are off
     min_per_region: tuple[tuple[str, int], ...] = ()
     max_per_region: tuple[tuple[str, int], ...] = ()
     min_per_state: tuple[tuple[str, int], ...] = ()

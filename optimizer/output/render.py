@@ -106,6 +106,7 @@ def solve_payload(inputs, plan, limits) -> dict:
     payload = {
         "status": s.status,
         "objective_kind": str(plan.objective),
+        "robust": plan.robust,
         "objective": s.objective,
         "bound": s.bound,
         "gap": s.gap,

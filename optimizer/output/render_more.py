@@ -10,26 +10,35 @@ from optimizer.solver.scenarios import scenario_row
 
 def frontier_payload(inputs, frontier) -> dict:
     """`smartpick frontier --json`: {"points": [{"budget", "status", "objective", "expected_interviews",
-    "p_match", "count", "cost", ...}], "diminishing_returns_at", "rule"}."""
-    return {"points": [asdict(p) for p in frontier.points], "diminishing_returns_at": frontier.diminishing_at,
+    "p_match", "count", "cost", ...}], "diminishing_returns_at", "rule", "robust"} ("robust": true when each point
+    is the robust list at its budget, its objective the low end of its P(match) range)."""
+    return {"points": [asdict(p) for p in frontier.points], "robust": frontier.robust,
+            "diminishing_returns_at": frontier.diminishing_at,
             "rule": frontier.rule, "demo_data": inputs.table.is_demo, "notes": list(inputs.notes)}
 
 
 def frontier_table(frontier):
-    t = _table("Best list at each budget", padding=(0, 0))  # ten columns: one space apart, so none is cut
-    for name in ("Budget", "Status", "Programs", "Cost", "Weighted\nobjective", "Expected\ninterviews", "P(>=5)",
-                 "P(match)", "P(match)\nrange", "Interviews\nper +$100"):
+    robust = getattr(frontier, "robust", False)
+    # ten columns: one space apart, so none is cut
+    t = _table("Robust list at each budget (holds up best if SmartPick's figures are off)" if robust
+               else "Best list at each budget", padding=(0, 0))
+    for name in ("Budget", "Status", "Programs", "Cost", "P(match)\nlow end" if robust else "Weighted\nobjective",
+                 "Expected\ninterviews", "P(>=5)", "P(match)", "P(match)\nrange",
+                 "P(match) low\nend per +$100" if robust else "Interviews\nper +$100"):
         t.add_column(name, justify="left" if name == "Status" else "right", no_wrap=True)
-    t.caption = ("Interviews per +$100: the weighted expected interviews each $100 more buys, from the budget "
-                 "before." + (" <: where more money starts to buy little." if frontier.diminishing_at else ""))
+    t.caption = (("P(match) low end per +$100: how much the low end of the range rises with each $100 more"
+                  if robust else "Interviews per +$100: the weighted expected interviews each $100 more buys")
+                 + ", from the budget before." + (" <: where more money starts to buy little."
+                                                  if frontier.diminishing_at else ""))
     t.caption_justify = "left"
     for p in frontier.points:
         mark = " <" if frontier.diminishing_at == p.budget else ""
-        t.add_row(money(p.budget) + mark, p.status, str(p.count) if p.count else "-", money(p.cost),
-                  "-" if p.objective is None else f"{p.objective:.2f}",
+        objective = pct(p.objective) if robust else ("-" if p.objective is None else f"{p.objective:.2f}")
+        t.add_row(money(p.budget) + mark, p.status, str(p.count) if p.count else "-", money(p.cost), objective,
                   "-" if p.expected_interviews is None else f"{p.expected_interviews:.2f}",
                   pct(p.p_at_least_5), pct(p.p_match), _range(p.p_match_range),
-                  "-" if p.gain_per_100 is None else f"{p.gain_per_100:+.2f}")
+                  "-" if p.gain_per_100 is None else
+                  (f"{p.gain_per_100:+.1%}" if robust else f"{p.gain_per_100:+.2f}"))
     return t
 
 

@@ -40,6 +40,11 @@ class Frontier:
     points: tuple[FrontierPoint, ...]
     diminishing_at: float | None  # the budget after which each $100 adds less than FLAT_BELOW_PER_100 to P(match)
     rule: str
+    robust: bool = False  # each point the robust list at its budget (robust_frontier)
+
+
+RULE = ("the smallest budget from which each further $100 adds less than {:g} percentage points to the chance of "
+        "matching, at every later point")
 
 
 def compute_frontier(candidates, limits: Limits, budgets: list[float], evaluate, backend: str = "cpsat",
@@ -85,9 +90,30 @@ def compute_frontier(candidates, limits: Limits, budgets: list[float], evaluate,
                               o.p_at_least[5], solution.count, solution.cost.total_usd, gain, o.p_match_range)
         points.append(point)
         previous = point
-    return Frontier(tuple(points), _diminishing(points), rule=(
-        f"the smallest budget from which each further $100 adds less than {100 * FLAT_BELOW_PER_100:g} percentage "
-        "points to the chance of matching, at every later point"))
+    return Frontier(tuple(points), _diminishing(points), rule=RULE.format(100 * FLAT_BELOW_PER_100))
+
+
+def robust_frontier(budgets: list[float], plan_at, progress=None) -> Frontier:
+    """The robust list at each budget: `plan_at(budget)` is that budget's pipeline.Plan (robust), or None when no
+    list meets the limits there. The objective of each point is its list's low end of the P(match) range."""
+    points, previous = [], None
+    for done, budget in enumerate(sorted(budgets)):
+        if progress is not None:
+            progress(done, f"${budget:,.0f}")
+        plan = plan_at(budget)
+        if plan is None or plan.outcomes is None or not plan.solution.chosen:
+            points.append(FrontierPoint(budget, "infeasible" if plan is None else plan.status, None, None, None,
+                                        None, 0, None, None))
+            continue
+        s, o = plan.solution, plan.outcomes
+        gain = None
+        if previous is not None and budget > previous.budget:
+            gain = (s.objective - previous.objective) / (budget - previous.budget) * 100
+        point = FrontierPoint(budget, s.status, s.objective, o.expected_interviews, o.p_match, o.p_at_least[5],
+                              s.count, s.cost.total_usd, gain, o.p_match_range)
+        points.append(point)
+        previous = point
+    return Frontier(tuple(points), _diminishing(points), rule=RULE.format(100 * FLAT_BELOW_PER_100), robust=True)
 
 
 def _diminishing(points) -> float | None:

@@ -2,19 +2,26 @@
 
 Both are nonlinear in the list. The method, and why its answer comes with a proven bound:
 
-1. Bound. P(match) = E[m(N)], m the match-by-ranks curve, concave and nondecreasing; by Jensen's inequality it is at
-   most m(E[N]) <= m(E_max), where E_max is the largest expected number of interviews any list under the limits
-   reaches (a linear problem solved exactly); it holds for both views (they share the mean). For P(N >= K),
-   Markov's inequality gives E_max / K (both views) and, with independent decisions and K >= E_max + 1, the
-   Poisson(E_max) upper tail (Hoeffding 1956; Anderson and Samuels 1967), which is much tighter.
+1. Bound. The smaller of two proven bounds. (a) P(match) = E[m(N)], m the match-by-ranks curve, concave and
+   nondecreasing; by Jensen's inequality it is at most m(E[N]) <= m(E_max), where E_max is the largest expected
+   number of interviews any list under the limits reaches (a linear problem solved exactly). For P(N >= K),
+   Markov's inequality gives E_max / K and, with independent decisions and K >= E_max + 1, the Poisson(E_max)
+   upper tail (Hoeffding 1956; Anderson and Samuels 1967). (b) Node by node of the applicant's latent strength,
+   a linear program over the list's relaxation (optimizer/solver/risk_bound.py): for P(match), cuts that hold
+   outcome by outcome (the miss curves bounded below by sums of powers, whose expectations are log-linear in the
+   list), made where lists and the relaxation's solutions are; for P(N >= K), each node's largest tail given its
+   mean, made concave.
 2. Candidates. For concave m, E[m(N)] ~ m(mean) + m''(mean)/2 * variance, and the variance of independent
    decisions, sum p(1 - p), is linear in the list. So each lam in a grid gives a linear problem: maximize
    sum p - lam * p(1 - p), solved exactly; lam > 0 favours sure programs, lam < 0 spread (useful for P(N >= K) when
-   K is above the mean). Each candidate list is evaluated exactly.
+   K is above the mean). Then the exact value's slope at the best list (what one more program adds, node by node)
+   as a linear value, while it finds a better list; for P(match), the list nearest the bound's solution. Each
+   candidate list is evaluated exactly.
 3. Polish. Programs that share every constraint coefficient compete only on p, and a list with a higher p in place
    of a lower one has a stochastically larger N, so within a class the best list takes the top programs by p. A
    local search moves one program at a time between classes (swap, add, drop) while the exact value improves.
-The answer's gap (bound - value) is reported; it is called optimal only when the gap is below 1e-9.
+The answer's gap (bound - value) is reported; it is called optimal when the gap is within 1 point for P(match) and
+2 points for P(at least K) (issue 23), feasible otherwise.
 """
 
 from __future__ import annotations
@@ -29,6 +36,13 @@ from optimizer.model.scoring import Candidate
 
 LAMBDAS = (0.0, 0.15, 0.3, 0.5, 0.7, 0.9, -0.3, -0.6)
 MAX_POLISH_ROUNDS = 40
+MAX_LINEARIZATIONS = 6
+PESSIMISTIC_SHIFTS = (0.5, 1.0)  # log-odds by which every chance is lowered for the robust list's extra candidates
+MAX_PESSIMISTIC_STEPS = 3
+MAX_CUT_ROUNDS = 4  # rounds of a candidate from the bound's solution, and cuts at it
+MAX_KELLEY = 30  # rounds of cuts where the bound's solution violates them
+MATCH_TOLERANCE = 0.01  # a list within 1 point of the bound is called optimal (issue 23)
+AT_LEAST_TOLERANCE = 0.02
 
 
 @dataclass(frozen=True)
@@ -93,8 +107,14 @@ def _p(c: Candidate, kind: str | None) -> float:
 
 
 def solve_risk(candidates: list[Candidate], limits: Limits, objective: Objective, curve, sigma: float | None = None,
-               backend: str = "cpsat", time_limit: float | None = None, signal_rules: dict | None = None) -> Solution:
-    """The list (and signals) with the highest P(match) or P(at least K) found, with a proven bound and its gap."""
+               backend: str = "cpsat", time_limit: float | None = None, signal_rules: dict | None = None,
+               rank=None) -> Solution:
+    """The list (and signals) with the highest P(match) or P(at least K) found, with a proven bound and its gap.
+
+    `rank(chosen, applied_p, value)`, when given, is a figure never above the list's objective value (`value`):
+    the answer is then the list found with the highest rank, its objective that rank, and the bound still the
+    objective's (so it bounds the rank of every list too). The robust list uses it: rank = the low end of the
+    P(match) range."""
     model = PortfolioModel(candidates, limits, backend, value=_p, signal_rules=signal_rules,
                            max_budget_usd=limits.budget_usd)
     mean_best = model.solve(time_limit=time_limit)
@@ -102,6 +122,22 @@ def solve_risk(candidates: list[Candidate], limits: Limits, objective: Objective
         return mean_best
     bound = upper_bound(mean_best.bound if mean_best.bound is not None else mean_best.objective, objective, curve,
                         independent=not sigma)
+    from optimizer.solver import risk_bound
+
+    weights, node_values, by_key = risk_bound.node_coefficients(model, sigma, _p)
+    node = None
+    if objective.kind == "match":
+        lp = _match_lp(model, curve, sigma, weights, by_key)
+        if lp is not None:
+            lp.add_cuts_at(_list_logs(lp, mean_best.chosen, mean_best.signals, by_key, sigma))
+            found_bound = _kelley(lp)
+            if found_bound is not None:
+                bound = min(bound, found_bound)
+    else:
+        lp = _at_least_lp(model, objective, weights, node_values)
+        node = lp.solve() if lp is not None else None
+        if node is not None:
+            bound = min(bound, node.value)
 
     def value(chosen, signals) -> float:
         p = np.array([_p(c, signals.get(c.program_id)) for c in chosen])
@@ -109,25 +145,246 @@ def solve_risk(candidates: list[Candidate], limits: Limits, objective: Objective
 
     best = (list(mean_best.chosen), dict(mean_best.signals))
     best_value = value(*best)
+    seen = {_key(*best)}
+    found_lists = [best]
+
+    def consider(found) -> bool:
+        nonlocal best, best_value
+        if found.status not in ("optimal", "feasible") or not found.chosen:
+            return False
+        key = _key(found.chosen, found.signals)
+        if key in seen:
+            return False
+        seen.add(key)
+        found_lists.append((list(found.chosen), dict(found.signals)))
+        v = value(found.chosen, found.signals)
+        if v > best_value + 1e-12:
+            best, best_value = (list(found.chosen), dict(found.signals)), v
+            return True
+        return False
+
+    directions = []
+    if node is not None:
+        # the bound's own direction: the linear value its optimum points along
+        directions.append(risk_bound.direction(node.node_slopes, by_key, sigma, _p))
     for lam in LAMBDAS[1:]:
         def surrogate(c, kind, lam=lam):
             p = _p(c, kind)
             return p - lam * p * (1 - p)
-
-        # p - lam p (1 - p) rises with p for |lam| < 1: the same model serves, with new objective coefficients
-        model.reweigh(surrogate)
-        found = model.solve(time_limit=time_limit, start_from=mean_best)
-        if found.chosen and value(found.chosen, found.signals) > best_value + 1e-12:
-            best, best_value = (list(found.chosen), dict(found.signals)), value(found.chosen, found.signals)
+        directions.append(surrogate)
+    for direction in directions:
+        # each value rises with p: the same model serves, with new objective coefficients
+        model.reweigh(direction)
+        consider(model.solve(time_limit=time_limit, start_from=mean_best))
+    # then follow the exact value's own slope from the best list (a linearization of P(match) at it), while it
+    # leads to a better list
+    for _ in range(MAX_LINEARIZATIONS):
+        model.reweigh(exact_direction(best[0], best[1], objective, curve, sigma, by_key))
+        if not consider(model.solve(time_limit=time_limit, start_from=mean_best)):
+            break
     chosen, signals = best
     chosen, best_value = _polish(chosen, best_value, candidates, limits, lambda ch: value(ch, signals),
                                  keep=set(signals))
+    best = (chosen, signals)
+    # the list nearest the bound's solution is one more candidate; cuts at every list found tighten the bound
+    if objective.kind == "match" and lp is not None and lp.solution is not None:
+        for _ in range(MAX_CUT_ROUNDS):
+            model.reweigh(_nearest(model, lp.solution))
+            if not consider(model.solve(time_limit=time_limit, start_from=mean_best)):
+                break
+            chosen, signals = best
+            chosen, best_value = _polish(chosen, best_value, candidates, limits, lambda ch: value(ch, signals),
+                                         keep=set(signals))
+            best = (chosen, signals)
+            if bound - best_value <= tolerance(objective) / 2:
+                break
+            lp.add_cuts_at(_list_logs(lp, *best, by_key, sigma))
+            found_bound = _kelley(lp)
+            if found_bound is None:
+                break
+            bound = min(bound, found_bound)
+    chosen, signals = best
+    if rank is not None:
+        # lists that are best if every chance were lower (the range's low end is such a world): more candidates
+        for shift in PESSIMISTIC_SHIFTS:
+            def lowered(c, kind, shift=shift):
+                p = min(max(_p(c, kind), 1e-12), 1 - 1e-12)
+                return 1.0 / (1.0 + (1.0 - p) / p * np.exp(shift))
+            lowered_key: dict = {}
+            start = best
+            for _ in range(MAX_PESSIMISTIC_STEPS):
+                model.reweigh(exact_direction(*start, objective, curve, sigma, lowered_key, lowered))
+                found = model.solve(time_limit=time_limit, start_from=mean_best)
+                if not found.chosen or _key(found.chosen, found.signals) in seen:
+                    break
+                consider(found)
+                start = (list(found.chosen), dict(found.signals))
+        chosen, signals, best_value = _best_ranked(found_lists + [best], rank, value)
     signals = {pid: kind for pid, kind in signals.items() if pid in {c.program_id for c in chosen}}
+    bound = max(bound, best_value)
     gap = max(0.0, bound - best_value)
-    status = "optimal" if gap < 1e-9 else "feasible"
+    status = "optimal" if gap <= tolerance(objective) else "feasible"
     chosen.sort(key=lambda c: (-_p(c, signals.get(c.program_id)), c.program_id))
     return replace(mean_best, status=status, chosen=tuple(chosen), objective=best_value, bound=bound, gap=gap,
                    cost=list_cost(chosen, limits.fees), signals=signals)
+
+
+def _nearest(model, solution: list[float]):
+    """value(candidate, kind) that the list nearest the bound's fractional solution maximizes (ties to the higher
+    chance)."""
+    x_of = {c.program_id: x for x, c in model.items}
+    s_of = {(c.program_id, kind): s for s, c, kind in model.signal_vars}
+
+    def value(c, kind):
+        v = solution[x_of[c.program_id]] if c.program_id in x_of else 0.0
+        if kind is not None and (c.program_id, kind) in s_of:
+            v += solution[s_of[(c.program_id, kind)]]
+        return v + 1e-3 * _p(c, kind)
+    return value
+
+
+def _best_ranked(lists, rank, value):
+    """(chosen, signals, rank) of the list with the highest rank (ties: the first found)."""
+    best, seen = None, set()
+    for chosen, signals in lists:
+        key = _key(chosen, signals)
+        if key in seen or not chosen:
+            continue
+        seen.add(key)
+        applied = [_p(c, signals.get(c.program_id)) for c in chosen]
+        r = min(rank(list(chosen), applied, value(chosen, signals)), value(chosen, signals))
+        if best is None or r > best[2] + 1e-12:
+            best = (list(chosen), dict(signals), r)
+    return best
+
+
+def tolerance(objective: Objective) -> float:
+    """The gap within which a risk objective's list is called optimal (issue 23: 1 point for P(match), 2 for
+    P(at least K))."""
+    return MATCH_TOLERANCE if objective.kind == "match" else AT_LEAST_TOLERANCE
+
+
+def _key(chosen, signals) -> tuple:
+    return tuple(sorted(c.program_id for c in chosen)), tuple(sorted(signals.items()))
+
+
+def _at_least_lp(model, objective: Objective, weights, node_values):
+    """The node-by-node bound of P(at least K) (risk_bound.NodeBoundLP) on `model`, or None without programs."""
+    from optimizer.solver import risk_bound
+
+    if not model.items:
+        return None
+    pieces = risk_bound.at_least_pieces(objective.k, max(model.longest, objective.k))
+    return risk_bound.NodeBoundLP(model, node_values, weights, pieces)
+
+
+def _match_lp(model, curve, sigma, weights, by_key):
+    """risk_bound.MatchLP on `model`: stats per specialty (one group when `curve` is one curve for every program)."""
+    from optimizer.model.outcomes import MatchCurves
+    from optimizer.solver import risk_bound
+
+    if not model.items:
+        return None
+    several = isinstance(curve, MatchCurves)
+    groups = sorted({c.program.specialty for _, c in model.items}) if several else ["all"]
+    misses = {}
+    for s in groups:
+        one = curve.curve(s) if several else curve
+        misses[s] = tuple(float(1.0 - v) for v in one.values(max(one.ranks)))
+    chances = _chances_of(by_key, sigma)
+    return risk_bound.MatchLP(model, weights, risk_bound.power_terms(model, chances, groups, several), misses)
+
+
+def _chances_of(by_key, sigma):
+    from optimizer.solver.risk_bound import node_chances
+
+    def chances(c, kind):
+        key = (c.program_id, kind)
+        if key not in by_key:
+            by_key[key] = node_chances(np.array([_p(c, kind)]), sigma)[1][:, 0]
+        return by_key[key]
+    return chances
+
+
+def _list_logs(lp, chosen, signals, by_key, sigma) -> dict:
+    """L_sz of a list per node (the stats of risk_bound.MatchLP, exactly)."""
+    chances = _chances_of(by_key, sigma)
+    nodes = lp.weights.size
+    logs = {key: np.zeros(nodes) for key in lp.stats}
+    several = len(lp.misses) > 1 or "all" not in lp.misses
+    for c in chosen:
+        q = np.clip(chances(c, signals.get(c.program_id)), 0.0, 1.0)
+        group = c.program.specialty if several else "all"
+        for (s, z) in lp.stats:
+            if s == group:
+                logs[(s, z)] += np.log1p(-q * (1.0 - z)) if z > 0 else np.log1p(-np.minimum(q, 1.0 - 1e-15))
+    return logs
+
+
+def _kelley(lp) -> float | None:
+    """Solve, add the cuts the solution violates, again, until none is (or MAX_KELLEY rounds): the bound."""
+    bound = None
+    for _ in range(MAX_KELLEY):
+        found = lp.solve()
+        if found is None:
+            return bound
+        bound = found if bound is None else min(bound, found)
+        logs, ys = lp.point()
+        if lp.add_cuts_at(logs, ys) == 0:
+            break
+    return bound
+
+
+def exact_direction(chosen, signals, objective: Objective, curve, sigma: float | None, by_key: dict, chance=None):
+    """value(candidate, kind): about what adding the program to the list adds to the exact objective,
+    sum_j w_j D_sj p(z_j), D_sj the gain of one more interview in specialty s at node j (rises with p).
+    `by_key` holds each (program_id, kind)'s chances per node (risk_bound.node_coefficients), and gains more;
+    `chance(candidate, kind)` is a program's chance (default: as scored)."""
+    from optimizer.model.outcomes import MatchCurves, _poisson_binomial_rows
+    from optimizer.solver.risk_bound import node_chances
+
+    chance_of = chance or _p
+
+    def chances(c, kind):
+        key = (c.program_id, kind)
+        if key not in by_key:
+            by_key[key] = node_chances(np.array([chance_of(c, kind)]), sigma)[1][:, 0]
+        return by_key[key]
+
+    names = [c.program.specialty for c in chosen]
+    weights = node_chances(np.array([0.5]), sigma)[0]
+    conditional = (np.column_stack([chances(c, signals.get(c.program_id)) for c in chosen]) if chosen
+                   else np.zeros((weights.size, 0)))
+    gains: dict[str, np.ndarray] = {}
+    if objective.kind == "match":
+        several = isinstance(curve, MatchCurves)
+        groups = sorted(set(names) | ({s for s, _ in curve.by_specialty} if several else set()))
+        chance, marginal = {}, {}
+        for s in groups:
+            columns = conditional[:, [i for i, name in enumerate(names) if name == s]]
+            dist = _poisson_binomial_rows(columns)
+            m = (curve.curve(s) if several else curve).values(columns.shape[1] + 1)
+            chance[s] = dist @ m[:-1]
+            marginal[s] = dist @ np.diff(m)
+        for s in groups:
+            others = np.prod([1.0 - chance[t] for t in groups if t != s], axis=0) if len(groups) > 1 else 1.0
+            gains[s] = weights * others * marginal[s]
+        default = None
+    else:
+        dist = _poisson_binomial_rows(conditional)
+        k = objective.k
+        default = weights * (dist[:, k - 1] if k - 1 < dist.shape[1] else np.zeros(weights.size))
+    cache: dict[tuple[str, str | None], float] = {}
+
+    def value(c, kind):
+        key = (c.program_id, kind)
+        if key not in cache:
+            slope = gains.get(c.program.specialty, default)
+            if slope is None:
+                slope = weights * 0.0
+            cache[key] = float(slope @ chances(c, kind))
+        return cache[key]
+    return value
 
 
 def _polish(chosen, current, candidates, limits, value, keep=frozenset()):

@@ -60,6 +60,8 @@ _GOALS = {
                      "ruling the program out)."),
     "use_signals": ("Use ERAS signals", "flag", "Also choose where your program signals go."),
     "objective": ("Objective", "text", "interviews, match, or at-least:K (e.g. at-least:8).",),
+    "robust": ("Robust list", "flag", "Pick the list whose chance of matching holds up best if SmartPick's figures "
+               "are off (the highest low end of its range)."),
 }
 _TIERS = {
     "reach": ("Reach share", "band", "Smallest and largest share of the list, e.g. 0.20 and 0.30."),

@@ -1,0 +1,376 @@
+"""Proven upper bounds on P(match) and P(at least K interviews) of every list, node by node of the applicant's
+latent strength, as linear programs over the list's relaxation (OR-Tools GLOP).
+
+The correlated view averages over Gauss-Hermite nodes z_j (weights w_j); given z_j the programs decide
+independently, program i with chance p_i(z_j) = expit(a_i + sigma z_j), a constant per program, signal kind and
+node (one node of weight 1 in the independent view). The list x is a vector of the PortfolioModel's variables
+(programs, and signals counted on them); every bound below is max sum_j w_j y_j over the linear relaxation of that
+model's rows (count window, tier bands, fees within the budget, limits per group, signals) with y_j under cuts
+that every list satisfies, so no list's value exceeds it. The model keeps, within each class of programs sharing
+every constraint coefficient, only the best by chance; a list using another program of a class is matched by one
+using a better one, whose p_i(z_j) are at least as large at every node, and both values bounded here rise with
+every chance: the maximum over the model is the maximum over every list.
+
+P(match) (MatchLP). Given z_j the specialties' counts N_s are independent and P(match | z_j) =
+1 - prod_s E[1 - m_s(N_s) | z_j]. If the miss curve satisfies 1 - m_s(t) >= sum_z c_sz z^t at every whole t (c >= 0,
+z in POWERS; z = 1 is a constant, z = 0 the indicator of t = 0), then E[1 - m_s(N_s)] >= sum_z c_sz E[z^N_s], and
+E[z^N_s] = prod_i (1 - p_i(z_j)(1 - z)) = exp(L_sz(x)) with L_sz(x) = sum_{i in s} x_i log(1 - p_i(z_j)(1 - z)),
+linear in the list. Expanding the product over specialties, P(match | z_j) <= 1 - sum_combos K exp(u(x)), each
+u a sum of L's and K >= 0; exp(u) >= e^u0 (1 + u - u0) at any u0. So y_j <= 1 - sum_combos K e^u0 (1 + u(x) - u0)
+is a linear cut valid for every list. It holds outcome by outcome (no Jensen gap); what it gives away is only the
+fit of the miss curve by sums of powers where it is made. Cuts are made at lists found and where the relaxation's
+solution violates them (Kelley's cutting planes), until none is violated.
+
+P(at least K) (NodeBoundLP). Given z_j, N is a sum of independent trials with mean mu_j(x) = sum_i x_i p_i(z_j),
+linear in x, and the largest P(N >= K) of any such sum is a nondecreasing function of the mean alone (attained,
+Hoeffding 1956, Theorem 4, with every chance 0, 1 or one common value: computed here over every split of that
+kind); its concave majorant bounds P(N >= K | z_j) by a concave, piecewise linear function of mu_j(x). On [0, K]
+that majorant is Markov's mu / K, so the gain over the old bound comes only from the nodes whose mean reaches K.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+NODES = 32  # the quadrature of the correlated view as outcomes evaluates it (outcomes._list_p_match)
+AT_LEAST_GRID = 0.02  # step of the mean on which the at-least bound is tabulated (a step function above it)
+POWERS = (0.0, 0.2, 0.4, 0.55, 0.7, 0.8, 0.9, 0.95, 1.0)  # the z of the miss curves' fits (a finer grid: < 0.1 pt)
+
+
+@dataclass(frozen=True)
+class NodeBound:
+    """The at-least bound's linear program, solved: its value, and the weighted slope w_j b_j of each node's
+    active piece."""
+
+    value: float
+    node_slopes: np.ndarray
+
+
+def node_chances(p: np.ndarray, sigma: float | None) -> tuple[np.ndarray, np.ndarray]:
+    """(weights w_j, matrix of p_i(z_j), one row per node) for chances p; one node of weight 1 when sigma is None
+    (independent decisions)."""
+    from optimizer.model.outcomes import _conditional_probabilities
+
+    p = np.asarray(p, dtype=float)
+    if not sigma:
+        return np.ones(1), p[None, :].copy()
+    return _conditional_probabilities(p, float(sigma), NODES)
+
+
+def _base_rows(solver, model) -> list:
+    """The model's variables and rows, relaxed (continuous), in a GLOP solver: the model's list polytope."""
+    linear = model.model
+    infinity = solver.infinity()
+    xs = [solver.NumVar(float(lo), float(hi), "") for lo, hi in zip(linear.lower, linear.upper)]
+    for _name, coefs, lo, hi in linear.rows:
+        row = solver.Constraint(-infinity if lo == float("-inf") else float(lo),
+                                infinity if hi == float("inf") else float(hi))
+        for i, a in coefs.items():
+            row.SetCoefficient(xs[i], float(a))
+    return xs
+
+
+def _stat(solver, xs, coefs: dict[int, float]):
+    """A variable equal to sum_i coefs[i] x_i (a node's statistic: the cut rows that use it stay short)."""
+    stat = solver.NumVar(-solver.infinity(), solver.infinity(), "")
+    row = solver.Constraint(0.0, 0.0)
+    row.SetCoefficient(stat, -1.0)
+    for i, a in coefs.items():
+        row.SetCoefficient(xs[i], float(a))
+    return stat
+
+
+def _columns(model):
+    """The model's variables that carry a program's chance: (variable, program, signal kind or None)."""
+    return [(x, c, None) for x, c in model.items] + [(s, c, kind) for s, c, kind in model.signal_vars]
+
+
+def _hull(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """The upper concave hull of points sorted by their first coordinate."""
+    hull: list[tuple[float, float]] = []
+    for x, y in points:
+        while len(hull) >= 2:
+            (x0, y0), (x1, y1) = hull[-2], hull[-1]
+            if (y1 - y0) * (x - x0) <= (y - y0) * (x1 - x0):
+                hull.pop()
+            else:
+                break
+        hull.append((x, y))
+    return hull
+
+
+def _pieces(hull: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """(intercept c, slope b) of each piece of a concave hull, and the flat piece at its last value (the function
+    bounded is nondecreasing and flat beyond the hull's last point)."""
+    pieces = []
+    for (x0, y0), (x1, y1) in zip(hull, hull[1:]):
+        slope = (y1 - y0) / (x1 - x0)
+        if slope > 0:
+            pieces.append((y0 - slope * x0, slope))
+    pieces.append((hull[-1][1], 0.0))
+    return pieces
+
+
+@functools.lru_cache(maxsize=64)
+def at_least_pieces(k: int, longest: int) -> tuple[tuple[float, float], ...]:
+    """The pieces of a concave, nondecreasing function of the mean that bounds P(N >= k) for every sum N of at most
+    `longest` independent Bernoulli trials with that mean (see the module's docstring). Tabulated on a grid of the
+    mean as a step function taken at each step's right end (valid: the largest tail never falls as the mean
+    grows), then its concave hull."""
+    from scipy.special import bdtrc, pdtrc  # binomial and Poisson upper tails (scipy.stats takes 1.5 s to import)
+
+    means = np.arange(0.0, k + AT_LEAST_GRID / 2, AT_LEAST_GRID)
+    sup = np.zeros(means.size)
+    fractional = np.arange(1, max(longest, 1) + 1)  # how many trials share the common chance
+    for ones in range(0, k):
+        rest = means - ones
+        ok = rest > 0
+        if not ok.any():
+            continue
+        need = k - ones
+        chance = np.clip(rest[ok, None] / fractional[None, :], 0.0, 1.0)
+        possible = rest[ok, None] <= fractional[None, :]  # a chance above 1 is no such split
+        trials = np.broadcast_to(fractional[None, :], chance.shape)
+        with np.errstate(invalid="ignore"):
+            # P(Binomial(n, chance) >= need); 0 when fewer trials than needed
+            tails = np.where(possible & (trials >= need), bdtrc(need - 1, trials, chance), 0.0)
+        tails = np.nan_to_num(tails, nan=0.0).max(axis=1)
+        # and the limit of many small chances (more trials than `longest` never occur, but the limit is harmless)
+        tails = np.maximum(tails, pdtrc(need - 1, rest[ok]))
+        sup[ok] = np.maximum(sup[ok], tails)
+    sup = np.maximum.accumulate(np.minimum(sup, 1.0))
+    # at the mean k a list may hold k sure programs: the bound is 1 from there on
+    corners = [(0.0, float(sup[1]) if sup.size > 1 else 1.0)]
+    for i in range(1, means.size):
+        corners += [(float(means[i - 1]), float(sup[i])), (float(means[i]), float(sup[i]))]
+    corners.append((float(k), 1.0))
+    merged: dict[float, float] = {}
+    for x, y in corners:
+        merged[x] = max(merged.get(x, 0.0), y)
+    return tuple(_pieces(_hull(sorted(merged.items()))))
+
+
+class NodeBoundLP:
+    """max sum_j w_j y_j subject to y_j <= c_k + b_k mu_j(x) for every piece k (at_least_pieces), x in the linear
+    relaxation of `model` (a PortfolioModel)."""
+
+    def __init__(self, model, node_values: list[dict[int, float]], weights: np.ndarray, pieces):
+        from ortools.linear_solver import pywraplp
+
+        self._pywraplp = pywraplp
+        solver = self.solver = pywraplp.Solver.CreateSolver("GLOP")
+        if solver is None:
+            raise RuntimeError("this OR-Tools installation has no GLOP solver")
+        self.pieces, self.weights = pieces, weights
+        xs = _base_rows(solver, model)
+        self.ys, self.means = [], []
+        for values in node_values:
+            y = solver.NumVar(0.0, 1.0, "")
+            mu = _stat(solver, xs, values)
+            for intercept, slope in pieces:
+                # y_j - b_k mu_j <= c_k: the node's chance lies under every piece
+                row = solver.Constraint(-solver.infinity(), float(intercept))
+                row.SetCoefficient(y, 1.0)
+                row.SetCoefficient(mu, -float(slope))
+            self.ys.append(y)
+            self.means.append(mu)
+        self.objective = solver.Objective()
+        for y, w in zip(self.ys, weights):
+            self.objective.SetCoefficient(y, float(w))
+        self.objective.SetMaximization()
+
+    def solve(self) -> NodeBound | None:
+        """The bound, or None when GLOP does not reach an optimum (the caller keeps its older bound)."""
+        if self.solver.Solve() != self._pywraplp.Solver.OPTIMAL:
+            return None
+        # each node's slope: that of the piece lowest at the solution's mean (where the node's chance sits)
+        slopes = [w * min(self.pieces, key=lambda piece: piece[0] + piece[1] * mu.solution_value())[1]
+                  for w, mu in zip(self.weights, self.means)]
+        # a safety margin for GLOP's tolerances (1e-7 on rows; values are probabilities)
+        return NodeBound(min(1.0, self.objective.Value() + 1e-6), np.array(slopes))
+
+
+def node_coefficients(model, sigma: float | None, chance):
+    """(weights, per node the coefficient of each of `model`'s variables in mu_j = sum_i x_i p_i(z_j), and each
+    (program_id, kind)'s chances p(z_j) per node): a program's variable carries p_i(z_j) unsignaled; a signal's
+    variable the change its kind makes. `chance(candidate, kind)` is the program's chance with that signal."""
+    columns = _columns(model)
+    p = np.array([chance(c, kind) for _, c, kind in columns])
+    base = np.array([chance(c, None) for _, c, _ in columns])
+    weights, conditional = node_chances(np.concatenate([p, base]), sigma)
+    n = len(columns)
+    with_kind, without = conditional[:, :n], conditional[:, n:]
+    node_values: list[dict[int, float]] = [{} for _ in weights]
+    by_key = {}
+    for col, (var, c, kind) in enumerate(columns):
+        by_key[(c.program_id, kind)] = with_kind[:, col]
+        by_key.setdefault((c.program_id, None), without[:, col])
+        change = with_kind[:, col] - (without[:, col] if kind is not None else 0.0)
+        for j, v in enumerate(change):
+            if v:
+                node_values[j][var] = node_values[j].get(var, 0.0) + float(v)
+    return weights, node_values, by_key
+
+
+def direction(slopes: np.ndarray, by_key: dict, sigma: float | None, chance):
+    """value(candidate, kind) = sum_j w_j b_j p(z_j): the bound's linear direction at its optimum, as a value
+    PortfolioModel.reweigh takes (it rises with the program's chance: valid for the model's classes)."""
+    def value(c, kind):
+        key = (c.program_id, kind)
+        if key not in by_key:
+            by_key[key] = node_chances(np.array([chance(c, kind)]), sigma)[1][:, 0]
+        return float(slopes @ by_key[key])
+    return value
+
+
+# --- P(match): MatchLP (see the module's docstring) ----------------------------------------------------------
+
+def power_terms(model, node_chances_of, groups: list[str], several: bool):
+    """Per (specialty, z < 1), per node j: {variable: coefficient in L_sz}. `node_chances_of(c, kind)` gives the
+    program's chances per node; with `several` False every program counts in the one group "all"."""
+    powers = [z for z in POWERS if z < 1.0]
+    nodes = node_chances_of(model.items[0][1], None).size
+    terms = {(s, z): [dict() for _ in range(nodes)] for s in groups for z in powers}
+
+    def logs(q, z):
+        return np.log1p(-np.clip(q, 0.0, 1.0) * (1.0 - z)) if z > 0 else np.log1p(-np.clip(q, 0.0, 1.0 - 1e-15))
+
+    for var, c, kind in _columns(model):
+        group = c.program.specialty if several else "all"
+        for z in powers:
+            change = logs(node_chances_of(c, kind), z)
+            if kind is not None:
+                change = change - logs(node_chances_of(c, None), z)
+            table = terms[(group, z)]
+            for j, v in enumerate(change):
+                if v:
+                    table[j][var] = table[j].get(var, 0.0) + float(v)
+    return terms
+
+
+@functools.lru_cache(maxsize=256)
+def _miss_fit_problem(miss: tuple[float, ...]):
+    t = np.arange(len(miss), dtype=float)
+    return np.column_stack([np.ones_like(t) if z == 1.0 else z ** t for z in POWERS]), np.asarray(miss)
+
+
+def fit_miss(miss: tuple[float, ...], at: np.ndarray) -> np.ndarray:
+    """c >= 0 with sum_z c_z z^t <= miss[t] at t = 0..len-1 (and beyond, where miss stays at its last value and
+    every power falls), maximizing sum_z c_z at[z] (at[z] = E z^N where the cut is made); solved with GLOP, then
+    scaled down where the solver's tolerance left it a hair above: the fit is always below."""
+    from ortools.linear_solver import pywraplp
+
+    rows, bound = _miss_fit_problem(miss)
+    solver = pywraplp.Solver.CreateSolver("GLOP")
+    c = [solver.NumVar(0.0, solver.infinity(), "") for _ in POWERS]
+    for row, limit in zip(rows, bound):
+        constraint = solver.Constraint(-solver.infinity(), float(limit))
+        for var, a in zip(c, row):
+            if a:
+                constraint.SetCoefficient(var, float(a))
+    objective = solver.Objective()
+    for var, a in zip(c, at):
+        objective.SetCoefficient(var, float(a))
+    objective.SetMaximization()
+    if solver.Solve() != pywraplp.Solver.OPTIMAL:
+        return np.zeros(len(POWERS))
+    c = np.maximum([var.solution_value() for var in c], 0.0)
+    fitted = rows @ c
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(fitted > 0, bound / fitted, np.inf)
+    scale = min(1.0, float(ratio.min()))
+    return c * scale * (1 - 1e-9)
+
+
+def miss_cut(fits: dict[str, np.ndarray], logs_at: dict[tuple[str, float], float]):
+    """The cut y <= const + sum_(s,z) coef_sz L_sz at a point where L_sz = logs_at[(s, z)] (z < 1), from each
+    specialty's fit c_s (fit_miss). Returns (const, {(s, z): coef})."""
+    groups = sorted(fits)
+    choices = [[(k, z) for k, z in enumerate(POWERS) if fits[s][k] > 0] for s in groups]
+    const, coefs = 1.0, {}
+    for combo in itertools.product(*choices):
+        weight = math.prod(fits[s][k] for s, (k, _z) in zip(groups, combo))
+        u0 = sum(logs_at[(s, z)] for s, (_k, z) in zip(groups, combo) if z < 1.0)
+        scale = weight * math.exp(u0)
+        # - K e^u0 (1 + u - u0)
+        const -= scale * (1.0 - u0)
+        for s, (_k, z) in zip(groups, combo):
+            if z < 1.0:
+                coefs[(s, z)] = coefs.get((s, z), 0.0) - scale
+    return const, coefs
+
+
+def miss_fits(miss: tuple[float, ...]) -> np.ndarray:
+    """Fits (fit_miss) made at Poisson-like points of means 0.1 .. 60: one row per point, ready to be picked by
+    the point a cut is made at (the best of them there)."""
+    return _miss_fits(miss)
+
+
+@functools.lru_cache(maxsize=64)
+def _miss_fits(miss: tuple[float, ...]) -> np.ndarray:
+    z = np.asarray(POWERS)
+    means = np.concatenate([np.arange(0.1, 3, 0.2), np.arange(3, 12, 0.5), np.arange(12, 61, 2.0)])
+    return np.array([fit_miss(miss, np.exp(-a * (1.0 - z))) for a in means])
+
+
+class MatchLP:
+    """max sum_j w_j y_j over the linear relaxation of `model`, y_j under cuts made by miss_cut (the module's
+    note above POWERS): each node's P(match) through the stats L_sz of its specialties."""
+
+    def __init__(self, model, weights: np.ndarray, terms: dict, misses: dict[str, tuple[float, ...]]):
+        from ortools.linear_solver import pywraplp
+
+        self._pywraplp = pywraplp
+        solver = self.solver = pywraplp.Solver.CreateSolver("GLOP")
+        if solver is None:
+            raise RuntimeError("this OR-Tools installation has no GLOP solver")
+        self.weights, self.misses = weights, misses
+        self.fits = {s: miss_fits(miss) for s, miss in misses.items()}
+        self.xs = _base_rows(solver, model)
+        self.ys = [solver.NumVar(0.0, 1.0, "") for _ in weights]
+        # each node's L_sz as a variable of its own: the cut rows stay short
+        self.stats = {key: [_stat(solver, self.xs, coefs) for coefs in per_node] for key, per_node in terms.items()}
+        objective = self.objective = solver.Objective()
+        for y, w in zip(self.ys, weights):
+            objective.SetCoefficient(y, float(w))
+        objective.SetMaximization()
+        self.solution: list[float] | None = None
+
+    def add_cuts_at(self, logs: dict[tuple[str, float], np.ndarray], ys: np.ndarray | None = None) -> int:
+        """Cuts at the point whose stats are `logs` ((s, z) -> L_sz per node); with `ys`, only where a node's y is
+        above its cut. Returns how many were added."""
+        infinity, added = self.solver.infinity(), 0
+        for j, y in enumerate(self.ys):
+            fits = {}
+            for s, table in self.fits.items():
+                at = np.array([1.0 if z == 1.0 else math.exp(logs[(s, z)][j]) for z in POWERS])
+                fits[s] = table[int(np.argmax(table @ at))]
+            point = {key: float(values[j]) for key, values in logs.items()}
+            const, coefs = miss_cut(fits, point)
+            if ys is not None and ys[j] <= const + sum(c * point[key] for key, c in coefs.items()) + 1e-7:
+                continue
+            # y_j - sum coef_sz L_sz <= const
+            row = self.solver.Constraint(-infinity, float(const))
+            row.SetCoefficient(y, 1.0)
+            for key, c in coefs.items():
+                row.SetCoefficient(self.stats[key][j], -float(c))
+            added += 1
+        return added
+
+    def solve(self) -> float | None:
+        """The bound, or None when GLOP does not reach an optimum."""
+        if self.solver.Solve() != self._pywraplp.Solver.OPTIMAL:
+            return None
+        self.solution = [x.solution_value() for x in self.xs]
+        # a safety margin for GLOP's tolerances (1e-7 on rows; values are probabilities)
+        return min(1.0, self.objective.Value() + 1e-6)
+
+    def point(self) -> tuple[dict[tuple[str, float], np.ndarray], np.ndarray]:
+        """The solution's stats and y per node."""
+        logs = {key: np.array([v.solution_value() for v in variables]) for key, variables in self.stats.items()}
+        return logs, np.array([y.solution_value() for y in self.ys])

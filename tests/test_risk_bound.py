@@ -1,0 +1,146 @@
+"""The node-by-node bound of risk objectives (optimizer/solver/risk_bound.py): exact values by enumeration, every
+cut above the truth on random counts, and the bound above every feasible list of tiny instances (brute force)."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+
+from optimizer.model.outcomes import MatchCurve, MatchCurves, _poisson_binomial_rows
+from optimizer.solver import risk_bound
+from optimizer.solver.constraints import violations
+from optimizer.solver.nonlinear import Objective, risk_value, solve_risk
+from tests.helpers import setup_candidates, setup_limits
+
+IM = MatchCurve.from_dict({"applicant_type": "non-US IMG", "specialty": "Internal Medicine", "year": 2026,
+                           "source": "test", "ranks": [0, 1, 2, 3, 5, 8, 12], "p_match": [0, .3, .5, .6, .7, .8, .85]})
+FM = MatchCurve.from_dict({"applicant_type": "non-US IMG", "specialty": "Family Medicine", "year": 2026,
+                           "source": "test", "ranks": [0, 1, 2, 4, 6, 10], "p_match": [0, .4, .55, .7, .8, .9]})
+CURVES = MatchCurves((("Family Medicine", FM), ("Internal Medicine", IM)))
+OPEN_BANDS = {"reach": (0.0, 1.0), "core": (0.0, 1.0), "safety": (0.0, 1.0)}
+
+
+def _enumerated_p_match(p, specialties, sigma):
+    """sum_j w_j sum over every outcome of the list P(outcome | z_j) (1 - prod_s (1 - m_s(N_s))): no shortcut."""
+    weights, conditional = risk_bound.node_chances(np.asarray(p), sigma)
+    total = 0.0
+    for w, q in zip(weights, conditional):
+        for outcome in itertools.product((0, 1), repeat=len(p)):
+            chance = np.prod([qi if o else 1 - qi for qi, o in zip(q, outcome)])
+            miss = 1.0
+            for s in sorted(set(specialties)):
+                count = sum(o for o, name in zip(outcome, specialties) if name == s)
+                miss *= 1 - CURVES.curve(s).p_match_given(count)
+            total += w * chance * (1 - miss)
+    return total
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("sigma", [None, 0.8])
+def test_correlated_p_match_equals_enumeration(seed, sigma):
+    rng = np.random.default_rng(seed)
+    p = rng.uniform(0.02, 0.9, size=7)
+    specialties = [("Internal Medicine", "Family Medicine")[i % 2] for i in range(7)]
+    if seed == 0:
+        specialties = ["Internal Medicine"] * 7
+    value = risk_value(p, Objective.parse("match"), CURVES, sigma, specialties)
+    assert value == pytest.approx(_enumerated_p_match(p, specialties, sigma), abs=1e-12)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_every_miss_cut_lies_above_the_truth(seed):
+    """P(match | z) of random lists in two specialties is under the cut made at any other point (MatchLP's cuts)."""
+    rng = np.random.default_rng(seed)
+    misses = {s: tuple(float(1 - v) for v in CURVES.curve(s).values(max(CURVES.curve(s).ranks)))
+              for s in ("Family Medicine", "Internal Medicine")}
+    powers = [z for z in risk_bound.POWERS if z < 1]
+
+    def logs_of(p_by):
+        return {(s, z): float(np.sum(np.log1p(-np.minimum(p_by[s] * (1 - z), 1 - 1e-15)))) for s in misses
+                for z in powers}
+
+    for _ in range(30):
+        anchor = {s: rng.uniform(0, 1, size=int(rng.integers(0, 12))) for s in misses}
+        at = logs_of(anchor)
+        fits = {s: risk_bound.fit_miss(miss, np.array([1.0 if z == 1 else np.exp(at[(s, z)])
+                                                       for z in risk_bound.POWERS])) for s, miss in misses.items()}
+        const, coefs = risk_bound.miss_cut(fits, at)
+        for _ in range(10):
+            p_by = {s: rng.uniform(0, 1, size=int(rng.integers(0, 15))) ** rng.uniform(0.3, 3) for s in misses}
+            truth = 1.0
+            for s, p in p_by.items():
+                dist = _poisson_binomial_rows(p[None, :])[0]
+                m = CURVES.curve(s).values(p.size)
+                truth *= 1 - dist @ m
+            truth = 1 - truth
+            here = logs_of(p_by)
+            assert truth <= const + sum(c * here[key] for key, c in coefs.items()) + 1e-9
+
+
+def test_miss_fits_stay_below_the_miss_curve():
+    for curve in (IM, FM):
+        miss = tuple(float(1 - v) for v in curve.values(max(curve.ranks)))
+        fits = risk_bound.miss_fits(miss)
+        t = np.arange(60)
+        basis = np.column_stack([np.ones(t.size) if z == 1 else z ** t for z in risk_bound.POWERS])
+        below = np.concatenate([miss, np.full(60 - len(miss), miss[-1])])
+        assert np.all(fits @ basis.T <= below[None, :] + 1e-12)
+
+
+@pytest.mark.parametrize("k", [1, 2, 5])
+def test_at_least_pieces_lie_above_the_truth(k):
+    rng = np.random.default_rng(k)
+    pieces = risk_bound.at_least_pieces(k, 20)
+    for _ in range(200):
+        p = rng.uniform(0, 1, size=int(rng.integers(1, 21))) ** rng.uniform(0.3, 4)
+        truth = _poisson_binomial_rows(p[None, :])[0][k:].sum()
+        assert truth <= min(c + b * p.sum() for c, b in pieces) + 1e-9
+
+
+def _brute_force(candidates, limits, objective, curve, sigma):
+    """Every feasible list's value (no signals)."""
+    pool = [c for c in candidates if c.eligible]
+    values = []
+    for n in range(limits.min_programs, limits.max_programs + 1):
+        for subset in itertools.combinations(pool, n):
+            if violations(list(subset), limits):
+                continue
+            p = np.array([c.p_interview for c in subset])
+            values.append(risk_value(p, objective, curve, sigma, [c.program.specialty for c in subset]))
+    return values
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("text", ["match", "at-least:2"])
+@pytest.mark.parametrize("sigma", [None, 0.8])
+def test_bound_is_never_below_a_feasible_list(seed, text, sigma):
+    objective = Objective.parse(text)
+    candidates = setup_candidates(10, seed=seed, specialties=("Internal Medicine", "Family Medicine"),
+                                  eligible_share=1.0)
+    limits = setup_limits(min_programs=2, max_programs=5, budget=80 + 11 * 4, bands=OPEN_BANDS)
+    curve = CURVES if seed % 2 else IM
+    values = _brute_force(candidates, limits, objective, curve, sigma)
+    found = solve_risk(candidates, limits, objective, curve, sigma)
+    assert found.bound >= max(values) - 1e-9
+    assert found.objective <= max(values) + 1e-9
+    p = np.array([found.applied_p(c) for c in found.chosen])
+    assert found.objective == pytest.approx(risk_value(p, objective, curve, sigma,
+                                                       [c.program.specialty for c in found.chosen]))
+    assert found.gap == pytest.approx(found.bound - found.objective)
+    assert (found.status == "optimal") == (found.gap <= (0.01 if text == "match" else 0.02))
+
+
+def test_node_bound_is_tighter_than_the_mean_bound():
+    """On a larger instance the node bound is well below Jensen's bound at the largest expected count."""
+    from optimizer.solver.nonlinear import upper_bound
+    from optimizer.solver.optimize import solve_portfolio
+
+    candidates = setup_candidates(300, seed=3)
+    limits = setup_limits(min_programs=8, max_programs=14, budget=250)
+    mean_best = solve_portfolio(candidates, limits, value=lambda c, kind: c.p_with(kind))
+    old = upper_bound(mean_best.objective, Objective.parse("match"), CURVES, independent=False)
+    found = solve_risk(candidates, limits, Objective.parse("match"), CURVES, sigma=0.8)
+    assert found.bound < old - 0.01
+    assert found.bound >= found.objective
