@@ -314,18 +314,10 @@ class MatchCurve:
 
         For a bound that holds even when the data curve is not concave: E[m(N)] <= E[hull(N)] <= hull(E[N]).
         """
+        from optimizer.model.published import upper_hull
+
         ranks, values = self._knots()
-        hull: list[int] = []
-        for i in range(len(ranks)):
-            # Drop the last hull point while it lies on or below the chord from the one before it to point i.
-            while len(hull) >= 2:
-                r0, r1 = ranks[hull[-2]], ranks[hull[-1]]
-                v0, v1 = values[hull[-2]], values[hull[-1]]
-                if (v1 - v0) * (ranks[i] - r0) <= (values[i] - v0) * (r1 - r0):
-                    hull.pop()
-                else:
-                    break
-            hull.append(i)
+        hull = upper_hull(ranks, values)
         return MatchCurve(applicant_type=self.applicant_type, specialty=self.specialty, year=self.year,
                           source=self.source, assumption=self.assumption,
                           note=(self.note + " " if self.note else "") + "(concave majorant: an upper bound)",
@@ -364,11 +356,11 @@ def _derived_curve(applicant_type: str, specialty: str) -> MatchCurve | None:
 def _shifted_up(values: list[float], logit_shift: float) -> list[float]:
     """A curve raised by `logit_shift` on the log-odds scale at every rank (0 stays 0), made concave again by its
     least concave majorant: never below the curve it came from."""
-    from optimizer.model.published import _concave_majorant
+    from optimizer.model.published import concave_majorant_values
 
     raised = [0.0] + [1 / (1 + math.exp(-(math.log(v / (1 - v)) + logit_shift))) if 0 < v < 1 else v
                       for v in values[1:]]
-    return _concave_majorant(raised)
+    return concave_majorant_values(raised)
 
 
 def load_match_curve(applicant_type: str, specialty: str = "all") -> MatchCurve:
@@ -605,9 +597,18 @@ def _at_least_table(dist: np.ndarray) -> dict[int, float]:
     return {k: float(min(max(tails[k], 0.0), 1.0)) if k < tails.size else 0.0 for k in AT_LEAST_KS}
 
 
-def _list_p_match(probabilities: np.ndarray, curves: MatchCurves, specialties: Sequence[str],
-                  sigma: float | None) -> float:
-    """P(match) of a list over several specialties (MatchCurves' model); sigma None: independent decisions."""
+def list_p_match(p: Sequence[float] | np.ndarray, curves: MatchCurves, specialties: Sequence[str],
+                 sigma: float | None) -> float:
+    """P(match) of one list (sigma None: independent decisions), by MatchCurves' model: a list in one specialty
+    reads that specialty's curve on its interview distribution; a list in several combines them. What evaluate
+    reports, without the rest of Outcomes (the risk objectives call it for every list they try)."""
+    probabilities = _as_probabilities(p)
+    groups = sorted(set(specialties or ()))
+    if len(groups) <= 1:
+        curve = curves.curve(groups[0]) if groups else curves.first
+        dist = (correlated_distribution(probabilities, sigma) if sigma is not None
+                else interview_distribution(probabilities))
+        return p_match(dist, curve)
     if sigma is None:
         return combined_p_match(probabilities[None, :], np.ones(1), specialties, curves)
     _check_latent_sd(sigma, 32)
@@ -638,14 +639,17 @@ def evaluate(p: Sequence[float] | np.ndarray, curve: "MatchCurve | MatchCurves",
         if flags.size != probabilities.size:
             raise ValueError(f"home has {flags.size} flags for {probabilities.size} programs")
         home_expected = float(probabilities[flags].sum())
-    independent_match = (_list_p_match(probabilities, curves, specialties, None) if several
+    independent_match = (combined_p_match(probabilities[None, :], np.ones(1), specialties, curves) if several
                          else p_match(dist, curve))
     outcomes = dict(expected_interviews=float(probabilities.sum()), sd=sd, distribution=tuple(dist.tolist()),
                     p_at_least=_at_least_table(dist), p_match=independent_match,
                     expected_home_interviews=home_expected, curve=curve, curves=curves)
     if sigma is not None:
-        correlated = correlated_distribution(probabilities, sigma)
-        correlated_match = (_list_p_match(probabilities, curves, specialties, sigma) if several
+        _check_latent_sd(sigma, 32)
+        # one set of conditional chances serves the distribution and, over several specialties, P(match)
+        w, conditional = _conditional_probabilities(probabilities, sigma, 32)
+        correlated = w @ _poisson_binomial_rows(conditional)
+        correlated_match = (combined_p_match(conditional, w, specialties, curves) if several
                             else p_match(correlated, curve))
         outcomes.update(latent_sd=float(sigma), correlated_distribution=tuple(correlated.tolist()),
                         correlated_sd=mean_sd(correlated)[1], correlated_p_at_least=_at_least_table(correlated),

@@ -72,17 +72,24 @@ def _rank_pmf(group: dict, n: int) -> float:
     return math.exp(math.lgamma(k + r) - math.lgamma(r) - math.lgamma(k + 1) + r * math.log(p) + k * math.log1p(-p))
 
 
-def _concave_majorant(values: list[float]) -> list[float]:
-    """The least concave majorant of points (0, v0), (1, v1), ... evaluated at each whole number."""
+def upper_hull(xs, ys) -> list[int]:
+    """The indexes of the points (xs[i], ys[i]) on their upper hull, xs increasing: the knots of the least concave
+    majorant. Each point is dropped while it lies on or below the chord from the one before it to the next."""
     hull: list[int] = []
-    for i in range(len(values)):
+    for i in range(len(xs)):
         while len(hull) >= 2:
             a, b = hull[-2], hull[-1]
-            if (values[b] - values[a]) * (i - a) <= (values[i] - values[a]) * (b - a):
+            if (ys[b] - ys[a]) * (xs[i] - xs[a]) <= (ys[i] - ys[a]) * (xs[b] - xs[a]):
                 hull.pop()
             else:
                 break
         hull.append(i)
+    return hull
+
+
+def concave_majorant_values(values: list[float]) -> list[float]:
+    """The least concave majorant of points (0, v0), (1, v1), ... evaluated at each whole number."""
+    hull = upper_hull(range(len(values)), values)
     out = []
     for a, b in zip(hull, hull[1:]):
         out += [values[a] + (values[b] - values[a]) * (n - a) / (b - a) for n in range(a, b)]
@@ -104,7 +111,7 @@ def derived_curve(spec: dict) -> list[float]:
             keep = (1 - now) / (1 - before) if before < 1 else 0.0
             value = 1 - (1 - now) * min(1.0, keep)
         values.append(min(max(value, values[-1]), PLATEAU))
-    return _concave_majorant(values)
+    return concave_majorant_values(values)
 
 
 def derived_curve_source(specialty: str, spec: dict) -> str:

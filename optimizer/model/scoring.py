@@ -284,9 +284,12 @@ def split_limits(applicant: Applicant, program: Program, match_year: int,
     """(reasons that rule the program out, sentences to check, kinds of unmet estimated limits): a limit rules a
     program out only where its value is checked (a user's own sheet, or a bundled value its data_source names as
     checked); an estimated one lowers the chance and says "estimated: check with the program"."""
-    estimated = program.estimated_columns()
+    broken = broken_limits(applicant, program, match_year, soft_cutoffs)
+    if not broken:
+        return [], [], ()
+    estimated = program.estimated_columns()  # read off data_source only where a limit is broken
     reasons, checks, kinds = [], [], []
-    for kind, column, sentence in broken_limits(applicant, program, match_year, soft_cutoffs):
+    for kind, column, sentence in broken:
         if kind != "specialty" and column in estimated:
             checks.append(f"estimated: {sentence} (check with the program)")
             if kind not in kinds:

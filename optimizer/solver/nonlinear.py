@@ -74,12 +74,11 @@ def risk_value(p: np.ndarray, objective: Objective, curve, sigma: float | None,
                specialties=None) -> float:
     """The exact value of a list with probabilities p for a risk objective (independent view when sigma is None).
     `curve` is a MatchCurve, or the applicant's MatchCurves with `specialties` naming each program's."""
-    from optimizer.model.outcomes import (MatchCurves, correlated_distribution, evaluate, interview_distribution,
+    from optimizer.model.outcomes import (MatchCurves, correlated_distribution, interview_distribution, list_p_match,
                                           p_at_least, p_match)
 
     if objective.kind == "match" and isinstance(curve, MatchCurves):
-        o = evaluate(p, curve, sigma=sigma or None, specialties=specialties)
-        return o.correlated_p_match if sigma else o.p_match
+        return list_p_match(p, curve, specialties, sigma or None)
     dist = correlated_distribution(p, sigma) if sigma else interview_distribution(p)
     return p_match(dist, curve) if objective.kind == "match" else p_at_least(dist, objective.k)
 
@@ -148,6 +147,14 @@ def solve_risk(candidates: list[Candidate], limits: Limits, objective: Objective
     seen = {_key(*best)}
     found_lists = [best]
 
+    def polish_best() -> None:
+        """Local search from the best list found (its signals kept)."""
+        nonlocal best, best_value
+        chosen, signals = best
+        chosen, best_value = _polish(chosen, best_value, candidates, limits, lambda ch: value(ch, signals),
+                                     keep=set(signals))
+        best = (chosen, signals)
+
     def consider(found) -> bool:
         nonlocal best, best_value
         if found.status not in ("optimal", "feasible") or not found.chosen:
@@ -182,20 +189,14 @@ def solve_risk(candidates: list[Candidate], limits: Limits, objective: Objective
         model.reweigh(exact_direction(best[0], best[1], objective, curve, sigma, by_key))
         if not consider(model.solve(time_limit=time_limit, start_from=mean_best)):
             break
-    chosen, signals = best
-    chosen, best_value = _polish(chosen, best_value, candidates, limits, lambda ch: value(ch, signals),
-                                 keep=set(signals))
-    best = (chosen, signals)
+    polish_best()
     # the list nearest the bound's solution is one more candidate; cuts at every list found tighten the bound
     if objective.kind == "match" and lp is not None and lp.solution is not None:
         for _ in range(MAX_CUT_ROUNDS):
             model.reweigh(_nearest(model, lp.solution))
             if not consider(model.solve(time_limit=time_limit, start_from=mean_best)):
                 break
-            chosen, signals = best
-            chosen, best_value = _polish(chosen, best_value, candidates, limits, lambda ch: value(ch, signals),
-                                         keep=set(signals))
-            best = (chosen, signals)
+            polish_best()
             if bound - best_value <= tolerance(objective) / 2:
                 break
             lp.add_cuts_at(_list_logs(lp, *best, by_key, sigma))

@@ -37,7 +37,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-NODES = 32  # the quadrature of the correlated view as outcomes evaluates it (outcomes._list_p_match)
+NODES = 32  # the quadrature of the correlated view as outcomes evaluates it (outcomes.list_p_match)
 AT_LEAST_GRID = 0.02  # step of the mean on which the at-least bound is tabulated (a step function above it)
 POWERS = (0.0, 0.2, 0.4, 0.55, 0.7, 0.8, 0.9, 0.95, 1.0)  # the z of the miss curves' fits (a finer grid: < 0.1 pt)
 
