@@ -432,7 +432,7 @@ def compare(portfolios, programs, sheet_name, profile, model_path, budget, min_p
         return
     console = _console()
     _notes(console, inputs, warnings)
-    for block in comparison_tables(comparison):
+    for block in comparison_tables(comparison, home=inputs.metro.name if inputs.metro else None):
         console.print(block)
     if out:
         console.print(f"Wrote {out}")

@@ -3,6 +3,7 @@ optimizer/inputs/portfolio_files.py), through the command line and on small synt
 
 import csv
 import json
+import math
 import shutil
 from dataclasses import replace
 from pathlib import Path
@@ -234,3 +235,53 @@ def test_read_portfolio_picks_the_list_sheet_of_a_solve_workbook(lists):
     assert {r.program_id for r in portfolio.rows} == xlsx_ids(lists["cheaper"])
     assert portfolio.rows[0].row == 2  # the header is row 1
     assert portfolio.has_signals
+
+
+def _range_low(text: str) -> int:
+    return int(text.split("-")[0].rstrip("%"))
+
+
+def test_what_changed_says_in_words_what_the_numbers_say(run, run_json, lists):
+    """The robust list against the standard one (issue 23): one sentence per list after the first, with both
+    chances, both ranges, whether the list holds up better, and changes that add up to the lists' own counts."""
+    robust = lists["folder"] / "robust.csv"
+    run_json("solve", "--robust", "--out", robust)
+    payload = run_json("compare", lists["optimal"], robust)
+    standard, robust_list = payload["portfolios"]
+    [change] = payload["what_changed"]
+    assert (change["name"], change["against"]) == ("robust", "optimal")
+    text = change["text"]
+    differ = len(payload["only"]["robust"])
+    assert f"{differ} of its {robust_list['count']} programs" in text
+    assert f"{100 * robust_list['p_match']:.1f}%" in text and f"{100 * standard['p_match']:.1f}%" in text
+    low, first_low = (int(math.floor(100 * p["p_match_range"][0])) for p in (robust_list, standard))
+    if low > first_low:
+        assert f"{low - first_low} point" in text and "holds up better" in text
+    elif low < first_low:
+        assert "holds up less well" in text
+    else:
+        assert "the same low end" in text
+    # every "N more/fewer X programs" names a real difference in the lists' specialties
+    for specialty in {p["specialty"] for p in standard["programs"] + robust_list["programs"]}:
+        d = robust_list["specialty_mix"].get(specialty, 0) - standard["specialty_mix"].get(specialty, 0)
+        word = "more" if d > 0 else "fewer"
+        if f"{specialty} program" in text:
+            assert f"{abs(d)} {word} {specialty} program" in text
+    # the terminal shows the same sentence under its heading
+    out = run("compare", lists["optimal"], robust).output
+    assert "What changed and why" in out
+    assert " ".join(out.split()).count("holds up") == text.count("holds up")
+
+
+def test_what_changed_for_a_list_with_rows_deleted(run_json, lists, tmp_path):
+    rows = list(csv.DictReader(lists["optimal"].open(encoding="utf-8")))
+    shorter = tmp_path / "shorter.csv"
+    with shorter.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows[10:])
+    payload = run_json("compare", lists["optimal"], shorter)
+    text = payload["what_changed"][0]["text"]
+    assert text.startswith(f"shorter against optimal: 0 of its {len(rows) - 10} programs are not on optimal.")
+    assert "fewer expected interviews" in text and "less in fees" in text
+    assert run_json("compare", lists["optimal"])["what_changed"] == []

@@ -5,13 +5,15 @@ from __future__ import annotations
 from optimizer.model.uncertainty import describe_range
 
 from optimizer.solver.compare import (INELIGIBLE, VISAS, Comparison, Unmatched, groups, region_mix, tier_mix, tier_of,
-                               visa_mix)
+                               visa_mix, what_changed)
 from optimizer.inputs.portfolio_files import PortfolioRow
 from optimizer.inputs.profile_types import REGIONS
 from optimizer.model.scoring import TIERS
 
-def comparison_tables(comparison: Comparison, per_table: int = 5, overlap_limit: int = 60) -> list:
-    """What `smartpick compare` prints: the lists side by side, who is ahead, the overlap, and every problem."""
+def comparison_tables(comparison: Comparison, per_table: int = 5, overlap_limit: int = 60,
+                      home: str | None = None) -> list:
+    """What `smartpick compare` prints: the lists side by side, who is ahead, the overlap, what changed and why
+    (`home`: the home metro's name), and every problem."""
     from rich.markup import escape
     from rich.text import Text
 
@@ -25,6 +27,8 @@ def comparison_tables(comparison: Comparison, per_table: int = 5, overlap_limit:
     if len(lists) > 1:
         out.append(_ahead_table(comparison))
         out.append(_overlap_table(comparison, overlap_limit))
+        out.append(Text.from_markup("[bold]What changed and why[/bold]\n" + "\n".join(
+            escape(change["text"]) for change in what_changed(comparison, home))))
     for e in lists:
         lines = [f"[bold]{escape(e.name)}[/bold] ({escape(e.file)}; {escape(e.source)}):"]
         lines += [f"  breaks a limit: {escape(v)}" for v in e.violations]

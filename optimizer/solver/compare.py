@@ -11,6 +11,7 @@ Pure: no printing and no file I/O; the last part builds the JSON payload, spread
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections import Counter
@@ -389,10 +390,105 @@ def comparison_payload(comparison: Comparison, inputs) -> dict:
                      for pid, c in sorted(comparison.programs.items(), key=lambda kv: (-kv[1].p_interview, kv[0]))],
         "limits": {"budget": limits.budget_usd, "min_programs": limits.min_programs,
                    "max_programs": limits.max_programs, "season": limits.fees.season} if limits else None,
+        "what_changed": what_changed(comparison, inputs.metro.name if inputs.metro else None),
         "rank_assumption": RANK_ASSUMPTION,
         "demo_data": inputs.table.is_demo,
         "notes": list(inputs.notes),
     }
+
+
+def what_changed(comparison: Comparison, home: str | None = None) -> list[dict]:
+    """What changed and why, for a doctor: each list after the first against the first, in one sentence.
+
+    It gives the two lists' chance of matching with the range beside it (the range is what SmartPick's figures,
+    fitted and assumed, allow), whether the list holds up better or worse at the range's low end, and the largest
+    differences in what the lists hold: places, specialties, kinds of program, programs whose chance rests on an
+    estimated fact, signals, then what it costs in expected interviews and dollars. Returns
+    [{"name", "against", "text"}]."""
+    lists = comparison.portfolios
+    if len(lists) < 2:
+        return []
+    first = lists[0]
+    return [{"name": e.name, "against": first.name, "text": _change_sentence(e, first, comparison, home)}
+            for e in lists[1:]]
+
+
+def _change_sentence(e: Evaluated, first: Evaluated, comparison: Comparison, home: str | None) -> str:
+    from optimizer.model.uncertainty import describe_range
+
+    differ = len(comparison.only.get(e.name, ()))
+    parts = [f"{e.name} against {first.name}: {differ} of its {_count(e.count, 'program')} "
+             + ("is" if differ == 1 else "are") + f" not on {first.name}."]
+    o, f = e.outcomes, first.outcomes
+    centre = f"Chance of matching {_points(o.p_match)} ({first.name}: {_points(f.p_match)})"
+    if o.p_match_range and f.p_match_range:
+        low, first_low = math.floor(o.p_match_range[0] * 100), math.floor(f.p_match_range[0] * 100)
+        centre += (f"; if SmartPick's figures are off, {describe_range(*o.p_match_range)} "
+                   f"({first.name}: {describe_range(*f.p_match_range)})")
+        if low > first_low:
+            centre += f": its low end is {_count(low - first_low, 'point')} higher, so it holds up better"
+        elif low < first_low:
+            centre += f": its low end is {_count(first_low - low, 'point')} lower, so it holds up less well"
+        else:
+            centre += ": the same low end"
+    parts.append(centre + ".")
+    changes = _largest_changes(e, first, home)
+    trade = []
+    gained = e.outcomes.expected_interviews - first.outcomes.expected_interviews
+    if abs(gained) >= 0.05:
+        trade.append(f"{abs(gained):.1f} {'more' if gained > 0 else 'fewer'} expected interviews")
+    cost = e.cost.total_usd - first.cost.total_usd
+    if abs(cost) >= 1:
+        trade.append(f"${abs(cost):,.0f} {'more' if cost > 0 else 'less'} in fees")
+    if changes or trade:
+        parts.append("What changed: " + "; ".join(changes + trade) + ".")
+    else:
+        parts.append("It holds the same kinds of program.")
+    return " ".join(parts)
+
+
+def _largest_changes(e: Evaluated, first: Evaluated, home: str | None, most: int = 3) -> list[str]:
+    """The largest differences in what two lists hold, as phrases ("7 fewer programs in and near Chicago"); a
+    difference of one program is left out unless it is a signal or an estimated fact."""
+    near = f"in and near {home}" if home else "in and near your home metro"
+
+    def features(x: Evaluated) -> Counter:
+        counts: Counter = Counter()
+        for c in x.chosen:
+            if c.region in ("home city", "home metro"):
+                counts[f"programs {near}"] += 1
+            elif c.region == "home state":
+                counts["programs elsewhere in your home state"] += 1
+            else:
+                counts["programs farther away"] += 1
+            counts[f"{c.program.specialty} programs"] += 1
+            counts[f"{c.program.program_type} programs"] += 1
+            if c.checks:
+                counts["programs whose chance rests on an estimated fact (check with the program)"] += 1
+        counts["signals placed"] = len(x.signals)
+        return counts
+
+    mine, theirs = features(e), features(first)
+    diffs = []
+    for key in sorted(set(mine) | set(theirs)):
+        d = mine[key] - theirs[key]
+        small = abs(d) < (1 if key.startswith(("signals", "programs whose")) else 2)
+        if d and not small:
+            diffs.append((-abs(d), key, d))
+    diffs.sort()
+    out = []
+    for _, key, d in diffs[:most]:
+        noun = key if abs(d) != 1 else key.replace("programs", "program", 1).replace("signals", "signal", 1)
+        out.append(f"{abs(d)} {'more' if d > 0 else 'fewer'} {noun}")
+    return out
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def _points(p: float | None) -> str:
+    return "-" if p is None else f"{100 * p:.1f}%"
 
 
 def _portfolio_payload(e: Evaluated) -> dict:

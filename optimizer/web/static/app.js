@@ -572,7 +572,8 @@ async function runCompare() {
     box.append(table);
     const facts = [`${payload.common} programs are on both lists.`].concat(
       Object.entries(payload.only).map(([name, ids]) => `${ids.length} only on ${name}.`));
-    list(box, facts.concat(payload.notes.filter(n => !n.startsWith("Demo data"))));
+    list(box, facts.concat((payload.what_changed || []).map(change => change.text),
+      payload.notes.filter(n => !n.startsWith("Demo data"))));
   } catch (error) {
     box.textContent = "";
     if (error.problem && error.problem.problems) list(box, error.problem.problems.map(describe), "This list cannot be read:");
