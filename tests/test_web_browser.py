@@ -171,6 +171,8 @@ def test_a_person_s_whole_flow_in_chromium(tmp_path):
         page.click("#run-compare")
         expect(page.locator("#compare tbody tr")).to_have_count(2, timeout=60_000)
         assert page.locator("#compare tbody tr").first.locator("td").first.inner_text() == "SmartPick list"
+        # what changed and why, in a sentence (issue 23)
+        expect(page.locator("#compare")).to_contain_text("against SmartPick list:")
         page.evaluate("document.querySelector('#map').scrollIntoView()")
         page.screenshot(path=shots / "06_map_frontier.png")
         page.evaluate("document.querySelector('#scenarios').scrollIntoView()")
