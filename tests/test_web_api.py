@@ -197,6 +197,35 @@ def test_an_upload_over_the_limit_is_refused_with_a_clear_message(client):
     assert "larger than 10 MB" in response.json()["message"]
 
 
+def test_a_body_without_a_length_is_refused_once_it_passes_the_limit(client):
+    """The early 413 also holds for a body sent in chunks (no Content-Length): counted as it arrives."""
+    chunks = iter([b"x" * (1024 * 1024)] * (web_uploads.MAX_REQUEST_BYTES // (1024 * 1024) + 2))
+    response = client.post("/api/solve", content=chunks, headers={"content-type": "multipart/form-data; boundary=b"})
+    assert response.status_code == 413 and response.json()["problems"][0]["file"] == "upload"
+
+
+def test_a_body_that_is_not_a_form_is_refused(client):
+    response = client.post("/api/solve", json={"budget": 3000})
+    assert response.status_code == 422 and "multipart/form-data" in response.json()["message"]
+    text = client.post("/api/solve", data={"programs": "programs.csv"})  # a name where the file goes
+    assert text.status_code == 422 and text.json()["problems"][0]["file"] == "programs"
+
+
+def test_the_api_description_is_generated_from_the_fields_the_routes_read(client):
+    spec = client.get("/openapi.json").json()
+
+    def fields(path):
+        schema = spec["paths"][path]["post"]["requestBody"]["content"]["multipart/form-data"]["schema"]
+        return set(spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]["properties"])
+
+    inputs = {"profile", "programs", "sheet", "no_signals"}
+    assert fields("/api/solve") == inputs | {"budget", "min", "max", "objective", "correlated", "backend",
+                                             "time_limit", "must", "never"}
+    assert fields("/api/score") == inputs and fields("/api/validate") == {"programs", "sheet"}
+    assert fields("/api/compare") == inputs | {"lists"} and fields("/api/frontier") == inputs | {"budget", "backend"}
+    assert spec["paths"]["/api/solve"]["post"]["responses"]["422"]["content"]
+
+
 def test_a_sheet_over_the_row_limit_is_refused(client, monkeypatch, my_files):
     monkeypatch.setattr(web_uploads, "MAX_PROGRAMS", 100)
     response = client.post("/api/solve", files=my_files)
