@@ -270,6 +270,22 @@ def test_the_form_has_every_profile_key():
     assert keys == expected
 
 
+def test_the_form_says_the_schema_s_defaults_and_choices():
+    from optimizer.inputs.profile import profile_json_schema
+
+    tables = profile_json_schema()["properties"]
+    fields = {f.key: f for _, section in form_sections() for f in section}
+    for table in ("applicant", "goals"):
+        for key, schema in tables[table]["properties"].items():
+            if key == "tiers" or f"{table}.{key}" not in fields:
+                continue
+            field = fields[f"{table}.{key}"]
+            assert tuple(field.choices) == tuple(str(c) for c in schema.get("enum", ())), field.key
+            if "default" in schema:
+                assert field.default and f"Default: {field.default}." in field.help, field.key
+    assert fields["goals.budget_usd"].default == f"{tables['goals']['properties']['budget_usd']['default']:g}"
+
+
 def test_the_page_and_docs_load_nothing_from_the_internet(client):
     page = client.get("/")
     assert page.status_code == 200 and 'data-key="goals.budget_usd"' in page.text
