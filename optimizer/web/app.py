@@ -4,7 +4,8 @@ Every request carries its own inputs (the sheet and the profile are sent again w
 never written to disk); the only thing kept between requests is the last few sheets read, keyed by their bytes'
 hash, so one person's data never reach another's page. The routes (optimizer/web/routers, one per resource) run
 in worker threads, off the event loop; SmartPick's errors become HTTP 422 with the located problems
-(optimizer/web/replies.py). The OpenAPI description at /openapi.json is generated from the routes and their fields.
+(optimizer/web/replies.py). The OpenAPI description at /openapi.json is generated from the routes and their
+forms (optimizer/web/fields.py).
 """
 
 from __future__ import annotations

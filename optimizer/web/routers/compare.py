@@ -14,7 +14,8 @@ from optimizer.inputs.portfolio_files import load_portfolios
 from optimizer.inputs.resources import DEMO_PROFILE, data_path
 from optimizer.solver.compare import compare_portfolios, comparison_payload
 from optimizer.web.replies import ERRORS, json_response
-from optimizer.web.uploads import Sent, compare_form, flag_field, load_inputs, profile_of, sheet_limits
+from optimizer.web.fields import compare_form
+from optimizer.web.uploads import Sent, flag_field, load_inputs, profile_of, sheet_limits
 
 router = APIRouter(tags=["compare"], responses=ERRORS)
 

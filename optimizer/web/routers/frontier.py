@@ -12,7 +12,8 @@ from optimizer.errors import InputError, Problem
 from optimizer.inputs.parsing import parse_budget_list
 from optimizer.output.render_more import frontier_payload
 from optimizer.web.replies import ERRORS, json_response
-from optimizer.web.uploads import Sent, frontier_form, load_inputs, parsed
+from optimizer.web.fields import frontier_form
+from optimizer.web.uploads import Sent, load_inputs, parsed
 
 router = APIRouter(tags=["frontier"], responses=ERRORS)
 

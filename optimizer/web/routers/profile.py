@@ -11,7 +11,8 @@ from optimizer.errors import ProfileError
 from optimizer.inputs.profile import read_profile_data
 from optimizer.inputs.resources import DEMO_PROFILE, data_path
 from optimizer.web.replies import ERRORS, json_response
-from optimizer.web.uploads import Sent, profile_form, profile_of
+from optimizer.web.fields import profile_form
+from optimizer.web.uploads import Sent, profile_of
 
 router = APIRouter(tags=["profile"], responses=ERRORS)
 

@@ -12,7 +12,8 @@ from optimizer.errors import InputError, Problem
 from optimizer.inputs.sheet import validate_programs
 from optimizer.output.render_score import score_payload
 from optimizer.web.replies import ERRORS, json_response
-from optimizer.web.uploads import Sent, inputs_form, load_inputs, sheet_form, sheet_limits
+from optimizer.web.fields import inputs_form, sheet_form
+from optimizer.web.uploads import Sent, load_inputs, sheet_limits
 
 router = APIRouter(tags=["programs"], responses=ERRORS)
 

@@ -14,7 +14,8 @@ from optimizer.inputs.scenario_files import load_scenarios
 from optimizer.output.render_more import scenarios_payload
 from optimizer.solver.scenarios import run_scenarios
 from optimizer.web.replies import ERRORS, json_response
-from optimizer.web.uploads import Sent, flag_field, inputs_form, load_inputs, profile_of, read_sheet
+from optimizer.web.fields import inputs_form
+from optimizer.web.uploads import Sent, flag_field, load_inputs, profile_of, read_sheet
 
 router = APIRouter(tags=["scenarios"], responses=ERRORS)
 

@@ -14,7 +14,8 @@ from optimizer.output.html_report import frontier_budgets, render_report
 from optimizer.output.report_files import solution_sheets
 from optimizer.output.workbook import write_workbook
 from optimizer.web.replies import ERRORS, json_response
-from optimizer.web.uploads import Sent, solve_form, solve_job
+from optimizer.web.fields import solve_form
+from optimizer.web.uploads import Sent, solve_job
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
