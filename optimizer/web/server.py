@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import signal
+import socket
+import threading
+import webbrowser
 from urllib.parse import quote
 
+import uvicorn
+
+from optimizer.web.app import create_app
 from optimizer.web.security import Access, is_loopback
 
 STOP_SECONDS = 1.0  # how long requests in flight may still take after Ctrl-C
@@ -21,20 +28,10 @@ def serve(host: str = "127.0.0.1", port: int = 8000, token: str | None = None, o
     """Run the server until Ctrl-C (then raise KeyboardInterrupt: a request still running in a worker thread, a
     solve, cannot be stopped from Python, so the caller ends the process). Any host but loopback requires a token
     (made up when not given)."""
-    import signal
-    import threading
-    import webbrowser
-
-    import uvicorn
-
-    from optimizer.web.app import create_app
-
     access = Access.for_bind(host, token)
     url = address(host, port, access.token)
     echo(f"SmartPick is running at {url}")
     if not is_loopback(host):
-        import socket
-
         outside = socket.gethostname() if host in ("0.0.0.0", "::", "") else host
         echo(f"From other computers: {address(outside, port, access.token)}")
         echo("Share that address (it holds the access token) only with people you trust.")

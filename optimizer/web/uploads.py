@@ -1,8 +1,9 @@
-"""A request's inputs, read into memory and turned into the library's Inputs, as the CLI's options give them.
+"""A request's inputs: read into memory (Sent, filled by the form's fields of optimizer/web/fields.py) and turned
+into the library's Inputs, as the CLI's options give them.
 
-The body is read whole (refused past MAX_REQUEST_BYTES) and parsed here, not by the framework, so that an uploaded
-file stays in memory and is never spooled to a temporary file. The sheet, when the same bytes come again (a what-if
-change), is reused from the last few read.
+A body past MAX_REQUEST_BYTES is refused before it is read whole (LimitUploads); an uploaded file stays in memory,
+never in a temporary file. The sheet, when the same bytes come again (a what-if change), is reused from the last
+few read.
 """
 
 from __future__ import annotations
@@ -10,23 +11,73 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from starlette.datastructures import UploadFile
-from starlette.formparsers import FormParser, MultiPartException, MultiPartParser
-from starlette.requests import Request
+from starlette.datastructures import Headers
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartParser
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from optimizer import pipeline
 from optimizer.errors import InputError, Problem, ProfileError
 from optimizer.inputs.bounds import WEB
+from optimizer.inputs.parsing import ParseError, parse_budget, parse_number, parse_objective, parse_whole
+from optimizer.inputs.resources import DEMO_PROGRAMS, data_path
+from optimizer.inputs.sheet import read_programs
+from optimizer.output.render import solve_payload
 
 MAX_REQUEST_BYTES = 10 * 1024 * 1024  # the sheet and the profile together; a national sheet of 10,000 rows is ~2 MB
 MAX_PROGRAMS = WEB.rows  # rows of one sheet: every US residency program of several specialties fits
 MAX_TIME_LIMIT = 60.0  # seconds a solve may take (the CLI's default)
 
+# Starlette keeps an uploaded file in memory up to MultiPartParser.spool_max_size (1 MB by default) and then moves
+# it to a temporary file. No body passes MAX_REQUEST_BYTES (LimitUploads), so at this size no upload touches the disk.
+MultiPartParser.spool_max_size = MAX_REQUEST_BYTES + 1
+
+
+# --- the size of a request ------------------------------------------------------------------------------------
+
+class RequestTooLarge(HTTPException):
+    """A request body past MAX_REQUEST_BYTES (HTTP 413)."""
+
+    def __init__(self) -> None:
+        super().__init__(status_code=413, detail="the upload is too large")
+
+
+class LimitUploads:
+    """ASGI middleware: a request body past MAX_REQUEST_BYTES is refused before it is read whole, at its first byte
+    when its Content-Length says so, else as soon as the bytes received pass the limit (RequestTooLarge, raised
+    where the form is read, becomes the 413)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = Headers(scope=scope).get("content-length", "")
+        received = int(declared) if declared.isdigit() else 0  # a declared size counts from the start
+
+        async def counted() -> Message:
+            nonlocal received
+            if received > MAX_REQUEST_BYTES:
+                raise RequestTooLarge()
+            message = await receive()
+            if message["type"] == "http.request" and not declared.isdigit():
+                received += len(message.get("body", b""))
+                if received > MAX_REQUEST_BYTES:
+                    raise RequestTooLarge()
+            return message
+
+        await self.app(scope, counted, send)
+
+
+# --- a request's fields, read into memory --------------------------------------------------------------------
 
 @dataclass
-class Form:
+class Sent:
     """A request's fields (text) and files (bytes), read into memory."""
 
     fields: dict[str, list[str]] = field(default_factory=dict)
@@ -44,65 +95,26 @@ class Form:
     def texts(self, name: str) -> tuple[str, ...]:
         return tuple(v for v in self.fields.get(name, ()) if v.strip())
 
-
-class RequestTooLarge(Exception):
-    pass
-
-
-async def read_form(request: Request) -> Form:
-    """The request body as a Form, read into memory and refused past MAX_REQUEST_BYTES."""
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > MAX_REQUEST_BYTES:
-        raise RequestTooLarge()
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_REQUEST_BYTES:
-            raise RequestTooLarge()
-    content_type = request.headers.get("content-type", "")
-
-    async def once():
-        yield bytes(body)
-
-    if content_type.startswith("multipart/form-data"):
-        parser = MultiPartParser(request.headers, once(), max_files=8, max_fields=200,
-                                 max_part_size=MAX_REQUEST_BYTES)
-        parser.spool_max_size = MAX_REQUEST_BYTES + 1  # an uploaded file stays in memory, never in a temporary file
-        try:
-            data = await parser.parse()
-        except MultiPartException as error:
-            raise InputError(f"the upload could not be read ({error}). Send the form again.", file="request")
-    elif content_type.startswith("application/x-www-form-urlencoded"):
-        data = await FormParser(request.headers, once()).parse()
-    elif body.strip():
-        raise InputError("send the inputs as a form (multipart/form-data): a 'profile' field with the profile's "
-                         "TOML text and a 'programs' file.", file="request")
-    else:
-        return Form()
-    form = Form()
-    for name, value in data.multi_items():
-        if isinstance(value, UploadFile):
-            form.uploads.setdefault(name, []).append((Path(value.filename or name).name, await value.read()))
-        else:
-            form.fields.setdefault(name, []).append(value)
-    return form
+    async def add(self, name: str, value) -> None:
+        """Add a field as FastAPI gives it: text, a file, or a list of either (None: not sent)."""
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str):
+                self.fields.setdefault(name, []).append(item)
+            elif item is not None:
+                self.uploads.setdefault(name, []).append((Path(item.filename or name).name, await item.read()))
 
 
 # --- reading a request's inputs ---------------------------------------------------------------------------------
 
 def parsed(name: str, text: str, parse):
     """A form field read by the one parser the CLI and the profile use (optimizer.inputs.parsing), its error located."""
-    from optimizer.inputs.parsing import ParseError
-
     try:
         return parse(text)
     except ParseError as error:
         raise InputError(Problem(file=name, value=text, message=f"{error}")) from None
 
 
-def _number(form: Form, name: str, whole: bool = False):
-    from optimizer.inputs.parsing import parse_budget, parse_number, parse_whole
-
+def _number(form: Sent, name: str, whole: bool = False):
     text = form.text(name)
     if text is None or not text.strip():
         return None
@@ -114,21 +126,17 @@ def _number(form: Form, name: str, whole: bool = False):
 
 
 def _plain_number(value):
-    from optimizer.inputs.parsing import ParseError
-
     if value is None:
         raise ParseError("must be a number")
     return value
 
 
-def _objective(form: Form) -> str | None:
-    from optimizer.inputs.parsing import parse_objective
-
+def _objective(form: Sent) -> str | None:
     text = form.text("objective")
     return parsed("objective", text, parse_objective) if text and text.strip() else None
 
 
-def flag_field(form: Form, name: str) -> bool:
+def flag_field(form: Sent, name: str) -> bool:
     text = (form.text(name) or "").strip().lower()
     if text in ("", "0", "false", "no", "off"):
         return False
@@ -137,7 +145,7 @@ def flag_field(form: Form, name: str) -> bool:
     raise InputError(Problem(file=name, value=text, message="write true or false"))
 
 
-def profile_of(form: Form) -> tuple[str | None, str | None]:
+def profile_of(form: Sent) -> tuple[str | None, str | None]:
     """(name, TOML text) of the request's profile, or (None, None) for the bundled example."""
     if "profile" in form.files:
         name, data = form.files["profile"]
@@ -155,8 +163,6 @@ def profile_of(form: Form) -> tuple[str | None, str | None]:
 def sheet_limits():
     """The most an uploaded sheet may hold (inputs/bounds.py's WEB, MAX_PROGRAMS programs): checked while it is
     read, so a sheet too large is refused in seconds and never kept."""
-    from dataclasses import replace
-
     return replace(WEB, rows=MAX_PROGRAMS)
 
 
@@ -169,9 +175,6 @@ def read_sheet(name: str | None, sheet_name: str | None, data: bytes | None):
     """The sheet's ProgramTable (the bundled one when `name` is None), reusing the last few read: a what-if change
     sends the same sheet again. Keyed by the bytes' hash, so a table is only ever given back for the same bytes.
     Read under the web app's limits (inputs/bounds.py: WEB); a sheet refused is never kept."""
-    from optimizer.inputs.resources import DEMO_PROGRAMS, data_path
-    from optimizer.inputs.sheet import read_programs
-
     limits = sheet_limits()
     key = (name, sheet_name, hashlib.sha256(data).hexdigest() if data is not None else "bundled", limits)
     with _sheets_lock:
@@ -186,10 +189,8 @@ def read_sheet(name: str | None, sheet_name: str | None, data: bytes | None):
     return table
 
 
-def load_inputs(form: Form):
+def load_inputs(form: Sent):
     """The run's Inputs from a request, exactly as the CLI's --programs/--profile/--sheet/--no-signals give them."""
-    from optimizer import pipeline
-
     profile_name, profile_text = profile_of(form)
     programs_name, programs_data = form.files.get("programs", (None, None))
     if programs_data is not None and not programs_data.strip():
@@ -201,11 +202,8 @@ def load_inputs(form: Form):
     return inputs
 
 
-def solve_job(form: Form):
+def solve_job(form: Sent):
     """(inputs, plan, limits, payload) of `smartpick solve` for a request's inputs and flags."""
-    from optimizer import pipeline
-    from optimizer.output.render import solve_payload
-
     inputs = load_inputs(form)
     backend = (form.text("backend") or "cpsat").strip().lower()
     if backend not in ("cpsat", "pulp"):
