@@ -137,6 +137,22 @@ def test_fitted_block_round_trips(lists, model):
     assert data["uncertainty"]["draws"][0]["curve_shift"] == pytest.approx(0.01)
 
 
+def test_the_bundled_fitted_block_rewritten_reads_back_as_the_same_model(model):
+    """The writer behind `smartpick calibration --fit`, given the bundled model's own fitted values and draws,
+    writes a file that reads back to exactly the bundled data (keys needing quotes included)."""
+    from optimizer.inputs.resources import data_path
+
+    text = data_path("model.toml").read_text(encoding="utf-8")
+    bundled = tomllib.loads(text)
+    strange = 'Dr "Jos\u00e9" \\ \u5185\u79d1\nnext line'
+    values = cal.fitted_values(model) | {("specialty_intercept", strange): -0.5}
+    draws = tuple(bundled["uncertainty"]["draws"]) + ({f"specialty_intercept.{strange}": 0.25},)
+    data = tomllib.loads(cal.with_fitted_block(text, cal.FitResult(values, draws, 4, None)))
+    assert data["specialty_intercept"].pop(strange) == -0.5
+    assert data["uncertainty"]["draws"].pop() == {f"specialty_intercept.{strange}": 0.25}
+    assert data == bundled
+
+
 def test_every_coefficient_says_what_kind_it_is():
     from optimizer.inputs.datafiles import load_bundled_toml
 
