@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 import tomli_w
+from scipy.special import expit
 
 from optimizer.model.uncertainty import (batch_distributions, curve_cells, fitted_shift, fitted_values, shifted_curve,
                                          with_values)
@@ -221,7 +222,7 @@ def node_distributions(lists: list[NodeList], base: dict, values: dict) -> np.nd
     width = max(len(nl.program_ids) for nl in lists)
     p = np.zeros((len(lists), width))
     for i, nl in enumerate(lists):
-        p[i, :len(nl.program_ids)] = 1 / (1 + np.exp(-(nl.logit + _node_shift(nl, base, values))))
+        p[i, :len(nl.program_ids)] = expit(nl.logit + _node_shift(nl, base, values))
     sigma = np.full(len(lists), values[("correlation", "latent_sd")])
     return batch_distributions(p, sigma), p.sum(axis=1)
 
