@@ -79,11 +79,6 @@ class RowError:
     def as_dict(self) -> dict:
         return {"row": self.row, "column": self.column, "message": self.message}
 
-    def describe(self, file: str = "") -> str:
-        where = [p for p in (file, f"row {self.row}" if self.row is not None else "",
-                             f"column '{self.column}'" if self.column else "") if p]
-        return f"{', '.join(where)}: {self.message}" if where else self.message
-
 
 def _squash(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", str(text).lower())

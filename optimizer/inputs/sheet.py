@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from optimizer.inputs import vocab
-from optimizer.errors import InputError, Problem
+from optimizer.errors import InputError, Problem, describe_problems, shorten
 from optimizer.inputs.bounds import (COMMAND_LINE, ReadLimits, RowCounter, check_archive, check_file,
                                      too_many_programs)
 from optimizer.inputs.programs import CANONICAL_COLUMNS, REQUIRED_COLUMNS, Program, ProgramTable
@@ -89,37 +89,7 @@ class ValidationReport:
                 "warnings": list(self.warnings),
                 "counts": self.counts,
                 # the same errors for a person: identical ones once, with their rows
-                "error_lines": format_problems(self.errors)}
-
-
-def format_problems(problems, with_file: bool = False) -> list[str]:
-    """One line per group of identical problems (same column and message): "column 'Step 1', rows 4, 9, 12 and 27
-    more: not a Step score (found 'pass req.'). Write ..."; a problem alone as `format_problem` writes it."""
-    from optimizer.errors import found_text, group_problems, rows_text
-
-    lines = []
-    for first, rows, values in group_problems(problems):
-        if len(rows) < 2:
-            lines.append(format_problem(first, with_file))
-            continue
-        where = ([first.file] if with_file else []) + ([f"column '{first.column}'"] if first.column else [])
-        reason, _, advice = first.message.partition(". ")
-        found = found_text([_shorten(v) for v in values])
-        lines.append(f"{', '.join(where + [rows_text(rows)])}: {reason}{found}" + (f". {advice}" if advice else ""))
-    return lines
-
-
-def format_problem(problem: Problem, with_file: bool = False) -> str:
-    """One line for a person: "row 7, column 'Visa': not a visa SmartPick knows (found 'J-3'). Write J-1, ..."."""
-    where = [problem.file] if with_file or (problem.row is None and not problem.column) else []
-    if problem.row is not None:
-        where.append(f"row {problem.row}")
-    if problem.column:
-        where.append(f"column '{problem.column}'")
-    reason, _, advice = problem.message.partition(". ")
-    found = f" (found '{_shorten(problem.value)}')" if problem.value not in (None, "") else ""
-    text = f"{reason}{found}" + (f". {advice}" if advice else "")
-    return f"{', '.join(where)}: {text}" if where else text
+                "error_lines": describe_problems(self.errors, with_file=False)}
 
 
 # --- reading ---------------------------------------------------------------------------------------------------
@@ -208,9 +178,9 @@ def _data_rows(header: Row, rows: list[Row], hidden: set[int], notes: list[str])
                      "hidden in the workbook and not read. Unhide them (or clear the filter) if they hold programs "
                      "you want SmartPick to consider.")
     for number, text in totals:
-        notes.append(f"Row {number} looks like a totals row ('{_shorten(text, 30)}'), not a program: not read.")
+        notes.append(f"Row {number} looks like a totals row ('{shorten(text, 30)}'), not a program: not read.")
     if labels:
-        examples = ", ".join(f"'{_shorten(text, 30)}'" for _, text in labels[:3])
+        examples = ", ".join(f"'{shorten(text, 30)}'" for _, text in labels[:3])
         several = len(labels) > 1
         notes.append(f"{_rows_text([n for n, _ in labels]).capitalize()} look{'' if several else 's'} like "
                      f"{'section labels' if several else 'a section label'} ({examples}), not "
@@ -898,13 +868,7 @@ def _parse_cell(column: str, raw) -> tuple:
 
 
 def _cell_problem(file, number, columns, column, text, message) -> Problem:
-    return Problem(file=file, row=number, column=columns.written[column], value=_shorten(text), message=message)
-
-
-def _shorten(text, limit: int = 80):
-    if text is None or len(text) <= limit:
-        return text
-    return text[:limit - 3] + "..."
+    return Problem(file=file, row=number, column=columns.written[column], value=shorten(text), message=message)
 
 
 # Sentinels from the cell parsers: a blank cell (the column default applies) and an unrecognized word.
@@ -1123,7 +1087,7 @@ def near_duplicate_warnings(programs) -> list[str]:
     pairs = near_duplicates(programs)
     if not pairs:
         return []
-    listed = "; ".join(f"rows {a.row} and {b.row} ('{_shorten(a.program, 50)}' and '{_shorten(b.program, 50)}')"
+    listed = "; ".join(f"rows {a.row} and {b.row} ('{shorten(a.program, 50)}' and '{shorten(b.program, 50)}')"
                        for a, b in pairs[:5]) + (f"; and {len(pairs) - 5} more pairs" if len(pairs) > 5 else "")
     several = len(pairs) > 1
     return [f"{'These rows look' if several else 'Two rows look'} like one program written twice (same specialty "
