@@ -195,7 +195,7 @@ def compare(programs=None, profile=None, lists: dict | None = None, signals: boo
     import pandas as pd
 
     from optimizer import pipeline
-    from optimizer.solver.compare import compare_portfolios, summary_rows
+    from optimizer.solver.compare import compare_portfolios, comparison_summary_rows
 
     if not lists:
         raise InputError("compare(): give the lists to compare, e.g. lists={'mine': ['IL-001', ...], "
@@ -206,7 +206,7 @@ def compare(programs=None, profile=None, lists: dict | None = None, signals: boo
     limits, _ = pipeline.make_limits(inputs, candidates, budget, low, high)
     saved = [_portfolio(name, given) for name, given in lists.items()]
     comparison = compare_portfolios(saved, inputs, candidates, limits, use_signals=signals)
-    frame = pd.DataFrame(summary_rows(comparison))
+    frame = pd.DataFrame(comparison_summary_rows(comparison))
     frame["violations_list"] = [list(e.violations) for e in comparison.portfolios]
     return frame
 

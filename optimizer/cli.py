@@ -574,13 +574,13 @@ def solve(programs, sheet_name, profile, model_path, budget, min_programs, max_p
         from optimizer.output.workbook_copy import can_copy
 
         if can_copy(programs, out):  # the answer goes into a copy of the user's own workbook
-            from optimizer.output.report_files import summary_rows
+            from optimizer.output.report_files import solve_summary_rows
             from optimizer.output.render import program_rows
             from optimizer.inputs.sheet import locate_programs
             from optimizer.output.workbook_copy import solve_columns, write_copy
 
             write_copy(programs, out, *locate_programs(programs, sheet_name), solve_columns(candidates, plan, limits),
-                       {"Application list": program_rows(plan), "Summary": summary_rows(payload)})
+                       {"Application list": program_rows(plan), "Summary": solve_summary_rows(payload)})
         else:
             write_solution(out, inputs, plan, payload)
     if plot and plan.outcomes:
@@ -656,8 +656,8 @@ def calibration(fit, model_path):
     """
     from pathlib import Path
 
-    from optimizer.model.calibration import refit, solve_population, with_fitted_block
-    from optimizer.output.render_calibration import calibration_lines
+    from optimizer.model.calibration import fit_to_published, solve_population, with_fitted_block
+    from optimizer.output.render_calibration import calibration_check_lines
     from optimizer.inputs.resources import data_path
     from optimizer.model.scoring import load_model
     from optimizer.output.writers import atomic_write_text
@@ -665,11 +665,11 @@ def calibration(fit, model_path):
     path = Path(model_path) if model_path else data_path("model.toml")
     model = load_model(str(path))
     if fit:
-        result = refit(model, progress=lambda text: click.echo(text, err=True))
+        result = fit_to_published(model, progress=lambda text: click.echo(text, err=True))
         atomic_write_text(path, with_fitted_block(path.read_text(encoding="utf-8"), result))
         click.echo(f"Wrote the fitted figures and {len(result.draws)} uncertainty draws into {path}", err=True)
         model = load_model(str(path))
-    for line in calibration_lines(solve_population(model, with_range=True), model):
+    for line in calibration_check_lines(solve_population(model, with_range=True), model):
         click.echo(line)
 
 
@@ -698,8 +698,8 @@ def calibrate(applicants_path, applications_path, programs, model_path, out, rep
     """
     from optimizer.inputs.refit_files import load_outcomes, write_model
     from optimizer.inputs.datafiles import load_bundled_toml, read_toml
-    from optimizer.model.refit import calibrate as refit_model
-    from optimizer.output.render_refit import calibration_lines
+    from optimizer.model.refit import refit_on_outcomes
+    from optimizer.output.render_refit import refit_lines
     from optimizer.model.scoring import InterviewModel
     from optimizer.output.writers import check_out_path
 
@@ -711,7 +711,7 @@ def calibrate(applicants_path, applications_path, programs, model_path, out, rep
     base_data = read_toml(model_path) if model_path else load_bundled_toml("model.toml")
     model = InterviewModel.from_dict(base_data)
     profiles, applications, form, table = load_outcomes(applicants_path, applications_path, programs)
-    result = refit_model(model, base_data, profiles, applications, form=form, programs=table)
+    result = refit_on_outcomes(model, base_data, profiles, applications, form=form, programs=table)
     base_name = model_path or "the bundled data/model.toml"
     if out:
         write_model(out, result, str(base_name))
@@ -725,7 +725,7 @@ def calibrate(applicants_path, applications_path, programs, model_path, out, rep
     if as_json:
         _print_json(result.payload())
         return
-    for line in calibration_lines(result):
+    for line in refit_lines(result):
         click.echo(line)
     for path in (out, report_path):
         if path:

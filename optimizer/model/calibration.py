@@ -1,4 +1,4 @@
-"""Calibration: the model against the published 2026 outcomes of non-US IMGs, and the refit of its fitted figures.
+"""Calibration: the model against the published 2026 outcomes of non-US IMGs, and the fit of its `fitted` figures to them.
 
 The reference population (data/calibration/reference_population.toml) is one typical non-US IMG per Step 2 CK
 node, weighted by the published score mixture of the specialty. For each node SmartPick chooses its list exactly as
@@ -363,8 +363,9 @@ class FitResult:
     lists: list
 
 
-def refit(model, iterations: int = 4, draws: int = DRAWS, seed: int = DRAW_SEED, progress=None) -> FitResult:
-    """Refit the fitted figures: solve the lists, fit with the lists fixed, repeat until the lists settle; then
+def fit_to_published(model, iterations: int = 4, draws: int = DRAWS, seed: int = DRAW_SEED,
+                     progress=None) -> FitResult:
+    """Fit the model's fitted figures to the published outcomes (`smartpick calibration --fit`): solve the lists, fit with the lists fixed, repeat until the lists settle; then
     refit on resampled targets (and match curve) for the uncertainty draws. Deterministic for a seed."""
     population, targets_file = load_population(), load_targets()
     targets = targets_file["targets"]

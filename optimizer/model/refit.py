@@ -385,13 +385,14 @@ class Calibration:
                 "kept_at_base": [{"term": t, "why": w} for t, w in self.kept], "notes": list(self.notes)}
 
 
-def calibrate(model: InterviewModel, base_data: dict, profiles: dict, applications, form: str = "applications",
-              programs=None, folds: int = FOLDS, seed: int = CV_SEED) -> Calibration:
-    """Refit `model` (read from `base_data`) on the outcomes of the applicants' `profiles` (id -> Profile):
-    `applications` (each application, form "applications") or summaries (counts per applicant, form "summary",
-    which needs the `programs` table the applicants chose from and fits only the levels)."""
+def refit_on_outcomes(model: InterviewModel, base_data: dict, profiles: dict, applications,
+                      form: str = "applications", programs=None, folds: int = FOLDS, seed: int = CV_SEED) -> Calibration:
+    """Refit `model` (read from `base_data`) on an advisor's outcome data (`smartpick calibrate`): the applicants'
+    `profiles` (id -> Profile) and their `applications` (each application, form "applications") or summaries
+    (counts per applicant, form "summary", which needs the `programs` table the applicants chose from and fits only
+    the levels)."""
     if form == "summary":
-        return _calibrate_summary(model, base_data, profiles, applications, programs, folds, seed)
+        return _refit_on_summaries(model, base_data, profiles, applications, programs, folds, seed)
     cases = build_cases(model, profiles, applications)
     design = make_design(cases)
     fitted = fit(design)
@@ -481,7 +482,7 @@ def _expanded(data: _SummaryData, chances: np.ndarray) -> tuple[np.ndarray, np.n
     return np.array(y), np.array(p)
 
 
-def _calibrate_summary(model, base_data, profiles, summaries, programs, folds, seed) -> Calibration:
+def _refit_on_summaries(model, base_data, profiles, summaries, programs, folds, seed) -> Calibration:
     data = _summary_data(model, profiles, summaries, programs)
     everyone = np.arange(len(data.applicant_ids))
     fitted = _fit_summary(data, everyone)

@@ -428,7 +428,7 @@ def portfolio_rows(e: Evaluated) -> list[dict]:
     return rows
 
 
-def summary_rows(comparison: Comparison) -> list[dict]:
+def comparison_summary_rows(comparison: Comparison) -> list[dict]:
     """A row per list, for the Summary sheet (and the CSV of `compare --out F.csv`)."""
     rows = []
     for e in comparison.portfolios:
