@@ -9,12 +9,12 @@
     api.compare(programs, me, {"mine": ["IL-001", ...], "optimized": result})
     api.batch(cohort_dataframe, programs)                  # a cohort's lists, as `smartpick batch`
 
-`load_programs`, `load_profile`, `score`, `solve` and `SolveResult` are also importable from `optimizer`;
-`frontier`, `compare` and `batch` only from here (the package has modules of those names).
+Every name of `__all__` is also importable from `optimizer` itself (loaded on first use, optimizer/__init__.py).
 
-Each function does what the command of the same name does, through the same library calls, so `solve(...).payload`
-equals `smartpick solve --json` (its solve_seconds aside). Mistakes raise `optimizer.errors.InputError` (or
-`InfeasibleError`), whose message names the file or key and the fix. docs/python-api.md has a worked example.
+Each function does what the command of the same name does, so `solve(...).payload` equals `smartpick solve --json`
+(its solve_seconds aside); a command's flags are keyword arguments (`signals=False` is `--no-signals`). Mistakes
+raise `optimizer.errors.InputError` (or `InfeasibleError`), whose message names the file or key and the fix.
+docs/python-api.md has a worked example.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Reading, checking and writing the applicant's program sheet (CSV or XLSX): sheet -> ProgramTable.
+"""Reading and checking the applicant's program sheet (CSV or XLSX): sheet -> ProgramTable (writing one is
+output/program_sheet.py's; `validate`'s text is output/render_validate.py's).
 
 The reader never changes the input file and never lets a bad cell through silently: `validate_programs` collects
 every problem (file, spreadsheet row with the header as row 1, the column as the user wrote it, the value, and what
