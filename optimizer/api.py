@@ -9,12 +9,12 @@
     api.compare(programs, me, {"mine": ["IL-001", ...], "optimized": result})
     api.batch(cohort_dataframe, programs)                  # a cohort's lists, as `smartpick batch`
 
-`load_programs`, `load_profile`, `score`, `solve` and `SolveResult` are also importable from `optimizer`;
-`frontier`, `compare` and `batch` only from here (the package has modules of those names).
+Every name of `__all__` is also importable from `optimizer` itself (loaded on first use, optimizer/__init__.py).
 
-Each function does what the command of the same name does, through the same library calls, so `solve(...).payload`
-equals `smartpick solve --json` (its solve_seconds aside). Mistakes raise `optimizer.errors.InputError` (or
-`InfeasibleError`), whose message names the file or key and the fix. docs/python-api.md has a worked example.
+Each function does what the command of the same name does, so `solve(...).payload` equals `smartpick solve --json`
+(its solve_seconds aside); a command's flags are keyword arguments (`signals=False` is `--no-signals`). Mistakes
+raise `optimizer.errors.InputError` (or `InfeasibleError`), whose message names the file or key and the fix.
+docs/python-api.md has a worked example.
 """
 
 from __future__ import annotations
@@ -195,7 +195,7 @@ def compare(programs=None, profile=None, lists: dict | None = None, signals: boo
     import pandas as pd
 
     from optimizer import pipeline
-    from optimizer.solver.compare import compare_portfolios, summary_rows
+    from optimizer.solver.compare import compare_portfolios, comparison_summary_rows
 
     if not lists:
         raise InputError("compare(): give the lists to compare, e.g. lists={'mine': ['IL-001', ...], "
@@ -206,7 +206,7 @@ def compare(programs=None, profile=None, lists: dict | None = None, signals: boo
     limits, _ = pipeline.make_limits(inputs, candidates, budget, low, high)
     saved = [_portfolio(name, given) for name, given in lists.items()]
     comparison = compare_portfolios(saved, inputs, candidates, limits, use_signals=signals)
-    frame = pd.DataFrame(summary_rows(comparison))
+    frame = pd.DataFrame(comparison_summary_rows(comparison))
     frame["violations_list"] = [list(e.violations) for e in comparison.portfolios]
     return frame
 

@@ -225,7 +225,8 @@ def score(programs, sheet_name, profile, model_path, out, as_json):
               help="Budgets in dollars: a range 1000:3000:100 (HIGH included when on the step) or a list.")
 @click.option("--backend", type=click.Choice(["cpsat", "pulp"]), default="cpsat", show_default=True,
               help="Solver: OR-Tools (exact linear programs where the problem allows, else CP-SAT) or PuLP.")
-@click.option("--no-signals", is_flag=True, help="Leave ERAS program signals out of the choice.")
+@click.option("--no-signals", "use_signals", is_flag=True, flag_value=False, default=True,
+              help="Leave ERAS program signals out of the choice.")
 @click.option("--robust", is_flag=True, default=None,
               help="At each budget, the list whose P(match) holds up best if SmartPick's figures are off (slower: "
                    "about 2 s a budget; default: the profile's goals.robust).")
@@ -233,7 +234,7 @@ def score(programs, sheet_name, profile, model_path, out, as_json):
 @click.option("--out", type=click.Path(dir_okay=False), default=None, help="Write the points (.csv/.xlsx/.json).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @guarded
-def frontier(programs, sheet_name, profile, model_path, budgets, backend, no_signals, robust, plot, out, as_json):
+def frontier(programs, sheet_name, profile, model_path, budgets, backend, use_signals, robust, plot, out, as_json):
     """The best list at each budget: what each extra $100 buys, and where it stops paying.
 
     Example: smartpick frontier --budget 1500:4000:100 --plot frontier.png
@@ -248,7 +249,7 @@ def frontier(programs, sheet_name, profile, model_path, budgets, backend, no_sig
         from optimizer.output.plotting import check_plot_path
 
         check_plot_path(plot)
-    inputs = pipeline.load_inputs(programs, profile, sheet_name, model_path, use_signals=not no_signals)
+    inputs = pipeline.load_inputs(programs, profile, sheet_name, model_path, use_signals=use_signals)
     with _progress(len(budgets), as_json, "budgets") as advance:
         result, warnings = pipeline.run_frontier(inputs, budgets, backend, progress=advance,
                                                  robust=inputs.profile.goals.robust if robust is None else robust)
@@ -286,13 +287,14 @@ def scenarios():
 @scenarios.command("run")
 @click.argument("paths", nargs=-1, type=click.Path())
 @input_options
-@click.option("--no-signals", is_flag=True, help="Leave ERAS program signals out of the choice.")
+@click.option("--no-signals", "use_signals", is_flag=True, flag_value=False, default=True,
+              help="Leave ERAS program signals out of the choice.")
 @click.option("--robust", is_flag=True,
               help="For every scenario, the list whose P(match) holds up best if SmartPick's figures are off.")
 @click.option("--out", type=click.Path(dir_okay=False), default=None, help="Write the table (.csv/.xlsx/.json).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @guarded
-def scenarios_run(paths, programs, sheet_name, profile, model_path, no_signals, robust, out, as_json):
+def scenarios_run(paths, programs, sheet_name, profile, model_path, use_signals, robust, out, as_json):
     """Solve each scenario (files, or folders of .toml files) and show them side by side.
 
     With no PATHS it runs the bundled examples. Example: smartpick scenarios run my_scenarios/ --profile me.toml
@@ -317,7 +319,7 @@ def scenarios_run(paths, programs, sheet_name, profile, model_path, no_signals, 
     table = read_programs(programs or data_path("programs.csv"), sheet_name)
     console = _console()
     with _progress(len(found), as_json) as advance:
-        results = run_scenarios(table, found, load_model(model_path), not no_signals, progress=advance,
+        results = run_scenarios(table, found, load_model(model_path), use_signals, progress=advance,
                                 robust=robust)
     from rich.markup import escape
 
@@ -393,12 +395,13 @@ def _progress(total: int, quiet: bool, what: str = "scenarios", label: str | Non
                 type=click.Path(dir_okay=False))
 @input_options
 @limit_options
-@click.option("--no-signals", is_flag=True, help="Ignore the lists' signal columns (and place none in scenarios).")
+@click.option("--no-signals", "use_signals", is_flag=True, flag_value=False, default=True,
+              help="Ignore the lists' signal columns (and place none in scenarios).")
 @click.option("--out", type=click.Path(dir_okay=False), default=None,
               help="Write the comparison (.xlsx: a sheet per list; .csv: the summary; .json).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
 @guarded
-def compare(portfolios, programs, sheet_name, profile, model_path, budget, min_programs, max_programs, no_signals,
+def compare(portfolios, programs, sheet_name, profile, model_path, budget, min_programs, max_programs, use_signals,
             out, as_json):
     """Compare application lists side by side, each re-evaluated against your sheet and profile.
 
@@ -417,11 +420,11 @@ def compare(portfolios, programs, sheet_name, profile, model_path, budget, min_p
 
     if out:
         check_out_path(out, (programs, profile, *portfolios))
-    inputs = pipeline.load_inputs(programs, profile, sheet_name, model_path, use_signals=not no_signals)
+    inputs = pipeline.load_inputs(programs, profile, sheet_name, model_path, use_signals=use_signals)
     candidates = pipeline.score(inputs)
     limits, warnings = pipeline.make_limits(inputs, candidates, budget, min_programs, max_programs)
-    saved = load_portfolios(portfolios, inputs, profile or data_path(DEMO_PROFILE), use_signals=not no_signals)
-    comparison = compare_portfolios(saved, inputs, candidates, limits, use_signals=not no_signals)
+    saved = load_portfolios(portfolios, inputs, profile or data_path(DEMO_PROFILE), use_signals=use_signals)
+    comparison = compare_portfolios(saved, inputs, candidates, limits, use_signals=use_signals)
     payload = comparison_payload(comparison, inputs)
     if out:
         from optimizer.output.report_files import write_comparison
@@ -443,11 +446,12 @@ def compare(portfolios, programs, sheet_name, profile, model_path, budget, min_p
 @click.option("--scenarios", "scenario_paths", multiple=True, type=click.Path(), metavar="DIR|FILE",
               help="What-if scenarios to add (a folder of .toml files, or files; repeatable). Default: none.")
 @limit_options
-@click.option("--no-signals", is_flag=True, help="Leave ERAS program signals out of the choice.")
+@click.option("--no-signals", "use_signals", is_flag=True, flag_value=False, default=True,
+              help="Leave ERAS program signals out of the choice.")
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="The page to write (.html).")
 @guarded
 def report(programs, sheet_name, profile, model_path, scenario_paths, budget, min_programs, max_programs,
-           no_signals, out):
+           use_signals, out):
     """Write one web page with your list, its chances, a budget frontier and your scenarios, with charts.
 
     The page needs no internet connection: open it in any browser, print it, or send it to your advisor.
@@ -461,7 +465,7 @@ def report(programs, sheet_name, profile, model_path, scenario_paths, budget, mi
 
     check_out_path(out, (programs, profile), formats=(".html",))
     scenarios_found = _load_report_scenarios(scenario_paths, profile) if scenario_paths else None
-    inputs = pipeline.load_inputs(programs, profile, sheet_name, model_path, use_signals=not no_signals)
+    inputs = pipeline.load_inputs(programs, profile, sheet_name, model_path, use_signals=use_signals)
     candidates = pipeline.score(inputs)
     limits, warnings = pipeline.make_limits(inputs, candidates, budget, min_programs, max_programs)
     from optimizer.errors import InfeasibleError
@@ -491,7 +495,7 @@ def report(programs, sheet_name, profile, model_path, scenario_paths, budget, mi
         from optimizer.solver.scenarios import run_scenarios
 
         with _progress(len(scenarios_found), False) as advance:
-            results = run_scenarios(inputs.table, scenarios_found, inputs.model, not no_signals, progress=advance)
+            results = run_scenarios(inputs.table, scenarios_found, inputs.model, use_signals, progress=advance)
     from optimizer.output.render import match_text
 
     html = render_report(inputs, plan, limits, frontier_result, results, candidates=candidates)
@@ -541,14 +545,15 @@ def _load_report_scenarios(paths, profile):
               help="Seconds the solver may use (more than 0).")
 @click.option("--must", multiple=True, metavar="ID", help="A program_id (or exact name) that must be on the list.")
 @click.option("--never", multiple=True, metavar="ID", help="A program_id (or exact name) to leave out.")
-@click.option("--no-signals", is_flag=True, help="Leave ERAS program signals out of the choice.")
+@click.option("--no-signals", "use_signals", is_flag=True, flag_value=False, default=True,
+              help="Leave ERAS program signals out of the choice.")
 @click.option("--out", type=click.Path(dir_okay=False), default=None, help="Write the list (.csv/.xlsx/.json).")
 @click.option("--plot", type=click.Path(dir_okay=False), default=None,
               help="Draw the interview distribution (.png, .svg or .pdf).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
 @guarded
 def solve(programs, sheet_name, profile, model_path, budget, min_programs, max_programs, objective, correlated,
-          robust, backend, time_limit, must, never, no_signals, out, plot, as_json):
+          robust, backend, time_limit, must, never, use_signals, out, plot, as_json):
     """Choose the list that maximizes your expected interviews within your budget and limits.
 
     Example: smartpick solve --programs my_programs.csv --profile me.toml --budget 3000 --out my_list.xlsx
@@ -563,7 +568,7 @@ def solve(programs, sheet_name, profile, model_path, budget, min_programs, max_p
         from optimizer.output.plotting import check_plot_path
 
         check_plot_path(plot)
-    inputs = pipeline.load_inputs(programs, profile, sheet_name, model_path, use_signals=not no_signals)
+    inputs = pipeline.load_inputs(programs, profile, sheet_name, model_path, use_signals=use_signals)
     candidates = pipeline.score(inputs)
     plan, limits = pipeline.solve_list(inputs, budget, min_programs, max_programs, objective, must, never, backend,
                                        time_limit, correlated, candidates=candidates, robust=robust or None)
@@ -574,13 +579,13 @@ def solve(programs, sheet_name, profile, model_path, budget, min_programs, max_p
         from optimizer.output.workbook_copy import can_copy
 
         if can_copy(programs, out):  # the answer goes into a copy of the user's own workbook
-            from optimizer.output.report_files import summary_rows
+            from optimizer.output.report_files import solve_summary_rows
             from optimizer.output.render import program_rows
             from optimizer.inputs.sheet import locate_programs
             from optimizer.output.workbook_copy import solve_columns, write_copy
 
             write_copy(programs, out, *locate_programs(programs, sheet_name), solve_columns(candidates, plan, limits),
-                       {"Application list": program_rows(plan), "Summary": summary_rows(payload)})
+                       {"Application list": program_rows(plan), "Summary": solve_summary_rows(payload)})
         else:
             write_solution(out, inputs, plan, payload)
     if plot and plan.outcomes:
@@ -656,8 +661,8 @@ def calibration(fit, model_path):
     """
     from pathlib import Path
 
-    from optimizer.model.calibration import refit, solve_population, with_fitted_block
-    from optimizer.output.render_calibration import calibration_lines
+    from optimizer.model.calibration import fit_to_published, solve_population, with_fitted_block
+    from optimizer.output.render_calibration import calibration_check_lines
     from optimizer.inputs.resources import data_path
     from optimizer.model.scoring import load_model
     from optimizer.output.writers import atomic_write_text
@@ -665,11 +670,11 @@ def calibration(fit, model_path):
     path = Path(model_path) if model_path else data_path("model.toml")
     model = load_model(str(path))
     if fit:
-        result = refit(model, progress=lambda text: click.echo(text, err=True))
+        result = fit_to_published(model, progress=lambda text: click.echo(text, err=True))
         atomic_write_text(path, with_fitted_block(path.read_text(encoding="utf-8"), result))
         click.echo(f"Wrote the fitted figures and {len(result.draws)} uncertainty draws into {path}", err=True)
         model = load_model(str(path))
-    for line in calibration_lines(solve_population(model, with_range=True), model):
+    for line in calibration_check_lines(solve_population(model, with_range=True), model):
         click.echo(line)
 
 
@@ -698,8 +703,8 @@ def calibrate(applicants_path, applications_path, programs, model_path, out, rep
     """
     from optimizer.inputs.refit_files import load_outcomes, write_model
     from optimizer.inputs.datafiles import load_bundled_toml, read_toml
-    from optimizer.model.refit import calibrate as refit_model
-    from optimizer.output.render_refit import calibration_lines
+    from optimizer.model.refit import refit_on_outcomes
+    from optimizer.output.render_refit import refit_lines
     from optimizer.model.scoring import InterviewModel
     from optimizer.output.writers import check_out_path
 
@@ -711,7 +716,7 @@ def calibrate(applicants_path, applications_path, programs, model_path, out, rep
     base_data = read_toml(model_path) if model_path else load_bundled_toml("model.toml")
     model = InterviewModel.from_dict(base_data)
     profiles, applications, form, table = load_outcomes(applicants_path, applications_path, programs)
-    result = refit_model(model, base_data, profiles, applications, form=form, programs=table)
+    result = refit_on_outcomes(model, base_data, profiles, applications, form=form, programs=table)
     base_name = model_path or "the bundled data/model.toml"
     if out:
         write_model(out, result, str(base_name))
@@ -725,7 +730,7 @@ def calibrate(applicants_path, applications_path, programs, model_path, out, rep
     if as_json:
         _print_json(result.payload())
         return
-    for line in calibration_lines(result):
+    for line in refit_lines(result):
         click.echo(line)
     for path in (out, report_path):
         if path:
@@ -750,13 +755,14 @@ def calibrate(applicants_path, applications_path, programs, model_path, out, rep
               help="Local processes to solve on.")
 @click.option("--scheduler", default=None, metavar="ADDRESS",
               help="Run on a Dask cluster instead (tcp://host:8786); needs pip install 'smartpick[cluster]'.")
-@click.option("--no-signals", is_flag=True, help="Leave ERAS program signals out of the choice.")
+@click.option("--no-signals", "use_signals", is_flag=True, flag_value=False, default=True,
+              help="Leave ERAS program signals out of the choice.")
 @click.option("--out", type=click.Path(dir_okay=False), default=None,
               help="Write the results (.xlsx: a summary and a sheet per list; .csv: the summary; .json; .jsonl: a "
                    "line per list with its whole solve --json).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @guarded
-def batch(applicants, programs, sheet_name, model_path, scenario_paths, workers, scheduler, no_signals, out,
+def batch(applicants, programs, sheet_name, model_path, scenario_paths, workers, scheduler, use_signals, out,
           as_json):
     """Solve a whole cohort's lists: each applicant (times each scenario) as `smartpick solve` would.
 
@@ -778,7 +784,7 @@ def batch(applicants, programs, sheet_name, model_path, scenario_paths, workers,
     rows, errors = read_applicants(applicants, notes=reader_notes)
     for note in reader_notes:  # e.g. a row left out as an exact copy of an earlier one
         click.echo(f"Note: {printable(note)}", err=True)
-    tasks, scenario_errors = make_tasks(rows, scenario_paths, use_signals=not no_signals)
+    tasks, scenario_errors = make_tasks(rows, scenario_paths, use_signals=use_signals)
     errors = sorted(errors + scenario_errors, key=lambda e: (e.row or 0))
     table = read_programs(programs or data_path("programs.csv"), sheet_name)
     model = load_model(model_path)

@@ -202,9 +202,12 @@ def _collect(finished, total: int, progress, cancel) -> list[TaskResult]:
     return results
 
 
+SCHEDULER_TIMEOUT = "10s"  # how long `--scheduler` waits for the scheduler to answer
+
+
 def connect(address: str):
     """A Dask client for a scheduler address (tcp://host:8786); InputError when Dask is missing or the scheduler
-    does not answer."""
+    does not answer within SCHEDULER_TIMEOUT."""
     from optimizer.errors import InputError
 
     try:
@@ -213,7 +216,7 @@ def connect(address: str):
         raise InputError("running on a cluster needs Dask: pip install 'smartpick[cluster]'",
                          file="--scheduler") from None
     try:
-        return Client(address, timeout="10s")
+        return Client(address, timeout=SCHEDULER_TIMEOUT)
     except (OSError, TimeoutError, ValueError) as error:
         raise InputError(f"no Dask scheduler answers at {address} ({error}). Check the address (e.g. "
                          "tcp://10.0.0.5:8786) and that the scheduler is running.", file="--scheduler") from None

@@ -5,6 +5,7 @@ The CLI turns every SmartPickError into a message and exit code 2. Anything else
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -21,19 +22,43 @@ class Problem:
     row: int | None = None  # spreadsheet row: the header is row 1
     column: str | None = None  # column header as the user wrote it, or a profile key
     value: str | None = None
+    place = "column"  # what `column` is, in messages (a profile's problems name a key)
 
-    def describe(self) -> str:
-        where = [self.file]
+    def shown_value(self) -> str:
+        """The value found, as messages show it."""
+        return f"'{shorten(self.value)}'"
+
+    def describe(self, with_file: bool = True) -> str:
+        """One line for a person: "file, row 7, column 'Visa': not a visa SmartPick knows (found 'J-3'). Write J-1,
+        ...". Without `with_file` the file is named only when nothing else places the problem."""
+        where = [self.file] if self.file and (with_file or (self.row is None and not self.column)) else []
         if self.row is not None:
             where.append(f"row {self.row}")
         if self.column:
-            where.append(f"column '{self.column}'")
-        found = f" (found '{self.value}')" if self.value not in (None, "") else ""
-        return f"{', '.join(where)}: {self.message}{found}"
+            where.append(f"{self.place} '{self.column}'")
+        found = f" (found {self.shown_value()})" if self.value not in (None, "") else ""
+        text = _with_found(self.message, found)
+        return f"{', '.join(where)}: {text}" if where else text
 
     def as_dict(self) -> dict:
         return {"file": self.file, "row": self.row, "column": self.column, "value": self.value,
                 "message": self.message}
+
+
+def shorten(text, limit: int = 80):
+    """`text` cut to `limit` characters with "..." (a cell may hold thousands); None stays None."""
+    if text is None or len(text) <= limit:
+        return text
+    return text[:limit - 3] + "..."
+
+
+_ADVICE = re.compile(r"\. (?=[A-Z])")  # where a message's reason ends and its advice ("Write J-1, ...") begins
+
+
+def _with_found(message: str, found: str) -> str:
+    """The message with what was found after its reason, before its advice: "not a visa (found 'J-3'). Write ..."."""
+    reason, *advice = _ADVICE.split(message, maxsplit=1)
+    return f"{reason}{found}" + (f". {advice[0]}" if advice else "")
 
 
 def rows_text(rows: list[int], shown: int = 3) -> str:
@@ -67,20 +92,18 @@ def found_text(values: list[str], shown: int = 3) -> str:
     return f" (found {listed}{f' and {len(values) - shown} others' if len(values) > shown else ''})"
 
 
-def describe_problems(problems) -> list[str]:
-    """One line per group of identical problems (see group_problems): "file, column 'X', rows 4, 9 and 12: ..."."""
+def describe_problems(problems, with_file: bool = True) -> list[str]:
+    """One line per group of identical problems (see group_problems): "file, column 'Step 1', rows 4, 9, 12 and 27
+    more: not a Step score (found 'pass req.'). Write ..."; a problem alone as `Problem.describe` writes it. The one
+    formatter of located problems, for the terminal, the web page and `validate --json`'s error_lines."""
     lines = []
     for first, rows, values in group_problems(problems):
         if len(rows) < 2:
-            lines.append(first.describe())
+            lines.append(first.describe(with_file))
             continue
-        where = [first.file] if first.file else []
-        if first.column:
-            where.append(f"column '{first.column}'")
-        if rows:
-            where.append(rows_text(rows))
-        lines.append(f"{', '.join(where)}: {first.message}{found_text(values)}" if where
-                     else f"{first.message}{found_text(values)}")
+        where = ([first.file] if with_file and first.file else []) + \
+            ([f"{first.place} '{first.column}'"] if first.column else []) + [rows_text(rows)]
+        lines.append(f"{', '.join(where)}: {_with_found(first.message, found_text([shorten(v) for v in values]))}")
     return lines
 
 

@@ -31,6 +31,21 @@ def test_a_json_profile_is_answered_with_its_own_values_in_toml(tmp_path):
     assert "budget_usd = 2500" in result.output and "Traceback" not in result.output
 
 
+def test_the_toml_shown_for_a_json_profile_reads_back_as_its_values(tmp_path):
+    import tomllib
+
+    data = {"applicant": {"step2ck": 245, "visa": "J-1", "notes": 'Dr "Jos\u00e9" \\ \u5185\u79d1\nsecond line',
+                          "gap_years": None},
+            "goals": {"budget_usd": 2500.5, "states": ["IL", "IN"], "min_per_state": {"IL": 2}}}
+    profile = tmp_path / "me.toml"
+    profile.write_text(json.dumps(data))
+    result = run("solve", "--profile", str(profile))
+    assert result.exit_code == 2
+    shown = result.output.split("like this:\n", 1)[1].split("\nSave it in that form", 1)[0]
+    del data["applicant"]["gap_years"]  # TOML has no null: the key is left out
+    assert tomllib.loads("\n".join(line.removeprefix("    ") for line in shown.splitlines())) == data
+
+
 def test_home_metro_written_with_its_state(tmp_path):
     text = demo_profile_text()
     assert re.search(r"^home_metro = ", text, re.MULTILINE)

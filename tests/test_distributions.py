@@ -133,9 +133,10 @@ def test_the_command_prints_the_table_and_fails_on_a_sheet_outside_tolerance(tmp
     printed = capsys.readouterr().out
     assert printed.startswith("| specialty | figure | bundled | published |")
     assert "| Pathology | IMG share p50 (%) |" in printed and "| derived |" in printed and "| assumed |" in printed
-    assert "| Internal Medicine | programs sponsoring J-1 | 70% | 72% | ± 7% | yes | published (freida_2025) |" \
-        in printed
-    assert "| Internal Medicine | programs sponsoring J-1 |" in printed and "NO |" not in printed
+    im_j1 = next(line for line in compare(programs)
+                 if line.specialty == "Internal Medicine" and line.figure == "programs sponsoring J-1")
+    assert im_j1.within and im_j1.basis.startswith("published (")  # within its tolerance of its cited source
+    assert distributions.table([im_j1]).splitlines()[-1] in printed and "NO |" not in printed
     # the same sheet with every IM program sponsoring J-1 is refused
     import csv
 
@@ -146,7 +147,10 @@ def test_the_command_prints_the_table_and_fails_on_a_sheet_outside_tolerance(tmp
         writer.writeheader()
         writer.writerows(changed)
     assert distributions.main(["--programs", str(path)]) == 1
-    assert "| Internal Medicine | programs sponsoring J-1 | 100% | 72% | ± 7% | NO |" in capsys.readouterr().out
+    refused = next(line for line in compare(changed)
+                   if line.specialty == "Internal Medicine" and line.figure == "programs sponsoring J-1")
+    assert refused.bundled == 1.0 and not refused.within
+    assert distributions.table([refused]).splitlines()[-1] in capsys.readouterr().out
 
 
 def test_the_readme_shows_the_table_the_command_prints(capsys):

@@ -70,10 +70,13 @@ def test_same_inputs_give_the_same_list():
 
 def test_budget_counts_fees_and_transcript_exactly():
     candidates = setup_candidates(400, seed=3, specialties=("Internal Medicine",))
-    limits = setup_limits(min_programs=40, max_programs=120, budget=80 + 30 * 11 + 20 * 30)
+    fees = setup_limits().fees
+    budget = fees.list_cost({"Internal Medicine": 50}).total_usd  # fees of 50 programs and the transcript
+    assert fees.list_cost({"Internal Medicine": 51}).total_usd > budget
+    limits = setup_limits(min_programs=40, max_programs=120, budget=budget)
     solution = solve_portfolio(candidates, limits)
-    assert solution.count == 50  # 30 at $11, 20 at $30: exactly the budget
-    assert solution.cost.total_usd == 80 + 330 + 600
+    assert solution.count == 50  # as many as the budget pays for, to the dollar
+    assert solution.cost.total_usd == budget
 
 
 def test_must_and_never_are_kept():

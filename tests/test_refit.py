@@ -11,7 +11,6 @@ import tomllib
 import numpy as np
 import pytest
 
-from optimizer.inputs.refit_files import dump_toml
 from optimizer.inputs.datafiles import load_bundled_toml
 from optimizer.model.refit import LEVEL_PRIOR_SD, MULTIPLIER_PRIOR_SD, brier, log_loss, reliability
 from optimizer.inputs.resources import data_path
@@ -279,9 +278,29 @@ def test_scores_and_reliability_bins():
     assert log_loss(y, p) < log_loss(y, flat) and brier(y, p) < brier(y, flat)
 
 
-def test_dump_toml_reads_back_as_the_same_model():
-    data = load_bundled_toml("model.toml")
-    assert tomllib.loads(dump_toml(data)) == data
+def test_the_model_file_reads_back_whatever_the_base_model_is_called(tmp_path, run, truth):
+    """The base model's path is written into the refitted file (a value and a comment): quotes, backslashes, a
+    newline and non-ASCII in it leave a file that reads back to the base with the fitted values, and loads."""
+    folder = tmp_path / 'Dr "Jos\u00e9" \\ \u5185\u79d1\nmodels'
+    folder.mkdir()
+    base = folder / "base.toml"
+    base.write_text(data_path("model.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    applicants, applications = write_outcomes(tmp_path, 6, 3, truth)
+    out = tmp_path / "refit.toml"
+    result = run("calibrate", "--applicants", applicants, "--applications", applications, "--model", base,
+                 "--out", out)
+    assert result.exit_code == 0, result.output
+    data = tomllib.loads(out.read_text(encoding="utf-8"))
+    refit = data.pop("refit")
+    assert refit["base_model"] == str(base)
+    expected = load_bundled_toml("model.toml")
+    for c in refit["coefficients"]:
+        table, _, key = c["name"].partition(".")
+        expected = expected | {table: expected[table] | {key: c["fitted"]}}
+    moved, bundled = data.pop("uncertainty"), expected.pop("uncertainty")  # its draws move with the fitted levels
+    assert data == expected
+    assert [d.keys() for d in moved["draws"]] == [d.keys() for d in bundled["draws"]]
+    load_model(str(out))
 
 
 def test_the_example_script_writes_the_files_and_never_overwrites(tmp_path, run):

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from optimizer.errors import InputError
 from optimizer.inputs.programs import CANONICAL_COLUMNS, Program, ProgramTable
-from optimizer.inputs.sheet import derive_program_id, format_problem, read_programs, validate_programs
+from optimizer.inputs.sheet import derive_program_id, read_programs, validate_programs
 from optimizer.output.program_sheet import template_rows, write_programs
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -376,11 +376,24 @@ def test_unterminated_quote_does_not_crash(tmp_path):
     assert report.errors  # everything after the quote is one cell: the row misses its city, state, specialty
 
 
-def test_format_problem_puts_the_value_between_reason_and_advice(tmp_path):
+def test_a_problem_reads_the_same_whichever_command_meets_it(tmp_path):
+    """One formatter: the value between reason and advice, in validate's lines and in the error solve raises."""
     path = write_text(tmp_path, HEADER + "A,Chicago,IL,IM,J-3,40\n")
     [problem] = validate_programs(path).errors
-    line = format_problem(problem)
+    line = problem.describe(with_file=False)
     assert line.startswith("row 2, column 'visa': not a visa answer SmartPick knows (found 'J-3'). Write J-1")
+    with pytest.raises(InputError) as raised:
+        read_programs(path)
+    assert str(raised.value) == f"{path}, {line}"
+
+
+def test_the_found_value_never_splits_an_example():
+    from optimizer.errors import Problem
+
+    problem = Problem(file="me.toml", column="year", value="x" * 200,
+                      message="year must be a whole number, e.g. 2024.")
+    assert problem.describe() == ("me.toml, column 'year': year must be a whole number, e.g. 2024. "
+                                  f"(found '{'x' * 77}...')")
 
 
 def test_validate_never_changes_the_file(tmp_path):

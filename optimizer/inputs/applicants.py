@@ -23,6 +23,8 @@ from pathlib import Path
 from optimizer.errors import InputError, ProfileError
 from optimizer.inputs.profile import APPLICANT_KEYS, GOALS_KEYS, KEYED_TABLES, parse_profile
 from optimizer.inputs.profile_schema import closest_key
+from optimizer.inputs import vocab
+from optimizer.inputs.headers import Vocabulary, map_header
 from optimizer.inputs.profile_types import Profile
 
 ID_COLUMN = "applicant_id"
@@ -78,11 +80,6 @@ class RowError:
 
     def as_dict(self) -> dict:
         return {"row": self.row, "column": self.column, "message": self.message}
-
-    def describe(self, file: str = "") -> str:
-        where = [p for p in (file, f"row {self.row}" if self.row is not None else "",
-                             f"column '{self.column}'" if self.column else "") if p]
-        return f"{', '.join(where)}: {self.message}" if where else self.message
 
 
 def _squash(text: str) -> str:
@@ -166,7 +163,7 @@ def parse_applicants(header: list[str], rows: list[tuple[int, list[str]]], sourc
     """Applicants from a header and (spreadsheet row, cells) rows of text; every problem found, located. What was
     read with an assumption (columns not read) goes to `notes` when given."""
     errors: list[RowError] = []
-    places, aside = _map_header(header, header_row, keep, errors, notes)
+    places, aside = _map_header(header, header_row, keep, errors, notes, source)
     if ("applicant", "specialties") not in {key for key, _ in places.values()}:
         errors.append(RowError(header_row, None, "no specialties column: add one (e.g. 'specialties', with "
                                                  "'Internal Medicine' or 'IM; FM' in each row)"))
@@ -191,39 +188,44 @@ def parse_applicants(header: list[str], rows: list[tuple[int, list[str]]], sourc
     return found, errors
 
 
-def _map_header(header, header_row, keep, errors, notes=None) -> tuple[dict[int, tuple], dict[int, str]]:
+def _map_header(header, header_row, keep, errors, notes=None, source: str = ""
+                ) -> tuple[dict[int, tuple], dict[int, str]]:
     """{position: (key path, header)} for the profile columns, {position: header} for the columns kept aside (a
     column close to no profile key is one, said in `notes`; one close to a key is an error: a misspelt key)."""
-    places: dict[int, tuple] = {}
     aside: dict[int, str] = {}
     ignored: list[str] = []
     kept = {_squash(k) for k in (*ASIDE_COLUMNS, *keep)}
-    first: dict[tuple, str] = {}
-    for position, text in enumerate(header):
-        text = str(text).strip()
-        if not text:
-            continue
-        if _squash(text) in kept:
-            aside[position] = text
-            continue
-        key = column_key(text)
-        if key is None and closest_key(text, (ID_COLUMN, *APPLICANT_KEYS, *GOALS_KEYS)) is None:
+    cells = [str(text) for text in header]
+    mapped = map_header(source, header_row, cells, header_vocabulary(keep))  # the one header mapper of every sheet
+    errors.extend(RowError(p.row, p.column, p.message) for p in mapped.problems)
+    places = {position: (key, mapped.written[key]) for key, position in mapped.canonical.items()}
+    for _, position in mapped.extra:
+        text = vocab.clean_text(cells[position])  # as written (the mapper numbers a repeated header)
+        if _squash(text) in kept or closest_key(text, (ID_COLUMN, *APPLICANT_KEYS, *GOALS_KEYS)) is None:
             aside[position] = text  # a column of the advisor's own ("Advisor notes", "Interview dates")
-            ignored.append(text)
-        elif key is None:
-            errors.append(RowError(header_row, text, _unknown_column(text)))
-        elif key in first:
-            errors.append(RowError(header_row, text, f"the same key as the column '{first[key]}': keep one of "
-                                                     "the two columns"))
+            if _squash(text) not in kept:
+                ignored.append(text)
         else:
-            first[key] = text
-            places[position] = (key, text)
+            errors.append(RowError(header_row, text, _unknown_column(text)))
     if ignored and notes is not None:
         listed = ", ".join(f"'{name}'" for name in ignored)
         notes.append(f"{'Columns' if len(ignored) > 1 else 'Column'} {listed} {'are' if len(ignored) > 1 else 'is'} "
                      "not a profile key and not read (kept aside). The columns SmartPick reads are the keys of a "
                      "profile's [applicant] and [goals] tables (docs/profile.md), plus applicant_id.")
     return places, aside
+
+
+def header_vocabulary(keep: tuple[str, ...] = ()) -> Vocabulary:
+    """The applicants file's header words for the shared mapper (inputs/headers.py): a profile key (column_key),
+    none for the columns kept aside (ASIDE_COLUMNS and `keep`)."""
+    kept = {_squash(k) for k in (*ASIDE_COLUMNS, *keep)}
+    return Vocabulary(column_of=lambda text: None if _squash(text) in kept else column_key(text), name=_key_name)
+
+
+def _key_name(key: tuple) -> str:
+    """A column's key as a header names it: ("applicant", "step2ck") -> step2ck, ("goals", "weights", "home city")
+    -> weights.home city, ("id",) -> applicant_id."""
+    return ID_COLUMN if key == ("id",) else ".".join(key[1:])
 
 
 def _unknown_column(text: str) -> str:

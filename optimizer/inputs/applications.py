@@ -16,6 +16,7 @@ from pathlib import Path
 
 from optimizer.inputs import vocab
 from optimizer.errors import InputError, Problem
+from optimizer.inputs.headers import Vocabulary, map_header
 from optimizer.inputs.programs import Program, ProgramTable
 
 APPLICATION_HEADERS: dict[str, tuple[str, ...]] = {
@@ -46,6 +47,14 @@ def _keys(headers: dict[str, tuple[str, ...]]) -> dict[str, str]:
 
 
 _APPLICATION_KEYS, _SUMMARY_KEYS = _keys(APPLICATION_HEADERS), _keys(SUMMARY_HEADERS)
+
+
+def _vocabulary(keys: dict[str, str]) -> Vocabulary:
+    """The header words of one form of the file, for the shared header mapper (inputs/headers.py)."""
+    return Vocabulary(column_of=lambda header: keys.get(vocab.normalize_header(header)))
+
+
+APPLICATION_VOCABULARY, SUMMARY_VOCABULARY = _vocabulary(_APPLICATION_KEYS), _vocabulary(_SUMMARY_KEYS)
 
 
 @dataclass(frozen=True)
@@ -87,7 +96,7 @@ def read_applications(path, applicant_ids, programs: ProgramTable,
     """The applications of the file matched to `programs`, and every problem (each with its row and column):
     an applicant id not in `applicant_ids`, a program not in the sheet, invited not yes/no, the same application
     twice."""
-    file, columns, written, rows, errors = _open_table(path, sheet_name, _APPLICATION_KEYS, APPLICATION_HEADERS,
+    file, columns, written, rows, errors = _open_table(path, sheet_name, APPLICATION_VOCABULARY, APPLICATION_HEADERS,
                                                        ("applicant_id", "invited"))
     if rows is None:
         return [], errors
@@ -144,7 +153,7 @@ def read_applications(path, applicant_ids, programs: ProgramTable,
 
 def read_summary(path, applicant_ids, sheet_name: str | None = None) -> tuple[list[Summary], list[Problem]]:
     """The per-applicant summary form: applications, interviews (no more than applications), matched."""
-    file, columns, written, rows, errors = _open_table(path, sheet_name, _SUMMARY_KEYS, SUMMARY_HEADERS,
+    file, columns, written, rows, errors = _open_table(path, sheet_name, SUMMARY_VOCABULARY, SUMMARY_HEADERS,
                                                        ("applicant_id", "applications", "interviews"))
     if rows is None or errors:
         return [], errors
@@ -240,7 +249,7 @@ def _yes_no(text: str, required: bool):
 UNKNOWN_APPLICANT = "no applicant with this id in the applicants file. Check the spelling, or add the applicant there."
 
 
-def _open_table(path, sheet_name, keys: dict[str, str], headers: dict[str, tuple[str, ...]], required):
+def _open_table(path, sheet_name, words: Vocabulary, headers: dict[str, tuple[str, ...]], required):
     """(file, column positions, headers as written, data rows, problems) of an outcome file: its grid read, its
     headers mapped and every `required` column checked. Rows are None when the file cannot be read at all."""
     file = str(path)
@@ -248,10 +257,10 @@ def _open_table(path, sheet_name, keys: dict[str, str], headers: dict[str, tuple
         header_row, header, rows = _grid(path, sheet_name)
     except InputError as error:
         return file, {}, {}, None, list(error.problems)
-    errors: list[Problem] = []
-    columns, written = _map_header(file, header_row, header, keys, errors)
-    errors += [_missing_column(file, column, headers) for column in required if column not in columns]
-    return file, columns, written, rows, errors
+    mapped = map_header(file, header_row, header, words)
+    errors = mapped.problems + [_missing_column(file, column, headers) for column in required
+                                if column not in mapped.canonical]
+    return file, mapped.canonical, mapped.written, rows, errors
 
 
 def _grid(path, sheet_name):
@@ -263,22 +272,6 @@ def _grid(path, sheet_name):
                          "per application in it.", file=str(path))
     (header_row, header), rows, _ = read_grid(Path(path), sheet_name)
     return header_row, header, [(n, cells) for n, cells in rows if any(vocab.clean_text(c) for c in cells)]
-
-
-def _map_header(file, header_row, header, keys: dict[str, str], errors) -> tuple[dict[str, int], dict[str, str]]:
-    columns, written = {}, {}
-    for position, raw in enumerate(header):
-        text = vocab.clean_text(raw)
-        column = keys.get(vocab.normalize_header(text)) if text else None
-        if column is None:
-            continue
-        if column in columns:
-            errors.append(Problem(file=file, row=header_row, column=text, value=text,
-                                  message=f"two columns mean '{column}': '{written[column]}' and '{text}'. Rename "
-                                          "or delete one of them."))
-        else:
-            columns[column], written[column] = position, text
-    return columns, written
 
 
 def _missing_column(file, column: str, headers: dict[str, tuple[str, ...]]) -> Problem:

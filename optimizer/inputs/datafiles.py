@@ -6,6 +6,8 @@ import functools
 import tomllib
 from pathlib import Path
 
+import tomli_w
+
 from optimizer.errors import InputError
 from optimizer.inputs.resources import data_path
 
@@ -55,33 +57,20 @@ def _json_as_toml(path: Path, max_lines: int = 12) -> str | None:
 
     try:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (ValueError, OSError):
+        text = tomli_w.dumps(_without_nulls(data)) if isinstance(data, dict) else None
+    except (ValueError, OSError, RecursionError):  # not JSON, or nested too deep to show
         return None
-    if not isinstance(data, dict):
+    if text is None:
         return None
-    lines = []
-
-    def value(item) -> str:
-        if isinstance(item, bool):
-            return "true" if item else "false"
-        if isinstance(item, (int, float)):
-            return repr(item)
-        if isinstance(item, list):
-            return "[" + ", ".join(value(x) for x in item) + "]"
-        if isinstance(item, dict):
-            return "{ " + ", ".join(f"{key(k)} = {value(v)}" for k, v in item.items()) + " }"
-        return json.dumps(str(item), ensure_ascii=False)
-
-    def key(name) -> str:
-        name = str(name)
-        return name if name.replace("_", "").replace("-", "").isalnum() and name.isascii() else json.dumps(name)
-
-    for name, item in data.items():
-        if not isinstance(item, dict):
-            lines.append(f"{key(name)} = {value(item)}")
-    for name, item in data.items():
-        if isinstance(item, dict):
-            lines.append(f"[{key(name)}]")
-            lines.extend(f"{key(k)} = {value(v)}" for k, v in item.items())
+    lines = [line for line in text.splitlines() if line]
     shown = lines[:max_lines] + (["..."] if len(lines) > max_lines else [])
     return "\n".join(f"    {line}" for line in shown)
+
+
+def _without_nulls(item):
+    """JSON data with its nulls left out (TOML has none: a key left out takes its default)."""
+    if isinstance(item, dict):
+        return {key: _without_nulls(value) for key, value in item.items() if value is not None}
+    if isinstance(item, list):
+        return [_without_nulls(value) for value in item if value is not None]
+    return item

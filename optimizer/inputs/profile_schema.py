@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from optimizer.errors import Problem
+from optimizer.errors import Problem, shorten
 from optimizer.inputs.parsing import ParseError, parse_number, parse_whole
 
 _YES = {"true", "yes", "y", "on"}
@@ -58,12 +58,13 @@ def closest_key(word: str, choices, cutoff: float = 0.6) -> str | None:
 
 
 class KeyProblem(Problem):
-    """A Problem whose place is a TOML key ('goals.budget_usd'), worded as a key rather than a column."""
+    """A Problem whose place is a TOML key ('goals.budget_usd'), worded as a key rather than a column; its value
+    is shown as TOML writes it (quotes included)."""
 
-    def describe(self) -> str:
-        where = f"{self.file}, key '{self.column}'" if self.column else self.file
-        found = f" (found {self.value})" if self.value not in (None, "") else ""
-        return f"{where}: {self.message}{found}"
+    place = "key"
+
+    def shown_value(self) -> str:
+        return shorten(self.value)
 
 
 # --- rules: one per key ---------------------------------------------------------------------------------------

@@ -4,9 +4,9 @@ problem reported at once, and writing the refitted model file (TOML, atomically,
 from __future__ import annotations
 
 import datetime
-import json
-import re
 from pathlib import Path
+
+import tomli_w
 
 from optimizer.errors import InputError
 from optimizer.model.refit import LEVEL_PRIOR_SD, MULTIPLIER_PRIOR_SD, SIGNAL_TERM, TERM_COEFFICIENTS, Calibration
@@ -46,37 +46,9 @@ def load_outcomes(applicants_path, applications_path, programs_path=None):
 
 # --- the model file -----------------------------------------------------------------------------------------------
 
-_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
-
-
-def _key(key: str) -> str:
-    return key if _BARE_KEY.match(key) else json.dumps(key)
-
-
-def _value(value) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return repr(value)
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, list):
-        return "[" + ", ".join(_value(v) for v in value) + "]"
-    raise TypeError(f"cannot write {type(value).__name__} to TOML")
-
-
-def dump_toml(data: dict, prefix: str = "") -> str:
-    """TOML text of nested dicts of numbers, text, booleans, lists and lists of tables (the model file's shapes)."""
-    lines = [f"{_key(k)} = {_value(v)}" for k, v in data.items()
-             if not isinstance(v, dict) and not (isinstance(v, list) and v and isinstance(v[0], dict))]
-    for k, v in data.items():
-        name = f"{prefix}.{_key(k)}" if prefix else _key(k)
-        if isinstance(v, dict):
-            lines += ["", f"[{name}]", dump_toml(v, name)]
-        elif isinstance(v, list) and v and isinstance(v[0], dict):
-            for item in v:
-                lines += ["", f"[[{name}]]", dump_toml(item, name)]
-    return "\n".join(line for line in lines if line is not None).strip("\n")
+def _one_comment_line(text) -> str:
+    """`text` fit for one TOML comment line (a path may hold a newline or another control character)."""
+    return "".join(c if c.isprintable() else " " for c in str(text))
 
 
 def model_text(calibration: Calibration, base_name: str, today: datetime.date | None = None) -> str:
@@ -108,9 +80,9 @@ def model_text(calibration: Calibration, base_name: str, today: datetime.date | 
         "NOT better out of sample: not recommended (keep the base model)"
     header = (f"# SmartPick interview model refitted by `smartpick calibrate` on {calibration.applicants} applicants "
               f"and {calibration.applications} applications\n# (seasons {data['refit']['seasons']}); "
-              f"{verdict}.\n# Base: {base_name}. Each fitted coefficient's base value, fitted value and 95% interval "
-              "are in [[refit.coefficients]].\n# Use it with: smartpick solve --model THIS_FILE\n\n")
-    return header + dump_toml(data) + "\n"
+              f"{verdict}.\n# Base: {_one_comment_line(base_name)}. Each fitted coefficient's base value, fitted value "
+              "and 95% interval are in [[refit.coefficients]].\n# Use it with: smartpick solve --model THIS_FILE\n\n")
+    return header + tomli_w.dumps(data)
 
 
 def write_model(path, calibration: Calibration, base_name: str) -> Path:

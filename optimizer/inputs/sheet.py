@@ -1,4 +1,5 @@
-"""Reading, checking and writing the applicant's program sheet (CSV or XLSX): sheet -> ProgramTable.
+"""Reading and checking the applicant's program sheet (CSV or XLSX): sheet -> ProgramTable (writing one is
+output/program_sheet.py's; `validate`'s text is output/render_validate.py's).
 
 The reader never changes the input file and never lets a bad cell through silently: `validate_programs` collects
 every problem (file, spreadsheet row with the header as row 1, the column as the user wrote it, the value, and what
@@ -22,12 +23,13 @@ import functools
 import hashlib
 import io
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from optimizer.inputs import vocab
-from optimizer.errors import InputError, Problem
+from optimizer.errors import InputError, Problem, describe_problems, shorten
+from optimizer.inputs.headers import HeaderMap, Vocabulary, map_header
+from optimizer.inputs.headers import column_letter as _letter  # output/program_sheet.py imports it from here
 from optimizer.inputs.bounds import (COMMAND_LINE, ReadLimits, RowCounter, check_archive, check_file,
                                      too_many_programs)
 from optimizer.inputs.programs import CANONICAL_COLUMNS, REQUIRED_COLUMNS, Program, ProgramTable
@@ -89,37 +91,7 @@ class ValidationReport:
                 "warnings": list(self.warnings),
                 "counts": self.counts,
                 # the same errors for a person: identical ones once, with their rows
-                "error_lines": format_problems(self.errors)}
-
-
-def format_problems(problems, with_file: bool = False) -> list[str]:
-    """One line per group of identical problems (same column and message): "column 'Step 1', rows 4, 9, 12 and 27
-    more: not a Step score (found 'pass req.'). Write ..."; a problem alone as `format_problem` writes it."""
-    from optimizer.errors import found_text, group_problems, rows_text
-
-    lines = []
-    for first, rows, values in group_problems(problems):
-        if len(rows) < 2:
-            lines.append(format_problem(first, with_file))
-            continue
-        where = ([first.file] if with_file else []) + ([f"column '{first.column}'"] if first.column else [])
-        reason, _, advice = first.message.partition(". ")
-        found = found_text([_shorten(v) for v in values])
-        lines.append(f"{', '.join(where + [rows_text(rows)])}: {reason}{found}" + (f". {advice}" if advice else ""))
-    return lines
-
-
-def format_problem(problem: Problem, with_file: bool = False) -> str:
-    """One line for a person: "row 7, column 'Visa': not a visa SmartPick knows (found 'J-3'). Write J-1, ..."."""
-    where = [problem.file] if with_file or (problem.row is None and not problem.column) else []
-    if problem.row is not None:
-        where.append(f"row {problem.row}")
-    if problem.column:
-        where.append(f"column '{problem.column}'")
-    reason, _, advice = problem.message.partition(". ")
-    found = f" (found '{_shorten(problem.value)}')" if problem.value not in (None, "") else ""
-    text = f"{reason}{found}" + (f". {advice}" if advice else "")
-    return f"{', '.join(where)}: {text}" if where else text
+                "error_lines": describe_problems(self.errors, with_file=False)}
 
 
 # --- reading ---------------------------------------------------------------------------------------------------
@@ -208,9 +180,9 @@ def _data_rows(header: Row, rows: list[Row], hidden: set[int], notes: list[str])
                      "hidden in the workbook and not read. Unhide them (or clear the filter) if they hold programs "
                      "you want SmartPick to consider.")
     for number, text in totals:
-        notes.append(f"Row {number} looks like a totals row ('{_shorten(text, 30)}'), not a program: not read.")
+        notes.append(f"Row {number} looks like a totals row ('{shorten(text, 30)}'), not a program: not read.")
     if labels:
-        examples = ", ".join(f"'{_shorten(text, 30)}'" for _, text in labels[:3])
+        examples = ", ".join(f"'{shorten(text, 30)}'" for _, text in labels[:3])
         several = len(labels) > 1
         notes.append(f"{_rows_text([n for n, _ in labels]).capitalize()} look{'' if several else 's'} like "
                      f"{'section labels' if several else 'a section label'} ({examples}), not "
@@ -676,17 +648,6 @@ def _split_header(path: Path, grid: list[Row], notes: list[str]) -> tuple[Row, l
 
 # --- checking --------------------------------------------------------------------------------------------------
 
-@dataclass
-class _Columns:
-    """Which position of a row holds which canonical column, and the user's own columns."""
-
-    canonical: dict[str, int]  # canonical name -> position
-    written: dict[str, str]  # canonical name -> header as the user wrote it
-    extra: list[tuple[str, int]]  # (header, position) of the user's own columns
-    width: int  # header cells, counting extra columns without a header
-    ignored_lookalikes: list[str] = field(default_factory=list)  # user columns that look like ours, not read
-
-
 def _check_grid(file, header, rows, notes) -> ValidationReport:
     """Check header and rows; return the report (with the table when there are no errors)."""
     errors, warnings = [], list(notes)
@@ -721,81 +682,25 @@ def _check_grid(file, header, rows, notes) -> ValidationReport:
     return report
 
 
-def _map_header(file, header, rows, errors, warnings) -> _Columns:
-    """Map the header cells to canonical columns; missing required columns and clashes go to `errors`."""
+# The programs sheet's header words (optimizer/inputs/vocab.py), with what a column of the user's own may look like.
+PROGRAM_HEADERS = Vocabulary(column_of=vocab.canonical_column, guess=vocab.guess_column, words=vocab.COLUMN_WORDS,
+                         spelling=lambda column: vocab.HEADER_ALIASES[column][1])
+
+
+def _map_header(file, header, rows, errors, warnings) -> HeaderMap:
+    """Map the header cells to canonical columns (inputs/headers.py); clashes and missing required columns go to
+    `errors`, unnamed columns, lookalikes and missing optional columns to `warnings`."""
     header_row, cells = header
-    width = max([len(cells)] + [len(r) for _, r in rows]) if rows else len(cells)
-    canonical, written, extra, seen_extra = {}, {}, [], Counter()
-    for position in range(width):
-        text = vocab.clean_text(cells[position]) if position < len(cells) else ""
-        if not text:
-            has_data = any(position < len(r) and vocab.clean_text(r[position]) for _, r in rows)
-            if has_data and position < len(cells):  # cells past the header's end are reported row by row
-                name = f"column {_letter(position)}"
-                warnings.append(f"Column {_letter(position)} has no header; its cells are kept as '{name}'. Give "
-                                "it a header to name it.")
-                extra.append((name, position))
-            continue
-        column = vocab.canonical_column(text)
-        if column is None:
-            seen_extra[text] += 1
-            name = text if seen_extra[text] == 1 else f"{text} ({seen_extra[text]})"
-            extra.append((name, position))
-        elif column in canonical:
-            errors.append(Problem(file=file, row=header_row, column=text, value=text,
-                                  message=f"two columns mean '{column}': '{written[column]}' and '{text}'. Rename "
-                                          "or delete one of them."))
-        else:
-            canonical[column], written[column] = position, text
-    ignored = _adopt_lookalikes(canonical, written, extra, warnings)
+    columns = map_header(file, header_row, cells, PROGRAM_HEADERS, rows)
+    errors.extend(columns.problems)
+    warnings.extend(columns.warnings)
     for column in REQUIRED_COLUMNS:
-        if column not in canonical:
+        if column not in columns.canonical:
             errors.append(Problem(file=file, column=column,
                                   message=f"the sheet has no '{column}' column, which SmartPick needs. Add it, with "
                                           f"a header such as {vocab.header_help(column)}."))
-    warnings.extend(_missing_column_warnings(canonical))
-    return _Columns(canonical, written, extra, len(cells), ignored)
-
-
-def _adopt_lookalikes(canonical: dict, written: dict, extra: list, warnings: list) -> list[str]:
-    """Read a user's column that looks like one missing canonical column as that column ('YOG limit' -> max years
-    since graduation), with a warning; warn about the others that look like a SmartPick column but are not read.
-    Returns the headers of those ignored lookalikes."""
-    guesses = {name: vocab.guess_column(name) for name, _ in extra}
-    claims: dict[str, list[str]] = {}
-    for name, (cues, notes_like) in guesses.items():
-        if len(cues) == 1 and not notes_like:
-            claims.setdefault(next(iter(cues)), []).append(name)
-    adopted = set()
-    for column, names in claims.items():
-        if column in canonical or len(names) != 1:
-            continue
-        name = names[0]
-        position = next(p for n, p in extra if n == name)
-        canonical[column], written[column] = position, name
-        adopted.add(name)
-        warnings.append(f"Column '{name}' looks like {vocab.COLUMN_WORDS[column]}: read as that. If it means "
-                        f"something else, rename it; to silence this note, name it "
-                        f"'{vocab.HEADER_ALIASES[column][1]}'.")
-    extra[:] = [(n, p) for n, p in extra if n not in adopted]
-    ignored = []
-    for name, _ in extra:
-        cues, notes_like = guesses[name]
-        if not cues:
-            continue
-        ignored.append(name)
-        words = " or ".join(vocab.COLUMN_WORDS[c] for c in sorted(cues))
-        if notes_like:
-            why = "it reads like notes, so it is kept as your own column"
-        elif len(cues) > 1:
-            why = "it could be either, so it is not read"
-        else:
-            column = next(iter(cues))
-            why = (f"the sheet's column '{written[column]}' is read for that, so this one is not read"
-                   if column in canonical else "another column looks like it too, so neither is read")
-        warnings.append(f"Column '{name}' looks like {words}, but {why}. Rename it "
-                        f"(e.g. '{vocab.HEADER_ALIASES[sorted(cues)[0]][1]}') if SmartPick should read it.")
-    return ignored
+    warnings.extend(_missing_column_warnings(columns.canonical))
+    return columns
 
 
 def _missing_column_warnings(canonical: dict[str, int]) -> list[str]:
@@ -812,20 +717,10 @@ def _missing_column_warnings(canonical: dict[str, int]) -> list[str]:
     return warnings
 
 
-def _letter(position: int) -> str:
-    """Spreadsheet column letter: 0 -> A, 26 -> AA."""
-    letters = ""
-    position += 1
-    while position:
-        position, remainder = divmod(position - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
-
-
 _UNIQUE_COLUMNS = frozenset({"program", "program_id", "institution", "notes"})
 
 
-def _check_row(file, number, cells, columns: _Columns, errors, blanks, memo: dict, noted: dict) -> dict:
+def _check_row(file, number, cells, columns: HeaderMap, errors, blanks, memo: dict, noted: dict) -> dict:
     """Parse one row's cells into canonical values; each bad cell becomes a Problem in `errors`. `memo` holds the
     parse of each (column, cell) already seen in this sheet: sheets repeat the same states, visas and cutoffs."""
     values, first_error, failed = {}, len(errors), set()
@@ -873,7 +768,7 @@ def _check_row(file, number, cells, columns: _Columns, errors, blanks, memo: dic
     return values
 
 
-def _read_city(file, number, columns: _Columns, values: dict, errors: list, noted: dict) -> None:
+def _read_city(file, number, columns: HeaderMap, values: dict, errors: list, noted: dict) -> None:
     """The city alone in `values` ('Chicago, IL' -> 'Chicago'), so that the home city and metro are found; a
     neighbourhood in brackets is noted, a state other than the row's is an error."""
     text = values["city"]
@@ -898,13 +793,7 @@ def _parse_cell(column: str, raw) -> tuple:
 
 
 def _cell_problem(file, number, columns, column, text, message) -> Problem:
-    return Problem(file=file, row=number, column=columns.written[column], value=_shorten(text), message=message)
-
-
-def _shorten(text, limit: int = 80):
-    if text is None or len(text) <= limit:
-        return text
-    return text[:limit - 3] + "..."
+    return Problem(file=file, row=number, column=columns.written[column], value=shorten(text), message=message)
 
 
 # Sentinels from the cell parsers: a blank cell (the column default applies) and an unrecognized word.
@@ -1052,7 +941,7 @@ def _count(counts: dict, values: dict) -> None:
 _PROGRAM_FIELDS = frozenset(CANONICAL_COLUMNS)
 
 
-def _make_program(number: int, values: dict, columns: _Columns) -> Program:
+def _make_program(number: int, values: dict, columns: HeaderMap) -> Program:
     """A Program from a row's parsed values; what the row does not say takes the Program defaults."""
     fields = {k: v for k, v in values.items() if v is not None and k in _PROGRAM_FIELDS}
     fields["program_id"] = _program_id(values)
@@ -1085,7 +974,7 @@ def derive_program_id(program: str, specialty: str, city: str) -> str:
     return f"{slug}-{digest}"
 
 
-def _duplicates(file, parsed: list[tuple[int, dict]], columns: _Columns) -> list[Problem]:
+def _duplicates(file, parsed: list[tuple[int, dict]], columns: HeaderMap) -> list[Problem]:
     """Rows naming the same program (name, specialty and city) twice, and repeated program ids."""
     problems, seen_program, seen_id, repeated = [], {}, {}, set()
     name_column = columns.written.get("program", "program")
@@ -1123,7 +1012,7 @@ def near_duplicate_warnings(programs) -> list[str]:
     pairs = near_duplicates(programs)
     if not pairs:
         return []
-    listed = "; ".join(f"rows {a.row} and {b.row} ('{_shorten(a.program, 50)}' and '{_shorten(b.program, 50)}')"
+    listed = "; ".join(f"rows {a.row} and {b.row} ('{shorten(a.program, 50)}' and '{shorten(b.program, 50)}')"
                        for a, b in pairs[:5]) + (f"; and {len(pairs) - 5} more pairs" if len(pairs) > 5 else "")
     several = len(pairs) > 1
     return [f"{'These rows look' if several else 'Two rows look'} like one program written twice (same specialty "
@@ -1136,13 +1025,13 @@ def _rows_text(rows: list[int]) -> str:
     return f"row{'s' if len(rows) > 1 else ''} {listed}"
 
 
-def _noted_warnings(noted: dict[tuple[str, str], list[int]], columns: _Columns) -> list[str]:
+def _noted_warnings(noted: dict[tuple[str, str], list[int]], columns: HeaderMap) -> list[str]:
     """One warning per (column, assumption): which rows were read with it, and how to say it plainly."""
     return [f"Column '{columns.written[column]}' in {_rows_text(rows)}: {note}."
             for (column, note), rows in noted.items()]
 
 
-def _blank_warnings(blanks: dict[str, list[int]], columns: _Columns) -> list[str]:
+def _blank_warnings(blanks: dict[str, list[int]], columns: HeaderMap) -> list[str]:
     """One warning per column with blank cells that matter: which rows, and the default they get."""
     warnings, reasons = [], _default_reasons()
     for column in _WARN_BLANK:

@@ -19,6 +19,8 @@ import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from scipy.special import expit
+
 from optimizer.inputs.programs import CANONICAL_COLUMNS
 
 from optimizer.inputs.vocab import STATE_NAMES
@@ -268,10 +270,6 @@ def rank_for(kind: str, v: float) -> float:
     return 1.0
 
 
-def _sigmoid(x: float) -> float:
-    return 1.0 / (1.0 + math.exp(-x))
-
-
 def _solve_increasing(f, target: float, low: float = -30.0, high: float = 30.0) -> float:
     for _ in range(80):
         middle = (low + high) / 2
@@ -295,10 +293,10 @@ def visa_rules(specialty: str) -> dict[str, VisaRule]:
     odds_ratio = float(types["j1_community_odds_ratio"])
     # J-1 share per type: the community odds are odds_ratio times the others', and the mix is the published share
     def overall(logit_other: float) -> float:
-        other, community = _sigmoid(logit_other), _sigmoid(logit_other + math.log(odds_ratio))
+        other, community = float(expit(logit_other)), float(expit(logit_other + math.log(odds_ratio)))
         return (1 - share["community"]) * other + share["community"] * community
     logit_other = _solve_increasing(overall, float(published["j1"]))
-    j1 = {kind: _sigmoid(logit_other + (math.log(odds_ratio) if kind == "community" else 0.0)) for kind in share}
+    j1 = {kind: float(expit(logit_other + (math.log(odds_ratio) if kind == "community" else 0.0))) for kind in share}
     # H-1B share per type: IM's ratios between types, scaled to the specialty's published share
     ratios = types["h1b"]
     scale = float(published["h1b"]) / sum(share[k] * ratios[k] for k in share)

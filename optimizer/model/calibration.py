@@ -1,4 +1,4 @@
-"""Calibration: the model against the published 2026 outcomes of non-US IMGs, and the refit of its fitted figures.
+"""Calibration: the model against the published 2026 outcomes of non-US IMGs, and the fit of its `fitted` figures to them.
 
 The reference population (data/calibration/reference_population.toml) is one typical non-US IMG per Step 2 CK
 node, weighted by the published score mixture of the specialty. For each node SmartPick chooses its list exactly as
@@ -16,6 +16,8 @@ import math
 from dataclasses import dataclass, replace
 
 import numpy as np
+import tomli_w
+from scipy.special import expit
 
 from optimizer.model.uncertainty import (batch_distributions, curve_cells, fitted_shift, fitted_values, shifted_curve,
                                          with_values)
@@ -220,7 +222,7 @@ def node_distributions(lists: list[NodeList], base: dict, values: dict) -> np.nd
     width = max(len(nl.program_ids) for nl in lists)
     p = np.zeros((len(lists), width))
     for i, nl in enumerate(lists):
-        p[i, :len(nl.program_ids)] = 1 / (1 + np.exp(-(nl.logit + _node_shift(nl, base, values))))
+        p[i, :len(nl.program_ids)] = expit(nl.logit + _node_shift(nl, base, values))
     sigma = np.full(len(lists), values[("correlation", "latent_sd")])
     return batch_distributions(p, sigma), p.sum(axis=1)
 
@@ -361,8 +363,9 @@ class FitResult:
     lists: list
 
 
-def refit(model, iterations: int = 4, draws: int = DRAWS, seed: int = DRAW_SEED, progress=None) -> FitResult:
-    """Refit the fitted figures: solve the lists, fit with the lists fixed, repeat until the lists settle; then
+def fit_to_published(model, iterations: int = 4, draws: int = DRAWS, seed: int = DRAW_SEED,
+                     progress=None) -> FitResult:
+    """Fit the model's fitted figures to the published outcomes (`smartpick calibration --fit`): solve the lists, fit with the lists fixed, repeat until the lists settle; then
     refit on resampled targets (and match curve) for the uncertainty draws. Deterministic for a seed."""
     population, targets_file = load_population(), load_targets()
     targets = targets_file["targets"]
@@ -414,10 +417,11 @@ def fitted_block(result: FitResult) -> str:
             if t == name:
                 spec = published.figures(key)
                 note = "  # partially pooled: few applicants" if spec and published.pooled(spec) else ""
-                lines.append(f'{key if key == "default" else chr(34) + key + chr(34)} = {v:.4f}{note}')
+                lines.append(_toml_line(key, round(v, 4)) + note)
         return "\n".join(lines + ["fitted = true"])
 
-    draws = ["[[uncertainty.draws]]\n" + "\n".join(f'"{k}" = {v:.4f}' for k, v in d.items()) for d in result.draws]
+    draws = ["[[uncertainty.draws]]\n" + "\n".join(_toml_line(k, round(v, 4)) for k, v in d.items())
+             for d in result.draws]
     return "\n".join([
         "# --- fitted: written by `smartpick calibration --fit`; do not edit by hand (refit instead) ---",
         "# level (log-odds) and score slope (per 10 points) of each specialty, fitted to its own published 2026",
@@ -427,14 +431,20 @@ def fitted_block(result: FitResult) -> str:
         table("specialty_intercept"), "", table("specialty_score_per_10"), "",
         "# SD of the applicant's latent strength (log-odds), shared by every program: what a profile does not show",
         "# (letters, interviews, school). Fitted to the spread of interviews between those who matched and not.",
-        "[correlation]", f"latent_sd = {result.values[('correlation', 'latent_sd')]:.4f}", "fitted = true",
+        "[correlation]", _toml_line("latent_sd", round(result.values[("correlation", "latent_sd")], 4)),
+        "fitted = true",
         "headline = true  # P(match) and P(at least k) allow for it (the correlated view is the one shown)", "",
         f"# Refits on resampled targets and match curve ({len(result.draws)} draws, seed {DRAW_SEED}): the range",
         "# shown beside every P(match).",
         "[uncertainty]",
-        'method = "refit with each target moved by a normal draw of its sd, and the match curve by one of sd '
-        f'{CURVE_SD}"', "", "\n\n".join(draws),
+        _toml_line("method", "refit with each target moved by a normal draw of its sd, and the match curve by one "
+                             f"of sd {CURVE_SD}"), "", "\n\n".join(draws),
         "# --- end fitted ---", ""])
+
+
+def _toml_line(key: str, value) -> str:
+    """One `key = value` line of TOML (the key quoted when it must be), written by tomli-w."""
+    return tomli_w.dumps({key: value}).rstrip("\n")
 
 
 def with_fitted_block(model_text: str, result: FitResult) -> str:

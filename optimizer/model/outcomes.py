@@ -109,6 +109,8 @@ def _gauss_hermite(nodes: int) -> tuple[np.ndarray, np.ndarray]:
     return z, w
 
 
+# Not scipy.special.expit: importing scipy.special costs every command ~0.25 s of start-up (measured, issue 26), and
+# its exp (the C library's) differs in the last digit from numpy's, which the figures of `solve --json` were made with.
 def _expit(x: np.ndarray) -> np.ndarray:
     """The logistic function 1 / (1 + exp(-x)); exp(-x) may overflow to inf for x < -709, giving exactly 0, the
     right limit (four times faster than exp(-logaddexp(0, -x)), which the P(match) range calls on 10^5 elements)."""

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.optimize import minimize
+from scipy.special import expit
 
 from optimizer.errors import InputError
 from optimizer.model.scoring import InterviewModel, _below_stated_cutoff
@@ -155,10 +156,6 @@ def make_design(cases: list[Case]) -> Design:
                   unused_terms=tuple(name for name in TERM_COEFFICIENTS if name not in present))
 
 
-def _expit(x: np.ndarray) -> np.ndarray:
-    return 0.5 * (1.0 + np.tanh(0.5 * x))
-
-
 @dataclass(frozen=True)
 class Fit:
     """The fitted parameters (level shifts, multipliers minus 1) and their covariance (inverse Hessian)."""
@@ -191,11 +188,11 @@ def fit(design: Design, rows: np.ndarray | None = None) -> Fit:
         return float(np.sum(np.logaddexp(0.0, eta) - y * eta) + 0.5 * np.sum(precision * theta ** 2))
 
     def gradient(theta):
-        p = _expit(offset + x @ theta)
+        p = expit(offset + x @ theta)
         return x.T @ (p - y) + precision * theta
 
     def hessian(theta):
-        p = _expit(offset + x @ theta)
+        p = expit(offset + x @ theta)
         return (x * (p * (1 - p))[:, None]).T @ x + np.diag(precision)
 
     start = np.zeros(len(design.parameters))
@@ -205,7 +202,7 @@ def fit(design: Design, rows: np.ndarray | None = None) -> Fit:
     # An applicant's applications share what the profile does not show (the model's latent strength), so they are
     # not independent: the sandwich with scores summed per applicant allows for it. Each variance is the larger of
     # the two, so neither a few applicants (noisy sandwich) nor correlated outcomes make the interval too narrow.
-    residual = _expit(offset + x @ result.x) - y
+    residual = expit(offset + x @ result.x) - y
     groups = np.unique(np.array(design.applicant_ids)[rows], return_inverse=True)[1]
     per_applicant = np.zeros((groups.max() + 1, x.shape[1]))
     np.add.at(per_applicant, groups, x * residual[:, None])
@@ -219,7 +216,7 @@ def predict(design: Design, theta: np.ndarray | None, rows: np.ndarray | None = 
     """P(invite) of `rows` under the base (theta None) or a fit's parameters."""
     rows = np.arange(len(design.invited)) if rows is None else rows
     eta = design.offset[rows] if theta is None else design.offset[rows] + design.columns[rows] @ theta
-    return _expit(eta)
+    return expit(eta)
 
 
 # --- is it better? ------------------------------------------------------------------------------------------------
@@ -388,13 +385,14 @@ class Calibration:
                 "kept_at_base": [{"term": t, "why": w} for t, w in self.kept], "notes": list(self.notes)}
 
 
-def calibrate(model: InterviewModel, base_data: dict, profiles: dict, applications, form: str = "applications",
-              programs=None, folds: int = FOLDS, seed: int = CV_SEED) -> Calibration:
-    """Refit `model` (read from `base_data`) on the outcomes of the applicants' `profiles` (id -> Profile):
-    `applications` (each application, form "applications") or summaries (counts per applicant, form "summary",
-    which needs the `programs` table the applicants chose from and fits only the levels)."""
+def refit_on_outcomes(model: InterviewModel, base_data: dict, profiles: dict, applications,
+                      form: str = "applications", programs=None, folds: int = FOLDS, seed: int = CV_SEED) -> Calibration:
+    """Refit `model` (read from `base_data`) on an advisor's outcome data (`smartpick calibrate`): the applicants'
+    `profiles` (id -> Profile) and their `applications` (each application, form "applications") or summaries
+    (counts per applicant, form "summary", which needs the `programs` table the applicants chose from and fits only
+    the levels)."""
     if form == "summary":
-        return _calibrate_summary(model, base_data, profiles, applications, programs, folds, seed)
+        return _refit_on_summaries(model, base_data, profiles, applications, programs, folds, seed)
     cases = build_cases(model, profiles, applications)
     design = make_design(cases)
     fitted = fit(design)
@@ -451,7 +449,7 @@ def _summary_data(model: InterviewModel, profiles: dict, summaries, programs) ->
 
 def _mean_chances(data: _SummaryData, theta: np.ndarray, rows) -> np.ndarray:
     """Each applicant's chance per application: the mean over the programs they could apply to."""
-    return np.array([_expit(data.logits[i] + theta[data.keys[i]]).mean() for i in rows])
+    return np.array([expit(data.logits[i] + theta[data.keys[i]]).mean() for i in rows])
 
 
 def _fit_summary(data: _SummaryData, rows) -> Fit:
@@ -484,7 +482,7 @@ def _expanded(data: _SummaryData, chances: np.ndarray) -> tuple[np.ndarray, np.n
     return np.array(y), np.array(p)
 
 
-def _calibrate_summary(model, base_data, profiles, summaries, programs, folds, seed) -> Calibration:
+def _refit_on_summaries(model, base_data, profiles, summaries, programs, folds, seed) -> Calibration:
     data = _summary_data(model, profiles, summaries, programs)
     everyone = np.arange(len(data.applicant_ids))
     fitted = _fit_summary(data, everyone)

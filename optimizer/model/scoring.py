@@ -21,6 +21,8 @@ def _numbers(table: dict) -> dict[str, float]:
     return {k: float(v) for k, v in table.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
 
 
+# Not scipy.special.expit: importing scipy.special costs every command ~0.25 s of start-up (measured, issue 26; no
+# other scipy is imported to score or solve), and its last digit differs from this stable form for x < 0.
 def _sigmoid(x: float) -> float:
     if x >= 0:
         return 1.0 / (1.0 + math.exp(-x))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from optimizer.model import calibration as cal
 
 
-def calibration_lines(lists, model) -> list[str]:
+def calibration_check_lines(lists, model) -> list[str]:
     """Every check of optimizer.model.calibration for the reference population's `lists` under `model`."""
     out = [
         "Reference population: data/calibration/reference_population.toml (non-US IMGs, Step 2 CK spread over",

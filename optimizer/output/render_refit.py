@@ -6,7 +6,7 @@ from optimizer.output.refit_report import verdict
 from optimizer.model.refit import Calibration
 
 
-def calibration_lines(calibration: Calibration) -> list[str]:
+def refit_lines(calibration: Calibration) -> list[str]:
     """Plain lines for the terminal."""
     base, refit = calibration.cv.scores("base"), calibration.cv.scores("refit")
     low, high = calibration.seasons

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from optimizer.inputs.sheet import format_problem, format_problems
+from optimizer.errors import describe_problems
 
 
 def validation_lines(file: str, report) -> list[tuple[str, bool]]:
@@ -28,9 +28,9 @@ def validation_lines(file: str, report) -> list[tuple[str, bool]]:
     if report.errors:
         count = len(report.errors)
         if not read_the_file:
-            return out + [(f"Error: {format_problem(problem, with_file=True)}", True) for problem in report.errors]
+            return out + [(f"Error: {problem.describe()}", True) for problem in report.errors]
         plural = "s" if count != 1 else ""
-        lines = format_problems(report.errors)
+        lines = describe_problems(report.errors, with_file=False)
         kinds = f" ({len(lines)} kinds)" if len(lines) < count else ""
         out.append((f"\n{count} problem{plural}{kinds} to fix before SmartPick can use this sheet:", True))
         out.extend((f"- {line}", True) for line in lines)

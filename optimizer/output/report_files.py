@@ -13,7 +13,7 @@ from optimizer.output.workbook import Value
 from optimizer.output.writers import write_table
 
 
-def summary_rows(payload: dict) -> list[dict]:
+def solve_summary_rows(payload: dict) -> list[dict]:
     """The solve summary as item/value rows for a spreadsheet (numbers stay numbers, formatted per row)."""
     at_least = payload.get("p_at_least") or {}
     correlated = payload.get("correlated") or {}
@@ -50,7 +50,7 @@ def summary_rows(payload: dict) -> list[dict]:
 
 def solution_sheets(plan, payload: dict) -> dict[str, list[dict]]:
     """The tables of a solved list's workbook: the list, then the summary."""
-    return {"Application list": program_rows(plan), "Summary": summary_rows(payload)}
+    return {"Application list": program_rows(plan), "Summary": solve_summary_rows(payload)}
 
 
 def write_solution(path: str | Path, inputs, plan, payload: dict) -> Path:
@@ -68,9 +68,9 @@ def write_scenarios(path: str | Path, results, payload: dict) -> Path:
 
 def write_comparison(path: str | Path, comparison, payload: dict) -> Path:
     """`compare --out`: the summary (a row per list), the overlap, each list re-evaluated, and rows not matched."""
-    from optimizer.solver.compare import overlap_rows, portfolio_rows, summary_rows as compare_summary, unmatched_rows
+    from optimizer.solver.compare import overlap_rows, portfolio_rows, comparison_summary_rows, unmatched_rows
 
-    sheets = {"Summary": compare_summary(comparison), "Overlap": overlap_rows(comparison)}
+    sheets = {"Summary": comparison_summary_rows(comparison), "Overlap": overlap_rows(comparison)}
     for portfolio in comparison.portfolios:
         sheets[portfolio.name] = portfolio_rows(portfolio)
     unmatched = unmatched_rows(comparison)

@@ -1,12 +1,14 @@
 """Application lists side by side: saved rows -> the programs they mean -> each list re-evaluated -> the comparison.
 
 Every list is judged afresh against one sheet, one profile and one set of limits, whatever numbers its file holds
-(a person may have added or deleted rows by hand): its cost (fees.list_cost, the one fee function), outcomes
+(a person may have added or deleted rows by hand): its cost (constraints.list_cost, the one fee function), outcomes
 (pipeline.evaluate_list) and the limits it breaks (constraints.violations). A row means a program by its program_id
 (any case), else by its name (case, spacing and punctuation ignored) narrowed by the row's city, state and specialty
 when several programs share the name. Rows that mean no program are kept with the reason, by file and row number.
 
-Pure: no printing and no file I/O; the last part builds the JSON payload, spreadsheet rows and rich tables.
+Pure: no printing and no file I/O; the last part builds the `compare --json` payload and the rows of the summary,
+per-list, overlap and unmatched sheets (output/render_compare.py draws the terminal tables, output/report_files.py
+writes the files).
 """
 
 from __future__ import annotations
@@ -524,7 +526,7 @@ def portfolio_rows(e: Evaluated) -> list[dict]:
     return rows
 
 
-def summary_rows(comparison: Comparison) -> list[dict]:
+def comparison_summary_rows(comparison: Comparison) -> list[dict]:
     """A row per list, for the Summary sheet (and the CSV of `compare --out F.csv`)."""
     rows = []
     for e in comparison.portfolios:

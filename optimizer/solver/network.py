@@ -64,7 +64,7 @@ class Column:
 def _columns(model) -> list[Column]:
     """Listed without a signal, per program; listed with a signal of a kind, per program of a one-program unit and
     per set of listed tracks of an institution unit (its one signal counts for every listed track)."""
-    columns = [Column((x,), (c,)) for x, c in model.items]
+    columns = [Column((listed_var,), (c,)) for listed_var, c in model.items]
     for unit, by_kind in _unit_members(model).items():
         for kind, members in sorted(by_kind.items()):
             unit_var = model.units[unit][kind]
@@ -73,7 +73,7 @@ def _columns(model) -> list[Column]:
                 continue
             for size in range(1, len(members) + 1):
                 for subset in itertools.combinations(members, size):
-                    columns.append(Column((unit_var, *(v for v, _ in subset)), tuple(c for _, c in subset), kind,
+                    columns.append(Column((unit_var, *(var for var, _ in subset)), tuple(c for _, c in subset), kind,
                                           unit))
     return columns
 
@@ -90,8 +90,8 @@ class SizeNetwork:
         if solver is None:
             raise RuntimeError("this OR-Tools installation has no GLOP solver")
         self.cheap_block = fees.tiers[0].last if len(fees.tiers) == 2 else None
-        self.p1 = fees.tiers[0].usd if fees.tiers else 0.0
-        self.p2 = fees.tiers[1].usd if len(fees.tiers) == 2 else None
+        self.cheap_fee_usd = fees.tiers[0].usd if fees.tiers else 0.0
+        self.dear_fee_usd = fees.tiers[1].usd if len(fees.tiers) == 2 else None
         # columns (see _columns), then per specialty its programs at the dear price
         self.columns = _columns(model)
         must = {c.program_id for c in model.must}
@@ -99,72 +99,72 @@ class SizeNetwork:
         lower, upper = [], []
         for col in self.columns:
             units = {model.signals.unit_of(c) for c in col.members if c.p_with_signal} - {None}
-            fixed = {model.signals.fixed_kind(u) for u in units} - {None}
+            fixed = {model.signals.fixed_kind(unit) for unit in units} - {None}
             # a unit with the applicant's own signal holds that signal, and its listed programs count with it
             lower.append(0)
             upper.append(0 if fixed and col.kind not in fixed else 1)
         first_dear = len(self.columns)
         for _ in specialties:
             lower.append(0)
-            upper.append(limits.max_programs if self.p2 is not None else 0)
+            upper.append(limits.max_programs if self.dear_fee_usd is not None else 0)
         self.dear = dict(zip(specialties, range(first_dear, first_dear + len(specialties))))
         # rows, kept as sparse triples for the bound: (row, column, coefficient)
         rows: list[tuple[float, float]] = []
         triples: list[tuple[int, int, float]] = []
 
         def row(coefs: dict[int, float], lo: float, hi: float) -> int:
-            k = len(rows)
+            row_index = len(rows)
             rows.append((lo, hi))
-            for j, a in coefs.items():
-                triples.append((k, j, a))
-            return k
+            for col_index, coefficient in coefs.items():
+                triples.append((row_index, col_index, coefficient))
+            return row_index
 
         def counted(test) -> dict[int, float]:
             """Column -> how many of its programs pass `test` (columns with none left out)."""
             out = {}
-            for j, col in enumerate(self.columns):
-                k = sum(1 for c in col.members if test(c))
-                if k:
-                    out[j] = k
+            for col_index, col in enumerate(self.columns):
+                count = sum(1 for c in col.members if test(c))
+                if count:
+                    out[col_index] = count
             return out
 
         by_program: dict[str, list[int]] = {}
-        for j, col in enumerate(self.columns):
+        for col_index, col in enumerate(self.columns):
             for c in col.members:
-                by_program.setdefault(c.program_id, []).append(j)
-        for program_id, js in by_program.items():
-            if len(js) == 1:
-                lower[js[0]] = max(lower[js[0]], 1 if program_id in must else 0)
+                by_program.setdefault(c.program_id, []).append(col_index)
+        for program_id, col_indices in by_program.items():
+            if len(col_indices) == 1:
+                lower[col_indices[0]] = max(lower[col_indices[0]], 1 if program_id in must else 0)
             else:
                 # a program is listed once, with at most one signal (a must-apply program: exactly once)
-                row({j: 1 for j in js}, 1 if program_id in must else 0, 1)
+                row({col_index: 1 for col_index in col_indices}, 1 if program_id in must else 0, 1)
         signal_columns: dict[tuple, dict[int, float]] = {}
         institutions = set()  # units whose one signal counts for several tracks (their columns say so)
-        for j, col in enumerate(self.columns):
+        for col_index, col in enumerate(self.columns):
             if col.kind is not None:
-                signal_columns.setdefault(col.unit, {})[j] = 1
+                signal_columns.setdefault(col.unit, {})[col_index] = 1
                 if len(col.cpsat_vars) > 1:
                     institutions.add(col.unit)
         for unit in sorted(institutions):
             # one signal per institution (a one-program unit has it from its program's row); the applicant's own
             # signal stays
             row(signal_columns[unit], 1 if model.signals.fixed_kind(unit) else 0, 1)
-        self.tier_rows = {t: row(counted(lambda c, t=t: c.tier == t), 0, 0) for t in TIERS}
+        self.tier_rows = {tier: row(counted(lambda c, tier=tier: c.tier == tier), 0, 0) for tier in TIERS}
         self.total_row = row(counted(lambda c: True), 0, 0)
         self.specialty_rows = {}
         # a minimum for a specialty with no program here can never be met
         self.unmet_minimum = any(low > 0 for specialty, low in limits.min_per_specialty.items()
                                  if specialty not in specialties)
         for specialty in specialties:
-            mine = counted(lambda c, s=specialty: c.program.specialty == s)
+            mine = counted(lambda c, specialty=specialty: c.program.specialty == specialty)
             lo = limits.min_per_specialty.get(specialty, 0)
             hi = limits.max_per_specialty.get(specialty, limits.max_programs)
             row(mine, lo, hi)
             if self.cheap_block is not None:
                 # the programs past the cheap block are paid at the dear price: programs = cheap + dear with
                 # 0 <= cheap <= cheap block, i.e. -cheap block <= dear - programs <= 0
-                self.specialty_rows[specialty] = row({**{j: -k for j, k in mine.items()}, self.dear[specialty]: 1},
-                                                     -self.cheap_block, 0)
+                dear_minus_all = {**{col_index: -count for col_index, count in mine.items()}, self.dear[specialty]: 1}
+                self.specialty_rows[specialty] = row(dear_minus_all, -self.cheap_block, 0)
             else:
                 self.specialty_rows[specialty] = None
         for attribute, lows, highs in (("region", limits.min_per_region, limits.max_per_region),
@@ -172,32 +172,33 @@ class SizeNetwork:
             for group in sorted(set(lows) | set(highs)):
                 # a limit per region or state: another partition of the programs, so corners may stop being whole
                 # (each is checked)
-                row(counted(lambda c, a=attribute, g=group: group_of(c, a) == g), lows.get(group, 0),
-                    highs.get(group, limits.max_programs))
+                row(counted(lambda c, attribute=attribute, group=group: group_of(c, attribute) == group),
+                    lows.get(group, 0), highs.get(group, limits.max_programs))
         allowance: dict[tuple, dict[int, float]] = {}
         for unit, coefs in signal_columns.items():
-            for j in coefs:
-                allowance.setdefault((unit[0], self.columns[j].kind), {})[j] = 1
+            for col_index in coefs:
+                allowance.setdefault((unit[0], self.columns[col_index].kind), {})[col_index] = 1
         for (specialty, kind), coefs in sorted(allowance.items()):
             row(coefs, 0, model.signals.allowance(specialty, kind))
-        for a, b in model.duplicate_pairs:
+        for first, second in model.duplicate_pairs:
             # one program written twice: at most one of the two is signaled (another row across the network, so
             # corners are checked)
-            pair = {a.program_id, b.program_id}
-            row({j: 1 for j, col in enumerate(self.columns)
+            pair = {first.program_id, second.program_id}
+            row({col_index: 1 for col_index, col in enumerate(self.columns)
                  if col.kind is not None and any(c.program_id in pair for c in col.members)}, 0, 1)
-        self.budget_row = row({j: 1 for j in self.dear.values()}, 0, 0)  # the dear programs, within the budget
+        self.budget_row = row(dict.fromkeys(self.dear.values(), 1), 0, 0)  # the dear programs, within the budget
         self.lower, self.upper = np.array(lower, float), np.array(upper, float)
         self.vars = [solver.NumVar(lo, hi, "") for lo, hi in zip(lower, upper)]
         self.row_lo = np.array([lo for lo, _ in rows], float)
         self.row_hi = np.array([hi for _, hi in rows], float)
-        r, col_index, a = (np.array(v) for v in zip(*triples))
-        self.A_rows, self.A_cols, self.A = r.astype(int), col_index.astype(int), a.astype(float)
+        row_ids, col_ids, coefficients = (np.array(part) for part in zip(*triples))
+        self.coef_rows, self.coef_cols = row_ids.astype(int), col_ids.astype(int)
+        self.coefs = coefficients.astype(float)
         self.constraints = []
-        for k, (lo, hi) in enumerate(rows):
+        for lo, hi in rows:
             self.constraints.append(solver.Constraint(lo, hi))
-        for k, j, a in triples:
-            self.constraints[k].SetCoefficient(self.vars[j], a)
+        for row_index, col_index, coefficient in triples:
+            self.constraints[row_index].SetCoefficient(self.vars[col_index], coefficient)
         self.objective = solver.Objective()
         self.objective.SetMaximization()
         self._objective_of = None
@@ -205,57 +206,57 @@ class SizeNetwork:
     # -- the objective follows the model's value function (reweigh may change it) ------------------------------
     def _set_objective(self) -> np.ndarray:
         model = self.model
-        c = np.zeros(len(self.vars))
-        for j, col in enumerate(self.columns):
-            c[j] = sum(model.value_of[m.program_id] if col.kind is None else model.value(m, col.kind)
-                       for m in col.members)
-        if self._objective_of is None or not np.array_equal(c, self._objective_of):
-            for j, v in enumerate(c):
-                self.objective.SetCoefficient(self.vars[j], float(v))
-            self._objective_of = c
-        return c
+        column_values = np.zeros(len(self.vars))
+        for col_index, col in enumerate(self.columns):
+            column_values[col_index] = sum(model.value_of[member.program_id] if col.kind is None
+                                           else model.value(member, col.kind) for member in col.members)
+        if self._objective_of is None or not np.array_equal(column_values, self._objective_of):
+            for col_index, value in enumerate(column_values):
+                self.objective.SetCoefficient(self.vars[col_index], float(value))
+            self._objective_of = column_values
+        return column_values
 
     # -- what depends on the size and the budget ---------------------------------------------------------------
-    def _bounds_at(self, n: int, budget: float) -> dict[int, tuple[float, float]]:
-        """Row -> (lo, hi) of the rows that change with the size n (tier bands, total, dear programs)."""
+    def _bounds_at(self, size: int, budget: float) -> dict[int, tuple[float, float]]:
+        """Row -> (lo, hi) of the rows that change with the size (tier bands, total, dear programs)."""
         limits = self.model.limits
-        out = {self.total_row: (n, n)}
-        for t in TIERS:
-            out[self.tier_rows[t]] = tier_bounds(n, limits.bands[t])
-        left = budget - limits.fees.transcript_usd - self.p1 * n
-        if self.p2 is None:
+        out = {self.total_row: (size, size)}
+        for tier in TIERS:
+            out[self.tier_rows[tier]] = tier_bounds(size, limits.bands[tier])
+        left = budget - limits.fees.transcript_usd - self.cheap_fee_usd * size
+        if self.dear_fee_usd is None:
             dear = 0 if left >= -1e-9 else -1
         else:
-            dear = math.floor(left / (self.p2 - self.p1) + 1e-9)
+            dear = math.floor(left / (self.dear_fee_usd - self.cheap_fee_usd) + 1e-9)
         out[self.budget_row] = (0, dear)
         return out
 
-    def _solve_size(self, n: int, budget: float):
-        """(status, x, duals) of the linear program at size n."""
+    def _solve_size(self, size: int, budget: float):
+        """(status, solution, row prices: the duals) of the linear program with `size` programs."""
         from ortools.linear_solver import pywraplp
 
-        changing = self._bounds_at(n, budget)
+        changing = self._bounds_at(size, budget)
         if changing[self.budget_row][1] < 0 or any(lo > hi for lo, hi in changing.values()):
             # no list of this size fits (e.g. no whole number of programs fills a tier band of a short list):
             # said here rather than by OR-Tools, which logs contradictory bounds on stderr
             return "infeasible", None, None
-        for k, (lo, hi) in changing.items():
-            self.constraints[k].SetBounds(lo, hi)
+        for row, (lo, hi) in changing.items():
+            self.constraints[row].SetBounds(lo, hi)
         status = self.solver.Solve()
         if status == pywraplp.Solver.INFEASIBLE:
             return "infeasible", None, None
         if status != pywraplp.Solver.OPTIMAL:
             return "failed", None, None
-        x = np.array([v.solution_value() for v in self.vars])
-        y = np.array([con.dual_value() for con in self.constraints])
-        return "optimal", x, y
+        solution = np.array([var.solution_value() for var in self.vars])
+        prices = np.array([con.dual_value() for con in self.constraints])
+        return "optimal", solution, prices
 
     def _size_rows(self, sizes: np.ndarray, budget: float) -> dict[int, tuple[np.ndarray, np.ndarray]]:
         """Row -> (lows, highs) over `sizes` of the rows that change with the size (see _bounds_at): worked out once
         per budget, for every bound and check that reads them."""
-        each = [self._bounds_at(int(n), budget) for n in sizes]
-        return {k: (np.array([b[k][0] for b in each], float), np.array([b[k][1] for b in each], float))
-                for k in each[0]}
+        each = [self._bounds_at(int(size), budget) for size in sizes]
+        return {row: (np.array([bounds[row][0] for bounds in each], float),
+                      np.array([bounds[row][1] for bounds in each], float)) for row in each[0]}
 
     def _some_size_feasible(self, size_rows: dict[int, tuple[np.ndarray, np.ndarray]]) -> bool:
         """False when no size has a list: the sizes' rows loosened to their widest, one program."""
@@ -263,28 +264,30 @@ class SizeNetwork:
 
         if any(lows.min() > highs.max() for lows, highs in size_rows.values()):
             return False  # a row no size can meet (said here, not in OR-Tools' log of contradictory bounds)
-        for k, (lows, highs) in size_rows.items():
-            self.constraints[k].SetBounds(float(lows.min()), float(highs.max()))
+        for row, (lows, highs) in size_rows.items():
+            self.constraints[row].SetBounds(float(lows.min()), float(highs.max()))
         return self.solver.Solve() != pywraplp.Solver.INFEASIBLE
 
-    def _bound(self, c: np.ndarray, y: np.ndarray, size_rows: dict[int, tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
-        """An upper bound on the objective of every list of each size of `size_rows` (_size_rows), from row prices y
-        (any prices give one: c.x = y.(Ax) + (c - A'y).x, and each term is at most its largest value within its
-        bounds); -inf for a size whose rows cannot be met at all."""
-        y = y.copy()
+    def _bound(self, column_values: np.ndarray, prices: np.ndarray,
+               size_rows: dict[int, tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+        """An upper bound on the objective of every list of each size of `size_rows` (_size_rows), from row prices
+        (any prices give one: with c the column values, A the rows and y the prices, c.x = y.(Ax) + (c - A'y).x,
+        and each term is at most its largest value within its bounds); -inf for a size whose rows cannot be met."""
+        prices = prices.copy()
         # a price pushing against an unbounded side bounds nothing: drop it (still a valid bound)
-        y[(y > 0) & np.isinf(self.row_hi)] = 0
-        y[(y < 0) & np.isinf(self.row_lo)] = 0
-        d = c - np.bincount(self.A_cols, weights=self.A * y[self.A_rows], minlength=len(c))
-        columns = np.maximum(d * self.lower, d * self.upper).sum()
-        fixed = np.ones(len(y), bool)
+        prices[(prices > 0) & np.isinf(self.row_hi)] = 0
+        prices[(prices < 0) & np.isinf(self.row_lo)] = 0
+        reduced = column_values - np.bincount(self.coef_cols, weights=self.coefs * prices[self.coef_rows],
+                                              minlength=len(column_values))
+        columns = np.maximum(reduced * self.lower, reduced * self.upper).sum()
+        fixed = np.ones(len(prices), bool)
         fixed[list(size_rows)] = False
         with np.errstate(invalid="ignore"):
-            rows_fixed = np.where(fixed, np.maximum(y * self.row_lo, y * self.row_hi), 0.0)
+            rows_fixed = np.where(fixed, np.maximum(prices * self.row_lo, prices * self.row_hi), 0.0)
         total = np.nan_to_num(rows_fixed, nan=0.0).sum() + columns
         out = np.full(len(next(iter(size_rows.values()))[0]), total)
-        for k, (lows, highs) in size_rows.items():
-            out += np.maximum(y[k] * lows, y[k] * highs)
+        for row, (lows, highs) in size_rows.items():
+            out += np.maximum(prices[row] * lows, prices[row] * highs)
             out[highs < lows] = -np.inf
         return out
 
@@ -294,77 +297,78 @@ class SizeNetwork:
         import time
 
         start = time.perf_counter()
-        c = self._set_objective()
+        column_values = self._set_objective()
         if highest < lowest or self.unmet_minimum:
             return "infeasible", None, time.perf_counter() - start
         sizes = np.arange(lowest, highest + 1)
         size_rows = self._size_rows(sizes, budget)
         bound = np.full(len(sizes), np.inf)
-        best, best_x, best_n, checked = -np.inf, None, None, False
+        best, best_solution, best_size, checked = -np.inf, None, None, False
         unsettled = -np.inf  # the best linear-program value of a size whose corner was not whole
         while True:
             open_ = bound > best + TOLERANCE
             if not open_.any():
                 break
             # the size with the highest bound next (the longest of equals: lists are usually as long as affordable)
-            i = int(max(np.flatnonzero(open_), key=lambda k: (bound[k], k)))
-            n = int(sizes[i])
-            status, x, y = self._solve_size(n, budget)
+            index = int(max(np.flatnonzero(open_), key=lambda index: (bound[index], index)))
+            size = int(sizes[index])
+            status, solution, prices = self._solve_size(size, budget)
             if status == "failed":
                 return None
             if status == "infeasible":
-                bound[i] = -np.inf
-                if best_x is None and not checked:  # perhaps no size has a list: one program says so
+                bound[index] = -np.inf
+                if best_solution is None and not checked:  # perhaps no size has a list: one program says so
                     checked = True
                     if not self._some_size_feasible(size_rows):
                         break
                 continue
-            bound = np.minimum(bound, self._bound(c, y, size_rows))
-            bound[i] = -np.inf  # size n is settled: by its best list, or by its linear program's value
-            whole = np.round(x)
-            if np.abs(x - whole).max() > WHOLE:
+            bound = np.minimum(bound, self._bound(column_values, prices, size_rows))
+            bound[index] = -np.inf  # this size is settled: by its best list, or by its linear program's value
+            whole = np.round(solution)
+            if np.abs(solution - whole).max() > WHOLE:
                 # a corner that is not whole (an institution signal over two tracks makes this possible): its
                 # value bounds the size, which matters only if no list found beats it
-                unsettled = max(unsettled, float(c @ x))
+                unsettled = max(unsettled, float(column_values @ solution))
                 continue
-            value = float(c @ whole)
+            value = float(column_values @ whole)
             if value > best:
-                best, best_x, best_n = value, whole, n
+                best, best_solution, best_size = value, whole, size
         seconds = time.perf_counter() - start
         if unsettled > best + TOLERANCE:
             return None  # a size may hold a better list: let CP-SAT decide
-        if best_x is None:
+        if best_solution is None:
             return "infeasible", None, seconds
-        best_x = self._ties_by_program_id(best_x, c)
-        if not self._meets_every_limit(best_x, best_n, budget):
+        best_solution = self._ties_by_program_id(best_solution, column_values)
+        if not self._meets_every_limit(best_solution, best_size, budget):
             return None
-        return "optimal", self._values(best_x, best_n), seconds
+        return "optimal", self._values(best_solution, best_size), seconds
 
-    def _ties_by_program_id(self, x: np.ndarray, c: np.ndarray) -> np.ndarray:
+    def _ties_by_program_id(self, solution: np.ndarray, column_values: np.ndarray) -> np.ndarray:
         """The same list with ties broken as CP-SAT's model breaks them: in each class (programs sharing every
         limit's coefficients), the programs listed without a signal are the first by value, then program_id."""
-        plain = {col.members[0].program_id: j for j, col in enumerate(self.columns) if col.kind is None}
-        signaled = {m.program_id for j, col in enumerate(self.columns) if col.kind and x[j] > 0.5 for m in col.members}
-        out = x.copy()
+        plain = {col.members[0].program_id: col_index for col_index, col in enumerate(self.columns) if col.kind is None}
+        signaled = {member.program_id for col_index, col in enumerate(self.columns)
+                    if col.kind and solution[col_index] > 0.5 for member in col.members}
+        out = solution.copy()
         for members in self.model.classes.values():  # each in order of value, then program_id
-            free = [m.program_id for m in members if m.program_id not in signaled]
-            taken = sum(1 for pid in free if x[plain[pid]] > 0.5)
-            for k, pid in enumerate(free):
-                out[plain[pid]] = 1.0 if k < taken else 0.0
-        return out if c @ out >= c @ x - 1e-12 else x
+            free = [member.program_id for member in members if member.program_id not in signaled]
+            taken = sum(1 for pid in free if solution[plain[pid]] > 0.5)
+            for position, pid in enumerate(free):
+                out[plain[pid]] = 1.0 if position < taken else 0.0
+        return out if column_values @ out >= column_values @ solution - 1e-12 else solution
 
-    def _meets_every_limit(self, x: np.ndarray, n: int, budget: float) -> bool:
-        """The list read from x, checked against the limits as compare checks any list (constraints.violations),
+    def _meets_every_limit(self, solution: np.ndarray, size: int, budget: float) -> bool:
+        """The list read from `solution`, checked against the limits as compare checks any list (violations),
         and its signals: one per unit, within the allowances, the applicant's own where fixed."""
         from dataclasses import replace
 
         from optimizer.solver.constraints import violations
 
         model = self.model
-        chosen_columns = [col for j, col in enumerate(self.columns) if x[j] > 0.5]
+        chosen_columns = [col for col_index, col in enumerate(self.columns) if solution[col_index] > 0.5]
         chosen = [c for col in chosen_columns for c in col.members]
         ids = [c.program_id for c in chosen]
-        if len(ids) != n or len(set(ids)) != n:
+        if len(ids) != size or len(set(ids)) != size:
             return False
         if violations(chosen, replace(model.limits, budget_usd=budget)):
             return False
@@ -375,7 +379,8 @@ class SizeNetwork:
         if any(len(kinds) > 1 for kinds in given.values()):
             return False  # two signals to one unit
         signaled = {c.program_id for col in chosen_columns if col.kind is not None for c in col.members}
-        if any(a.program_id in signaled and b.program_id in signaled for a, b in model.duplicate_pairs):
+        if any(first.program_id in signaled and second.program_id in signaled
+               for first, second in model.duplicate_pairs):
             return False  # both of one program written twice
         plain_units = {model.signals.unit_of(col.members[0]) for col in chosen_columns
                        if col.kind is None and col.members[0].p_with_signal}
@@ -388,20 +393,20 @@ class SizeNetwork:
                 used[(unit[0], kind)] = used.get((unit[0], kind), 0) + 1
         return all(count <= model.signals.allowance(specialty, kind) for (specialty, kind), count in used.items())
 
-    def _values(self, x: np.ndarray, n: int) -> tuple[int, ...]:
+    def _values(self, solution: np.ndarray, size: int) -> tuple[int, ...]:
         """The CP-SAT model's variables for this list (listed, signals, size, fee segments)."""
         model = self.model
         values = [0] * len(model.model.names)
-        x_of = {c.program_id: v for v, c in model.items}
-        for j, col in enumerate(self.columns):
-            if x[j] > 0.5:
+        listed_var_of = {c.program_id: var for var, c in model.items}
+        for col_index, col in enumerate(self.columns):
+            if solution[col_index] > 0.5:
                 for var in col.cpsat_vars:
                     values[var] = 1  # listed; with a signal, the signal's (and the unit's) variables
                 for c in col.members:
-                    values[x_of[c.program_id]] = 1
-        values[model.count_var] = n
+                    values[listed_var_of[c.program_id]] = 1
+        values[model.count_var] = size
         for specialty, segments in model.fee_segments.items():
-            count = sum(values[v] for v, c in model.items if c.program.specialty == specialty)
+            count = sum(values[var] for var, c in model.items if c.program.specialty == specialty)
             for var, length in segments:
                 take = min(count, length)
                 values[var] = take
