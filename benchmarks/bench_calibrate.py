@@ -35,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
 
-    from optimizer.inputs.refit_files import load_outcomes
+    from optimizer.inputs.outcome_files import load_outcomes
     from optimizer.inputs.datafiles import load_bundled_toml
     from optimizer.model.refit import build_cases, cross_validate, fit, make_design
     from optimizer.inputs.resources import data_path

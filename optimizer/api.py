@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from optimizer import pipeline
 from optimizer.errors import InputError
 
 __all__ = ["load_programs", "load_profile", "score", "solve", "frontier", "compare", "batch", "SolveResult"]
@@ -71,7 +72,6 @@ def load_profile(profile=None):
 
 
 def _inputs(programs, profile, use_signals: bool = True, model=None):
-    from optimizer import pipeline
     from optimizer.inputs.resources import DEMO_NOTE, DEMO_PROFILE
     from optimizer.model.scoring import InterviewModel, load_model
 
@@ -92,7 +92,6 @@ def score(programs=None, profile=None, model=None):
     p_interview, tier, region, weight, reasons, p_with_signal, ...)."""
     import pandas as pd
 
-    from optimizer import pipeline
     from optimizer.output.render_score import score_payload
 
     inputs = _inputs(programs, profile, model=model)
@@ -144,23 +143,20 @@ class SolveResult:
 
 def solve(programs=None, profile=None, budget: float | None = None, min: int | None = None, max: int | None = None,
           objective: str | None = None, signals: bool = True, must=(), never=(), correlated: bool = False,
-          backend: str = "cpsat", time_limit: float = 60.0, model=None, robust: bool | None = None) -> SolveResult:
+          backend: str = "cpsat", time_limit: float = pipeline.DEFAULT_TIME_LIMIT, model=None,
+          robust: bool | None = None) -> SolveResult:
     """The best list, as `smartpick solve` (the flags are keyword arguments; None keeps the profile's value).
     `objective` is "interviews", "match" or "at-least:K"; `robust=True` asks for the list whose P(match) holds up
     best if SmartPick's figures are off (`--robust`). Raises InfeasibleError with the reasons when no list meets
     the limits."""
     import pandas as pd
 
-    from optimizer import pipeline
     from optimizer.output.render import solve_payload
 
     budget, low, high, objective = _limit_flags("solve()", budget, min, max, objective)
     inputs = _inputs(programs, profile, signals, model)
-    candidates = pipeline.score(inputs)
-    limits, warnings = pipeline.make_limits(inputs, candidates, budget, low, high, tuple(must), tuple(never))
-    plan = pipeline.make_plan(inputs, candidates, limits, objective or inputs.profile.goals.objective, backend,
-                              time_limit, correlated, warnings=tuple(warnings),
-                              robust=inputs.profile.goals.robust if robust is None else robust)
+    plan, limits = pipeline.solve_list(inputs, budget, low, high, objective, tuple(must), tuple(never), backend,
+                                       time_limit, correlated, robust=robust)
     payload = solve_payload(inputs, plan, limits)
     return SolveResult(payload, pd.DataFrame(payload["programs"]), plan)
 
@@ -173,7 +169,6 @@ def frontier(programs=None, profile=None, budgets=(1500, 2000, 2500, 3000, 3500)
     (`--robust`; None keeps the profile's goals.robust)."""
     import pandas as pd
 
-    from optimizer import pipeline
     from optimizer.inputs.parsing import ParseError, parse_budget, parse_budget_list
     from optimizer.output.render_more import frontier_payload
 
@@ -194,18 +189,15 @@ def compare(programs=None, profile=None, lists: dict | None = None, signals: boo
     SolveResult, a DataFrame with a program_id (or program) column, or a saved list's path."""
     import pandas as pd
 
-    from optimizer import pipeline
-    from optimizer.solver.compare import compare_portfolios, summary_rows
+    from optimizer.studies.compare import compare_saved, summary_rows
 
     if not lists:
         raise InputError("compare(): give the lists to compare, e.g. lists={'mine': ['IL-001', ...], "
                          "'optimized': api.solve(...)}", file="compare()")
     inputs = _inputs(programs, profile, signals, model)
-    candidates = pipeline.score(inputs)
     budget, low, high, _ = _limit_flags("compare()", budget, min, max)
-    limits, _ = pipeline.make_limits(inputs, candidates, budget, low, high)
     saved = [_portfolio(name, given) for name, given in lists.items()]
-    comparison = compare_portfolios(saved, inputs, candidates, limits, use_signals=signals)
+    comparison, _ = compare_saved(inputs, saved, budget, low, high, use_signals=signals)
     frame = pd.DataFrame(summary_rows(comparison))
     frame["violations_list"] = [list(e.violations) for e in comparison.portfolios]
     return frame

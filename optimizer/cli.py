@@ -20,6 +20,7 @@ sys.excepthook = _stopped_before_start
 
 import click  # noqa: E402 (after the hook: importing takes a moment, and Ctrl-C may come during it)
 
+from optimizer import pipeline  # noqa: E402
 from optimizer.inputs import parsing  # noqa: E402
 from optimizer.errors import SmartPickError  # noqa: E402
 
@@ -187,7 +188,6 @@ def score(programs, sheet_name, profile, model_path, out, as_json):
 
     Example: smartpick score --programs my_programs.xlsx --profile me.toml --out scored.xlsx
     """
-    from optimizer import pipeline
     from optimizer.output.render_score import score_payload, score_rows, score_tables
     from optimizer.output.writers import check_out_path, write_table
 
@@ -238,7 +238,6 @@ def frontier(programs, sheet_name, profile, model_path, budgets, backend, no_sig
 
     Example: smartpick frontier --budget 1500:4000:100 --plot frontier.png
     """
-    from optimizer import pipeline
     from optimizer.output.render_more import frontier_payload, frontier_table
     from optimizer.output.writers import check_out_path, write_table
 
@@ -297,11 +296,9 @@ def scenarios_run(paths, programs, sheet_name, profile, model_path, no_signals, 
 
     With no PATHS it runs the bundled examples. Example: smartpick scenarios run my_scenarios/ --profile me.toml
     """
-    from optimizer.inputs.profile import read_profile_data
     from optimizer.output.render_more import scenarios_payload, scenarios_table
-    from optimizer.inputs.resources import DEMO_PROFILE, data_path, scenarios_dir
-    from optimizer.inputs.scenario_files import load_scenarios
-    from optimizer.solver.scenarios import run_scenarios
+    from optimizer.inputs.resources import DEMO_PROFILE, data_path
+    from optimizer.studies.scenarios import load_scenario_files, run_scenarios
     from optimizer.model.scoring import load_model
     from optimizer.inputs.sheet import read_programs
     from optimizer.output.writers import check_out_path
@@ -310,10 +307,8 @@ def scenarios_run(paths, programs, sheet_name, profile, model_path, no_signals, 
         check_out_path(out, (programs, profile))
     from optimizer.inputs.profile import load_profile
 
-    profile_path = profile or data_path(DEMO_PROFILE)
-    load_profile(profile_path)  # a broken profile is reported once, before any scenario
-    base = read_profile_data(profile_path)
-    found, errors = load_scenarios(list(paths) or [scenarios_dir()], base, str(profile_path))
+    load_profile(profile or data_path(DEMO_PROFILE))  # a broken profile is reported once, before any scenario
+    found, errors = load_scenario_files(paths, profile)
     table = read_programs(programs or data_path("programs.csv"), sheet_name)
     console = _console()
     with _progress(len(found), as_json) as advance:
@@ -408,20 +403,15 @@ def compare(portfolios, programs, sheet_name, profile, model_path, budget, min_p
 
     Example: smartpick compare my_list.csv optimized.xlsx scenarios/tight_budget.toml --out compared.xlsx
     """
-    from optimizer import pipeline
-    from optimizer.solver.compare import compare_portfolios, comparison_payload
+    from optimizer.studies.compare import compare_files, comparison_payload
     from optimizer.output.render_compare import comparison_tables
-    from optimizer.inputs.portfolio_files import load_portfolios
-    from optimizer.inputs.resources import DEMO_PROFILE, data_path
     from optimizer.output.writers import check_out_path
 
     if out:
         check_out_path(out, (programs, profile, *portfolios))
     inputs = pipeline.load_inputs(programs, profile, sheet_name, model_path, use_signals=not no_signals)
-    candidates = pipeline.score(inputs)
-    limits, warnings = pipeline.make_limits(inputs, candidates, budget, min_programs, max_programs)
-    saved = load_portfolios(portfolios, inputs, profile or data_path(DEMO_PROFILE), use_signals=not no_signals)
-    comparison = compare_portfolios(saved, inputs, candidates, limits, use_signals=not no_signals)
+    comparison, warnings = compare_files(inputs, portfolios, profile, budget, min_programs, max_programs,
+                                         use_signals=not no_signals)
     payload = comparison_payload(comparison, inputs)
     if out:
         from optimizer.output.report_files import write_comparison
@@ -454,7 +444,6 @@ def report(programs, sheet_name, profile, model_path, scenario_paths, budget, mi
 
     Example: smartpick report --programs my_programs.xlsx --profile me.toml --scenarios my_scenarios --out report.html
     """
-    from optimizer import pipeline
     from optimizer.output.html_report import frontier_budgets, render_report, write_report
     from optimizer.output.terminal import printable
     from optimizer.output.writers import check_out_path
@@ -477,18 +466,14 @@ def report(programs, sheet_name, profile, model_path, scenario_paths, budget, mi
         click.echo(f"Error: {printable(str(error))}", err=True)
         click.echo(f"Wrote {out}: it explains why no list is possible.", err=True)
         sys.exit(EXIT_INPUT)
-    if plan.outcomes is None:
-        from optimizer.errors import InfeasibleError
-
-        raise InfeasibleError(["the solver found no list within its time limit; narrow the count window or the "
-                               "programs sheet"])
+    pipeline.require_list(plan)
     budgets = frontier_budgets(limits.budget_usd)
     with _progress(len(budgets), False, "the budget frontier") as advance:
         frontier_result, _ = pipeline.run_frontier(inputs, budgets, progress=advance, candidates=candidates,
                                                    limits=limits)
     results = None
     if scenarios_found is not None:
-        from optimizer.solver.scenarios import run_scenarios
+        from optimizer.studies.scenarios import run_scenarios
 
         with _progress(len(scenarios_found), False) as advance:
             results = run_scenarios(inputs.table, scenarios_found, inputs.model, not no_signals, progress=advance)
@@ -507,12 +492,9 @@ def report(programs, sheet_name, profile, model_path, scenario_paths, budget, mi
 def _load_report_scenarios(paths, profile):
     """The scenario files for `report`, read before anything is solved; InputError lists the broken ones."""
     from optimizer.errors import InputError, Problem
-    from optimizer.inputs.profile import read_profile_data
-    from optimizer.inputs.resources import DEMO_PROFILE, data_path
-    from optimizer.inputs.scenario_files import load_scenarios
+    from optimizer.studies.scenarios import load_scenario_files
 
-    profile_path = profile or data_path(DEMO_PROFILE)
-    found, errors = load_scenarios(list(paths), read_profile_data(profile_path), str(profile_path))
+    found, errors = load_scenario_files(paths, profile)
     if errors:
         raise InputError([Problem(file=e.file, column=e.key, message=e.message) for e in errors])
     return found
@@ -537,8 +519,8 @@ def _load_report_scenarios(paths, profile):
 @click.option("--backend", type=click.Choice(["cpsat", "pulp"]), default="cpsat", show_default=True,
               help="Solver: OR-Tools (exact linear programs where the problem allows, else CP-SAT) or PuLP "
                    "(HiGHS, else CBC).")
-@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=60.0, show_default=True,
-              help="Seconds the solver may use (more than 0).")
+@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=pipeline.DEFAULT_TIME_LIMIT,
+              show_default=True, help="Seconds the solver may use (more than 0).")
 @click.option("--must", multiple=True, metavar="ID", help="A program_id (or exact name) that must be on the list.")
 @click.option("--never", multiple=True, metavar="ID", help="A program_id (or exact name) to leave out.")
 @click.option("--no-signals", is_flag=True, help="Leave ERAS program signals out of the choice.")
@@ -553,7 +535,6 @@ def solve(programs, sheet_name, profile, model_path, budget, min_programs, max_p
 
     Example: smartpick solve --programs my_programs.csv --profile me.toml --budget 3000 --out my_list.xlsx
     """
-    from optimizer import pipeline
     from optimizer.output.render import programs_table, solve_payload, summary_table
     from optimizer.output.writers import check_out_path
 
@@ -656,7 +637,7 @@ def calibration(fit, model_path):
     """
     from pathlib import Path
 
-    from optimizer.model.calibration import refit, solve_population, with_fitted_block
+    from optimizer.studies.calibration import refit, solve_population, with_fitted_block
     from optimizer.output.render_calibration import calibration_lines
     from optimizer.inputs.resources import data_path
     from optimizer.model.scoring import load_model
@@ -696,7 +677,8 @@ def calibrate(applicants_path, applications_path, programs, model_path, out, rep
 
     Example: smartpick calibrate --applicants students.xlsx --applications applications.xlsx --out my_model.toml
     """
-    from optimizer.inputs.refit_files import load_outcomes, write_model
+    from optimizer.inputs.outcome_files import load_outcomes
+    from optimizer.output.model_file import write_model
     from optimizer.inputs.datafiles import load_bundled_toml, read_toml
     from optimizer.model.refit import calibrate as refit_model
     from optimizer.output.render_refit import calibration_lines

@@ -13,9 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from optimizer import pipeline
 from optimizer.inputs.applicants import ApplicantRow, RowError
-
-SOLVE_TIME_LIMIT = 60.0  # seconds, as `smartpick solve` (its --time-limit default)
 
 
 @dataclass(frozen=True)
@@ -104,9 +103,8 @@ def _readable_scenarios(paths) -> tuple[list, list[RowError]]:
     return readable, errors
 
 
-def solve_task(table, model, task: Task, time_limit: float = SOLVE_TIME_LIMIT) -> TaskResult:
+def solve_task(table, model, task: Task, time_limit: float = pipeline.DEFAULT_TIME_LIMIT) -> TaskResult:
     """One task solved as `smartpick solve` solves a profile: the same payload (its solve_seconds aside)."""
-    from optimizer import pipeline
     from optimizer.errors import SmartPickError
     from optimizer.output.render import solve_payload
     from optimizer.inputs.resources import DEMO_NOTE
@@ -114,10 +112,8 @@ def solve_task(table, model, task: Task, time_limit: float = SOLVE_TIME_LIMIT) -
     notes = (DEMO_NOTE,) if table.is_demo else ()
     try:
         inputs = pipeline.inputs_for(table, task.profile, model, notes)
-        candidates = pipeline.score(inputs)
-        limits, warnings = pipeline.make_limits(inputs, candidates)
-        plan = pipeline.make_plan(inputs, candidates, limits, task.profile.goals.objective, time_limit=time_limit,
-                                  warnings=tuple(warnings))
+        # robust=False: batch has always solved for the profile's objective, whatever its goals.robust says
+        plan, limits = pipeline.solve_list(inputs, time_limit=time_limit, robust=False)
     except SmartPickError as error:
         return TaskResult(task.index, task.applicant_id, task.row, task.scenario, None, str(error))
     return TaskResult(task.index, task.applicant_id, task.row, task.scenario, solve_payload(inputs, plan, limits))
@@ -136,7 +132,8 @@ def _solve_in_worker(task: Task, time_limit: float) -> TaskResult:
     return solve_task(_WORKER_STATE["table"], _WORKER_STATE["model"], task, time_limit)
 
 
-def run_tasks(table, model, tasks: list[Task], workers: int = 1, client=None, time_limit: float = SOLVE_TIME_LIMIT,
+def run_tasks(table, model, tasks: list[Task], workers: int = 1, client=None,
+              time_limit: float = pipeline.DEFAULT_TIME_LIMIT,
               progress=None) -> list[TaskResult]:
     """Solve every task; results in the tasks' order. `client` (a dask.distributed.Client) runs them on its
     cluster; otherwise `workers` > 1 runs them on that many local processes. `progress(done, total)` is called as

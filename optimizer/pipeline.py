@@ -23,6 +23,10 @@ if TYPE_CHECKING:  # for annotations only: these modules load when a plan is mad
     from optimizer.solver.optimize import SignalReport
 
 
+DEFAULT_TIME_LIMIT = 60.0  # seconds the solver may use for one list: `solve --time-limit`, api.solve and batch
+NO_LIST_IN_TIME = "the solver found no list within its time limit"
+
+
 @dataclass(frozen=True)
 class Inputs:
     """Everything one run reads: the sheet, the profile and the data files their settings point to."""
@@ -188,6 +192,14 @@ class Plan:
     @property
     def status(self) -> str:
         return self.solution.status
+
+
+def require_list(plan: Plan) -> Plan:
+    """The plan, when the solver found a list; InfeasibleError when it found none within its time limit (a report
+    or a comparison needs a list)."""
+    if plan.outcomes is None:
+        raise InfeasibleError([f"{NO_LIST_IN_TIME}; narrow the count window or the programs sheet"])
+    return plan
 
 
 def match_curve(inputs: Inputs):

@@ -11,7 +11,7 @@ import tomllib
 import numpy as np
 import pytest
 
-from optimizer.inputs.refit_files import dump_toml
+from optimizer.output.model_file import dump_toml
 from optimizer.inputs.datafiles import load_bundled_toml
 from optimizer.model.refit import LEVEL_PRIOR_SD, MULTIPLIER_PRIOR_SD, brier, log_loss, reliability
 from optimizer.inputs.resources import data_path

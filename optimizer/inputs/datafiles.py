@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import functools
+import re
 import tomllib
 from pathlib import Path
 
 from optimizer.errors import InputError
 from optimizer.inputs.resources import data_path
+from optimizer.inputs.vocab import canonical_state
 
 
 @functools.lru_cache(maxsize=None)
@@ -85,3 +87,27 @@ def _json_as_toml(path: Path, max_lines: int = 12) -> str | None:
             lines.extend(f"{key(k)} = {value(v)}" for k, v in item.items())
     shown = lines[:max_lines] + (["..."] if len(lines) > max_lines else [])
     return "\n".join(f"    {line}" for line in shown)
+
+
+def metro_slug(name: str) -> str:
+    """The metro file stem for a metro name ("Chicago" -> "chicago", "New York" -> "new_york"); a state after a
+    comma is how people write a city and is left out ("Chicago, IL", "Houston, Texas")."""
+    city, comma, state = name.rpartition(",")
+    code = canonical_state(state) if comma and city.strip() else None
+    if code is not None:
+        slug = _slug(city)
+        # "Chicago, TX" is no metro SmartPick knows: keep the state in the name, so that it is not found
+        return slug if _metro_state(slug) in (None, code) else _slug(name)
+    return _slug(name)
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+
+
+def _metro_state(slug: str) -> str | None:
+    """The state of the bundled metro file `slug`, or None when there is no such file."""
+    try:
+        return load_bundled_toml(f"metros/{slug}.toml").get("state")
+    except InputError:
+        return None

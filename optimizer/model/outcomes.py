@@ -200,7 +200,7 @@ def correlated_distribution(p: Sequence[float] | np.ndarray, sigma: float, nodes
     sum_j w_j * PoissonBinomial(p(z_j)) over `nodes` Gauss-Hermite nodes z_j with weights w_j.
 
     sigma (`latent_sd` in data/model.toml) is fitted to the published spread of ranks (matched 6.1, unmatched 2.5
-    contiguous ranks, NRMP Charting Outcomes 2026; see optimizer/model/calibration.py): with 0.8,
+    contiguous ranks, NRMP Charting Outcomes 2026; see optimizer/studies/calibration.py): with 0.8,
     an applicant one SD above their expected strength has exp(1.6) ~ 5 times the odds of an interview of one SD
     below. sigma = 0 gives back the independent distribution.
 

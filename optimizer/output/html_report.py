@@ -250,7 +250,7 @@ def _frontier(frontier, limits) -> dict | None:
 
 
 def _scenario_rows(results) -> list[dict] | None:
-    from optimizer.solver.scenarios import scenario_row
+    from optimizer.studies.scenarios import scenario_row
 
     return None if results is None else [scenario_row(result) for result in results]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from optimizer.model.uncertainty import describe_range
 
-from optimizer.solver.compare import (INELIGIBLE, VISAS, Comparison, Unmatched, groups, region_mix, tier_mix, tier_of,
+from optimizer.studies.compare import (INELIGIBLE, VISAS, Comparison, Unmatched, groups, region_mix, tier_mix, tier_of,
                                visa_mix)
 from optimizer.inputs.portfolio_files import PortfolioRow
 from optimizer.inputs.profile_types import REGIONS

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from optimizer.output.render import _table, money, pct
-from optimizer.solver.scenarios import scenario_row
+from optimizer.studies.scenarios import scenario_row
 
 
 def frontier_payload(inputs, frontier) -> dict:

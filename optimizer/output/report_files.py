@@ -68,7 +68,7 @@ def write_scenarios(path: str | Path, results, payload: dict) -> Path:
 
 def write_comparison(path: str | Path, comparison, payload: dict) -> Path:
     """`compare --out`: the summary (a row per list), the overlap, each list re-evaluated, and rows not matched."""
-    from optimizer.solver.compare import overlap_rows, portfolio_rows, summary_rows as compare_summary, unmatched_rows
+    from optimizer.studies.compare import overlap_rows, portfolio_rows, summary_rows as compare_summary, unmatched_rows
 
     sheets = {"Summary": compare_summary(comparison), "Overlap": overlap_rows(comparison)}
     for portfolio in comparison.portfolios:

@@ -1,1 +1,1 @@
-"""Choosing lists: the linear model and its backends (linear.py), the portfolio model (optimize.py), risk objectives (nonlinear.py), the budget frontier, infeasibility diagnosis, scenarios, comparison, batch."""
+"""Choosing lists: the linear model and its backends (linear.py), the portfolio model (optimize.py), risk objectives (nonlinear.py), the budget frontier, infeasibility diagnosis. Scenarios and comparison run whole lists and live above, in studies/."""
