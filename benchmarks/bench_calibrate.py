@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     from optimizer.inputs.resources import data_path
     from optimizer.model.scoring import InterviewModel, load_model
     from optimizer.inputs.sheet import read_programs
-    from optimizer.inputs.synth_outcomes import (OUTCOME_FILES, outcome_files, perturbed_model_data,
+    from smartpick_data.synth_outcomes import (OUTCOME_FILES, outcome_files, perturbed_model_data,
                                                  simulate_outcomes)
 
     with tempfile.TemporaryDirectory() as folder:

@@ -43,12 +43,12 @@ def load_programs(programs=None, sheet: str | None = None):
     if programs is None:
         return replace(read_programs(data_path(DEMO_PROGRAMS)), source="bundled demo data", is_demo=True)
     if _is_frame(programs):
-        from optimizer.inputs.sheet import _check_grid
+        from optimizer.inputs.sheet import check_grid
 
         header = (1, [str(c) for c in programs.columns])
         rows = [(number, [_cell(v) for v in values])
                 for number, values in enumerate(programs.itertuples(index=False, name=None), start=2)]
-        report = _check_grid("DataFrame", header, rows, [])
+        report = check_grid("DataFrame", header, rows, [])
         if report.errors:
             raise InputError(report.errors, file="DataFrame")
         return report.table

@@ -143,7 +143,7 @@ def validate_programs(path, sheet_name: str | None = None, data: bytes | None = 
         header, rows, notes = read_grid(Path(path), sheet_name, data, limits)
     except InputError as error:
         return ValidationReport(rows=0, errors=list(error.problems))
-    report = _check_grid(file, header, rows, notes)
+    report = check_grid(file, header, rows, notes)
     if report.rows > limits.rows:
         return ValidationReport(rows=0, errors=too_many_programs(file, report.rows, limits).problems)
     return report
@@ -576,8 +576,8 @@ def _excel_text(cell) -> str:
         return "yes" if value else "no"
     if isinstance(value, (int, float)):
         if "%" in (getattr(cell, "number_format", "") or ""):
-            return f"{_number_text(round(value * 100, 10))}%"
-        return _number_text(value)
+            return f"{number_text(round(value * 100, 10))}%"
+        return number_text(value)
     if isinstance(value, (datetime.datetime, datetime.date)):
         return _date_text(value)
     return str(value)
@@ -624,7 +624,7 @@ def _date_text(value) -> str:
     return moment.isoformat(sep=" ")
 
 
-def _number_text(value) -> str:
+def number_text(value) -> str:
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
     return repr(value) if isinstance(value, float) else str(value)
@@ -687,7 +687,7 @@ class _Columns:
     ignored_lookalikes: list[str] = field(default_factory=list)  # user columns that look like ours, not read
 
 
-def _check_grid(file, header, rows, notes) -> ValidationReport:
+def check_grid(file, header, rows, notes) -> ValidationReport:
     """Check header and rows; return the report (with the table when there are no errors)."""
     errors, warnings = [], list(notes)
     columns = _map_header(file, header, rows, errors, warnings)
@@ -731,8 +731,8 @@ def _map_header(file, header, rows, errors, warnings) -> _Columns:
         if not text:
             has_data = any(position < len(r) and vocab.clean_text(r[position]) for _, r in rows)
             if has_data and position < len(cells):  # cells past the header's end are reported row by row
-                name = f"column {_letter(position)}"
-                warnings.append(f"Column {_letter(position)} has no header; its cells are kept as '{name}'. Give "
+                name = f"column {column_letter(position)}"
+                warnings.append(f"Column {column_letter(position)} has no header; its cells are kept as '{name}'. Give "
                                 "it a header to name it.")
                 extra.append((name, position))
             continue
@@ -812,7 +812,7 @@ def _missing_column_warnings(canonical: dict[str, int]) -> list[str]:
     return warnings
 
 
-def _letter(position: int) -> str:
+def column_letter(position: int) -> str:
     """Spreadsheet column letter: 0 -> A, 26 -> AA."""
     letters = ""
     position += 1
@@ -831,7 +831,7 @@ def _check_row(file, number, cells, columns: _Columns, errors, blanks, memo: dic
     values, first_error, failed = {}, len(errors), set()
     if len(cells) > columns.width and any(vocab.clean_text(c) for c in cells[columns.width:]):
         stray = next(vocab.clean_text(c) for c in cells[columns.width:] if vocab.clean_text(c))
-        errors.append(Problem(file=file, row=number, column=f"column {_letter(columns.width)}", value=stray,
+        errors.append(Problem(file=file, row=number, column=f"column {column_letter(columns.width)}", value=stray,
                               message=f"this row has {len(cells)} cells but the header has {columns.width}. A comma "
                                       "inside a name shifts the cells: put such names in double quotes, or add a "
                                       "header for the extra column."))

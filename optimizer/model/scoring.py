@@ -21,7 +21,7 @@ def _numbers(table: dict) -> dict[str, float]:
     return {k: float(v) for k, v in table.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
 
 
-def _sigmoid(x: float) -> float:
+def logistic(x: float) -> float:
     if x >= 0:
         return 1.0 / (1.0 + math.exp(-x))
     e = math.exp(x)
@@ -304,7 +304,7 @@ def ineligibility_reasons(applicant: Applicant, program: Program, match_year: in
     return split_limits(applicant, program, match_year, soft_cutoffs)[0]
 
 
-def _below_stated_cutoff(applicant: Applicant, program: Program, only_soft: bool = False) -> bool:
+def below_stated_cutoff(applicant: Applicant, program: Program, only_soft: bool = False) -> bool:
     """True when the applicant is below a stated cutoff (with `only_soft`, one the program only prefers)."""
     soft = program.soft_cutoffs
     if program.step2_cutoff is not None and (not only_soft or "step2_cutoff" in soft) \
@@ -367,9 +367,9 @@ def score_programs(table: ProgramTable, profile: Profile, model: InterviewModel,
             terms, p, checks, unmet = {}, 0.0, [], ()
         else:
             # a cutoff the program only prefers (or every cutoff, with soft_cutoffs) lowers the chance
-            soft_penalty = _below_stated_cutoff(applicant, program, only_soft=not goals.soft_cutoffs)
+            soft_penalty = below_stated_cutoff(applicant, program, only_soft=not goals.soft_cutoffs)
             terms = model.logit_terms(applicant, program, match_year, soft_penalty, unmet)
-            p = _sigmoid(sum(terms.values()))
+            p = logistic(sum(terms.values()))
         rows.append((program, reasons, p, terms, checks, unmet))
     unknown_visa = model.visa_unknown_factor(applicant)
     tiers = tier_map([(row[0], row[2]) for row in rows if not row[1]], goals.tiers)

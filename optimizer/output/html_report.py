@@ -211,7 +211,7 @@ def _mix(plan) -> list[tuple[str, list[dict]]]:
             ("Visas the programs sponsor", bars(mix(chosen, "visa")))]
 
 
-def _chart(ax, alt: str) -> dict:
+def svg_chart(ax, alt: str) -> dict:
     """The figure holding `ax` as an SVG image for the page: {alt, src (a data: URL)}."""
     figure = ax.figure
     while not hasattr(figure, "savefig"):
@@ -229,7 +229,7 @@ def _interviews(plan) -> dict:
     none = o.distribution[0]
     return {"expected": o.expected_interviews, "likeliest": likeliest,
             "none": "less than 0.01%" if none < 0.0001 else pct(none, 2),
-            "chart": _chart(plot_distribution(o, title="Chance of each number of interviews"),
+            "chart": svg_chart(plot_distribution(o, title="Chance of each number of interviews"),
                             f"Bar chart of the chance of each number of interviews; the likeliest is {likeliest}."),
             "at_least": [(k, o.p_at_least[k]) for k in AT_LEAST_SHOWN if k in o.p_at_least]}
 
@@ -245,7 +245,7 @@ def _frontier(frontier, limits) -> dict | None:
     ax.axvline(limits.budget_usd, color="#57606a", linestyle=":", linewidth=1)
     points = [{**vars(p), "current": abs(p.budget - limits.budget_usd) < 0.5} for p in frontier.points]
     return {"low": frontier.points[0].budget, "high": frontier.points[-1].budget, "points": points,
-            "chart": _chart(ax, "Line chart of expected interviews and chance of matching against the budget."),
+            "chart": svg_chart(ax, "Line chart of expected interviews and chance of matching against the budget."),
             "diminishing_at": frontier.diminishing_at, "rule": frontier.rule}
 
 

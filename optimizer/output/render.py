@@ -172,7 +172,7 @@ def solve_payload(inputs, plan, limits) -> dict:
     return payload
 
 
-def _table(title=None, **kwargs):
+def make_table(title=None, **kwargs):
     from rich import box
     from rich.table import Table
 
@@ -184,7 +184,7 @@ def _table(title=None, **kwargs):
 def summary_table(inputs, plan, limits):
     """The summary of a solved list, as a two-column table."""
     s, o = plan.solution, plan.outcomes
-    t = _table("Summary", show_header=False)
+    t = make_table("Summary", show_header=False)
     t.add_column("what", style="bold")
     t.add_column("value")
     status = s.status
@@ -285,7 +285,7 @@ def _programs_table(plan, limit, name_width: int, compact: bool = False):
         row["specialty"] = c.program.specialty
     rows.sort(key=lambda row: -row["p_interview"])  # best chance first: the chance as the list applies it
     # narrow terminals: one space between columns instead of three, so the names keep some room
-    t = _table(f"Your list ({len(rows)} programs, best chance first)", **({"padding": (0, 0)} if compact else {}))
+    t = make_table(f"Your list ({len(rows)} programs, best chance first)", **({"padding": (0, 0)} if compact else {}))
     with_signals = any(r["signal"] for r in rows)
     several = len({r["specialty"] for r in rows}) > 1
     columns = ([("#", "right"), ("Program", "left"), ("City", "left")] + ([("Spec.", "left")] if several else [])
@@ -299,7 +299,7 @@ def _programs_table(plan, limit, name_width: int, compact: bool = False):
     by_id = {c.program_id: c for c in plan.solution.chosen}
     for i, r in enumerate(rows[:limit] if limit else rows, start=1):
         p = by_id[r["program_id"]].program
-        cells = ([str(i), escape(p.program), escape(f"{p.city}, {p.state}")] + ([_short(p.specialty)] if several else [])
+        cells = ([str(i), escape(p.program), escape(f"{p.city}, {p.state}")] + ([short_specialty(p.specialty)] if several else [])
                  + [r["tier"], pct(r["p_interview"]), r["region"]] + ([r["signal"] or ""] if with_signals else [])
                  + [money(r["fee_share_usd"])])
         t.add_row(*cells)
@@ -320,7 +320,7 @@ SHORT = {"Internal Medicine": "IM", "Family Medicine": "FM", "Pediatrics": "Peds
          "Diagnostic Radiology": "DR"}
 
 
-def _short(specialty: str) -> str:
+def short_specialty(specialty: str) -> str:
     return SHORT.get(specialty, specialty)
 
 
@@ -331,7 +331,7 @@ def signals_table(report, width: int = 100):
 
 
 def _signals_table(report, name_width: int, compact: bool):
-    t = _table(f"Your ERAS signals ({len(report.rows)}), chosen together with the list")
+    t = make_table(f"Your ERAS signals ({len(report.rows)}), chosen together with the list")
     headers = (("Without", "With", "Adds") if compact else ("Chance without", "With signal", "Adds"))
     for name, justify in (("Program", "left"), ("Kind", "left"), (headers[0], "right"), (headers[1], "right"),
                           (headers[2], "right")):

@@ -50,10 +50,10 @@ def _row_label(u: Unmatched) -> str:
 def _side_by_side(lists, part: int, parts: int):
     from rich.markup import escape
 
-    from optimizer.output.render import _table, money, pct
+    from optimizer.output.render import make_table, money, pct
 
     title = "Your lists side by side, re-evaluated" + (f" ({part} of {parts})" if parts > 1 else "")
-    t = _table(title, padding=(0, 1), min_width=len(title) + 2)
+    t = make_table(title, padding=(0, 1), min_width=len(title) + 2)
     t.add_column("", style="bold", no_wrap=True, min_width=20)
     for e in lists:
         t.add_column(escape(e.name), justify="right", overflow="fold", min_width=9, max_width=16)
@@ -82,7 +82,7 @@ def _side_by_side(lists, part: int, parts: int):
 def _ahead_table(comparison: Comparison):
     from rich.markup import escape
 
-    from optimizer.output.render import _table, money, pct
+    from optimizer.output.render import make_table, money, pct
 
     def show(key: str, value: float) -> str:
         if key in ("p_match", "p_at_least_5"):
@@ -93,7 +93,7 @@ def _ahead_table(comparison: Comparison):
             return str(int(value))
         return f"{value:.1f}"
 
-    t = _table("Who is ahead")
+    t = make_table("Who is ahead")
     t.add_column("Measure", no_wrap=True)
     t.add_column("Ahead", overflow="fold", max_width=40)
     t.add_column("Value", justify="right")
@@ -111,7 +111,7 @@ def _ahead_table(comparison: Comparison):
 def _overlap_table(comparison: Comparison, limit: int):
     from rich.markup import escape
 
-    from optimizer.output.render import _table, pct
+    from optimizer.output.render import make_table, pct
 
     counts = [f"in {'all' if len(comparison.portfolios) > 2 else 'both'}: {len(comparison.in_all)}"]
     counts += [f"only in {name}: {len(ids)}" for name, ids in comparison.only.items()]
@@ -121,7 +121,7 @@ def _overlap_table(comparison: Comparison, limit: int):
     caption = "Chance: of an interview, without a signal."
     if len(differing) > limit:
         caption += f" {len(differing) - limit} more programs not shown; --out F.xlsx lists them all."
-    t = _table(escape("Overlap (" + "; ".join(counts) + ")"), caption=caption, caption_justify="left")
+    t = make_table(escape("Overlap (" + "; ".join(counts) + ")"), caption=caption, caption_justify="left")
     for name, justify, width in (("Program", "left", 30), ("City", "left", 18), ("Tier", "left", 7),
                                  ("Chance", "right", 6), ("Where", "left", 28)):
         t.add_column(name, justify=justify, no_wrap=True, overflow="ellipsis", max_width=width)

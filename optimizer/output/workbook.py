@@ -56,13 +56,13 @@ def write_workbook(target: str | Path, sheets: dict[str, list[dict]]) -> None:
     book.remove(book.active)
     used: set[str] = set()
     for name, rows in sheets.items():
-        _write_sheet(book.create_sheet(sheet_title(name, used)), rows)
+        write_sheet(book.create_sheet(sheet_title(name, used)), rows)
     if not book.worksheets:
         book.create_sheet("Empty")
     book.save(target)
 
 
-def _write_sheet(sheet, rows: list[dict]) -> None:
+def write_sheet(sheet, rows: list[dict]) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 

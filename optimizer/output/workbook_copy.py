@@ -89,7 +89,7 @@ def write_copy(source, target, sheet_title: str, header_row: int, added: list[Ad
     def write(stream) -> None:
         import openpyxl
 
-        from optimizer.output.workbook import _write_sheet, sheet_title as unique_title
+        from optimizer.output.workbook import write_sheet, sheet_title as unique_title
 
         book = openpyxl.load_workbook(source)  # full load: formats, links, dates, merged cells and notes stay
         sheet = book[sheet_title]
@@ -100,7 +100,7 @@ def write_copy(source, target, sheet_title: str, header_row: int, added: list[Ad
         for name, rows in tables.items():
             if name in book.sheetnames:
                 book.remove(book[name])
-            _write_sheet(book.create_sheet(unique_title(name, used)), rows)
+            write_sheet(book.create_sheet(unique_title(name, used)), rows)
         book.save(stream)
 
     return atomic_write(target, write)

@@ -341,7 +341,7 @@ def exact_direction(chosen, signals, objective: Objective, curve, sigma: float |
     sum_j w_j D_sj p(z_j), D_sj the gain of one more interview in specialty s at node j (rises with p).
     `by_key` holds each (program_id, kind)'s chances per node (risk_bound.node_coefficients), and gains more;
     `chance(candidate, kind)` is a program's chance (default: as scored)."""
-    from optimizer.model.outcomes import MatchCurves, _poisson_binomial_rows
+    from optimizer.model.outcomes import MatchCurves, poisson_binomial_rows
     from optimizer.solver.risk_bound import node_chances
 
     chance_of = chance or _p
@@ -363,7 +363,7 @@ def exact_direction(chosen, signals, objective: Objective, curve, sigma: float |
         chance, marginal = {}, {}
         for s in groups:
             columns = conditional[:, [i for i, name in enumerate(names) if name == s]]
-            dist = _poisson_binomial_rows(columns)
+            dist = poisson_binomial_rows(columns)
             m = (curve.curve(s) if several else curve).values(columns.shape[1] + 1)
             chance[s] = dist @ m[:-1]
             marginal[s] = dist @ np.diff(m)
@@ -372,7 +372,7 @@ def exact_direction(chosen, signals, objective: Objective, curve, sigma: float |
             gains[s] = weights * others * marginal[s]
         default = None
     else:
-        dist = _poisson_binomial_rows(conditional)
+        dist = poisson_binomial_rows(conditional)
         k = objective.k
         default = weights * (dist[:, k - 1] if k - 1 < dist.shape[1] else np.zeros(weights.size))
     cache: dict[tuple[str, str | None], float] = {}

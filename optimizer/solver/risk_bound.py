@@ -54,12 +54,12 @@ class NodeBound:
 def node_chances(p: np.ndarray, sigma: float | None) -> tuple[np.ndarray, np.ndarray]:
     """(weights w_j, matrix of p_i(z_j), one row per node) for chances p; one node of weight 1 when sigma is None
     (independent decisions)."""
-    from optimizer.model.outcomes import _conditional_probabilities
+    from optimizer.model.outcomes import conditional_probabilities
 
     p = np.asarray(p, dtype=float)
     if not sigma:
         return np.ones(1), p[None, :].copy()
-    return _conditional_probabilities(p, float(sigma), NODES)
+    return conditional_probabilities(p, float(sigma), NODES)
 
 
 def _base_rows(solver, model) -> list:
