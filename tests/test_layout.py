@@ -5,85 +5,39 @@ under `if TYPE_CHECKING:` too."""
 from __future__ import annotations
 
 import ast
+import importlib.util
 from pathlib import Path
 
 PACKAGE = Path(__file__).parents[1] / "optimizer"
 CORE = ("inputs", "model", "solver")
 
-# The floors, bottom first: a module may import its own floor and those below, never one above.
-RANKS = {
-    "optimizer": 0,  # the package itself: its version (the API's names load lazily, by importlib, on first use)
-    "optimizer.errors": 0,  # one error family, for every floor
-    "optimizer.interrupt": 0,  # Ctrl-C, checked by the solver's loops
-    "optimizer.inputs": 1,  # what users write, read and checked
-    "optimizer.model": 2,  # chances, fees, signals, outcomes (of inputs)
-    "optimizer.solver": 3,  # choosing one list (model and inputs)
-    "optimizer.pipeline": 4,  # the whole job of one list: load, score, limits, solve, evaluate
-    "optimizer.studies": 5,  # many lists through the pipeline: scenarios, compare, calibration
-    "optimizer.output": 6,  # what people read: anything below, never a door
-    "optimizer.api": 7,  # the doors
-    "optimizer.cli": 7,
-    "optimizer.cohort": 7,
-    "optimizer.web": 7,
-}
-FLOOR_NAMES = {0: "the foundation (errors, interrupt)", 1: "inputs", 2: "model", 3: "solver", 4: "pipeline",
-               5: "studies", 6: "output", 7: "the doors (cli, api, cohort, web)"}
-# Up-reaches allowed for now, each with the reason and when it goes.
-WAITING = {
-    ("optimizer.solver.scenarios", "optimizer.studies.scenarios"): "re-export for optimizer/web/ until it imports "
-                                                                   "optimizer.studies (issue 26, at the merge)",
-    ("optimizer.solver.compare", "optimizer.studies.compare"): "re-export for optimizer/web/ until it imports "
-                                                               "optimizer.studies (issue 26, at the merge)",
-}
+# The floors, the allowed up-reaches and the import reader are the picture's (scripts/draw_layers.py): one table
+# draws docs/layers.md and is checked here.
+_spec = importlib.util.spec_from_file_location("draw_layers", Path(__file__).parents[1] / "scripts" / "draw_layers.py")
+layers = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(layers)
+RANKS, FLOOR_NAMES, WAITING = layers.RANKS, layers.FLOOR_NAMES, layers.WAITING
 
 
 def _modules() -> dict[str, Path]:
-    out = {}
-    for path in PACKAGE.rglob("*.py"):
-        parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
-        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
-        out[name] = path
-    return out
+    return layers.modules(PACKAGE)
 
 
 def _import_lines(path: Path, name: str, known: set[str]) -> list[tuple[str, int]]:
-    """(module imported, line) for every import of a module of the package in the file at `path`, wherever it
-    stands; `from optimizer import pipeline` imports optimizer.pipeline (not the package)."""
-    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-    found = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            targets = [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom):
-            module = node.module or ""
-            if node.level:  # relative: from the module's own package up
-                base = package.split(".")[:len(package.split(".")) - (node.level - 1)]
-                module = ".".join([*base, *([module] if module else [])])
-            submodules = [f"{module}.{alias.name}" for alias in node.names if f"{module}.{alias.name}" in known]
-            targets = submodules + ([module] if len(submodules) < len(node.names) else [])
-        else:
-            continue
-        found += [(t, node.lineno) for t in targets if t in known and t != name]
-    return found
+    return layers.import_lines(path, name, known)
 
 
 def _imports(path: Path, name: str, known: set[str]) -> set[str]:
     return {target for target, _ in _import_lines(path, name, known)}
 
 
-def rank(module: str) -> int:
-    """The floor of a module: that of its longest prefix in RANKS."""
-    parts = module.split(".")
-    for n in range(len(parts), 0, -1):
-        if ".".join(parts[:n]) in RANKS:
-            return RANKS[".".join(parts[:n])]
-    raise KeyError(module)
+rank = layers.rank  # the floor of a module: that of its longest prefix in RANKS
 
 
 def test_every_module_has_a_floor():
     unplaced = [name for name in _modules() if not any(name == r or name.startswith(r + ".") for r in RANKS)]
-    assert not unplaced, f"modules on no floor: {unplaced}. Add each to RANKS in tests/test_layout.py (and the " \
-                         "picture: python scripts/draw_layers.py)."
+    assert not unplaced, f"modules on no floor: {unplaced}. Add each to RANKS in scripts/draw_layers.py (and " \
+                         "run it: docs/layers.md draws them)."
 
 
 def test_imports_only_point_down():
@@ -105,7 +59,7 @@ def test_the_waiting_up_reaches_still_exist():
     modules = _modules()
     for (name, target), why in WAITING.items():
         assert name in modules and target in _imports(modules[name], name, set(modules)), \
-            f"{name} no longer imports {target}: remove it from WAITING in tests/test_layout.py ({why})"
+            f"{name} no longer imports {target}: remove it from WAITING in scripts/draw_layers.py ({why})"
 
 
 def test_the_import_graph_has_no_cycle():
@@ -154,3 +108,8 @@ def test_the_core_neither_prints_nor_formats():
         assert not {"click", "rich", "argparse"} & imported, f"{name} parses flags or draws tables"
         outputs = {m for m in imported if m.startswith("optimizer.output")}
         assert not outputs, f"{name} imports the presentation layer: {sorted(outputs)}"
+
+
+def test_the_picture_of_the_layers_is_up_to_date():
+    assert (Path(__file__).parents[1] / "docs" / "layers.md").read_text(encoding="utf-8") == layers.draw(), \
+        "docs/layers.md is stale: run python scripts/draw_layers.py and commit docs/layers.md"
