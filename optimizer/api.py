@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from optimizer import pipeline
+from optimizer.solver import DEFAULT_TIME_LIMIT
 from optimizer.errors import InputError
 
 __all__ = ["load_programs", "load_profile", "score", "solve", "frontier", "compare", "batch", "SolveResult"]
@@ -143,7 +144,7 @@ class SolveResult:
 
 def solve(programs=None, profile=None, budget: float | None = None, min: int | None = None, max: int | None = None,
           objective: str | None = None, signals: bool = True, must=(), never=(), correlated: bool = False,
-          backend: str = "cpsat", time_limit: float = pipeline.DEFAULT_TIME_LIMIT, model=None,
+          backend: str = "cpsat", time_limit: float = DEFAULT_TIME_LIMIT, model=None,
           robust: bool | None = None) -> SolveResult:
     """The best list, as `smartpick solve` (the flags are keyword arguments; None keeps the profile's value).
     `objective` is "interviews", "match" or "at-least:K"; `robust=True` asks for the list whose P(match) holds up

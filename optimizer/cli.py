@@ -20,7 +20,7 @@ sys.excepthook = _stopped_before_start
 
 import click  # noqa: E402 (after the hook: importing takes a moment, and Ctrl-C may come during it)
 
-from optimizer import pipeline  # noqa: E402
+from optimizer.solver import DEFAULT_TIME_LIMIT  # noqa: E402
 from optimizer.inputs import parsing  # noqa: E402
 from optimizer.errors import SmartPickError  # noqa: E402
 
@@ -188,6 +188,7 @@ def score(programs, sheet_name, profile, model_path, out, as_json):
 
     Example: smartpick score --programs my_programs.xlsx --profile me.toml --out scored.xlsx
     """
+    from optimizer import pipeline
     from optimizer.output.render_score import score_payload, score_rows, score_tables
     from optimizer.output.writers import check_out_path, write_table
 
@@ -238,6 +239,7 @@ def frontier(programs, sheet_name, profile, model_path, budgets, backend, no_sig
 
     Example: smartpick frontier --budget 1500:4000:100 --plot frontier.png
     """
+    from optimizer import pipeline
     from optimizer.output.render_more import frontier_payload, frontier_table
     from optimizer.output.writers import check_out_path, write_table
 
@@ -403,6 +405,7 @@ def compare(portfolios, programs, sheet_name, profile, model_path, budget, min_p
 
     Example: smartpick compare my_list.csv optimized.xlsx scenarios/tight_budget.toml --out compared.xlsx
     """
+    from optimizer import pipeline
     from optimizer.studies.compare import compare_files, comparison_payload
     from optimizer.output.render_compare import comparison_tables
     from optimizer.output.writers import check_out_path
@@ -444,6 +447,7 @@ def report(programs, sheet_name, profile, model_path, scenario_paths, budget, mi
 
     Example: smartpick report --programs my_programs.xlsx --profile me.toml --scenarios my_scenarios --out report.html
     """
+    from optimizer import pipeline
     from optimizer.output.html_report import frontier_budgets, render_report, write_report
     from optimizer.output.terminal import printable
     from optimizer.output.writers import check_out_path
@@ -519,7 +523,7 @@ def _load_report_scenarios(paths, profile):
 @click.option("--backend", type=click.Choice(["cpsat", "pulp"]), default="cpsat", show_default=True,
               help="Solver: OR-Tools (exact linear programs where the problem allows, else CP-SAT) or PuLP "
                    "(HiGHS, else CBC).")
-@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=pipeline.DEFAULT_TIME_LIMIT,
+@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=DEFAULT_TIME_LIMIT,
               show_default=True, help="Seconds the solver may use (more than 0).")
 @click.option("--must", multiple=True, metavar="ID", help="A program_id (or exact name) that must be on the list.")
 @click.option("--never", multiple=True, metavar="ID", help="A program_id (or exact name) to leave out.")
@@ -535,6 +539,7 @@ def solve(programs, sheet_name, profile, model_path, budget, min_programs, max_p
 
     Example: smartpick solve --programs my_programs.csv --profile me.toml --budget 3000 --out my_list.xlsx
     """
+    from optimizer import pipeline
     from optimizer.output.render import programs_table, solve_payload, summary_table
     from optimizer.output.writers import check_out_path
 

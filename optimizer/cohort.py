@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from optimizer import pipeline
+from optimizer.solver import DEFAULT_TIME_LIMIT
 from optimizer.inputs.applicants import ApplicantRow, RowError
 
 
@@ -103,7 +104,7 @@ def _readable_scenarios(paths) -> tuple[list, list[RowError]]:
     return readable, errors
 
 
-def solve_task(table, model, task: Task, time_limit: float = pipeline.DEFAULT_TIME_LIMIT) -> TaskResult:
+def solve_task(table, model, task: Task, time_limit: float = DEFAULT_TIME_LIMIT) -> TaskResult:
     """One task solved as `smartpick solve` solves a profile: the same payload (its solve_seconds aside)."""
     from optimizer.errors import SmartPickError
     from optimizer.output.render import solve_payload
@@ -133,7 +134,7 @@ def _solve_in_worker(task: Task, time_limit: float) -> TaskResult:
 
 
 def run_tasks(table, model, tasks: list[Task], workers: int = 1, client=None,
-              time_limit: float = pipeline.DEFAULT_TIME_LIMIT,
+              time_limit: float = DEFAULT_TIME_LIMIT,
               progress=None) -> list[TaskResult]:
     """Solve every task; results in the tasks' order. `client` (a dask.distributed.Client) runs them on its
     cluster; otherwise `workers` > 1 runs them on that many local processes. `progress(done, total)` is called as

@@ -23,7 +23,6 @@ if TYPE_CHECKING:  # for annotations only: these modules load when a plan is mad
     from optimizer.solver.optimize import SignalReport
 
 
-DEFAULT_TIME_LIMIT = 60.0  # seconds the solver may use for one list: `solve --time-limit`, api.solve and batch
 NO_LIST_IN_TIME = "the solver found no list within its time limit"
 
 
