@@ -40,6 +40,8 @@ The public Python API (optimizer/api.py) takes files or pandas DataFrames and di
 The names load lazily, on first use, so importing `optimizer` stays cheap for the command line.
 """
 
+import importlib
+
 __version__ = "0.1.0"
 
 API = ("api", "load_programs", "load_profile", "score", "solve", "SolveResult", "frontier", "compare", "batch")
@@ -48,8 +50,6 @@ __all__ = [*API, "__version__"]
 
 def __getattr__(name: str):
     if name in API:
-        import importlib
-
         api = importlib.import_module("optimizer.api")
         return api if name == "api" else getattr(api, name)
     raise AttributeError(f"module 'optimizer' has no attribute {name!r}")

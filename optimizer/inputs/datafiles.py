@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import re
 import tomllib
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 from optimizer.errors import InputError
 from optimizer.inputs.resources import data_path
 from optimizer.inputs.vocab import canonical_state
+from optimizer.inputs.bounds import check_file
 
 
 @functools.lru_cache(maxsize=None)
@@ -21,8 +23,6 @@ def load_bundled_toml(relative_path: str) -> dict:
 def read_toml(path: str | Path, text: str | None = None) -> dict:
     """Parse a TOML file (or its `text`, already in memory: `path` then only names it), turning a syntax error into
     an InputError that names the file and line."""
-    from optimizer.inputs.bounds import check_file
-
     path = Path(path)
     try:
         if text is not None:
@@ -53,8 +53,6 @@ def read_toml(path: str | Path, text: str | None = None) -> dict:
 
 def _json_as_toml(path: Path, max_lines: int = 12) -> str | None:
     """The start of a JSON object file written as TOML (for the message), or None when the file is not JSON."""
-    import json
-
     try:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
     except (ValueError, OSError):

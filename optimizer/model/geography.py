@@ -3,6 +3,7 @@ census division, elsewhere. Metro definitions are data files (data/metros/<name>
 
 from __future__ import annotations
 
+import difflib
 import functools
 import re
 from dataclasses import dataclass
@@ -63,8 +64,6 @@ class Metro:
     def near_match(self, city: str, state: str) -> tuple[str, str] | None:
         """(region, the metro's place it was matched to) for a city written close to the home city or a suburb
         ('Chicgo', 'Evanstown'), when it is not one of them exactly; None otherwise."""
-        import difflib
-
         key = _city_key(city)
         places = self._places_in(state)
         if not key or key in places:

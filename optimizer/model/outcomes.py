@@ -21,6 +21,8 @@ import numpy as np
 
 from optimizer.inputs import datafiles
 from optimizer.errors import InputError, Problem
+from optimizer.model import published
+from optimizer.model.published import concave_majorant_values, upper_hull
 
 MATCH_CURVES_FILE = "match_curves.toml"
 
@@ -314,8 +316,6 @@ class MatchCurve:
 
         For a bound that holds even when the data curve is not concave: E[m(N)] <= E[hull(N)] <= hull(E[N]).
         """
-        from optimizer.model.published import upper_hull
-
         ranks, values = self._knots()
         hull = upper_hull(ranks, values)
         return MatchCurve(applicant_type=self.applicant_type, specialty=self.specialty, year=self.year,
@@ -336,8 +336,6 @@ def _derived_curve(applicant_type: str, specialty: str) -> MatchCurve | None:
     """The curve derived from the specialty's published 2026 non-US IMG rank distributions (model/published.py);
     for US IMGs the same curve raised by the US IMG shift of match_curves.toml ([us_img]); None when the specialty
     has no published figures."""
-    from optimizer.model import published
-
     spec = published.figures(specialty)
     if spec is None or applicant_type not in ("non-US IMG", "US IMG"):
         return None
@@ -356,8 +354,6 @@ def _derived_curve(applicant_type: str, specialty: str) -> MatchCurve | None:
 def _shifted_up(values: list[float], logit_shift: float) -> list[float]:
     """A curve raised by `logit_shift` on the log-odds scale at every rank (0 stays 0), made concave again by its
     least concave majorant: never below the curve it came from."""
-    from optimizer.model.published import concave_majorant_values
-
     raised = [0.0] + [1 / (1 + math.exp(-(math.log(v / (1 - v)) + logit_shift))) if 0 < v < 1 else v
                       for v in values[1:]]
     return concave_majorant_values(raised)

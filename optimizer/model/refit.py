@@ -29,7 +29,7 @@ import numpy as np
 from scipy.optimize import minimize
 
 from optimizer.errors import InputError
-from optimizer.model.scoring import InterviewModel, below_stated_cutoff
+from optimizer.model.scoring import InterviewModel, below_stated_cutoff, broken_limits
 
 LEVEL_PRIOR_SD = 0.5  # assumption: a specialty's level moves by more than +-1 log-odds only on strong evidence
 MULTIPLIER_PRIOR_SD = 0.5  # assumption: a term's weight halves or grows by half at one prior sd
@@ -423,8 +423,6 @@ class _SummaryData:
 
 
 def _summary_data(model: InterviewModel, profiles: dict, summaries, programs) -> _SummaryData:
-    from optimizer.model.scoring import broken_limits
-
     rows = []
     for summary in summaries:
         profile = profiles[summary.applicant_id]

@@ -7,11 +7,12 @@ their rationale and sources). Hard rules make a program ineligible, each with a 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from optimizer.model.geography import Metro
 from optimizer.inputs.profile_types import Applicant, Profile, TierSettings
 from optimizer.inputs.programs import Program, ProgramTable
+from optimizer.inputs.datafiles import load_bundled_toml, read_toml
 
 TIERS = ("reach", "core", "safety")
 
@@ -30,8 +31,6 @@ def logistic(x: float) -> float:
 
 def _bundled_visa_unknown() -> dict:
     """The assumption for programs of unknown visa policy (data/sheet_defaults.toml [visa_unknown])."""
-    from optimizer.inputs.datafiles import load_bundled_toml
-
     return dict(load_bundled_toml("sheet_defaults.toml").get("visa_unknown", {}))
 
 
@@ -343,8 +342,6 @@ def tier_map(scored, settings: TierSettings) -> dict[str, str]:
 
 def assign_tiers(candidates: list[Candidate], settings: TierSettings) -> list[Candidate]:
     """The candidates with their tiers set by `tier_map`."""
-    from dataclasses import replace
-
     tiers = tier_map([(c.program, c.p_interview) for c in candidates if c.eligible], settings)
     return [replace(c, tier=tiers.get(c.program_id)) for c in candidates]
 
@@ -403,6 +400,4 @@ def _region(metro: Metro, city: str, state: str) -> tuple[str, str | None]:
 
 def load_model(path: str | None = None) -> InterviewModel:
     """The bundled model (data/model.toml), or a user's copy at `path`."""
-    from optimizer.inputs.datafiles import load_bundled_toml, read_toml
-
     return InterviewModel.from_dict(read_toml(path) if path else load_bundled_toml("model.toml"))

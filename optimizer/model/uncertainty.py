@@ -13,7 +13,9 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from optimizer.model.outcomes import expit, gauss_hermite, solve_intercepts
+from optimizer.model.outcomes import MatchCurve, MatchCurves, expit, gauss_hermite, solve_intercepts
+from optimizer.inputs.datafiles import load_bundled_toml
+from optimizer.model import published
 
 POPULATION_OUTCOMES_FILE = "calibration/population_outcomes.toml"
 RANGE_PERCENTILES = (10, 90)
@@ -165,8 +167,6 @@ def p_match_range(model, curves, applicant, chosen, applied_p, point: float | No
     `chosen` are the list's candidates and `applied_p` their chances as the list applies them (with signals);
     `point` is the list's P(match) as shown (computed here when not given); `curves` the applicant's
     outcomes.MatchCurves (a single MatchCurve is taken as every specialty's)."""
-    from optimizer.model.outcomes import MatchCurve, MatchCurves
-
     if isinstance(curves, MatchCurve):
         curves = MatchCurves(tuple((s, curves) for s in sorted({c.program.specialty for c in chosen}) or ["all"]))
     applied = np.clip(np.asarray(applied_p, dtype=float), 1e-12, 1 - 1e-12)
@@ -235,9 +235,6 @@ def population_p_match(applicant) -> list[PopulationFigure]:
     in the order they wrote them: non-US IMGs in a specialty with published 2026 figures get that specialty's rate
     (by Step 2 CK band, derived from its score distributions); otherwise the applicant type's all-specialty figure
     (data/calibration/population_outcomes.toml), named as such."""
-    from optimizer.inputs.datafiles import load_bundled_toml
-    from optimizer.model import published
-
     entries = load_bundled_toml(POPULATION_OUTCOMES_FILE).get("groups", [])
     out = []
     for specialty in applicant.specialties or ["all"]:

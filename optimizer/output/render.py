@@ -10,11 +10,15 @@ from collections import Counter
 from optimizer.model.scoring import TIERS
 from optimizer.solver.constraints import mix  # noqa: F401 - render.mix, as the renderers use it
 from optimizer.inputs.profile_types import REGIONS
+from optimizer.model.outcomes import RANK_ASSUMPTION
+from optimizer.model.uncertainty import describe_range
+from optimizer.solver.constraints import specialty_counts
 
 
 def escape(text: str) -> str:
     """Text shown in a rich table as written: square brackets are not read as styles. (rich is imported only
     when a table is drawn, so `--json` runs do not pay for it.)"""
+    # rich takes 0.02-0.06 s to import (measured): only runs that draw a table load it
     from rich.markup import escape as rich_escape
 
     return rich_escape(text)
@@ -37,8 +41,6 @@ def fee_shares(solution, fees=None) -> dict[str, float]:
     """Each chosen program's ERAS fee. With the season's schedule, the real price of each: ERAS counts the programs
     of a specialty, so the list's programs take the 1st, 2nd, ... price of their specialty in list order (best
     first) and the column adds up to the ERAS fees. Without it, the specialty's fee spread evenly."""
-    from optimizer.solver.constraints import specialty_counts
-
     counts = specialty_counts(solution.chosen)
     if fees is None:
         return {c.program_id: solution.cost.per_specialty[c.program.specialty] / counts[c.program.specialty]
@@ -84,7 +86,6 @@ def match_text(o) -> str:
         return "-"
     if o.p_match_range is None or o.p_match_range[1] - o.p_match_range[0] < 0.005:
         return pct(o.p_match)
-    from optimizer.model.uncertainty import describe_range
 
     return f"{pct(o.p_match)} (range {describe_range(*o.p_match_range)})"
 
@@ -100,8 +101,6 @@ def population_text(o) -> str:
 
 def solve_payload(inputs, plan, limits) -> dict:
     """`smartpick solve --json` (a public contract: the README lists its fields)."""
-    from optimizer.model.uncertainty import describe_range
-
     s, o = plan.solution, plan.outcomes
     payload = {
         "status": s.status,
@@ -163,8 +162,6 @@ def solve_payload(inputs, plan, limits) -> dict:
         "gain_vs_no_signals": report.joint - report.no_signals,
         "gain_vs_list_then_signal": report.joint - report.list_then_signal}
     if o:
-        from optimizer.model.outcomes import RANK_ASSUMPTION
-
         payload["rank_assumption"] = RANK_ASSUMPTION
         payload["match_curve"] = {"source": o.curve.source, "year": o.curve.year, "assumption": o.curve.assumption}
         if o.curves is not None:
@@ -173,6 +170,7 @@ def solve_payload(inputs, plan, limits) -> dict:
 
 
 def make_table(title=None, **kwargs):
+    # rich takes 0.02-0.06 s to import (measured): only runs that draw a table load it
     from rich import box
     from rich.table import Table
 
@@ -274,6 +272,7 @@ def fit_to_width(build, longest: int, width: int, shortest: int = 12):
 
 
 def _rendered_width(table) -> int:
+    # rich takes 0.02-0.06 s to import (measured): only runs that draw a table load it
     from rich.console import Console
 
     return Console(width=1000, file=open(os.devnull, "w")).measure(table).maximum

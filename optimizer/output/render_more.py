@@ -6,6 +6,7 @@ from dataclasses import asdict
 
 from optimizer.output.render import make_table, money, pct
 from optimizer.studies.scenarios import scenario_row
+from optimizer.model.uncertainty import describe_range
 
 
 def frontier_payload(inputs, frontier) -> dict:
@@ -43,8 +44,6 @@ def frontier_table(frontier):
 
 
 def _range(low_high) -> str:
-    from optimizer.model.uncertainty import describe_range
-
     return describe_range(*low_high) if low_high else "-"
 
 

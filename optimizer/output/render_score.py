@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from optimizer.inputs.profile_types import REGIONS
-from optimizer.output.render import short_specialty, make_table, escape, pct
+from optimizer.output.render import escape, fit_to_width, make_table, pct, short_specialty
 from optimizer.model.scoring import TIERS
 
 
@@ -68,8 +68,6 @@ def score_rows(candidates) -> list[dict]:
 def score_tables(inputs, candidates, top: int = 40, width: int = 100):
     """The programs open to the applicant (the first `top`, fitted to `width` columns), a summary, and why
     programs in the applicant's specialties are excluded."""
-    from optimizer.output.render import fit_to_width
-
     s = summary(candidates)
     shown = [c for c in _sorted(candidates) if c.eligible][:top]
     longest = max((len(c.program.program) for c in shown), default=12)

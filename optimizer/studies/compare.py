@@ -18,6 +18,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
+import difflib
 from pathlib import Path
 
 from optimizer import pipeline
@@ -31,6 +32,8 @@ from optimizer.model.fees import Cost
 from optimizer.model.scoring import TIERS, Candidate
 from optimizer.solver.constraints import Limits, list_cost, violations
 from optimizer.studies.scenarios import scenario_portfolio
+from optimizer.model.outcomes import RANK_ASSUMPTION
+from optimizer.model.signals import SignalSetup, signal_rules
 
 VISAS = ("J-1", "H-1B", "J-1+H-1B", "none")
 INELIGIBLE = "not open to you"  # the tier shown for a program the applicant cannot apply to
@@ -174,8 +177,6 @@ class ProgramIndex:
         """Programs whose names hold every word of a short name ('Advocate Masonic', 'Cook County IM': the
         specialty at its end must match too), else those spelled most alike; narrowed by the row's city, state and
         specialty where it gives them."""
-        import difflib
-
         words, specialty = _name_words(row.program)
         if not words:
             return []
@@ -304,8 +305,6 @@ def evaluate_portfolio(portfolio: SavedPortfolio, inputs, index: ProgramIndex, l
 
 def _signal_allowance_notes(chosen, signals: dict[str, str], index: ProgramIndex, inputs) -> list[str]:
     """A note per signal kind used more often than the season allows (the list's chances then run high)."""
-    from optimizer.model.signals import SignalSetup, signal_rules
-
     if not signals:
         return []
     rules = signal_rules(inputs.profile.goals.season)
@@ -410,8 +409,6 @@ def visa_mix(e: Evaluated) -> dict[str, int]:
 
 def comparison_payload(comparison: Comparison, inputs) -> dict:
     """`smartpick compare --json` (a public contract: the README lists its fields); numbers unrounded."""
-    from optimizer.model.outcomes import RANK_ASSUMPTION
-
     limits = comparison.limits
     return {
         "portfolios": [_portfolio_payload(e) for e in comparison.portfolios],
