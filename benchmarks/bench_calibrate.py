@@ -35,13 +35,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
 
-    from optimizer.inputs.refit_files import load_outcomes
+    from optimizer.inputs.outcome_files import load_outcomes
     from optimizer.inputs.datafiles import load_bundled_toml
     from optimizer.model.refit import build_cases, cross_validate, fit, make_design
     from optimizer.inputs.resources import data_path
     from optimizer.model.scoring import InterviewModel, load_model
     from optimizer.inputs.sheet import read_programs
-    from optimizer.inputs.synth_outcomes import (OUTCOME_FILES, outcome_files, perturbed_model_data,
+    from smartpick_data.synth_outcomes import (OUTCOME_FILES, outcome_files, perturbed_model_data,
                                                  simulate_outcomes)
 
     with tempfile.TemporaryDirectory() as folder:

@@ -15,7 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from optimizer.inputs.synth import COLUMNS, DEFAULT_SPECIALTIES, SPECIALTY_CODES, synthetic_programs
+from smartpick_data.synth import COLUMNS, DEFAULT_SPECIALTIES, SPECIALTY_CODES, synthetic_programs
 
 
 def write_csv(rows: list[dict], path: Path) -> None:

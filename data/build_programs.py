@@ -3,7 +3,7 @@
 Illinois: real programs under their real names, institutions, cities and specialties (public program pages; ACGME
 ids where found). Their IMG %, visa policy, cutoffs, program type and positions are ESTIMATES unless the row's
 data_source column names them as checked (FREIDA 2025 for the IM programs, or a program page; data/SOURCES.md). Every
-other state: synthetic programs (optimizer/inputs/synth.py), drawn from the published national distributions in
+other state: synthetic programs (data/synth.py), drawn from the published national distributions in
 data/program_distributions.toml; no Illinois program is invented. Per specialty, the number of programs and the
 first-year positions add up to the NRMP figures there.
 
@@ -21,7 +21,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from optimizer.inputs.synth import COLUMNS, SPECIALTY_CODES, national_distributions, synthetic_programs_by_specialty
+from smartpick_data.synth import COLUMNS, SPECIALTY_CODES, national_distributions, synthetic_programs_by_specialty
 
 SEED = 2025
 OUT = Path(__file__).resolve().parent / "programs.csv"

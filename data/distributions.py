@@ -19,7 +19,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from optimizer.inputs.synth import national_distributions, positions_quantile_knots, quantile
+from smartpick_data.synth import national_distributions, positions_quantile_knots, quantile
 
 PROGRAMS = Path(__file__).resolve().parent / "programs.csv"
 QUANTILES = (0.10, 0.25, 0.50, 0.75, 0.90)

@@ -11,11 +11,21 @@ order of the tasks, whatever order they finish in.
 
 from __future__ import annotations
 
+import json
+import multiprocessing
+import signal
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 
+from optimizer import pipeline
+from optimizer.solver import DEFAULT_TIME_LIMIT
 from optimizer.inputs.applicants import ApplicantRow, RowError
-
-SOLVE_TIME_LIMIT = 60.0  # seconds, as `smartpick solve` (its --time-limit default)
+from optimizer.errors import InputError, SmartPickError
+from optimizer.inputs.profile import read_profile_data
+from optimizer.inputs.resources import DEMO_NOTE
+from optimizer.inputs.scenario_files import load_scenarios, scenario_paths
+from optimizer.output.render import solve_payload
+from optimizer.output.workbook import sheet_title
 
 
 @dataclass(frozen=True)
@@ -62,8 +72,6 @@ def make_tasks(applicants: list[ApplicantRow], scenario_paths=(), use_signals: b
     """The tasks of a cohort: each applicant as written, or once per scenario file when `scenario_paths` (files or
     folders) are given. A scenario that does not fit an applicant's row is an error on that row, and the
     applicant's other scenarios go on."""
-    from optimizer.inputs.scenario_files import load_scenarios
-
     tasks: list[Task] = []
     errors: list[RowError] = []
     if scenario_paths:
@@ -87,10 +95,6 @@ def make_tasks(applicants: list[ApplicantRow], scenario_paths=(), use_signals: b
 def _readable_scenarios(paths) -> tuple[list, list[RowError]]:
     """The scenario files that can be read at all (found, TOML syntax right); a file that cannot is one error for
     the whole cohort, not one per applicant."""
-    from optimizer.errors import InputError
-    from optimizer.inputs.profile import read_profile_data
-    from optimizer.inputs.scenario_files import scenario_paths
-
     files, missing = scenario_paths(paths)
     errors = [RowError(None, None, f"{e.file}: {e.message}") for e in missing]
     readable = []
@@ -104,20 +108,13 @@ def _readable_scenarios(paths) -> tuple[list, list[RowError]]:
     return readable, errors
 
 
-def solve_task(table, model, task: Task, time_limit: float = SOLVE_TIME_LIMIT) -> TaskResult:
+def solve_task(table, model, task: Task, time_limit: float = DEFAULT_TIME_LIMIT) -> TaskResult:
     """One task solved as `smartpick solve` solves a profile: the same payload (its solve_seconds aside)."""
-    from optimizer import pipeline
-    from optimizer.errors import SmartPickError
-    from optimizer.output.render import solve_payload
-    from optimizer.inputs.resources import DEMO_NOTE
-
     notes = (DEMO_NOTE,) if table.is_demo else ()
     try:
         inputs = pipeline.inputs_for(table, task.profile, model, notes)
-        candidates = pipeline.score(inputs)
-        limits, warnings = pipeline.make_limits(inputs, candidates)
-        plan = pipeline.make_plan(inputs, candidates, limits, task.profile.goals.objective, time_limit=time_limit,
-                                  warnings=tuple(warnings))
+        # robust=False: batch has always solved for the profile's objective, whatever its goals.robust says
+        plan, limits = pipeline.solve_list(inputs, time_limit=time_limit, robust=False)
     except SmartPickError as error:
         return TaskResult(task.index, task.applicant_id, task.row, task.scenario, None, str(error))
     return TaskResult(task.index, task.applicant_id, task.row, task.scenario, solve_payload(inputs, plan, limits))
@@ -136,7 +133,8 @@ def _solve_in_worker(task: Task, time_limit: float) -> TaskResult:
     return solve_task(_WORKER_STATE["table"], _WORKER_STATE["model"], task, time_limit)
 
 
-def run_tasks(table, model, tasks: list[Task], workers: int = 1, client=None, time_limit: float = SOLVE_TIME_LIMIT,
+def run_tasks(table, model, tasks: list[Task], workers: int = 1, client=None,
+              time_limit: float = DEFAULT_TIME_LIMIT,
               progress=None) -> list[TaskResult]:
     """Solve every task; results in the tasks' order. `client` (a dask.distributed.Client) runs them on its
     cluster; otherwise `workers` > 1 runs them on that many local processes. `progress(done, total)` is called as
@@ -155,10 +153,6 @@ def run_tasks(table, model, tasks: list[Task], workers: int = 1, client=None, ti
 
 
 def _run_pool(table, model, tasks, workers, time_limit, progress) -> list[TaskResult]:
-    import multiprocessing
-    import signal
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-
     # spawn: a fresh interpreter per worker, safe whatever threads this process runs (the progress bar's).
     # The workers start with Ctrl-C ignored (inherited): Ctrl-C reaches the whole process group, and this process
     # alone stops the pool, rather than every worker dying mid-task with its own traceback.
@@ -178,6 +172,7 @@ def _run_pool(table, model, tasks, workers, time_limit, progress) -> list[TaskRe
 
 
 def _run_dask(client, table, model, tasks, time_limit, progress) -> list[TaskResult]:
+    # distributed takes over 0.5 s to import (measured): loaded only when this runs
     from distributed import as_completed
 
     # one copy of the sheet and model on every worker; the tasks carry only a reference to it
@@ -208,8 +203,6 @@ SCHEDULER_TIMEOUT = "10s"  # how long `--scheduler` waits for the scheduler to a
 def connect(address: str):
     """A Dask client for a scheduler address (tcp://host:8786); InputError when Dask is missing or the scheduler
     does not answer within SCHEDULER_TIMEOUT."""
-    from optimizer.errors import InputError
-
     try:
         from distributed import Client
     except ImportError:
@@ -226,8 +219,6 @@ def connect(address: str):
 
 def list_sheet_names(results: list[TaskResult]) -> list[str]:
     """The worksheet name of each result's list (Excel's 31 characters, unique), in the results' order."""
-    from optimizer.output.workbook import sheet_title
-
     used = {"summary", "errors"}
     return [sheet_title(r.applicant_id if r.scenario is None else f"{r.applicant_id} {r.scenario}", used)
             for r in results]
@@ -259,8 +250,6 @@ def batch_payload(results: list[TaskResult], errors: list[RowError]) -> dict:
 def json_lines(results: list[TaskResult], errors: list[RowError]) -> str:
     """JSON lines: one line per refused row ({"type": "error", "row", "column", "message"}), then one per list
     ({"type": "result", the batch result's fields, "solve": its whole `smartpick solve --json`})."""
-    import json
-
     lines = [json.dumps({"type": "error", **e.as_dict()}, default=str) for e in errors]
     lines += [json.dumps({"type": "result", **r.summary(), "solve": r.payload}, default=str) for r in results]
     return "\n".join(lines) + "\n"

@@ -5,22 +5,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from optimizer.solver.constraints import Limits
+from optimizer.solver.constraints import Limits, specialty_counts, tier_bounds
 from optimizer.errors import InfeasibleError, InputError, Problem
 from optimizer.model.fees import FeeSchedule, load_fee_schedule
 from optimizer.model.geography import Metro, load_metro
 from optimizer.inputs.profile_types import Profile
 from optimizer.inputs.programs import ProgramTable
 from optimizer.inputs.resources import DEMO_NOTE, DEMO_PROFILE, DEMO_PROGRAMS, data_path
-from optimizer.model.scoring import Candidate, InterviewModel, load_model, score_programs
+from optimizer.model.scoring import Candidate, InterviewModel, TIERS, VISA_UNKNOWN_CHECK, load_model, score_programs
+from optimizer.inputs.profile import load_profile
+from optimizer.inputs.sheet import read_programs
+from optimizer.model.outcomes import MatchCurves, Outcomes, evaluate
+from optimizer.model.signals import check_fixed_signals, signal_kinds, signal_rules
+from optimizer.model.uncertainty import p_match_range, population_p_match
+from optimizer.solver.diagnose import explain_infeasible, suggest_fixes
+from optimizer.solver.frontier import compute_frontier, robust_frontier
+from optimizer.solver.nonlinear import Objective, solve_risk
+from optimizer.solver.optimize import PortfolioModel, SignalReport, Solution, explain_signals
 
-if TYPE_CHECKING:  # for annotations only: these modules load when a plan is made
-    from optimizer.solver.nonlinear import Objective
-    from optimizer.solver.optimize import Solution
-    from optimizer.model.outcomes import Outcomes
-    from optimizer.solver.optimize import SignalReport
+
+NO_LIST_IN_TIME = "the solver found no list within its time limit"
 
 
 @dataclass(frozen=True)
@@ -45,9 +50,6 @@ def load_inputs(programs: str | Path | None = None, profile: str | Path | None =
     `programs_data` and `profile_text` are the files' contents when they are already in memory (the web app's
     uploads, never written to disk); `programs` and `profile` then only name them in messages. `table`: the sheet
     named `programs` already read (the web app reuses it between what-if changes)."""
-    from optimizer.inputs.profile import load_profile
-    from optimizer.inputs.sheet import read_programs
-
     if table is None:
         table = read_programs(programs or data_path(DEMO_PROGRAMS), sheet_name, programs_data)
     prof = load_profile(profile or data_path(DEMO_PROFILE), profile_text)
@@ -65,8 +67,6 @@ def load_inputs(programs: str | Path | None = None, profile: str | Path | None =
 
 def inputs_for(table: ProgramTable, profile: Profile, model: InterviewModel, notes: tuple[str, ...] = ()) -> Inputs:
     """The Inputs of a sheet and profile already read (scenarios swap the profile)."""
-    from optimizer.model.signals import signal_kinds
-
     season = profile.goals.season
     return Inputs(table=table, profile=profile, model=model, metro=load_metro(profile.goals.home_metro),
                   fees=load_fee_schedule(season), signal_kinds=signal_kinds(season), notes=notes)
@@ -151,8 +151,6 @@ def make_limits(inputs: Inputs, candidates: list[Candidate], budget_usd: float |
 
 def check_feasible(candidates: list[Candidate], limits: Limits) -> None:
     """Raise InfeasibleError with every limit that cannot be met, before any solver runs."""
-    from optimizer.solver.diagnose import explain_infeasible
-
     reasons = explain_infeasible(candidates, limits)
     if reasons:
         raise_infeasible(candidates, limits, reasons)
@@ -160,8 +158,6 @@ def check_feasible(candidates: list[Candidate], limits: Limits) -> None:
 
 def raise_infeasible(candidates: list[Candidate], limits: Limits, reasons: list[str]) -> None:
     """Raise InfeasibleError with the reasons and the changes that work (each checked by solving with it)."""
-    from optimizer.solver.diagnose import suggest_fixes
-
     fixes = suggest_fixes(candidates, limits)
     if fixes:
         reasons = [*reasons, *(f"what works (checked by solving again): {fix}" for fix in fixes)]
@@ -190,11 +186,17 @@ class Plan:
         return self.solution.status
 
 
+def require_list(plan: Plan) -> Plan:
+    """The plan, when the solver found a list; InfeasibleError when it found none within its time limit (a report
+    or a comparison needs a list)."""
+    if plan.outcomes is None:
+        raise InfeasibleError([f"{NO_LIST_IN_TIME}; narrow the count window or the programs sheet"])
+    return plan
+
+
 def match_curve(inputs: Inputs):
     """The match-by-ranks curves of this applicant (outcomes.MatchCurves): one per specialty applied to, for their
     applicant type; the order the specialties are written in does not matter."""
-    from optimizer.model.outcomes import MatchCurves
-
     applicant = inputs.profile.applicant
     return MatchCurves.load(applicant.applicant_type, applicant.specialties)
 
@@ -221,10 +223,6 @@ def run_frontier(inputs: Inputs, budgets: list[float], backend: str = "cpsat", p
     render_more.frontier_payload(inputs, result). `candidates` and `limits` already made (the report's) are used as
     they are; otherwise the programs are scored and the profile's limits set. `robust`: the robust list at each
     budget (make_plan), not the expected-interviews list."""
-    from optimizer.errors import InfeasibleError
-    from optimizer.solver.frontier import compute_frontier, robust_frontier
-    from optimizer.model.signals import signal_rules
-
     candidates = score(inputs) if candidates is None else candidates
     warnings: list[str] = []
     if limits is None:
@@ -247,10 +245,6 @@ def run_frontier(inputs: Inputs, budgets: list[float], backend: str = "cpsat", p
 def evaluate_list(inputs: Inputs, chosen, applied_p=None, with_range: bool = True):
     """Outcomes of a list (interview distribution, P(at least k), P(match), both views); `with_range` False leaves
     out the P(match) range (the calibration's populations, which do not show it)."""
-    from optimizer.model.outcomes import evaluate
-
-    from optimizer.model.uncertainty import p_match_range, population_p_match
-
     curves = match_curve(inputs)
     p = applied_p if applied_p is not None else [c.p_interview for c in chosen]
     home = [c.region in ("home city", "home metro", "home state") for c in chosen]
@@ -273,9 +267,6 @@ def evaluate_list(inputs: Inputs, chosen, applied_p=None, with_range: bool = Tru
 
 def binding_limits(solution, limits: Limits) -> list[str]:
     """The limits the list presses against, in words."""
-    from optimizer.solver.constraints import specialty_counts, tier_bounds
-    from optimizer.model.scoring import TIERS
-
     out = []
     n = solution.count
     if n == limits.max_programs:
@@ -307,10 +298,6 @@ def make_plan(inputs: Inputs, candidates: list[Candidate], limits: Limits, objec
     P(match) range (uncertainty.p_match_range, the 10th percentile over the model's draws) among the lists the
     P(match) search finds; its objective is that low end, and its bound P(match)'s (no list's low end is above
     its own P(match))."""
-    from optimizer.solver.nonlinear import Objective, solve_risk
-    from optimizer.solver.optimize import PortfolioModel, explain_signals
-    from optimizer.model.signals import check_fixed_signals, signal_rules
-
     goal = Objective.parse("match" if robust else objective)
     check_feasible(candidates, limits)
     rules = signal_rules(inputs.profile.goals.season) if inputs.profile.goals.use_signals else {}
@@ -345,8 +332,6 @@ def make_plan(inputs: Inputs, candidates: list[Candidate], limits: Limits, objec
 
 def _low_end(inputs: Inputs, curves):
     """rank(chosen, applied_p, p_match) for solve_risk: the low end of the list's P(match) range, as shown."""
-    from optimizer.model.uncertainty import p_match_range
-
     def rank(chosen, applied_p, p_match):
         return p_match_range(inputs.model, curves, inputs.profile.applicant, chosen, applied_p, p_match,
                              match_year=int(inputs.profile.goals.season))[0]
@@ -356,8 +341,6 @@ def _low_end(inputs: Inputs, curves):
 def check_warnings(inputs: Inputs, chosen, where: str = "on your list") -> list[str]:
     """What the programs `chosen` rest on that the applicant should check: an unknown visa policy (the chance is
     lowered), a city spelled close to the home city or a suburb (read as that place)."""
-    from optimizer.model.scoring import VISA_UNKNOWN_CHECK
-
     out = []
     unknown = [c for c in chosen if VISA_UNKNOWN_CHECK in c.checks]
     if unknown:

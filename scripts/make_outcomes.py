@@ -20,7 +20,7 @@ from optimizer.inputs.datafiles import load_bundled_toml
 from optimizer.inputs.resources import data_path
 from optimizer.model.scoring import InterviewModel
 from optimizer.inputs.sheet import read_programs
-from optimizer.inputs.synth_outcomes import (EXAMPLE_MULTIPLIERS, EXAMPLE_SHIFTS, OUTCOME_FILES, csv_text,
+from smartpick_data.synth_outcomes import (EXAMPLE_MULTIPLIERS, EXAMPLE_SHIFTS, OUTCOME_FILES, csv_text,
                                              outcome_files, perturbed_model_data, simulate_outcomes)
 from optimizer.output.writers import atomic_write_text
 

@@ -28,7 +28,7 @@ def test_the_api_is_importable_from_the_package_and_lazy():
     import sys
 
     import optimizer.cohort  # noqa: F401 - modules of the package must not hide the API's functions
-    import optimizer.solver.compare  # noqa: F401
+    import optimizer.studies.compare  # noqa: F401
     import optimizer.solver.frontier  # noqa: F401
     from optimizer import batch, compare, frontier, load_profile, score, solve
 

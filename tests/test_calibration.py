@@ -8,7 +8,7 @@ import tomllib
 import numpy as np
 import pytest
 
-from optimizer.model import calibration as cal
+from optimizer.studies import calibration as cal
 from optimizer.model.outcomes import load_match_curve
 from optimizer.inputs.profile_types import Applicant
 from optimizer.model.scoring import load_model

@@ -1,4 +1,4 @@
-"""`smartpick compare`: saved lists re-read, re-evaluated and set side by side (optimizer/solver/compare.py,
+"""`smartpick compare`: saved lists re-read, re-evaluated and set side by side (optimizer/studies/compare.py,
 optimizer/inputs/portfolio_files.py), through the command line and on small synthetic instances."""
 
 import csv
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from optimizer.solver.compare import ProgramIndex, name_key
+from optimizer.studies.compare import ProgramIndex, name_key
 from optimizer.model.fees import load_fee_schedule
 from optimizer.inputs.portfolio_files import PortfolioRow, read_portfolio, unique_names
 from optimizer.inputs.resources import scenarios_dir

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from optimizer.inputs.programs import CANONICAL_COLUMNS, PROGRAM_TYPES, PROGRAM_VISAS
-from optimizer.inputs.synth import STATE_WEIGHTS
+from smartpick_data.synth import STATE_WEIGHTS
 from smartpick_data import build_programs
 
 DATA = Path(build_programs.__file__).resolve().parent

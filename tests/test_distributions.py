@@ -11,7 +11,7 @@ from collections import Counter
 
 import pytest
 
-from optimizer.inputs.synth import national_distributions
+from smartpick_data.synth import national_distributions
 from smartpick_data import build_programs, distributions
 from smartpick_data.distributions import IMG_POINTS, SHARE, compare, empirical_quantile, read_programs
 

@@ -1,35 +1,65 @@
-"""The house: rooms that read as the data flow, an import graph without cycles, and a core that neither prints nor
-formats (inputs/, model/, solver/). Every import counts, those inside functions too."""
+"""The house: rooms that read as the data flow, imports that only point down, an import graph without cycles, and a
+core that neither prints nor formats (inputs/, model/, solver/). Every import counts: those inside functions and
+under `if TYPE_CHECKING:` too."""
 
 from __future__ import annotations
 
 import ast
+import importlib.util
 from pathlib import Path
 
 PACKAGE = Path(__file__).parents[1] / "optimizer"
 CORE = ("inputs", "model", "solver")
 
+# The floors, the allowed up-reaches and the import reader are the picture's (scripts/draw_layers.py): one table
+# draws docs/layers.md and is checked here.
+_spec = importlib.util.spec_from_file_location("draw_layers", Path(__file__).parents[1] / "scripts" / "draw_layers.py")
+layers = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(layers)
+RANKS, FLOOR_NAMES, WAITING = layers.RANKS, layers.FLOOR_NAMES, layers.WAITING
+
 
 def _modules() -> dict[str, Path]:
-    out = {}
-    for path in PACKAGE.rglob("*.py"):
-        parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
-        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
-        out[name] = path
-    return out
+    return layers.modules(PACKAGE)
+
+
+def _import_lines(path: Path, name: str, known: set[str]) -> list[tuple[str, int]]:
+    return layers.import_lines(path, name, known)
 
 
 def _imports(path: Path, name: str, known: set[str]) -> set[str]:
-    found = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            targets = [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            targets = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
-        else:
-            continue
-        found |= {t for t in targets if t in known and t != name}
-    return found
+    return {target for target, _ in _import_lines(path, name, known)}
+
+
+rank = layers.rank  # the floor of a module: that of its longest prefix in RANKS
+
+
+def test_every_module_has_a_floor():
+    unplaced = [name for name in _modules() if not any(name == r or name.startswith(r + ".") for r in RANKS)]
+    assert not unplaced, f"modules on no floor: {unplaced}. Add each to RANKS in scripts/draw_layers.py (and " \
+                         "run it: docs/layers.md draws them)."
+
+
+def test_imports_only_point_down():
+    modules = _modules()
+    known = set(modules)
+    reaching_up = []
+    for name, path in sorted(modules.items()):
+        for target, line in _import_lines(path, name, known):
+            if rank(target) > rank(name) and (name, target) not in WAITING:
+                reaching_up.append(
+                    f"{path.relative_to(PACKAGE.parent)}:{line}: {name} ({FLOOR_NAMES[rank(name)]}) imports {target} "
+                    f"({FLOOR_NAMES[rank(target)]}), a floor above it. Move the code that needs {target} up to "
+                    f"{FLOOR_NAMES[rank(target)]} (or above), or move what it uses down to "
+                    f"{FLOOR_NAMES[rank(name)]}; a door or study can then call both.")
+    assert not reaching_up, "imports that reach up a floor:\n" + "\n".join(reaching_up)
+
+
+def test_the_waiting_up_reaches_still_exist():
+    modules = _modules()
+    for (name, target), why in WAITING.items():
+        assert name in modules and target in _imports(modules[name], name, set(modules)), \
+            f"{name} no longer imports {target}: remove it from WAITING in scripts/draw_layers.py ({why})"
 
 
 def test_the_import_graph_has_no_cycle():
@@ -57,7 +87,7 @@ def test_the_import_graph_has_no_cycle():
 
 
 def test_the_rooms_hold_the_flow():
-    for room in (*CORE, "output"):
+    for room in (*CORE, "studies", "output"):
         assert (PACKAGE / room / "__init__.py").read_text(encoding="utf-8").strip(), room
     flat = sorted(p.stem for p in PACKAGE.glob("*.py") if p.stem != "__init__")
     assert flat == ["api", "cli", "cohort", "errors", "interrupt", "pipeline"], flat
@@ -76,6 +106,10 @@ def test_the_core_neither_prints_nor_formats():
             alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names
         } | {node.module.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
         assert not {"click", "rich", "argparse"} & imported, f"{name} parses flags or draws tables"
-        allowed_output = {"optimizer.output.writers"}  # reading a user's file and writing one share the one writer
-        outputs = {m for m in imported if m.startswith("optimizer.output")} - allowed_output
+        outputs = {m for m in imported if m.startswith("optimizer.output")}
         assert not outputs, f"{name} imports the presentation layer: {sorted(outputs)}"
+
+
+def test_the_picture_of_the_layers_is_up_to_date():
+    assert (Path(__file__).parents[1] / "docs" / "layers.md").read_text(encoding="utf-8") == layers.draw(), \
+        "docs/layers.md is stale: run python scripts/draw_layers.py and commit docs/layers.md"

@@ -16,8 +16,8 @@ from optimizer.model.refit import LEVEL_PRIOR_SD, MULTIPLIER_PRIOR_SD, brier, lo
 from optimizer.inputs.resources import data_path
 from optimizer.model.scoring import InterviewModel, load_model
 from optimizer.inputs.sheet import read_programs
-from optimizer.inputs import synth_outcomes
-from optimizer.inputs.synth_outcomes import (EXAMPLE_MULTIPLIERS, EXAMPLE_SHIFTS, OUTCOME_FILES, perturbed_model_data,
+from smartpick_data import synth_outcomes
+from smartpick_data.synth_outcomes import (EXAMPLE_MULTIPLIERS, EXAMPLE_SHIFTS, OUTCOME_FILES, perturbed_model_data,
                                              simulate_outcomes)
 
 

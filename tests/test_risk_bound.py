@@ -8,7 +8,7 @@ import itertools
 import numpy as np
 import pytest
 
-from optimizer.model.outcomes import MatchCurve, MatchCurves, _poisson_binomial_rows
+from optimizer.model.outcomes import MatchCurve, MatchCurves, poisson_binomial_rows
 from optimizer.solver import risk_bound
 from optimizer.solver.constraints import violations
 from optimizer.solver.nonlinear import Objective, risk_value, solve_risk
@@ -71,7 +71,7 @@ def test_every_miss_cut_lies_above_the_truth(seed):
             p_by = {s: rng.uniform(0, 1, size=int(rng.integers(0, 15))) ** rng.uniform(0.3, 3) for s in misses}
             truth = 1.0
             for s, p in p_by.items():
-                dist = _poisson_binomial_rows(p[None, :])[0]
+                dist = poisson_binomial_rows(p[None, :])[0]
                 m = CURVES.curve(s).values(p.size)
                 truth *= 1 - dist @ m
             truth = 1 - truth
@@ -95,7 +95,7 @@ def test_at_least_pieces_lie_above_the_truth(k):
     pieces = risk_bound.at_least_pieces(k, 20)
     for _ in range(200):
         p = rng.uniform(0, 1, size=int(rng.integers(1, 21))) ** rng.uniform(0.3, 4)
-        truth = _poisson_binomial_rows(p[None, :])[0][k:].sum()
+        truth = poisson_binomial_rows(p[None, :])[0][k:].sum()
         assert truth <= min(c + b * p.sum() for c, b in pieces) + 1e-9
 
 

@@ -34,7 +34,7 @@ def test_every_published_specialty_has_its_own_concave_curve_within_the_plateau(
 
 
 def test_the_derived_im_curve_reproduces_the_published_derived_points():
-    from optimizer.model.calibration import load_targets
+    from optimizer.studies.calibration import load_targets
 
     check = load_targets()["curve_check"]
     curve = load_match_curve("non-US IMG", "Internal Medicine")

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from optimizer.inputs.programs import CANONICAL_COLUMNS, PROGRAM_TYPES, PROGRAM_VISAS
-from optimizer.inputs.synth import (COLUMNS, DEFAULT_SPECIALTIES, STATE_WEIGHTS, SYNTHETIC, _scaled_to_total,
+from smartpick_data.synth import (COLUMNS, DEFAULT_SPECIALTIES, STATE_WEIGHTS, SYNTHETIC, _scaled_to_total,
                              img_quantile_knots, national_distributions, positions_per_program, quantile,
                              rank_densities, rank_for, synthetic_programs, synthetic_programs_by_specialty,
                              type_shares)

@@ -91,7 +91,7 @@ def test_scenarios_workbook_a_sheet_per_scenario(tmp_path):
     from optimizer.output.report_files import write_scenarios
     from optimizer.inputs.resources import DEMO_PROFILE, data_path, scenarios_dir
     from optimizer.inputs.scenario_files import load_scenarios
-    from optimizer.solver.scenarios import run_scenarios
+    from optimizer.studies.scenarios import run_scenarios
 
     inputs = load_inputs()
     found, errors = load_scenarios([scenarios_dir() / "baseline.toml", scenarios_dir() / "tight_budget.toml"],

@@ -26,6 +26,8 @@ from optimizer.inputs.profile_schema import closest_key
 from optimizer.inputs import vocab
 from optimizer.inputs.headers import Vocabulary, map_header
 from optimizer.inputs.profile_types import Profile
+from optimizer.inputs.bounds import check_file
+from optimizer.inputs.sheet import read_grid
 
 ID_COLUMN = "applicant_id"
 LIST_KEYS = ("specialties", "usce_states", "ties_states")
@@ -120,9 +122,6 @@ def read_applicants(path: str | Path, sheet_name: str | None = None, keep: tuple
     """The applicants of a CSV or XLSX file and the problems found, each with its row and column. A file that
     cannot be read at all raises InputError. `keep` names further columns to return in `extra` (e.g. outcomes).
     `notes`, when given, receives the reader's notes (rows left out: exact copies of an earlier row, hidden rows)."""
-    from optimizer.inputs.bounds import check_file
-    from optimizer.inputs.sheet import read_grid
-
     if not Path(path).is_file():
         raise InputError("applicants file not found. Check the path and the file name; it is a CSV or XLSX file "
                          "with one row per applicant.", file=str(path))

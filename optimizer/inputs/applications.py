@@ -18,6 +18,7 @@ from optimizer.inputs import vocab
 from optimizer.errors import InputError, Problem
 from optimizer.inputs.headers import Vocabulary, map_header
 from optimizer.inputs.programs import Program, ProgramTable
+from optimizer.inputs.sheet import read_grid
 
 APPLICATION_HEADERS: dict[str, tuple[str, ...]] = {
     "applicant_id": ("applicant_id", "Applicant ID", "Applicant", "Student", "Student ID", "AAMC ID", "ERAS ID",
@@ -265,8 +266,6 @@ def _open_table(path, sheet_name, words: Vocabulary, headers: dict[str, tuple[st
 
 def _grid(path, sheet_name):
     """(header row, header cells, data rows with text) of the file; InputError when it cannot be read."""
-    from optimizer.inputs.sheet import read_grid
-
     if Path(path).is_file() and not Path(path).read_bytes().strip():
         raise InputError("the file is empty. Put a header row (applicant_id, program_id, invited, ...) and one row "
                          "per application in it.", file=str(path))

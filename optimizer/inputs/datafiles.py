@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import json
+import re
 import tomllib
 from pathlib import Path
 
@@ -10,6 +12,8 @@ import tomli_w
 
 from optimizer.errors import InputError
 from optimizer.inputs.resources import data_path
+from optimizer.inputs.vocab import canonical_state
+from optimizer.inputs.bounds import check_file
 
 
 @functools.lru_cache(maxsize=None)
@@ -21,8 +25,6 @@ def load_bundled_toml(relative_path: str) -> dict:
 def read_toml(path: str | Path, text: str | None = None) -> dict:
     """Parse a TOML file (or its `text`, already in memory: `path` then only names it), turning a syntax error into
     an InputError that names the file and line."""
-    from optimizer.inputs.bounds import check_file
-
     path = Path(path)
     try:
         if text is not None:
@@ -53,8 +55,6 @@ def read_toml(path: str | Path, text: str | None = None) -> dict:
 
 def _json_as_toml(path: Path, max_lines: int = 12) -> str | None:
     """The start of a JSON object file written as TOML (for the message), or None when the file is not JSON."""
-    import json
-
     try:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
         text = tomli_w.dumps(_without_nulls(data)) if isinstance(data, dict) else None
@@ -74,3 +74,27 @@ def _without_nulls(item):
     if isinstance(item, list):
         return [_without_nulls(value) for value in item if value is not None]
     return item
+
+
+def metro_slug(name: str) -> str:
+    """The metro file stem for a metro name ("Chicago" -> "chicago", "New York" -> "new_york"); a state after a
+    comma is how people write a city and is left out ("Chicago, IL", "Houston, Texas")."""
+    city, comma, state = name.rpartition(",")
+    code = canonical_state(state) if comma and city.strip() else None
+    if code is not None:
+        slug = _slug(city)
+        # "Chicago, TX" is no metro SmartPick knows: keep the state in the name, so that it is not found
+        return slug if _metro_state(slug) in (None, code) else _slug(name)
+    return _slug(name)
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+
+
+def _metro_state(slug: str) -> str | None:
+    """The state of the bundled metro file `slug`, or None when there is no such file."""
+    try:
+        return load_bundled_toml(f"metros/{slug}.toml").get("state")
+    except InputError:
+        return None

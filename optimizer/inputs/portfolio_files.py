@@ -5,7 +5,8 @@ A portfolio is
 - a list a person made: a CSV or XLSX with a program_id column or a program-name column (any header the programs
   sheet accepts: "Program ID", "Program name", ...), optionally city, state, specialty (to tell apart programs of the
   same name) and signal (the ERAS signal placed on it); or a JSON list of such objects (or of program ids);
-- a scenario file (.toml): the scenario is solved like `smartpick scenarios run` and its list is the portfolio.
+- a scenario file (.toml): the scenario is solved like `smartpick scenarios run` and its list is the portfolio
+  (the solving is studies.scenarios.scenario_portfolio's; this module only reads).
 
 Rows are only read here; which program each row means is decided in compare.py against the scored sheet. CSV and
 XLSX decoding (encodings, delimiters, damaged files) is the programs-sheet reader's, so both read files alike.
@@ -13,6 +14,7 @@ XLSX decoding (encodings, delimiters, damaged files) is the programs-sheet reade
 
 from __future__ import annotations
 
+import io
 import json
 from collections import Counter
 from dataclasses import dataclass
@@ -21,6 +23,7 @@ from pathlib import Path
 from optimizer.inputs import vocab
 from optimizer.errors import InputError, Problem
 from optimizer.inputs.bounds import COMMAND_LINE, ReadLimits, check_archive
+from optimizer.inputs.sheet import read_grid
 
 LIST_SHEET = "Application list"  # the sheet `solve --out F.xlsx` writes the list to
 ROW_COLUMNS = ("program_id", "program", "city", "state", "specialty", "signal")
@@ -66,19 +69,23 @@ def read_portfolio(path: str | Path, data: bytes | None = None,
     return _read_sheet(path, data, limits)
 
 
-def load_portfolios(paths, inputs, profile_path: str | Path, use_signals: bool = True,
-                    contents: list[bytes] | None = None, limits: ReadLimits = COMMAND_LINE) -> list[SavedPortfolio]:
-    """Each path as a SavedPortfolio (a .toml is a scenario, solved on `inputs.table`), named by file stem, unique.
-    `contents`: the files' bytes, in the order of `paths`, when they are already in memory (the web app's uploads);
-    `limits`: the most a sheet may hold."""
+def load_portfolios(paths, inputs=None, profile_path: str | Path | None = None, use_signals: bool = True,
+                    contents: list[bytes] | None = None, limits: ReadLimits = COMMAND_LINE,
+                    scenario_list=None) -> list[SavedPortfolio]:
+    """Each path as a SavedPortfolio, named by file stem, unique. `contents`: the files' bytes, in the order of
+    `paths`, when they are already in memory (the web app's uploads); `limits`: the most a sheet may hold.
+    A .toml is a scenario: its list is `scenario_list(path, inputs, profile_path, use_signals)` (solving it is
+    not reading: studies.compare.load_lists passes studies.scenarios.scenario_portfolio); without one, or for an
+    upload, it is refused."""
     portfolios = []
     for i, path in enumerate(map(Path, paths)):
         data = contents[i] if contents is not None else None
         if path.suffix.lower() in SCENARIO_SUFFIXES:
-            if data is not None:  # a scenario's `base` is a path beside it: only a file on disk has one
+            # a scenario's `base` is a path beside it: only a file on disk has one
+            if data is not None or scenario_list is None:
                 raise InputError("a scenario file is compared from the command line (smartpick compare); here "
                                  "give a saved list (CSV, XLSX or JSON).", file=str(path))
-            portfolios.append(scenario_portfolio(path, inputs, profile_path, use_signals))
+            portfolios.append(scenario_list(path, inputs, profile_path, use_signals))
         else:
             portfolios.append(read_portfolio(path, data, limits))
     names = unique_names([Path(p.file).stem for p in portfolios])
@@ -107,8 +114,6 @@ def unique_names(stems: list[str]) -> list[str]:
 # --- sheets (CSV, XLSX) ------------------------------------------------------------------------------------------
 
 def _read_sheet(path: Path, data: bytes | None = None, limits: ReadLimits = COMMAND_LINE) -> SavedPortfolio:
-    from optimizer.inputs.sheet import read_grid  # the programs-sheet reader: encodings, delimiters, damaged files
-
     file = str(path)
     (header_row, header), rows, _ = read_grid(path, _list_sheet(path, data, limits), data, limits)
     positions = _columns(header)
@@ -134,8 +139,7 @@ def _read_sheet(path: Path, data: bytes | None = None, limits: ReadLimits = COMM
 def _list_sheet(path: Path, data: bytes | None = None, limits: ReadLimits = COMMAND_LINE) -> str | None:
     """The worksheet holding the list: 'Application list', else the first with a program_id column, else the first
     with a program-name column; None (the first sheet) when the file is not a readable workbook."""
-    import io
-
+    # openpyxl takes 0.31 s to import (measured): loaded only when this runs
     import openpyxl
 
     check_archive(str(path), path if data is None else io.BytesIO(data), limits)  # before openpyxl unpacks anything
@@ -238,27 +242,3 @@ def _read_json(path: Path, content: bytes | None = None) -> SavedPortfolio:
     has_signals = any(isinstance(item, dict) and any(vocab.canonical_column(str(k)) == "signal" for k in item)
                       for item in items)
     return _saved_list(path, out, problems, "the list has no programs.", row_word="item", has_signals=has_signals)
-
-
-# --- scenarios ---------------------------------------------------------------------------------------------------
-
-def scenario_portfolio(path: Path, inputs, profile_path: str | Path, use_signals: bool = True) -> SavedPortfolio:
-    """The list `smartpick scenarios run` chooses for the scenario file at `path` (on the profile at
-    `profile_path` and the sheet of `inputs`). Raises InputError when the scenario is broken or has no list."""
-    from optimizer.inputs.profile import read_profile_data
-    from optimizer.inputs.scenario_files import load_scenarios
-    from optimizer.solver.scenarios import run_scenarios
-
-    found, errors = load_scenarios([path], read_profile_data(profile_path), str(profile_path))
-    if errors:
-        raise InputError([Problem(file=e.file, column=e.key, message=e.message) for e in errors])
-    result = run_scenarios(inputs.table, found, inputs.model, use_signals)[0]
-    if result.plan is None or not result.plan.solution.chosen:
-        reason = result.error or "the solver found no list within its time limit"
-        raise InputError(f"the scenario '{result.name}' gives no list to compare: {reason}", file=str(path))
-    solution = result.plan.solution
-    rows = tuple(PortfolioRow(row=i, program_id=c.program_id, program=c.program.program,
-                              signal=solution.signals.get(c.program_id))
-                 for i, c in enumerate(solution.chosen, start=1))
-    return SavedPortfolio(name=path.stem, file=str(path), rows=rows, row_word="item", has_signals=True,
-                          source=f"the list scenario '{result.name}' chooses")

@@ -16,9 +16,8 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
-from optimizer.inputs.datafiles import read_toml
+from optimizer.inputs.datafiles import metro_slug, read_toml
 from optimizer.errors import InputError, ProfileError
-from optimizer.model.geography import metro_slug
 from optimizer.inputs.parsing import (AT_LEAST_K, MAX_BUDGET_USD, ParseError, objective_parts, parse_band, parse_budget,
                                parse_number, parse_objective)
 from optimizer.inputs.profile_schema import (Checker, KeyProblem, Rule, choice, closest_key, either, flag,  # noqa: F401

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import smartpick_data
+import smartpick_scenarios
+
 
 def data_dir() -> Path:
     """The folder holding the bundled data files."""
-    import smartpick_data
-
     return Path(smartpick_data.__file__).parent
 
 
@@ -18,8 +19,6 @@ def data_path(*parts: str) -> Path:
 
 def scenarios_dir() -> Path:
     """The folder holding the bundled example scenarios."""
-    import smartpick_scenarios
-
     return Path(smartpick_scenarios.__file__).parent
 
 

@@ -23,16 +23,20 @@ import functools
 import hashlib
 import io
 import re
+import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from optimizer.inputs import vocab
 from optimizer.errors import InputError, Problem, describe_problems, shorten
 from optimizer.inputs.headers import HeaderMap, Vocabulary, map_header
-from optimizer.inputs.headers import column_letter as _letter  # output/program_sheet.py imports it from here
+from optimizer.inputs.headers import column_letter
 from optimizer.inputs.bounds import (COMMAND_LINE, ReadLimits, RowCounter, check_archive, check_file,
                                      too_many_programs)
 from optimizer.inputs.programs import CANONICAL_COLUMNS, REQUIRED_COLUMNS, Program, ProgramTable
+from optimizer.inputs.datafiles import load_bundled_toml
+from optimizer.inputs.duplicates import near_duplicates
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 MAX_BLANK_RUN = 1000  # stop reading an XLSX after this many empty rows in a row (formatted but empty sheets)
@@ -43,8 +47,6 @@ Row = tuple[int, list[str]]  # (spreadsheet row number, header = 1; the cells as
 def _default_reasons() -> dict[str, tuple[str, str]]:
     """For each optional column: what a missing column means, and what a blank cell means. The visa default and
     its source live in data/sheet_defaults.toml."""
-    from optimizer.inputs.datafiles import load_bundled_toml
-
     visa = load_bundled_toml("sheet_defaults.toml")["visa"]
     return {
         "program_type": ("every program is treated as a community program",
@@ -115,7 +117,7 @@ def validate_programs(path, sheet_name: str | None = None, data: bytes | None = 
         header, rows, notes = read_grid(Path(path), sheet_name, data, limits)
     except InputError as error:
         return ValidationReport(rows=0, errors=list(error.problems))
-    report = _check_grid(file, header, rows, notes)
+    report = check_grid(file, header, rows, notes)
     if report.rows > limits.rows:
         return ValidationReport(rows=0, errors=too_many_programs(file, report.rows, limits).problems)
     return report
@@ -360,6 +362,7 @@ def _xlsx_rows(path: Path, sheet_name: str | None, notes: list[str], data: bytes
     """(rows of one worksheet as (row number, cell texts), the numbers of its hidden rows), from the file's bytes:
     the sheet named `sheet_name`, else the first visible sheet whose header names the program columns (said in
     `notes` when it is not the only sheet). Cells of a block merged across rows take the block's value."""
+    # openpyxl takes 0.31 s to import (measured): loaded only when this runs
     import openpyxl
 
     file = str(path)
@@ -387,6 +390,7 @@ def _xlsx_rows(path: Path, sheet_name: str | None, notes: list[str], data: bytes
 
 def locate_programs(path, sheet_name: str | None = None) -> tuple[str, int]:
     """(the sheet title, the header row number) the reader uses in an XLSX workbook, for writing beside it."""
+    # openpyxl takes 0.31 s to import (measured): loaded only when this runs
     import openpyxl
 
     check_archive(str(path), path)
@@ -442,9 +446,6 @@ def _sheet_layout(data: bytes, index: int, last_row: int,
     index-th sheet, read from the workbook's XML (openpyxl's fast reader does not keep them); empty if unreadable.
     The XML is scanned a chunk at a time (a worksheet may unpack to hundreds of MB); only rows up to `last_row`
     (the last row read) count, and merged blocks stop counting once they cover `most_cells` cells."""
-    import zipfile
-    import zlib
-
     hidden: set[int] = set()
     merged: list[tuple[int, int, int, int]] = []
     covered = 0
@@ -548,8 +549,8 @@ def _excel_text(cell) -> str:
         return "yes" if value else "no"
     if isinstance(value, (int, float)):
         if "%" in (getattr(cell, "number_format", "") or ""):
-            return f"{_number_text(round(value * 100, 10))}%"
-        return _number_text(value)
+            return f"{number_text(round(value * 100, 10))}%"
+        return number_text(value)
     if isinstance(value, (datetime.datetime, datetime.date)):
         return _date_text(value)
     return str(value)
@@ -596,7 +597,7 @@ def _date_text(value) -> str:
     return moment.isoformat(sep=" ")
 
 
-def _number_text(value) -> str:
+def number_text(value) -> str:
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
     return repr(value) if isinstance(value, float) else str(value)
@@ -648,7 +649,7 @@ def _split_header(path: Path, grid: list[Row], notes: list[str]) -> tuple[Row, l
 
 # --- checking --------------------------------------------------------------------------------------------------
 
-def _check_grid(file, header, rows, notes) -> ValidationReport:
+def check_grid(file, header, rows, notes) -> ValidationReport:
     """Check header and rows; return the report (with the table when there are no errors)."""
     errors, warnings = [], list(notes)
     columns = _map_header(file, header, rows, errors, warnings)
@@ -726,7 +727,7 @@ def _check_row(file, number, cells, columns: HeaderMap, errors, blanks, memo: di
     values, first_error, failed = {}, len(errors), set()
     if len(cells) > columns.width and any(vocab.clean_text(c) for c in cells[columns.width:]):
         stray = next(vocab.clean_text(c) for c in cells[columns.width:] if vocab.clean_text(c))
-        errors.append(Problem(file=file, row=number, column=f"column {_letter(columns.width)}", value=stray,
+        errors.append(Problem(file=file, row=number, column=f"column {column_letter(columns.width)}", value=stray,
                               message=f"this row has {len(cells)} cells but the header has {columns.width}. A comma "
                                       "inside a name shifts the cells: put such names in double quotes, or add a "
                                       "header for the extra column."))
@@ -1007,8 +1008,6 @@ def _duplicates(file, parsed: list[tuple[int, dict]], columns: HeaderMap) -> lis
 def near_duplicate_warnings(programs) -> list[str]:
     """One warning naming the pairs of rows that look like one program written twice (same specialty and city,
     names alike): SmartPick never signals both of a pair."""
-    from optimizer.inputs.duplicates import near_duplicates
-
     pairs = near_duplicates(programs)
     if not pairs:
         return []

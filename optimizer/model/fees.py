@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from optimizer.inputs.datafiles import load_bundled_toml
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,4 @@ class Cost:
 
 
 def load_fee_schedule(season: str) -> FeeSchedule:
-    from optimizer.inputs.datafiles import load_bundled_toml
-
     return FeeSchedule.from_dict(load_bundled_toml(f"seasons/{season}.toml"))

@@ -3,10 +3,12 @@ census division, elsewhere. Metro definitions are data files (data/metros/<name>
 
 from __future__ import annotations
 
+import difflib
 import functools
 import re
 from dataclasses import dataclass
 
+from optimizer.inputs.datafiles import load_bundled_toml, metro_slug
 from optimizer.inputs.profile_types import REGIONS
 
 
@@ -62,8 +64,6 @@ class Metro:
     def near_match(self, city: str, state: str) -> tuple[str, str] | None:
         """(region, the metro's place it was matched to) for a city written close to the home city or a suburb
         ('Chicgo', 'Evanstown'), when it is not one of them exactly; None otherwise."""
-        import difflib
-
         key = _city_key(city)
         places = self._places_in(state)
         if not key or key in places:
@@ -90,35 +90,4 @@ class Metro:
 
 def load_metro(name: str) -> Metro:
     """The bundled metro definition for `name` (e.g. "Chicago" -> data/metros/chicago.toml)."""
-    from optimizer.inputs.datafiles import load_bundled_toml
-
     return Metro.from_dict(load_bundled_toml(f"metros/{metro_slug(name)}.toml"))
-
-
-def metro_slug(name: str) -> str:
-    """The metro file stem for a metro name ("Chicago" -> "chicago", "New York" -> "new_york"); a state after a
-    comma is how people write a city and is left out ("Chicago, IL", "Houston, Texas")."""
-    from optimizer.inputs.vocab import canonical_state
-
-    city, comma, state = name.rpartition(",")
-    code = canonical_state(state) if comma and city.strip() else None
-    if code is not None:
-        slug = _slug(city)
-        # "Chicago, TX" is no metro SmartPick knows: keep the state in the name, so that it is not found
-        return slug if _metro_state(slug) in (None, code) else _slug(name)
-    return _slug(name)
-
-
-def _slug(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
-
-
-def _metro_state(slug: str) -> str | None:
-    """The state of the bundled metro file `slug`, or None when there is no such file."""
-    from optimizer.inputs.datafiles import load_bundled_toml
-    from optimizer.errors import InputError
-
-    try:
-        return load_bundled_toml(f"metros/{slug}.toml").get("state")
-    except InputError:
-        return None

@@ -21,6 +21,8 @@ import numpy as np
 
 from optimizer.inputs import datafiles
 from optimizer.errors import InputError, Problem
+from optimizer.model import published
+from optimizer.model.published import concave_majorant_values, upper_hull
 
 MATCH_CURVES_FILE = "match_curves.toml"
 
@@ -46,7 +48,7 @@ def _as_probabilities(p: Sequence[float] | np.ndarray) -> np.ndarray:
     return probabilities
 
 
-def _poisson_binomial_rows(p_rows: np.ndarray) -> np.ndarray:
+def poisson_binomial_rows(p_rows: np.ndarray) -> np.ndarray:
     """P(N = 0..n) for each row of a (rows, n) matrix of independent Bernoulli probabilities.
 
     Dynamic programming over programs: adding program i moves mass from k to k+1 with probability p_i. Each step is
@@ -70,7 +72,7 @@ def interview_distribution(p: Sequence[float] | np.ndarray) -> np.ndarray:
     Takes the interview probability p_i of each program on the list; returns an array of length n + 1 whose entry k
     is P(N = k), N being the number of interview offers (a Poisson-binomial distribution). Sums to 1.
     """
-    return _poisson_binomial_rows(_as_probabilities(p)[None, :])[0]
+    return poisson_binomial_rows(_as_probabilities(p)[None, :])[0]
 
 
 def mean_sd(dist: Sequence[float] | np.ndarray) -> tuple[float, float]:
@@ -100,7 +102,7 @@ def _tail_sums(dist: np.ndarray) -> np.ndarray:
 # Correlated decisions: the latent-strength model
 
 @functools.lru_cache(maxsize=None)
-def _gauss_hermite(nodes: int) -> tuple[np.ndarray, np.ndarray]:
+def gauss_hermite(nodes: int) -> tuple[np.ndarray, np.ndarray]:
     """Nodes z_j and weights w_j (summing to 1) so that sum_j w_j f(z_j) ~ E[f(Z)] for Z ~ N(0, 1)."""
     z, w = np.polynomial.hermite_e.hermegauss(nodes)
     z.setflags(write=False)
@@ -111,7 +113,7 @@ def _gauss_hermite(nodes: int) -> tuple[np.ndarray, np.ndarray]:
 
 # Not scipy.special.expit: importing scipy.special costs every command ~0.25 s of start-up (measured, issue 26), and
 # its exp (the C library's) differs in the last digit from numpy's, which the figures of `solve --json` were made with.
-def _expit(x: np.ndarray) -> np.ndarray:
+def expit(x: np.ndarray) -> np.ndarray:
     """The logistic function 1 / (1 + exp(-x)); exp(-x) may overflow to inf for x < -709, giving exactly 0, the
     right limit (four times faster than exp(-logaddexp(0, -x)), which the P(match) range calls on 10^5 elements)."""
     with np.errstate(over="ignore"):
@@ -133,7 +135,7 @@ def latent_intercepts(p: Sequence[float] | np.ndarray, sigma: float, nodes: int 
     """
     probabilities = _as_probabilities(p)
     _check_latent_sd(sigma, nodes)
-    z, w = _gauss_hermite(int(nodes))
+    z, w = gauss_hermite(int(nodes))
     intercepts = np.where(probabilities >= 1.0, np.inf, -np.inf)
     inside = (probabilities > 0.0) & (probabilities < 1.0)
     intercepts[inside] = solve_intercepts(probabilities[inside], np.float64(sigma), z, w)
@@ -163,7 +165,7 @@ def solve_intercepts(target: np.ndarray, sigma: np.ndarray, z: np.ndarray, w: np
         if not active.any():
             break
         a_on, s_on = a[active], sigma[active]
-        conditional = _expit(a_on[..., None] + s_on[..., None] * z)
+        conditional = expit(a_on[..., None] + s_on[..., None] * z)
         excess = conditional @ w - target[active]
         moving = np.abs(excess) > tolerance[active]
         # an element within tolerance stays where it is (its bracket may have closed onto it)
@@ -180,12 +182,12 @@ def solve_intercepts(target: np.ndarray, sigma: np.ndarray, z: np.ndarray, w: np
     return a
 
 
-def _conditional_probabilities(p: np.ndarray, sigma: float, nodes: int) -> tuple[np.ndarray, np.ndarray]:
+def conditional_probabilities(p: np.ndarray, sigma: float, nodes: int) -> tuple[np.ndarray, np.ndarray]:
     """(weights w_j, matrix of p_i(z_j) with one row per quadrature node)."""
-    z, w = _gauss_hermite(int(nodes))
+    z, w = gauss_hermite(int(nodes))
     intercepts = latent_intercepts(p, sigma, nodes)
     with np.errstate(invalid="ignore"):
-        conditional = _expit(intercepts[None, :] + sigma * z[:, None])
+        conditional = expit(intercepts[None, :] + sigma * z[:, None])
     # Programs certain either way stay certain at every strength.
     conditional[:, p >= 1.0] = 1.0
     conditional[:, p <= 0.0] = 0.0
@@ -202,7 +204,7 @@ def correlated_distribution(p: Sequence[float] | np.ndarray, sigma: float, nodes
     sum_j w_j * PoissonBinomial(p(z_j)) over `nodes` Gauss-Hermite nodes z_j with weights w_j.
 
     sigma (`latent_sd` in data/model.toml) is fitted to the published spread of ranks (matched 6.1, unmatched 2.5
-    contiguous ranks, NRMP Charting Outcomes 2026; see optimizer/model/calibration.py): with 0.8,
+    contiguous ranks, NRMP Charting Outcomes 2026; see optimizer/studies/calibration.py): with 0.8,
     an applicant one SD above their expected strength has exp(1.6) ~ 5 times the odds of an interview of one SD
     below. sigma = 0 gives back the independent distribution.
 
@@ -214,8 +216,8 @@ def correlated_distribution(p: Sequence[float] | np.ndarray, sigma: float, nodes
     """
     probabilities = _as_probabilities(p)
     _check_latent_sd(sigma, nodes)
-    w, conditional = _conditional_probabilities(probabilities, sigma, nodes)
-    return w @ _poisson_binomial_rows(conditional)
+    w, conditional = conditional_probabilities(probabilities, sigma, nodes)
+    return w @ poisson_binomial_rows(conditional)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -316,8 +318,6 @@ class MatchCurve:
 
         For a bound that holds even when the data curve is not concave: E[m(N)] <= E[hull(N)] <= hull(E[N]).
         """
-        from optimizer.model.published import upper_hull
-
         ranks, values = self._knots()
         hull = upper_hull(ranks, values)
         return MatchCurve(applicant_type=self.applicant_type, specialty=self.specialty, year=self.year,
@@ -338,8 +338,6 @@ def _derived_curve(applicant_type: str, specialty: str) -> MatchCurve | None:
     """The curve derived from the specialty's published 2026 non-US IMG rank distributions (model/published.py);
     for US IMGs the same curve raised by the US IMG shift of match_curves.toml ([us_img]); None when the specialty
     has no published figures."""
-    from optimizer.model import published
-
     spec = published.figures(specialty)
     if spec is None or applicant_type not in ("non-US IMG", "US IMG"):
         return None
@@ -358,8 +356,6 @@ def _derived_curve(applicant_type: str, specialty: str) -> MatchCurve | None:
 def _shifted_up(values: list[float], logit_shift: float) -> list[float]:
     """A curve raised by `logit_shift` on the log-odds scale at every rank (0 stays 0), made concave again by its
     least concave majorant: never below the curve it came from."""
-    from optimizer.model.published import concave_majorant_values
-
     raised = [0.0] + [1 / (1 + math.exp(-(math.log(v / (1 - v)) + logit_shift))) if 0 < v < 1 else v
                       for v in values[1:]]
     return concave_majorant_values(raised)
@@ -438,7 +434,7 @@ def combined_p_match(conditional: np.ndarray, weights: np.ndarray, specialties: 
     miss = np.ones(conditional.shape[0])
     for specialty in sorted(set(names.tolist())):
         columns = conditional[:, names == specialty]
-        dist = _poisson_binomial_rows(columns)
+        dist = poisson_binomial_rows(columns)
         miss *= 1.0 - dist @ curves.curve(specialty).values(columns.shape[1])
     return float(min(max(weights @ (1.0 - miss), 0.0), 1.0))
 
@@ -614,7 +610,7 @@ def list_p_match(p: Sequence[float] | np.ndarray, curves: MatchCurves, specialti
     if sigma is None:
         return combined_p_match(probabilities[None, :], np.ones(1), specialties, curves)
     _check_latent_sd(sigma, 32)
-    w, conditional = _conditional_probabilities(probabilities, sigma, 32)
+    w, conditional = conditional_probabilities(probabilities, sigma, 32)
     return combined_p_match(conditional, w, specialties, curves)
 
 
@@ -633,7 +629,7 @@ def evaluate(p: Sequence[float] | np.ndarray, curve: "MatchCurve | MatchCurves",
     if curves is not None:
         curve = curves.curve(groups[0]) if len(groups) == 1 else curves.first
     several = curves is not None and len(groups) > 1
-    dist = _poisson_binomial_rows(probabilities[None, :])[0]
+    dist = poisson_binomial_rows(probabilities[None, :])[0]
     _, sd = mean_sd(dist)
     home_expected = None
     if home is not None:
@@ -649,8 +645,8 @@ def evaluate(p: Sequence[float] | np.ndarray, curve: "MatchCurve | MatchCurves",
     if sigma is not None:
         _check_latent_sd(sigma, 32)
         # one set of conditional chances serves the distribution and, over several specialties, P(match)
-        w, conditional = _conditional_probabilities(probabilities, sigma, 32)
-        correlated = w @ _poisson_binomial_rows(conditional)
+        w, conditional = conditional_probabilities(probabilities, sigma, 32)
+        correlated = w @ poisson_binomial_rows(conditional)
         correlated_match = (combined_p_match(conditional, w, specialties, curves) if several
                             else p_match(correlated, curve))
         outcomes.update(latent_sd=float(sigma), correlated_distribution=tuple(correlated.tolist()),

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import math
+from optimizer.inputs.datafiles import load_bundled_toml
 
 PUBLISHED_FILE = "calibration/published_2026.toml"
 PLATEAU = 0.96  # ASSUMPTION: the derived IM curve levels off near 0.96 (NRMP Charting Outcomes 2026); used for all
@@ -32,8 +33,6 @@ POOLING_APPLICANTS = 300
 @functools.lru_cache(maxsize=1)
 def published() -> dict:
     """The published figures of data/calibration/published_2026.toml."""
-    from optimizer.inputs.datafiles import load_bundled_toml
-
     return load_bundled_toml(PUBLISHED_FILE)
 
 

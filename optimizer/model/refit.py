@@ -30,7 +30,7 @@ from scipy.optimize import minimize
 from scipy.special import expit
 
 from optimizer.errors import InputError
-from optimizer.model.scoring import InterviewModel, _below_stated_cutoff
+from optimizer.model.scoring import InterviewModel, below_stated_cutoff, broken_limits
 
 LEVEL_PRIOR_SD = 0.5  # assumption: a specialty's level moves by more than +-1 log-odds only on strong evidence
 MULTIPLIER_PRIOR_SD = 0.5  # assumption: a term's weight halves or grows by half at one prior sd
@@ -84,7 +84,7 @@ def build_cases(model: InterviewModel, profiles: dict, applications) -> list[Cas
         profile = profiles[application.applicant_id]
         applicant, program = profile.applicant, application.program
         season = int(profile.goals.season)
-        terms = dict(model.logit_terms(applicant, program, season, _below_stated_cutoff(applicant, program)))
+        terms = dict(model.logit_terms(applicant, program, season, below_stated_cutoff(applicant, program)))
         if application.signal and application.signal in model.signal_odds:
             terms[SIGNAL_TERM] = math.log(model.signal_odds[application.signal])
         specialty = program.specialty
@@ -421,8 +421,6 @@ class _SummaryData:
 
 
 def _summary_data(model: InterviewModel, profiles: dict, summaries, programs) -> _SummaryData:
-    from optimizer.model.scoring import broken_limits
-
     rows = []
     for summary in summaries:
         profile = profiles[summary.applicant_id]

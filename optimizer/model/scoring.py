@@ -7,11 +7,12 @@ their rationale and sources). Hard rules make a program ineligible, each with a 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from optimizer.model.geography import Metro
 from optimizer.inputs.profile_types import Applicant, Profile, TierSettings
 from optimizer.inputs.programs import Program, ProgramTable
+from optimizer.inputs.datafiles import load_bundled_toml, read_toml
 
 TIERS = ("reach", "core", "safety")
 
@@ -23,7 +24,7 @@ def _numbers(table: dict) -> dict[str, float]:
 
 # Not scipy.special.expit: importing scipy.special costs every command ~0.25 s of start-up (measured, issue 26; no
 # other scipy is imported to score or solve), and its last digit differs from this stable form for x < 0.
-def _sigmoid(x: float) -> float:
+def logistic(x: float) -> float:
     if x >= 0:
         return 1.0 / (1.0 + math.exp(-x))
     e = math.exp(x)
@@ -32,8 +33,6 @@ def _sigmoid(x: float) -> float:
 
 def _bundled_visa_unknown() -> dict:
     """The assumption for programs of unknown visa policy (data/sheet_defaults.toml [visa_unknown])."""
-    from optimizer.inputs.datafiles import load_bundled_toml
-
     return dict(load_bundled_toml("sheet_defaults.toml").get("visa_unknown", {}))
 
 
@@ -306,7 +305,7 @@ def ineligibility_reasons(applicant: Applicant, program: Program, match_year: in
     return split_limits(applicant, program, match_year, soft_cutoffs)[0]
 
 
-def _below_stated_cutoff(applicant: Applicant, program: Program, only_soft: bool = False) -> bool:
+def below_stated_cutoff(applicant: Applicant, program: Program, only_soft: bool = False) -> bool:
     """True when the applicant is below a stated cutoff (with `only_soft`, one the program only prefers)."""
     soft = program.soft_cutoffs
     if program.step2_cutoff is not None and (not only_soft or "step2_cutoff" in soft) \
@@ -345,8 +344,6 @@ def tier_map(scored, settings: TierSettings) -> dict[str, str]:
 
 def assign_tiers(candidates: list[Candidate], settings: TierSettings) -> list[Candidate]:
     """The candidates with their tiers set by `tier_map`."""
-    from dataclasses import replace
-
     tiers = tier_map([(c.program, c.p_interview) for c in candidates if c.eligible], settings)
     return [replace(c, tier=tiers.get(c.program_id)) for c in candidates]
 
@@ -369,9 +366,9 @@ def score_programs(table: ProgramTable, profile: Profile, model: InterviewModel,
             terms, p, checks, unmet = {}, 0.0, [], ()
         else:
             # a cutoff the program only prefers (or every cutoff, with soft_cutoffs) lowers the chance
-            soft_penalty = _below_stated_cutoff(applicant, program, only_soft=not goals.soft_cutoffs)
+            soft_penalty = below_stated_cutoff(applicant, program, only_soft=not goals.soft_cutoffs)
             terms = model.logit_terms(applicant, program, match_year, soft_penalty, unmet)
-            p = _sigmoid(sum(terms.values()))
+            p = logistic(sum(terms.values()))
         rows.append((program, reasons, p, terms, checks, unmet))
     unknown_visa = model.visa_unknown_factor(applicant)
     tiers = tier_map([(row[0], row[2]) for row in rows if not row[1]], goals.tiers)
@@ -405,6 +402,4 @@ def _region(metro: Metro, city: str, state: str) -> tuple[str, str | None]:
 
 def load_model(path: str | None = None) -> InterviewModel:
     """The bundled model (data/model.toml), or a user's copy at `path`."""
-    from optimizer.inputs.datafiles import load_bundled_toml, read_toml
-
     return InterviewModel.from_dict(read_toml(path) if path else load_bundled_toml("model.toml"))

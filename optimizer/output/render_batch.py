@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from optimizer.output.render import _table, escape, money, pct
+from optimizer.output.render import make_table, escape, money, pct
+from optimizer.model.uncertainty import describe_range
 
 
 def batch_table(results, limit: int = 200):
     """Applicant, scenario, status, programs, cost, expected interviews and P(match) with its range."""
-    from optimizer.model.uncertainty import describe_range
-
     several = any(r.scenario is not None for r in results)
-    t = _table(f"Lists solved ({len(results)})")
+    t = make_table(f"Lists solved ({len(results)})")
     for name, justify in (("Applicant", "left"), *([("Scenario", "left")] if several else []), ("Status", "left"),
                           ("Programs", "right"), ("Cost", "right"), ("Exp. interviews", "right"),
                           ("P(match)", "right"), ("range", "right")):

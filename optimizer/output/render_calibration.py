@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from optimizer.model import calibration as cal
+from optimizer.studies import calibration as cal
 
 
 def calibration_check_lines(lists, model) -> list[str]:
-    """Every check of optimizer.model.calibration for the reference population's `lists` under `model`."""
+    """Every check of optimizer.studies.calibration for the reference population's `lists` under `model`."""
     out = [
         "Reference population: data/calibration/reference_population.toml (non-US IMGs, Step 2 CK spread over",
         "the published score mixture; J-1, 2 years since graduation, 3 months USCE outside Illinois, $3,000,",

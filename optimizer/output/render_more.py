@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from optimizer.output.render import _table, money, pct
-from optimizer.solver.scenarios import scenario_row
+from optimizer.output.render import make_table, money, pct
+from optimizer.studies.scenarios import scenario_row
+from optimizer.model.uncertainty import describe_range
 
 
 def frontier_payload(inputs, frontier) -> dict:
@@ -20,7 +21,7 @@ def frontier_payload(inputs, frontier) -> dict:
 def frontier_table(frontier):
     robust = getattr(frontier, "robust", False)
     # ten columns: one space apart, so none is cut
-    t = _table("Robust list at each budget (holds up best if SmartPick's figures are off)" if robust
+    t = make_table("Robust list at each budget (holds up best if SmartPick's figures are off)" if robust
                else "Best list at each budget", padding=(0, 0))
     for name in ("Budget", "Status", "Programs", "Cost", "P(match)\nlow end" if robust else "Weighted\nobjective",
                  "Expected\ninterviews", "P(>=5)", "P(match)", "P(match)\nrange",
@@ -43,8 +44,6 @@ def frontier_table(frontier):
 
 
 def _range(low_high) -> str:
-    from optimizer.model.uncertainty import describe_range
-
     return describe_range(*low_high) if low_high else "-"
 
 
@@ -63,7 +62,7 @@ def scenarios_table(results, per_table: int = 6):
 
 def _scenarios_block(rows, part, parts):
     title = "Scenarios side by side" + (f" ({part} of {parts})" if parts > 1 else "")
-    t = _table(title, padding=(0, 1))
+    t = make_table(title, padding=(0, 1))
     t.add_column("", style="bold", no_wrap=True, min_width=14)
     for row in rows:
         t.add_column(row["name"], justify="right", overflow="fold", min_width=7)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from optimizer.inputs.profile_types import REGIONS
-from optimizer.output.render import _short, _table, escape, pct
+from optimizer.output.render import escape, fit_to_width, make_table, pct, short_specialty
 from optimizer.model.scoring import TIERS
 
 
@@ -68,8 +68,6 @@ def score_rows(candidates) -> list[dict]:
 def score_tables(inputs, candidates, top: int = 40, width: int = 100):
     """The programs open to the applicant (the first `top`, fitted to `width` columns), a summary, and why
     programs in the applicant's specialties are excluded."""
-    from optimizer.output.render import fit_to_width
-
     s = summary(candidates)
     shown = [c for c in _sorted(candidates) if c.eligible][:top]
     longest = max((len(c.program.program) for c in shown), default=12)
@@ -78,7 +76,7 @@ def score_tables(inputs, candidates, top: int = 40, width: int = 100):
 
 
 def _open_table(s, shown, top, name_width, compact=False):
-    head = _table(f"Programs open to you, by weighted chance (top {top} of {s['eligible']})",
+    head = make_table(f"Programs open to you, by weighted chance (top {top} of {s['eligible']})",
                   **({"padding": (0, 0)} if compact else {}))
     widths = {"#": (3, 4), "Program": (min(12, name_width), name_width), "City": (8, 11 if compact else 14),
               "Region": (10, 10) if compact else (13, 13), "Tier": (6, 6), "Weight": (6, 6),
@@ -91,14 +89,14 @@ def _open_table(s, shown, top, name_width, compact=False):
         head.add_column(name, justify=justify, no_wrap=True, overflow="ellipsis", min_width=low, max_width=high)
     for i, c in enumerate(shown, start=1):
         head.add_row(str(i), escape(c.program.program), escape(f"{c.program.city}, {c.program.state}"),
-                     *([_short(c.program.specialty)] if several else []),
+                     *([short_specialty(c.program.specialty)] if several else []),
                      "unknown: check" if c.program.visa == "unknown" else c.program.visa, pct(c.p_interview),
                      c.tier, c.region, f"{c.weight:g}")
     return head
 
 
 def _summary_tables(s, candidates):
-    totals = _table("Summary", show_header=False)
+    totals = make_table("Summary", show_header=False)
     totals.add_column("what", style="bold")
     totals.add_column("value")
     totals.add_row("Programs in the sheet", str(s["programs"]))
@@ -113,7 +111,7 @@ def _summary_tables(s, candidates):
     tables = [totals]
     excluded = [c for c in candidates if not c.eligible and "not a specialty" not in " ".join(c.reasons)]
     if excluded:
-        why = _table(f"Excluded in your specialties ({len(excluded)}; first 15)")
+        why = make_table(f"Excluded in your specialties ({len(excluded)}; first 15)")
         why.add_column("Program")
         why.add_column("City")
         why.add_column("Why", overflow="fold")

@@ -11,6 +11,7 @@ from pathlib import Path
 from optimizer.output.render import program_rows
 from optimizer.output.workbook import Value
 from optimizer.output.writers import write_table
+from optimizer.studies.compare import comparison_summary_rows, overlap_rows, portfolio_rows, unmatched_rows
 
 
 def solve_summary_rows(payload: dict) -> list[dict]:
@@ -68,8 +69,6 @@ def write_scenarios(path: str | Path, results, payload: dict) -> Path:
 
 def write_comparison(path: str | Path, comparison, payload: dict) -> Path:
     """`compare --out`: the summary (a row per list), the overlap, each list re-evaluated, and rows not matched."""
-    from optimizer.solver.compare import overlap_rows, portfolio_rows, comparison_summary_rows, unmatched_rows
-
     sheets = {"Summary": comparison_summary_rows(comparison), "Overlap": overlap_rows(comparison)}
     for portfolio in comparison.portfolios:
         sheets[portfolio.name] = portfolio_rows(portfolio)

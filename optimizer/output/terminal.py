@@ -19,6 +19,7 @@ def printable(text: str) -> str:
 
 def console(**options):
     """A rich Console whose every string (printed, or a table's cell) is made printable first."""
+    # rich takes 0.02-0.06 s to import (measured): only runs that draw a table load it
     from rich.console import Console
 
     class _PrintableConsole(Console):

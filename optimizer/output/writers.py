@@ -13,7 +13,9 @@ import tempfile
 from pathlib import Path
 
 from optimizer.errors import InputError
-from optimizer.output.workbook import MONEY_COLUMNS, PERCENT_COLUMNS, Value, table_columns  # noqa: F401 (for importers)
+from optimizer.output.cells import csv_cell
+from optimizer.output.workbook import (MONEY_COLUMNS, PERCENT_COLUMNS, Value,  # noqa: F401 (for importers)
+                                       table_columns, write_workbook)
 
 TABLE_FORMATS = (".csv", ".xlsx", ".json")
 WRITTEN: list[str] = []  # every file written whole by this process, in order (the Ctrl-C line names them)
@@ -123,8 +125,6 @@ def write_table(path: str | Path, sheets: dict[str, list[dict]], payload: dict |
 
 
 def _write_csv(stream, rows: list[dict]) -> None:
-    from optimizer.output.cells import csv_cell
-
     with io.TextIOWrapper(stream, encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=table_columns(rows))
         writer.writerow({column: csv_cell(column) for column in writer.fieldnames})
@@ -134,6 +134,4 @@ def _write_csv(stream, rows: list[dict]) -> None:
 
 
 def _write_xlsx(target, sheets: dict[str, list[dict]]) -> None:
-    from optimizer.output.workbook import write_workbook
-
     write_workbook(target, sheets)

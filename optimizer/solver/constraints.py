@@ -6,6 +6,7 @@ is written once.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from optimizer.model.fees import Cost, FeeSchedule
@@ -123,8 +124,6 @@ def violations(chosen: list[Candidate], limits: Limits) -> list[str]:
 def mix(chosen, attribute: str, order=()) -> dict[str, int]:
     """How many chosen programs have each value of `attribute` (of the candidate, else of its program), in `order`
     first, then sorted: e.g. mix(chosen, "tier", TIERS) -> {"reach": 21, "core": 59, "safety": 19}."""
-    from collections import Counter
-
     counts = Counter(getattr(c, attribute) if hasattr(c, attribute) else getattr(c.program, attribute)
                      for c in chosen)
     keys = [k for k in order if k in counts] + sorted(k for k in counts if k not in order)

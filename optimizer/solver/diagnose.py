@@ -3,10 +3,12 @@ checked by solving with it before it is suggested)."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 
 from optimizer.solver.constraints import Limits, group_of, list_cost, specialty_counts, tier_bounds
 from optimizer.model.scoring import TIERS, Candidate
+from optimizer.solver.optimize import PortfolioModel
 
 
 def _money(usd: float) -> str:
@@ -127,8 +129,6 @@ CHECK_SECONDS = 10.0  # each check is a feasibility solve; one that takes longer
 
 def _works(candidates, limits: Limits, budget_usd: float | None = None):
     """The best list under these limits (at `budget_usd`), or None when there is none (or none found in time)."""
-    from optimizer.solver.optimize import PortfolioModel
-
     solution = PortfolioModel(candidates, limits).solve(budget_usd=budget_usd, time_limit=CHECK_SECONDS)
     return solution if solution.status in ("optimal", "feasible") and solution.chosen else None
 
@@ -182,8 +182,6 @@ def suggest_fixes(candidates: list[Candidate], limits: Limits) -> list[str]:
 
 def _widened_bands(limits: Limits, solution) -> dict[str, tuple[float, float]]:
     """Each tier's band widened (to the nearest 5%) just enough to hold the tier mix of `solution`."""
-    import math
-
     n = max(1, solution.count)
     bands = {}
     for t in TIERS:

@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from optimizer.solver.constraints import Limits
+from optimizer.solver.diagnose import cheapest_costs
+from optimizer.solver.optimize import PortfolioModel
 
 # Diminishing returns: $100 more adds less than this to the chance of matching (0.2 percentage points: each further
 # match would cost more than $50,000 in fees). A judgement, not a fact: with chances of a few percent an application,
@@ -53,9 +55,6 @@ def compute_frontier(candidates, limits: Limits, budgets: list[float], evaluate,
     """The best list (and signals) at each budget, for the expected-interviews objective.
     `evaluate(chosen, applied_p)` gives a list's Outcomes; `progress(done, budget)`, if given, is called after each
     budget (for a progress bar)."""
-    from optimizer.solver.diagnose import cheapest_costs
-    from optimizer.solver.optimize import PortfolioModel
-
     highest = max(budgets)
     model = PortfolioModel(candidates, limits, backend, signal_rules=signal_rules, max_budget_usd=highest)
     at_highest = model.solve(budget_usd=highest, time_limit=time_limit)

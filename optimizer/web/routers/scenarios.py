@@ -8,11 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 from fastapi.responses import Response
 
-from optimizer.inputs.profile import read_profile_data
-from optimizer.inputs.resources import DEMO_PROFILE, data_path, scenarios_dir
-from optimizer.inputs.scenario_files import load_scenarios
 from optimizer.output.render_more import scenarios_payload
-from optimizer.solver.scenarios import run_scenarios
+from optimizer.studies.scenarios import load_scenario_files, run_scenarios
 from optimizer.web.replies import ERRORS, json_response
 from optimizer.web.fields import inputs_form
 from optimizer.web.uploads import Sent, flag_field, load_inputs, profile_of, read_sheet
@@ -24,8 +21,7 @@ router = APIRouter(tags=["scenarios"], responses=ERRORS)
 def scenarios(sent: Annotated[Sent, Depends(inputs_form)]) -> Response:
     inputs = load_inputs(sent)  # checks the profile and the sheet first, as the CLI does
     name, text = profile_of(sent)
-    base = read_profile_data(name or data_path(DEMO_PROFILE), text)
-    found, errors = load_scenarios([scenarios_dir()], base, str(name or data_path(DEMO_PROFILE)))
+    found, errors = load_scenario_files((), name, text)
     table = inputs.table if "programs" in sent.files else read_sheet(None, None, None)
     results = run_scenarios(table, found, inputs.model, not flag_field(sent, "no_signals"))
     return json_response(scenarios_payload(results, errors, demo="programs" not in sent.files))

@@ -9,7 +9,6 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import Response
 
 from optimizer import pipeline
-from optimizer.errors import InfeasibleError
 from optimizer.output.html_report import frontier_budgets, render_report
 from optimizer.output.report_files import solution_sheets
 from optimizer.output.workbook import write_workbook
@@ -43,8 +42,7 @@ def workbook(sent: Solve) -> Response:
              responses={200: {"content": {"text/html": {}}, "description": "The report, one self-contained page."}})
 def report(sent: Solve) -> Response:
     inputs, plan, limits, _ = solve_job(sent)
-    if plan.outcomes is None:
-        raise InfeasibleError(["the solver found no list within its time limit; narrow the count window"])
+    pipeline.require_list(plan)
     frontier, _ = pipeline.run_frontier(inputs, frontier_budgets(limits.budget_usd), limits=limits)
     return Response(render_report(inputs, plan, limits, frontier), media_type="text/html",
                     headers={"Content-Disposition": 'attachment; filename="smartpick_report.html"'})

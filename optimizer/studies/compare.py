@@ -6,9 +6,11 @@ Every list is judged afresh against one sheet, one profile and one set of limits
 (any case), else by its name (case, spacing and punctuation ignored) narrowed by the row's city, state and specialty
 when several programs share the name. Rows that mean no program are kept with the reason, by file and row number.
 
-Pure: no printing and no file I/O; the last part builds the `compare --json` payload and the rows of the summary,
-per-list, overlap and unmatched sheets (output/render_compare.py draws the terminal tables, output/report_files.py
-writes the files).
+The job, for every door (CLI, web app, Python API): `compare_files` (saved lists by path or upload, scenario files
+solved first) and `compare_saved` (lists already read, e.g. a notebook's), each returning (Comparison, warnings about
+the limits). No printing; the last part builds the `compare --json` payload (with what changed and why, in words) and
+the rows of the summary, per-list, overlap and unmatched sheets (output/render_compare.py draws the terminal tables,
+output/report_files.py writes the files).
 """
 
 from __future__ import annotations
@@ -19,13 +21,23 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
-from optimizer.inputs import vocab
-from optimizer.solver.constraints import Limits, list_cost, violations
+import difflib
+from pathlib import Path
+
+from optimizer import pipeline
 from optimizer.errors import InputError
-from optimizer.model.fees import Cost
-from optimizer.inputs.portfolio_files import PortfolioRow, SavedPortfolio
+from optimizer.inputs import vocab
+from optimizer.inputs.bounds import COMMAND_LINE, ReadLimits
+from optimizer.inputs.portfolio_files import PortfolioRow, SavedPortfolio, load_portfolios
 from optimizer.inputs.profile_types import REGIONS
+from optimizer.inputs.resources import DEMO_PROFILE, data_path
+from optimizer.model.fees import Cost
 from optimizer.model.scoring import TIERS, Candidate
+from optimizer.solver.constraints import Limits, list_cost, violations
+from optimizer.studies.scenarios import scenario_portfolio
+from optimizer.model.outcomes import RANK_ASSUMPTION
+from optimizer.model.signals import SignalSetup, signal_rules
+from optimizer.model.uncertainty import describe_range
 
 VISAS = ("J-1", "H-1B", "J-1+H-1B", "none")
 INELIGIBLE = "not open to you"  # the tier shown for a program the applicant cannot apply to
@@ -169,8 +181,6 @@ class ProgramIndex:
         """Programs whose names hold every word of a short name ('Advocate Masonic', 'Cook County IM': the
         specialty at its end must match too), else those spelled most alike; narrowed by the row's city, state and
         specialty where it gives them."""
-        import difflib
-
         words, specialty = _name_words(row.program)
         if not words:
             return []
@@ -265,8 +275,6 @@ def evaluate_portfolio(portfolio: SavedPortfolio, inputs, index: ProgramIndex, l
                        use_signals: bool = True) -> Evaluated:
     """One list against the sheet, profile and limits. Signals in the file apply unless `use_signals` is False
     (or the profile says use_signals = false)."""
-    from optimizer.pipeline import evaluate_list
-
     use_signals = use_signals and inputs.profile.goals.use_signals
 
     matched, unmatched, notes = match_rows(portfolio, index)
@@ -295,14 +303,12 @@ def evaluate_portfolio(portfolio: SavedPortfolio, inputs, index: ProgramIndex, l
     return Evaluated(
         name=portfolio.name, file=portfolio.file, source=portfolio.source, chosen=tuple(chosen),
         applied_p=tuple(applied), signals=signals, rows={c.program_id: row.row for row, c in matched},
-        outcomes=evaluate_list(inputs, chosen, applied), cost=list_cost(chosen, limits.fees),
+        outcomes=pipeline.evaluate_list(inputs, chosen, applied), cost=list_cost(chosen, limits.fees),
         violations=tuple(violations(chosen, limits)), unmatched=tuple(unmatched), notes=tuple(notes))
 
 
 def _signal_allowance_notes(chosen, signals: dict[str, str], index: ProgramIndex, inputs) -> list[str]:
     """A note per signal kind used more often than the season allows (the list's chances then run high)."""
-    from optimizer.model.signals import SignalSetup, signal_rules
-
     if not signals:
         return []
     rules = signal_rules(inputs.profile.goals.season)
@@ -349,6 +355,39 @@ def _leads(evaluated) -> list[Lead]:
     return leads
 
 
+# --- the job --------------------------------------------------------------------------------------------------------
+
+def load_lists(paths, inputs, profile_path: str | Path | None = None, use_signals: bool = True,
+               contents: list[bytes] | None = None, limits: ReadLimits = COMMAND_LINE) -> list[SavedPortfolio]:
+    """The saved lists at `paths` (inputs.portfolio_files.load_portfolios), a scenario file (.toml) being the list
+    its scenario chooses on the profile at `profile_path` (None: the bundled example) and the sheet of `inputs`."""
+    return load_portfolios(paths, inputs, profile_path or data_path(DEMO_PROFILE), use_signals, contents, limits,
+                           scenario_list=scenario_portfolio)
+
+
+def compare_saved(inputs, saved: list[SavedPortfolio], budget_usd: float | None = None,
+                  min_programs: int | None = None, max_programs: int | None = None,
+                  use_signals: bool = True) -> tuple[Comparison, list[str]]:
+    """`smartpick compare` on lists already read: the sheet scored, the limits set (the profile's, then the
+    flags given), every list re-evaluated. Returns (the comparison, warnings about the limits)."""
+    candidates = pipeline.score(inputs)
+    limits, warnings = pipeline.make_limits(inputs, candidates, budget_usd, min_programs, max_programs)
+    return compare_portfolios(saved, inputs, candidates, limits, use_signals), warnings
+
+
+def compare_files(inputs, paths, profile_path: str | Path | None = None, budget_usd: float | None = None,
+                  min_programs: int | None = None, max_programs: int | None = None, use_signals: bool = True,
+                  contents: list[bytes] | None = None,
+                  read_limits: ReadLimits = COMMAND_LINE) -> tuple[Comparison, list[str]]:
+    """`smartpick compare A B ...` as one call: the limits set first (a mistake there is reported before any
+    scenario file is solved), then the lists read (`load_lists`; `contents`: their bytes when already in memory,
+    `read_limits`: the most a sheet may hold) and compared. Returns (the comparison, warnings about the limits)."""
+    candidates = pipeline.score(inputs)
+    limits, warnings = pipeline.make_limits(inputs, candidates, budget_usd, min_programs, max_programs)
+    saved = load_lists(paths, inputs, profile_path, use_signals, contents, read_limits)
+    return compare_portfolios(saved, inputs, candidates, limits, use_signals), warnings
+
+
 # --- what people read: JSON, spreadsheet rows, terminal tables -----------------------------------------------------
 
 def tier_of(c: Candidate) -> str:
@@ -374,8 +413,6 @@ def visa_mix(e: Evaluated) -> dict[str, int]:
 
 def comparison_payload(comparison: Comparison, inputs) -> dict:
     """`smartpick compare --json` (a public contract: the README lists its fields); numbers unrounded."""
-    from optimizer.model.outcomes import RANK_ASSUMPTION
-
     limits = comparison.limits
     return {
         "portfolios": [_portfolio_payload(e) for e in comparison.portfolios],
@@ -416,8 +453,6 @@ def what_changed(comparison: Comparison, home: str | None = None) -> list[dict]:
 
 
 def _change_sentence(e: Evaluated, first: Evaluated, comparison: Comparison, home: str | None) -> str:
-    from optimizer.model.uncertainty import describe_range
-
     differ = len(comparison.only.get(e.name, ()))
     parts = [f"{e.name} against {first.name}: {differ} of its {_count(e.count, 'program')} "
              + ("is" if differ == 1 else "are") + f" not on {first.name}."]

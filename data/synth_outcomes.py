@@ -4,6 +4,8 @@ scripts/make_outcomes.py (the worked example). Every applicant and outcome is sy
 
 `perturbed_model_data` makes the "truth": the base model file's data with some coefficients moved, as an advisor's
 students might differ from the national average. `simulate_outcomes` returns the rows of the two files as cell text.
+Data tooling (scripts/make_outcomes.py, tests, benchmarks): nothing under optimizer/ imports it; the chances come
+through the scoring module's public names, as SmartPick computes them.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import math
 import numpy as np
 
 from optimizer.inputs.programs import ProgramTable
-from optimizer.model.scoring import InterviewModel, _below_stated_cutoff, _sigmoid, broken_limits
+from optimizer.model.scoring import InterviewModel, below_stated_cutoff, logistic, broken_limits
 
 # How the example truth differs from the base: level shifts (log-odds) and multipliers of coefficients.
 EXAMPLE_SHIFTS = {"specialty_intercept.Internal Medicine": 0.4, "specialty_intercept.Family Medicine": -0.3}
@@ -101,12 +103,12 @@ def simulate_outcomes(truth: InterviewModel, table: ProgramTable, n_applicants: 
             [p for p in chosen if p.accepts_signals], SIGNALS.get(specialty, ()))}
         applicants.append(_applicant_row(applicant_id, applicant, season))
         for program in chosen:
-            terms = truth.logit_terms(applicant, program, season, _below_stated_cutoff(applicant, program))
+            terms = truth.logit_terms(applicant, program, season, below_stated_cutoff(applicant, program))
             logit = sum(terms.values())
             signal = signalled.get(program.program_id)
             if signal:
                 logit += math.log(truth.signal_odds[signal])
-            invited = rng.random() < _sigmoid(logit * shrink + strength if latent_sd else logit)
+            invited = rng.random() < logistic(logit * shrink + strength if latent_sd else logit)
             applications.append({"applicant_id": applicant_id, "program_id": program.program_id,
                                  "invited": "yes" if invited else "no", "signal": signal or ""})
     return applicants, applications

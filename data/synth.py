@@ -8,6 +8,9 @@ distributions in data/program_distributions.toml (FREIDA 2025, Residency Explore
 by program type, and everything else (states, names, cutoffs), are ASSUMPTIONS, labelled where they are set.
 Randomness comes only from `random.Random.random()` (the Mersenne Twister stream, stable across Python versions), so
 a seed gives the same sheet everywhere.
+
+Data tooling (data/build_programs.py, data/distributions.py, tests, benchmarks), not a part of the optimizer: nothing
+under optimizer/ imports it.
 """
 
 from __future__ import annotations

@@ -1,50 +1,18 @@
-"""The files of `smartpick calibrate`: reading the outcome data (applicants, applications, programs) with every
-problem reported at once, and writing the refitted model file (TOML, atomically, with no applicant rows)."""
+"""The refitted model file `smartpick calibrate --out` writes: TOML, atomically, with no applicant rows (reading
+the outcome data it is fitted on is inputs/outcome_files.py's)."""
 
 from __future__ import annotations
 
 import datetime
+import tomllib
 from pathlib import Path
 
 import tomli_w
 
-from optimizer.errors import InputError
 from optimizer.model.refit import LEVEL_PRIOR_SD, MULTIPLIER_PRIOR_SD, SIGNAL_TERM, TERM_COEFFICIENTS, Calibration
+from optimizer.model.scoring import InterviewModel
+from optimizer.output.writers import atomic_write_text
 
-
-def load_outcomes(applicants_path, applications_path, programs_path=None):
-    """(profiles: id -> Profile, applications or summaries, form: "applications" or "summary", the programs table).
-    InputError lists every problem of both files (row, column and the fix)."""
-    from optimizer.inputs.applicants import read_applicants
-    from optimizer.errors import Problem
-    from optimizer.inputs.applications import is_summary_form, read_applications, read_summary
-    from optimizer.inputs.resources import DEMO_PROGRAMS, data_path
-    from optimizer.inputs.sheet import read_programs
-
-    table = read_programs(programs_path or data_path(DEMO_PROGRAMS))
-    if programs_path is None:
-        from dataclasses import replace
-
-        table = replace(table, source="the bundled demo programs", is_demo=True)
-    rows, errors = read_applicants(applicants_path)  # the same reader as `smartpick batch`
-    problems = [Problem(file=str(applicants_path), row=e.row, column=e.column, message=e.message) for e in errors]
-    profiles = {row.applicant_id: row.profile for row in rows}
-    if problems:  # fix the applicants first: their ids are what the applications file is checked against
-        raise InputError(problems)
-    known = profiles.keys()
-    if is_summary_form(applications_path):
-        found, more = read_summary(applications_path, known)
-        form = "summary"
-    else:
-        found, more = read_applications(applications_path, known, table)
-        form = "applications"
-    problems += more
-    if problems:
-        raise InputError(problems)
-    return profiles, found, form, table
-
-
-# --- the model file -----------------------------------------------------------------------------------------------
 
 def _one_comment_line(text) -> str:
     """`text` fit for one TOML comment line (a path may hold a newline or another control character)."""
@@ -87,10 +55,6 @@ def model_text(calibration: Calibration, base_name: str, today: datetime.date | 
 
 def write_model(path, calibration: Calibration, base_name: str) -> Path:
     """Write the refitted model file atomically; check it reads back as a model."""
-    from optimizer.model.scoring import InterviewModel
-    from optimizer.output.writers import atomic_write_text
-    import tomllib
-
     text = model_text(calibration, base_name)
     InterviewModel.from_dict(tomllib.loads(text))  # a file that would not load is a bug, caught before writing
     return atomic_write_text(path, text)

@@ -21,6 +21,13 @@ from scipy.special import expit
 
 from optimizer.model.uncertainty import (batch_distributions, curve_cells, fitted_shift, fitted_values, shifted_curve,
                                          with_values)
+from optimizer import pipeline
+from optimizer.inputs.datafiles import load_bundled_toml
+from optimizer.inputs.profile import parse_profile
+from optimizer.inputs.resources import DEMO_PROGRAMS, data_path
+from optimizer.inputs.sheet import read_programs
+from optimizer.model import published
+from optimizer.model.outcomes import load_match_curve, p_at_least
 
 POPULATION_FILE = "calibration/reference_population.toml"
 TARGETS_FILE = "calibration/targets.toml"
@@ -63,8 +70,6 @@ class NodeList:
 
 
 def load_population() -> dict:
-    from optimizer.inputs.datafiles import load_bundled_toml
-
     return load_bundled_toml(POPULATION_FILE)
 
 
@@ -72,8 +77,6 @@ def load_targets() -> dict:
     """data/calibration/targets.toml, with `targets` completed for every specialty of the reference population:
     the entries the file writes out, then for each other specialty the ones built from its published 2026 figures
     by the file's [per_specialty] rules (published_targets)."""
-    from optimizer.inputs.datafiles import load_bundled_toml
-
     data = dict(load_bundled_toml(TARGETS_FILE))
     written = list(data.get("targets", []))
     have = {(t["name"], t["specialty"]) for t in written}
@@ -95,8 +98,6 @@ SCORE_DIFFERENCE = "Step 2 CK, matched minus not matched"
 def published_targets(specialty: str, rules: dict) -> list[dict]:
     """The targets of one specialty from its published 2026 figures (model/published.py). Each target's sd adds the
     sampling error of the specialty's applicant numbers to the rule's; bands are the rule's relative widths."""
-    from optimizer.model import published
-
     spec = published.figures(specialty)
     if spec is None:
         return []
@@ -150,8 +151,6 @@ def mixture_cdf(spec: dict, score: float) -> float:
 def score_mixture(population: dict, specialty: str) -> dict:
     """The published Step 2 CK mixture of a specialty: the population file's own entry when it writes one, else the
     specialty's published 2026 figures (matched and not-matched mean and SD, match rate)."""
-    from optimizer.model import published
-
     if specialty in population["step2ck"]:
         return population["step2ck"][specialty]
     spec = published.figures(specialty)
@@ -175,8 +174,6 @@ def population_nodes(population: dict, specialty: str) -> list[Node]:
 
 def node_profile(population: dict, node: Node):
     """The profile of one node, checked by the same parser as a user's profile."""
-    from optimizer.inputs.profile import parse_profile
-
     applicant = dict(population["applicant"])
     years = applicant.pop("years_before_match")
     applicant.update(specialties=[node.specialty], step2ck=node.step2ck,
@@ -188,10 +185,6 @@ def node_profile(population: dict, node: Node):
 def solve_population(model, population: dict | None = None, table=None, with_range: bool = False) -> list[NodeList]:
     """Choose every node's list with `model`, as `smartpick solve` would (`with_range`: with the P(match) range it
     shows beside it)."""
-    from optimizer import pipeline
-    from optimizer.inputs.resources import DEMO_PROGRAMS, data_path
-    from optimizer.inputs.sheet import read_programs
-
     population = population or load_population()
     table = table or read_programs(data_path(DEMO_PROGRAMS))
     out = []
@@ -298,8 +291,6 @@ def fit_keys(specialties) -> list[tuple[str, str]]:
 
 def pooled_centre(values: dict, specialties) -> dict[str, float]:
     """The applicant-weighted mean level and score slope of the specialties that stand alone (not pooled)."""
-    from optimizer.model import published
-
     alone = [s for s in specialties if published.figures(s) and not published.pooled(published.figures(s))]
     weights = np.array([published.figures(s)["preferred"] for s in alone], dtype=float)
     return {table: float(weights @ np.array([values[(table, s)] for s in alone]) / weights.sum())
@@ -311,9 +302,8 @@ def fit_values(lists: list[NodeList], base: dict, targets: list[dict], bands, st
     """The fitted figures that bring the population's outcomes nearest the targets, lists held fixed (weighted
     least squares, scipy, with the Jacobian's sparsity: a specialty's outcomes move only with its own figures and
     the latent SD). Small specialties are pulled toward the others (POOLING_SD)."""
+    # scipy takes 0.3-0.43 s to import (measured): loaded only when this runs
     from scipy.optimize import least_squares
-
-    from optimizer.model import published
 
     specialties = list(dict.fromkeys(nl.node.specialty for nl in lists))
     keys = fit_keys(specialties)
@@ -410,8 +400,6 @@ def fit_to_published(model, iterations: int = 4, draws: int = DRAWS, seed: int =
 def fitted_block(result: FitResult) -> str:
     """The TOML text of the fitted block of data/model.toml."""
     def table(name: str) -> str:
-        from optimizer.model import published
-
         lines = [f"[{name}]"]
         for (t, key), v in result.values.items():
             if t == name:
@@ -473,8 +461,6 @@ class CheckRow:
 
 def check_rows(lists: list[NodeList], model) -> list[CheckRow]:
     """Every target of targets.toml beside the model's value for the reference population."""
-    from optimizer.model import published
-
     population, targets = load_population(), load_targets()["targets"]
     base = fitted_values(model)
     summary = population_summary(lists, node_outcomes(lists, base, base), population["step2ck"]["bands"])
@@ -512,8 +498,6 @@ def _band_labels(bands) -> list[str]:
 
 def curve_rows() -> list[tuple[int, float, float]]:
     """The bundled non-US IMG curve against the points derived from NRMP Charting Outcomes 2026 (targets.toml [curve_check]): (ranks, bundled, derived)."""
-    from optimizer.model.outcomes import load_match_curve
-
     derived = load_targets()["curve_check"]
     curve = load_match_curve(derived["applicant_type"], derived["specialty"])
     return [(n, curve.p_match_given(n), v) for n, v in zip(derived["ranks"], derived["p_match"])]
@@ -522,8 +506,6 @@ def curve_rows() -> list[tuple[int, float, float]]:
 def range_rows(lists: list[NodeList], model) -> list[dict]:
     """Per specialty: the published rate, the population's mean P(match) and its mean range (the population-weighted
     mean of each node's 10th and 90th percentile), from lists solved with_range."""
-    from optimizer.model import published
-
     base = fitted_values(model)
     p_match = node_outcomes(lists, base, base)[0]
     rows = []
@@ -544,9 +526,6 @@ def range_rows(lists: list[NodeList], model) -> list[dict]:
 def specialty_curve_rows(ranks=(1, 2, 3, 5, 8, 10, 15)) -> list[dict]:
     """Each published specialty's derived match curve at a few ranks (non-US IMGs), and whether its fitted figures
     were pooled toward the others'."""
-    from optimizer.model import published
-    from optimizer.model.outcomes import load_match_curve
-
     rows = []
     for specialty in published.specialties():
         curve = load_match_curve("non-US IMG", specialty)
@@ -565,11 +544,6 @@ def us_img_rows(model, specialties=("Internal Medicine", "Family Medicine")) -> 
     """The reference applicant at the specialty's median Step 2 CK as a non-US IMG with a J-1, the same needing no
     visa, and a US IMG: P(match) of each one's list. Published raw gap (all specialties, NRMP 2023-2025): US IMGs 8-10
     points ahead of non-US IMGs, with lower average scores."""
-    from optimizer import pipeline
-    from optimizer.inputs.resources import DEMO_PROGRAMS, data_path
-    from optimizer.inputs.sheet import read_programs
-    from optimizer.model import published
-
     population = load_population()
     table = read_programs(data_path(DEMO_PROGRAMS))
     rows = []
@@ -651,10 +625,6 @@ class WorkedExample:
 def worked_examples(model=None) -> list[WorkedExample]:
     """The advice's two applicants, each with the list size they used, on the bundled data: what SmartPick expects
     and how likely what they reported was."""
-    from optimizer import pipeline
-    from optimizer.model.outcomes import p_at_least
-    from optimizer.inputs.resources import data_path
-
     rows = []
     for label, profile, size, reported in WORKED_EXAMPLES:
         inputs = pipeline.load_inputs(None, data_path(profile))
