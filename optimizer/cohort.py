@@ -57,14 +57,14 @@ class TaskResult:
 
     def summary(self) -> dict:
         """The contract's batch result: applicant_id, scenario, status, count, cost, expected_interviews, p_match
-        (unrounded), then the row, the P(match) range and a message where there is one."""
+        (unrounded), then the row, the P(match) range, whether it is the robust list and a message where there is one."""
         p = self.payload or {}
         low_high = p.get("p_match_range") or (None, None)
         return {"applicant_id": self.applicant_id, "scenario": self.scenario, "status": self.status,
                 "count": p.get("count", 0), "cost": p.get("cost"), "expected_interviews": p.get("expected_interviews"),
                 "p_match": p.get("p_match"), "row": self.row, "budget": p.get("budget"),
                 "p_match_range": p.get("p_match_range"), "p_match_low": low_high[0], "p_match_high": low_high[1],
-                "message": self.message}
+                "robust": p.get("robust"), "message": self.message}
 
 
 def make_tasks(applicants: list[ApplicantRow], scenario_paths=(), use_signals: bool = True
@@ -113,8 +113,9 @@ def solve_task(table, model, task: Task, time_limit: float = DEFAULT_TIME_LIMIT)
     notes = (DEMO_NOTE,) if table.is_demo else ()
     try:
         inputs = pipeline.inputs_for(table, task.profile, model, notes)
-        # robust=False: batch has always solved for the profile's objective, whatever its goals.robust says
-        plan, limits = pipeline.solve_list(inputs, time_limit=time_limit, robust=False)
+        # as `smartpick solve` would for this profile: its objective, and the robust list when goals.robust says so
+        # (a scenario may set it)
+        plan, limits = pipeline.solve_list(inputs, time_limit=time_limit)
     except SmartPickError as error:
         return TaskResult(task.index, task.applicant_id, task.row, task.scenario, None, str(error))
     return TaskResult(task.index, task.applicant_id, task.row, task.scenario, solve_payload(inputs, plan, limits))

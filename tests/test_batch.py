@@ -226,3 +226,21 @@ def test_on_dask_the_sheet_goes_to_each_worker_once_not_with_every_task(cohort):
         holders = client.who_has()
         assert max(len(workers) for workers in holders.values()) == 2  # the scattered sheet is on both workers
     assert [r.status for r in results] == ["optimal"] * len(tasks)
+
+
+def test_a_scenario_asking_for_the_robust_list_gets_it_as_solve_would(cohort, run_json, tmp_path):
+    """goals.robust in a scenario is read, not dropped: batch gives what `smartpick solve --robust` gives."""
+    scenario = tmp_path / "robust.toml"
+    scenario.write_text('name = "robust"\ndescription = "the list that holds up best"\n[goals]\nrobust = true\n',
+                        encoding="utf-8")
+    first = cohort[0]
+    one = tmp_path / "one.csv"
+    lines = open(FIXTURE, encoding="utf-8").read().splitlines()
+    one.write_text("\n".join(lines[:2]) + "\n", encoding="utf-8")
+    payload = run_json("batch", "--applicants", one, "--scenarios", scenario)
+    [result] = payload["results"]
+    assert result["robust"] is True
+    profile = tmp_path / f"{first.applicant_id}.toml"
+    profile.write_text(toml_text(first.data), encoding="utf-8")
+    solved = run_json("solve", "--profile", profile, "--robust")
+    assert {k: result[k] for k in RESULT_FIELDS} == {k: solved[k] for k in RESULT_FIELDS}
