@@ -5,7 +5,8 @@ The data flow, and the room each step lives in:
     inputs/   what users write, read and checked
               sheet.py (programs sheet -> ProgramTable), profile.py (+ profile_schema.py: profile TOML -> Profile),
               parsing.py (the one parser of objectives, budgets, counts, tier bands), scenario_files.py,
-              portfolio_files.py (saved lists), applicants.py / applications.py (cohorts, outcome data)
+              portfolio_files.py (saved lists), applicants.py / applications.py (cohorts, outcome data),
+              headers.py (the one header mapper every sheet reader uses)
     model/    chances, fees, signals, outcomes
               scoring.py ((ProgramTable, Profile) -> Candidates: chance, tier, region, weight), geography.py,
               fees.py, signals.py, outcomes.py (list -> interview distribution, P(match)), uncertainty.py (its
