@@ -144,3 +144,37 @@ def test_node_bound_is_tighter_than_the_mean_bound():
     found = solve_risk(candidates, limits, Objective.parse("match"), CURVES, sigma=0.8)
     assert found.bound < old - 0.01
     assert found.bound >= found.objective
+
+
+@pytest.mark.parametrize("k", [1, 2, 5])
+@pytest.mark.parametrize("cap", [0.08, 0.3, 0.7, 1.0])
+def test_the_capped_tail_bound_is_never_below_a_sum_of_capped_chances(k, cap):
+    """capped_tail_sup and its pieces: above P(N >= k) of every sum of chances at most `cap` (the bound that holds at a
+    node of the correlated view, whose best program's chance is the cap)."""
+    rng = np.random.default_rng(int(100 * cap) + k)
+    longest = 15
+    pieces = risk_bound.capped_at_least_pieces(k, longest, cap, longest * cap)
+    for _ in range(300):
+        p = cap * rng.uniform(0, 1, size=int(rng.integers(1, longest + 1))) ** rng.uniform(0.2, 3)
+        truth = poisson_binomial_rows(p[None, :])[0][k:].sum()
+        assert truth <= risk_bound.capped_tail_sup(k, longest, cap, np.array([p.sum()]))[0] + 1e-9
+        assert truth <= min(c + b * p.sum() for c, b in pieces) + 1e-9
+    # the largest tail never falls as the mean grows (what the step function of the pieces rests on), and it is
+    # attained: at the mean of `longest` chances at the cap it is their binomial tail
+    means = np.linspace(0, longest * cap, 60)
+    sup = risk_bound.capped_tail_sup(k, longest, cap, means)
+    assert np.all(np.diff(sup) >= -1e-9)
+    exact = poisson_binomial_rows(np.full((1, longest), cap))[0][k:].sum()
+    assert sup[-1] == pytest.approx(exact, abs=1e-9)
+
+
+def test_a_low_cap_tightens_the_at_least_bound():
+    """Where no program's chance is above 0.3, the bound at a mean below K is far below Markov's mean / K."""
+    capped = risk_bound.capped_at_least_pieces(5, 120, 0.3, 36.0)
+    uncapped = risk_bound.at_least_pieces(5, 120)
+    for mean in (1.0, 2.5, 4.0):
+        low = min(c + b * mean for c, b in capped)
+        high = min(c + b * mean for c, b in uncapped)
+        assert low < high
+        assert high >= mean / 5 - 1e-9
+    assert min(c + b * 2.5 for c, b in capped) < 0.35

@@ -130,7 +130,7 @@ def solve_risk(candidates: list[Candidate], limits: Limits, objective: Objective
             if found_bound is not None:
                 bound = min(bound, found_bound)
     else:
-        lp = _at_least_lp(model, objective, weights, node_values)
+        lp = _at_least_lp(model, objective, weights, node_values, by_key)
         node = lp.solve() if lp is not None else None
         if node is not None:
             bound = min(bound, node.value)
@@ -266,11 +266,36 @@ def _key(chosen, signals) -> tuple:
     return tuple(sorted(c.program_id for c in chosen)), tuple(sorted(signals.items()))
 
 
-def _at_least_lp(model, objective: Objective, weights, node_values):
-    """The node-by-node bound of P(at least K) (risk_bound.NodeBoundLP) on `model`, or None without programs."""
+def _at_least_lp(model, objective: Objective, weights, node_values, by_key):
+    """The node-by-node bound of P(at least K) (risk_bound.NodeBoundLP) on `model`, or None without programs.
+
+    At each node that carries weight, no program's chance (with any signal) exceeds the node's best, and no list's
+    mean exceeds the sum of the `longest` best: the bound for sums of such chances (capped_at_least_pieces) holds
+    for every list of the model and is far below Markov's where the best chance is well below 1."""
     if not model.items:
         return None
-    pieces = risk_bound.at_least_pieces(objective.k, max(model.longest, objective.k))
+    longest = max(model.longest, objective.k)
+    uncapped = risk_bound.at_least_pieces(objective.k, longest)
+    table = np.array(list(by_key.values()))  # (program, kind) x node
+    best_per_program: dict[str, np.ndarray] = {}
+    for (program_id, _kind), values in by_key.items():
+        best_per_program[program_id] = np.maximum(best_per_program.get(program_id, 0.0), values)
+    best = np.sort(np.array(list(best_per_program.values())), axis=0)[::-1]
+    heavy = [j for j, weight in enumerate(weights) if weight >= risk_bound.CAPPED_MIN_WEIGHT]
+    # the largest mean any list reaches at the node: the bound is flat beyond it, and its concave hull is then
+    # tight at the lists of the largest means, where the lists for P(at least K) are
+    largest = risk_bound.largest_means(model, node_values, heavy)
+    pieces = []
+    for j, weight in enumerate(weights):
+        if weight < risk_bound.CAPPED_MIN_WEIGHT:
+            pieces.append(uncapped)
+            continue
+        cap = float(np.ceil(table[:, j].max() * 1e4) / 1e4)  # rounded up: still a cap, and a cache key
+        top_mean = best[:longest, j].sum()
+        if j in largest:
+            top_mean = min(top_mean, largest[j] + 1e-6)  # GLOP's tolerance
+        top_mean = float(np.ceil(top_mean * 100) / 100)  # rounded up: still above every list's mean
+        pieces.append(risk_bound.capped_at_least_pieces(objective.k, longest, min(cap, 1.0), top_mean))
     return risk_bound.NodeBoundLP(model, node_values, weights, pieces)
 
 

@@ -25,7 +25,11 @@ P(at least K) (NodeBoundLP). Given z_j, N is a sum of independent trials with me
 linear in x, and the largest P(N >= K) of any such sum is a nondecreasing function of the mean alone (attained,
 Hoeffding 1956, Theorem 4, with every chance 0, 1 or one common value: computed here over every split of that
 kind); its concave majorant bounds P(N >= K | z_j) by a concave, piecewise linear function of mu_j(x). On [0, K]
-that majorant is Markov's mu / K, so the gain over the old bound comes only from the nodes whose mean reaches K.
+that majorant is Markov's mu / K. At a node that carries weight two facts of the model tighten it: no chance
+exceeds the node's best program's, cap_j (then some extreme sum has every chance 0, cap_j or one common value:
+the same argument, with the chances bounded; capped_tail_sup), and no list's mean exceeds the relaxation's
+largest, M_j (largest_means): the majorant of the capped tail on [0, M_j], flat beyond, is tight at the lists of
+the largest means, where the lists for P(at least K) are.
 """
 
 from __future__ import annotations
@@ -40,6 +44,8 @@ from optimizer.model.outcomes import conditional_probabilities
 
 NODES = 32  # the quadrature of the correlated view as outcomes evaluates it (outcomes.list_p_match)
 AT_LEAST_GRID = 0.02  # step of the mean on which the at-least bound is tabulated (a step function above it)
+CAPPED_COARSE_GRID = 0.25  # the step beyond 2K for the bound with capped chances (coarser: looser, still valid)
+CAPPED_MIN_WEIGHT = 1e-4  # nodes lighter than this keep the uncapped bound (cheaper; it is valid everywhere)
 POWERS = (0.0, 0.2, 0.4, 0.55, 0.7, 0.8, 0.9, 0.95, 1.0)  # the z of the miss curves' fits (a finer grid: < 0.1 pt)
 
 
@@ -143,21 +149,114 @@ def at_least_pieces(k: int, longest: int) -> tuple[tuple[float, float], ...]:
         # and the limit of many small chances (more trials than `longest` never occur, but the limit is harmless)
         tails = np.maximum(tails, pdtrc(need - 1, rest[ok]))
         sup[ok] = np.maximum(sup[ok], tails)
-    sup = np.maximum.accumulate(np.minimum(sup, 1.0))
     # at the mean k a list may hold k sure programs: the bound is 1 from there on
+    return _step_pieces(means, sup, ((float(k), 1.0),))
+
+
+def _step_pieces(means: np.ndarray, sup: np.ndarray, extra=()) -> tuple[tuple[float, float], ...]:
+    """The pieces (_pieces) of the concave hull of the step function that takes, on each step of the grid `means`,
+    the largest tail `sup` at the step's right end (valid where the largest tail never falls as the mean grows),
+    with `extra` corners; flat beyond the grid's end."""
+    sup = np.maximum.accumulate(np.minimum(sup, 1.0))
     corners = [(0.0, float(sup[1]) if sup.size > 1 else 1.0)]
     for i in range(1, means.size):
         corners += [(float(means[i - 1]), float(sup[i])), (float(means[i]), float(sup[i]))]
-    corners.append((float(k), 1.0))
+    corners += list(extra)
     merged: dict[float, float] = {}
     for x, y in corners:
         merged[x] = max(merged.get(x, 0.0), y)
     return tuple(_pieces(_hull(sorted(merged.items()))))
 
 
+def capped_tail_sup(k: int, longest: int, cap: float, means: np.ndarray) -> np.ndarray:
+    """The largest P(N >= k) over sums N of at most `longest` independent Bernoulli trials, each chance at most
+    `cap`, with mean m, for each m of `means` (0 where no such sum has that mean).
+
+    With the other chances fixed, P(N >= k) is affine in p_i + p_j and p_i p_j, so for a fixed sum of two chances
+    it is largest with the two equal or one at a bound (0 or `cap`): some optimum has every chance 0, `cap` or one
+    common value c <= cap (Hoeffding 1956's argument, with the chances bounded above). This takes the best of
+    `a` trials at `cap` and `b` at c = (m - a cap) / b, over every a and b with a + b <= `longest`."""
+    from scipy.special import gammaln  # scipy takes 0.3-0.43 s to import (measured): loaded only when this runs
+
+    means = np.asarray(means, dtype=float)
+    best = np.zeros(means.size)
+    if cap <= 0 or means.size == 0:
+        return best
+    cap = min(float(cap), 1.0)
+    counts = np.arange(k)
+    for a in range(0, int(min(longest, np.floor(means.max() / cap + 1e-9))) + 1):
+        # P(Binomial(a, cap) = i), i < k
+        at_cap = np.exp(gammaln(a + 1) - gammaln(counts + 1) - gammaln(np.maximum(a - counts, 0) + 1)
+                        + counts * math.log(cap) + (a - counts) * (math.log1p(-cap) if cap < 1 else 0.0))
+        at_cap = np.where(counts <= a, at_cap, 0.0) if cap < 1 else (counts == a).astype(float)
+        rest = means - a * cap
+        ok = rest >= -1e-12
+        if not ok.any():
+            break
+        rest = np.maximum(rest[ok], 0.0)
+        trials = np.arange(1, longest - a + 1, dtype=float)
+        if trials.size == 0:  # only the capped trials: their mean is a * cap
+            best[ok] = np.maximum(best[ok], np.where(rest <= 1e-12, 1.0 - at_cap.sum(), 0.0))
+            continue
+        chance = rest[:, None] / trials[None, :]
+        possible = chance <= cap + 1e-12
+        chance = np.minimum(chance, cap)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            log_c = np.log(np.where(chance > 0, chance, 1.0))
+            log_not = np.log1p(-np.minimum(chance, 1.0 - 1e-300))
+            below = np.zeros(chance.shape)  # P(Binomial(a, cap) + Binomial(b, c) <= k - 1)
+            cdf = np.zeros(chance.shape)
+            cdf_by_count = []
+            for j in range(k):
+                pmf = np.exp(gammaln(trials + 1)[None, :] - gammaln(j + 1)
+                             - gammaln(np.maximum(trials - j, 0) + 1)[None, :] + j * log_c
+                             + (trials[None, :] - j) * log_not)
+                pmf = np.where(trials[None, :] >= j, pmf, 0.0)
+                pmf = np.where(chance > 0, pmf, 1.0 if j == 0 else 0.0)
+                cdf = cdf + np.nan_to_num(pmf, nan=0.0)
+                cdf_by_count.append(cdf)
+            for i in range(k):
+                below = below + at_cap[i] * cdf_by_count[k - 1 - i]
+        tails = np.where(possible, 1.0 - below, 0.0).max(axis=1)
+        best[ok] = np.maximum(best[ok], tails)
+    return np.clip(best, 0.0, 1.0)
+
+
+@functools.lru_cache(maxsize=256)
+def capped_at_least_pieces(k: int, longest: int, cap: float, top_mean: float) -> tuple[tuple[float, float], ...]:
+    """Like at_least_pieces, for lists whose every chance is at most `cap` and whose mean is at most `top_mean`
+    (a node of the correlated view: its best program's chance and its largest mean): far tighter where `cap` is
+    well below 1. Grid: steps of AT_LEAST_GRID up to 2k, then CAPPED_COARSE_GRID; flat beyond `top_mean`."""
+    end = max(top_mean, AT_LEAST_GRID)
+    fine = np.arange(0.0, min(end, 2 * k) + AT_LEAST_GRID / 2, AT_LEAST_GRID)
+    coarse = np.arange(fine[-1] + CAPPED_COARSE_GRID, end + CAPPED_COARSE_GRID, CAPPED_COARSE_GRID)
+    means = np.concatenate([fine, coarse])
+    return _step_pieces(means, capped_tail_sup(k, longest, cap, means))
+
+
+def largest_means(model, node_values: list[dict[int, float]], nodes: list[int]) -> dict[int, float]:
+    """For each node j of `nodes`, the largest mean mu_j(x) over the linear relaxation of `model` (GLOP): no list
+    of the model has a larger one. None for a node where GLOP reaches no optimum."""
+    from ortools.linear_solver import pywraplp
+
+    solver = pywraplp.Solver.CreateSolver("GLOP")
+    xs = _base_rows(solver, model)
+    objective = solver.Objective()
+    objective.SetMaximization()
+    out = {}
+    for j in nodes:
+        objective.Clear()
+        objective.SetMaximization()
+        for i, a in node_values[j].items():
+            objective.SetCoefficient(xs[i], float(a))
+        if solver.Solve() == pywraplp.Solver.OPTIMAL:
+            out[j] = objective.Value()
+    return out
+
+
 class NodeBoundLP:
-    """max sum_j w_j y_j subject to y_j <= c_k + b_k mu_j(x) for every piece k (at_least_pieces), x in the linear
-    relaxation of `model` (a PortfolioModel)."""
+    """max sum_j w_j y_j subject to y_j <= c_k + b_k mu_j(x) for every piece k of node j (at_least_pieces, or
+    capped_at_least_pieces per node), x in the linear relaxation of `model` (a PortfolioModel)."""
 
     def __init__(self, model, node_values: list[dict[int, float]], weights: np.ndarray, pieces):
         # ortools takes 0.07-0.41 s to import (measured): loaded only when this runs
@@ -167,13 +266,15 @@ class NodeBoundLP:
         solver = self.solver = pywraplp.Solver.CreateSolver("GLOP")
         if solver is None:
             raise RuntimeError("this OR-Tools installation has no GLOP solver")
-        self.pieces, self.weights = pieces, weights
+        # one set of pieces for every node, or a set per node (capped_at_least_pieces)
+        self.pieces = list(pieces) if isinstance(pieces, list) else [pieces] * len(node_values)
+        self.weights = weights
         xs = _base_rows(solver, model)
         self.ys, self.means = [], []
-        for values in node_values:
+        for values, node_pieces in zip(node_values, self.pieces):
             y = solver.NumVar(0.0, 1.0, "")
             mu = _stat(solver, xs, values)
-            for intercept, slope in pieces:
+            for intercept, slope in node_pieces:
                 # y_j - b_k mu_j <= c_k: the node's chance lies under every piece
                 row = solver.Constraint(-solver.infinity(), float(intercept))
                 row.SetCoefficient(y, 1.0)
@@ -190,8 +291,8 @@ class NodeBoundLP:
         if self.solver.Solve() != self._pywraplp.Solver.OPTIMAL:
             return None
         # each node's slope: that of the piece lowest at the solution's mean (where the node's chance sits)
-        slopes = [w * min(self.pieces, key=lambda piece: piece[0] + piece[1] * mu.solution_value())[1]
-                  for w, mu in zip(self.weights, self.means)]
+        slopes = [w * min(node_pieces, key=lambda piece: piece[0] + piece[1] * mu.solution_value())[1]
+                  for w, mu, node_pieces in zip(self.weights, self.means, self.pieces)]
         # a safety margin for GLOP's tolerances (1e-7 on rows; values are probabilities)
         return NodeBound(min(1.0, self.objective.Value() + 1e-6), np.array(slopes))
 
