@@ -113,7 +113,7 @@ def _brute_force(candidates, limits, objective, curve, sigma):
 
 
 @pytest.mark.parametrize("seed", range(4))
-@pytest.mark.parametrize("text", ["match", "at-least:2"])
+@pytest.mark.parametrize("text", ["match", "at-least:2", "at-least:3"])
 @pytest.mark.parametrize("sigma", [None, 0.8])
 def test_bound_is_never_below_a_feasible_list(seed, text, sigma):
     objective = Objective.parse(text)

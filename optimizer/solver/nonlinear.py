@@ -132,6 +132,9 @@ def solve_risk(candidates: list[Candidate], limits: Limits, objective: Objective
     else:
         lp = _at_least_lp(model, objective, weights, node_values, by_key)
         node = lp.solve() if lp is not None else None
+        if lp is not None and node is None:  # GLOP reached no optimum with the capped pieces: the uncapped ones
+            lp = _at_least_lp(model, objective, weights, node_values, by_key, capped=False)
+            node = lp.solve()
         if node is not None:
             bound = min(bound, node.value)
 
@@ -266,7 +269,7 @@ def _key(chosen, signals) -> tuple:
     return tuple(sorted(c.program_id for c in chosen)), tuple(sorted(signals.items()))
 
 
-def _at_least_lp(model, objective: Objective, weights, node_values, by_key):
+def _at_least_lp(model, objective: Objective, weights, node_values, by_key, capped: bool = True):
     """The node-by-node bound of P(at least K) (risk_bound.NodeBoundLP) on `model`, or None without programs.
 
     At each node that carries weight, no program's chance (with any signal) exceeds the node's best, and no list's
@@ -276,6 +279,8 @@ def _at_least_lp(model, objective: Objective, weights, node_values, by_key):
         return None
     longest = max(model.longest, objective.k)
     uncapped = risk_bound.at_least_pieces(objective.k, longest)
+    if not capped:
+        return risk_bound.NodeBoundLP(model, node_values, weights, uncapped)
     table = np.array(list(by_key.values()))  # (program, kind) x node
     best_per_program: dict[str, np.ndarray] = {}
     for (program_id, _kind), values in by_key.items():

@@ -228,10 +228,15 @@ def capped_at_least_pieces(k: int, longest: int, cap: float, top_mean: float) ->
     (a node of the correlated view: its best program's chance and its largest mean): far tighter where `cap` is
     well below 1. Grid: steps of AT_LEAST_GRID up to 2k, then CAPPED_COARSE_GRID; flat beyond `top_mean`."""
     end = max(top_mean, AT_LEAST_GRID)
-    fine = np.arange(0.0, min(end, 2 * k) + AT_LEAST_GRID / 2, AT_LEAST_GRID)
-    coarse = np.arange(fine[-1] + CAPPED_COARSE_GRID, end + CAPPED_COARSE_GRID, CAPPED_COARSE_GRID)
-    means = np.concatenate([fine, coarse])
-    return _step_pieces(means, capped_tail_sup(k, longest, cap, means))
+    fine = np.arange(0.0, min(end, 2 * k), AT_LEAST_GRID)
+    coarse = np.arange(2 * k, end, CAPPED_COARSE_GRID)
+    # the grid ends at `top_mean` itself: a step ending beyond it would take a larger tail than any list reaches
+    means = np.unique(np.concatenate([fine, coarse, [end]]))
+    pieces = _step_pieces(means, capped_tail_sup(k, longest, cap, means))
+    # GLOP drops coefficients near 1e-10 and can then call a feasible program infeasible: a piece that slight is
+    # replaced by its largest value on [0, top_mean], flat (still above the tail there; beyond, nothing is)
+    return tuple((min(1.0, intercept + slope * end + 1e-12), 0.0) if slope < 1e-9 else (intercept, slope)
+                 for intercept, slope in pieces)
 
 
 def largest_means(model, node_values: list[dict[int, float]], nodes: list[int]) -> dict[int, float]:
