@@ -178,3 +178,11 @@ def test_a_low_cap_tightens_the_at_least_bound():
         assert low < high
         assert high >= mean / 5 - 1e-9
     assert min(c + b * 2.5 for c, b in capped) < 0.35
+
+
+def test_a_sure_program_cannot_make_three_interviews_out_of_a_mean_of_one():
+    """cap 1: at mean 1 the largest P(N >= 3) is that of many small chances (about 8%), far below Markov's 1/3;
+    a sum with one sure trial and nothing else has P(N >= 3) = 0, not 1."""
+    sup = risk_bound.capped_tail_sup(3, 40, 1.0, np.array([1.0]))[0]
+    many_small = poisson_binomial_rows(np.full((1, 40), 1 / 40))[0][3:].sum()
+    assert sup == pytest.approx(many_small, abs=1e-9)

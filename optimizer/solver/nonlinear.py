@@ -273,8 +273,10 @@ def _at_least_lp(model, objective: Objective, weights, node_values, by_key, capp
     """The node-by-node bound of P(at least K) (risk_bound.NodeBoundLP) on `model`, or None without programs.
 
     At each node that carries weight, no program's chance (with any signal) exceeds the node's best, and no list's
-    mean exceeds the sum of the `longest` best: the bound for sums of such chances (capped_at_least_pieces) holds
-    for every list of the model and is far below Markov's where the best chance is well below 1."""
+    mean exceeds the relaxation's largest there (risk_bound.largest_means; the sum of the `longest` best chances
+    if GLOP reaches no optimum): the bound for sums of such chances (capped_at_least_pieces) holds for every list
+    of the model and is far below Markov's where the best chance is well below 1. `capped=False`: the uncapped
+    bound at every node."""
     if not model.items:
         return None
     longest = max(model.longest, objective.k)
