@@ -64,13 +64,25 @@ def make_sheet(workdir: Path, programs: int, seed: int) -> Path:
     return sheet
 
 
-def write_profile(workdir: Path) -> Path:
-    """The bundled IM applicant, applying to the sheet's four specialties on J-1 or H-1B with $4,000."""
+def profile_text(changes: dict[str, str]) -> str:
+    """The bundled IM applicant's profile with each `key = ...` line of `changes` rewritten to `key = value` (TOML
+    text as written); SystemExit unless each key stands on exactly one line."""
     text = BASE_PROFILE.read_text(encoding="utf-8")
-    for key, value in PROFILE_CHANGES.items():
+    for key, value in changes.items():
         text, found = re.subn(rf"(?m)^{key} = .*$", f"{key} = {value}", text)
         if found != 1:
             raise SystemExit(f"{BASE_PROFILE}: expected one '{key} = ' line, found {found}")
+    return text
+
+
+def specialty_list(specialties) -> str:
+    """A TOML list of specialty names: ["Internal Medicine", "Family Medicine"]."""
+    return "[" + ", ".join(f'"{s}"' for s in specialties) + "]"
+
+
+def write_profile(workdir: Path) -> Path:
+    """The bundled IM applicant, applying to the sheet's four specialties on J-1 or H-1B with $4,000."""
+    text = profile_text(PROFILE_CHANGES)
     path = workdir / "profile.toml"
     path.write_text(text, encoding="utf-8")
     data = tomllib.loads(text)

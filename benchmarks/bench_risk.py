@@ -16,7 +16,6 @@ the ratio of each time to the interviews objective. Targets: match <= 3 x interv
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 import tempfile
 from pathlib import Path
@@ -28,15 +27,10 @@ LADDER = ("Internal Medicine", "Family Medicine", "Psychiatry")
 
 def write_profiles(workdir: Path) -> dict[int, Path]:
     """The bundled IM applicant (J-1) with the first 2 and 3 specialties of the ladder."""
-    base = common.BASE_PROFILE.read_text(encoding="utf-8")
     out = {}
     for k in (2, 3):
-        specialties = "[" + ", ".join(f'"{s}"' for s in LADDER[:k]) + "]"
-        text, found = re.subn(r"(?m)^specialties = .*$", f"specialties = {specialties}", base)
-        if found != 1:
-            raise SystemExit(f"{common.BASE_PROFILE}: expected one 'specialties = ' line, found {found}")
         path = workdir / f"profile_{k}.toml"
-        path.write_text(text, encoding="utf-8")
+        path.write_text(common.profile_text({"specialties": common.specialty_list(LADDER[:k])}), encoding="utf-8")
         out[k] = path
     return out
 

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 import tempfile
 from pathlib import Path
@@ -38,17 +37,11 @@ CHANGES = {"visa": '"J-1 or H-1B"', "max_programs": "300", "budget_usd": "4000"}
 
 def write_profiles(workdir: Path) -> dict[int, Path]:
     """The bundled IM applicant with 1..4 specialties of the ladder, J-1 or H-1B, up to 300 programs, $4,000."""
-    base = common.BASE_PROFILE.read_text(encoding="utf-8")
     out = {}
     for k in range(1, len(LADDER) + 1):
-        text = base
-        changes = {**CHANGES, "specialties": "[" + ", ".join(f'"{s}"' for s in LADDER[:k]) + "]"}
-        for key, value in changes.items():
-            text, found = re.subn(rf"(?m)^{key} = .*$", f"{key} = {value}", text)
-            if found != 1:
-                raise SystemExit(f"{common.BASE_PROFILE}: expected one '{key} = ' line, found {found}")
+        changes = {**CHANGES, "specialties": common.specialty_list(LADDER[:k])}
         path = workdir / f"profile_{k}.toml"
-        path.write_text(text, encoding="utf-8")
+        path.write_text(common.profile_text(changes), encoding="utf-8")
         out[k] = path
     return out
 
