@@ -163,10 +163,11 @@ def solve(programs=None, profile=None, budget: float | None = None, min: int | N
 
 
 def frontier(programs=None, profile=None, budgets=(1500, 2000, 2500, 3000, 3500), signals: bool = True,
-             backend: str = "cpsat", model=None, robust: bool | None = None):
+             backend: str = "cpsat", model=None, robust: bool | None = None, objective: str | None = None):
     """The best list at each budget, as `smartpick frontier`: a DataFrame, one row per budget (budget, status,
-    objective, expected_interviews, p_match, count, cost, gain_per_100, p_match_range). `budgets` is a list of
-    dollars or the command's text ("1500:4000:500"); `robust=True` gives the robust list at each budget
+    objective, expected_interviews, p_match, count, cost, gain_per_100, p_match_range, bound, gap). `budgets` is a
+    list of dollars or the command's text ("1500:4000:500"); `objective` "interviews", "match" or "at-least:K"
+    (`--objective`; None keeps the profile's goals.objective); `robust=True` gives the robust list at each budget
     (`--robust`; None keeps the profile's goals.robust)."""
     # pandas takes 0.34 s to import (measured): loaded only when this runs
     import pandas as pd
@@ -176,8 +177,8 @@ def frontier(programs=None, profile=None, budgets=(1500, 2000, 2500, 3000, 3500)
     except ParseError as error:
         raise InputError(f"frontier(): the budgets {error}", file="frontier()") from None
     inputs = _inputs(programs, profile, signals, model)
-    result, _ = pipeline.run_frontier(inputs, budgets, backend,
-                                      robust=inputs.profile.goals.robust if robust is None else robust)
+    objective = _limit_flags("frontier()", None, None, None, objective)[3]
+    result, _ = pipeline.run_frontier(inputs, budgets, backend, robust=robust, objective=objective)
     return pd.DataFrame(frontier_payload(inputs, result)["points"])
 
 

@@ -230,6 +230,9 @@ def score(programs, sheet_name, profile, model_path, out, as_json):
               help="Solver: OR-Tools (exact linear programs where the problem allows, else CP-SAT) or PuLP.")
 @click.option("--no-signals", "use_signals", is_flag=True, flag_value=False, default=True,
               help="Leave ERAS program signals out of the choice.")
+@click.option("--objective", type=OBJECTIVE, default=None, metavar="interviews|match|at-least:K",
+              help="What each budget's list maximizes: expected interviews, P(match) or P(at least K interviews), "
+                   "each with its proven gap (slower: about 1 s a budget; default: the profile's goals.objective).")
 @click.option("--robust", is_flag=True, default=None,
               help="At each budget, the list whose P(match) holds up best if SmartPick's figures are off (slower: "
                    "about 2 s a budget; default: the profile's goals.robust).")
@@ -237,7 +240,8 @@ def score(programs, sheet_name, profile, model_path, out, as_json):
 @click.option("--out", type=click.Path(dir_okay=False), default=None, help="Write the points (.csv/.xlsx/.json).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @guarded
-def frontier(programs, sheet_name, profile, model_path, budgets, backend, use_signals, robust, plot, out, as_json):
+def frontier(programs, sheet_name, profile, model_path, budgets, backend, use_signals, objective, robust, plot, out,
+             as_json):
     """The best list at each budget: what each extra $100 buys, and where it stops paying.
 
     Example: smartpick frontier --budget 1500:4000:100 --plot frontier.png
@@ -255,8 +259,8 @@ def frontier(programs, sheet_name, profile, model_path, budgets, backend, use_si
         check_plot_path(plot)
     inputs = pipeline.load_inputs(programs, profile, sheet_name, model_path, use_signals=use_signals)
     with _progress(len(budgets), as_json, "budgets") as advance:
-        result, warnings = pipeline.run_frontier(inputs, budgets, backend, progress=advance,
-                                                 robust=inputs.profile.goals.robust if robust is None else robust)
+        result, warnings = pipeline.run_frontier(inputs, budgets, backend, progress=advance, robust=robust,
+                                                 objective=objective)
     payload = frontier_payload(inputs, result)
     chart = None
     if plot:  # drawn before anything is written: Ctrl-C while drawing leaves no file
@@ -477,7 +481,9 @@ def report(programs, sheet_name, profile, model_path, scenario_paths, budget, mi
     pipeline.require_list(plan)
     budgets = frontier_budgets(limits.budget_usd)
     with _progress(len(budgets), False, "the budget frontier") as advance:
+        # the page's frontier is the expected-interviews one (one model, every budget: seconds, not minutes)
         frontier_result, _ = pipeline.run_frontier(inputs, budgets, progress=advance, candidates=candidates,
+                                                   objective="interviews", robust=False,
                                                    limits=limits)
     results = None
     if scenarios_found is not None:

@@ -20,7 +20,7 @@ from optimizer.model.outcomes import MatchCurves, Outcomes, evaluate
 from optimizer.model.signals import check_fixed_signals, signal_kinds, signal_rules
 from optimizer.model.uncertainty import p_match_range, population_p_match
 from optimizer.solver.diagnose import explain_infeasible, suggest_fixes
-from optimizer.solver.frontier import compute_frontier, robust_frontier
+from optimizer.solver.frontier import compute_frontier, planned_frontier
 from optimizer.solver.nonlinear import Objective, solve_risk
 from optimizer.solver.optimize import PortfolioModel, SignalReport, Solution, explain_signals
 
@@ -218,23 +218,28 @@ def solve_list(inputs: Inputs, budget_usd: float | None = None, min_programs: in
 
 
 def run_frontier(inputs: Inputs, budgets: list[float], backend: str = "cpsat", progress=None,
-                 candidates: list[Candidate] | None = None, limits: Limits | None = None, robust: bool = False):
+                 candidates: list[Candidate] | None = None, limits: Limits | None = None,
+                 robust: bool | None = None, objective: str | None = None):
     """`smartpick frontier` as one call: (the best list at each budget, warnings about the limits). The payload is
     render_more.frontier_payload(inputs, result). `candidates` and `limits` already made (the report's) are used as
-    they are; otherwise the programs are scored and the profile's limits set. `robust`: the robust list at each
-    budget (make_plan), not the expected-interviews list."""
+    they are; otherwise the programs are scored and the profile's limits set. `objective` (default: the profile's
+    goals.objective): expected interviews, one model solved at every budget; P(match) or P(at least K), each
+    budget solved as `smartpick solve` would, with its proven bound and gap. `robust` (default: the profile's
+    goals.robust): the robust list at each budget (make_plan)."""
     candidates = score(inputs) if candidates is None else candidates
     warnings: list[str] = []
     if limits is None:
         limits, warnings = make_limits(inputs, candidates)
-    if robust:
+    robust = inputs.profile.goals.robust if robust is None else robust
+    goal = Objective.parse("match" if robust else (objective or inputs.profile.goals.objective))
+    if goal.kind != "interviews":
         def plan_at(budget):
             try:
-                return make_plan(inputs, candidates, replace(limits, budget_usd=budget), "match", backend,
-                                 marginal=False, robust=True)
+                return make_plan(inputs, candidates, replace(limits, budget_usd=budget), str(goal), backend,
+                                 marginal=False, robust=robust)
             except InfeasibleError:
                 return None
-        return robust_frontier(budgets, plan_at, progress), warnings
+        return planned_frontier(budgets, plan_at, str(goal), robust, progress), warnings
     rules = signal_rules(inputs.profile.goals.season) if inputs.profile.goals.use_signals else {}
     result = compute_frontier(candidates, limits, budgets,
                               lambda chosen, applied: evaluate_list(inputs, chosen, applied), backend,

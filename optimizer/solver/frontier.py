@@ -35,6 +35,8 @@ class FrontierPoint:
     cost: float | None
     gain_per_100: float | None  # objective gained per $100 since the previous point
     p_match_range: tuple[float, float] | None = None  # 10th-90th percentile over the model's uncertainty
+    bound: float | None = None  # for P(match) and P(at least K): no list at this budget does better (proven)
+    gap: float | None = None  # bound - objective
 
 
 @dataclass(frozen=True)
@@ -42,7 +44,8 @@ class Frontier:
     points: tuple[FrontierPoint, ...]
     diminishing_at: float | None  # the budget after which each $100 adds less than FLAT_BELOW_PER_100 to P(match)
     rule: str
-    robust: bool = False  # each point the robust list at its budget (robust_frontier)
+    robust: bool = False  # each point the robust list at its budget (planned_frontier)
+    objective: str = "interviews"  # what each point's list maximizes: interviews, match or at-least:K
 
 
 RULE = ("the smallest budget from which each further $100 adds less than {:g} percentage points to the chance of "
@@ -92,9 +95,12 @@ def compute_frontier(candidates, limits: Limits, budgets: list[float], evaluate,
     return Frontier(tuple(points), _diminishing(points), rule=RULE.format(100 * FLAT_BELOW_PER_100))
 
 
-def robust_frontier(budgets: list[float], plan_at, progress=None) -> Frontier:
-    """The robust list at each budget: `plan_at(budget)` is that budget's pipeline.Plan (robust), or None when no
-    list meets the limits there. The objective of each point is its list's low end of the P(match) range."""
+def planned_frontier(budgets: list[float], plan_at, objective: str = "match", robust: bool = False,
+                     progress=None) -> Frontier:
+    """The best list for a risk objective (P(match), P(at least K)) or the robust list at each budget, each solved
+    afresh: `plan_at(budget)` is that budget's pipeline.Plan, or None when no list meets the limits there. Each
+    point's objective is its list's P(match) or P(at least K) (robust: the low end of its P(match) range), with
+    the proven bound and gap of its solve."""
     points, previous = [], None
     for done, budget in enumerate(sorted(budgets)):
         if progress is not None:
@@ -109,10 +115,11 @@ def robust_frontier(budgets: list[float], plan_at, progress=None) -> Frontier:
         if previous is not None and budget > previous.budget:
             gain = (s.objective - previous.objective) / (budget - previous.budget) * 100
         point = FrontierPoint(budget, s.status, s.objective, o.expected_interviews, o.p_match, o.p_at_least[5],
-                              s.count, s.cost.total_usd, gain, o.p_match_range)
+                              s.count, s.cost.total_usd, gain, o.p_match_range, s.bound, s.gap)
         points.append(point)
         previous = point
-    return Frontier(tuple(points), _diminishing(points), rule=RULE.format(100 * FLAT_BELOW_PER_100), robust=True)
+    return Frontier(tuple(points), _diminishing(points), rule=RULE.format(100 * FLAT_BELOW_PER_100), robust=robust,
+                    objective="match" if robust else objective)
 
 
 def _diminishing(points) -> float | None:

@@ -43,6 +43,7 @@ def workbook(sent: Solve) -> Response:
 def report(sent: Solve) -> Response:
     inputs, plan, limits, _ = solve_job(sent)
     pipeline.require_list(plan)
-    frontier, _ = pipeline.run_frontier(inputs, frontier_budgets(limits.budget_usd), limits=limits)
+    frontier, _ = pipeline.run_frontier(inputs, frontier_budgets(limits.budget_usd), limits=limits,
+                                        objective="interviews", robust=False)  # as `smartpick report`
     return Response(render_report(inputs, plan, limits, frontier), media_type="text/html",
                     headers={"Content-Disposition": 'attachment; filename="smartpick_report.html"'})
