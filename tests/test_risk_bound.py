@@ -49,23 +49,32 @@ def test_correlated_p_match_equals_enumeration(seed, sigma):
     assert value == pytest.approx(_enumerated_p_match(p, specialties, sigma), abs=1e-12)
 
 
+def _log_one(p):
+    """log P(N = 1) of independent chances p (-inf without a program)."""
+    p = np.minimum(p, 1 - 1e-15)
+    return float(np.sum(np.log1p(-p)) + np.log(np.sum(p / (1 - p)))) if p.size else -np.inf
+
+
 @pytest.mark.parametrize("seed", range(6))
 def test_every_miss_cut_lies_above_the_truth(seed):
-    """P(match | z) of random lists in two specialties is under the cut made at any other point (MatchLP's cuts)."""
+    """P(match | z) of random lists in two specialties is under the cut made at any other point (MatchLP's cuts),
+    the stat of P(N = 1) taken exactly or lowered (any lower bound of it, as the chords of a box give)."""
     rng = np.random.default_rng(seed)
     misses = {s: tuple(float(1 - v) for v in CURVES.curve(s).values(max(CURVES.curve(s).ranks)))
               for s in ("Family Medicine", "Internal Medicine")}
     powers = [z for z in risk_bound.POWERS if z < 1]
 
-    def logs_of(p_by):
-        return {(s, z): float(np.sum(np.log1p(-np.minimum(p_by[s] * (1 - z), 1 - 1e-15)))) for s in misses
+    def logs_of(p_by, lowered=0.0):
+        logs = {(s, z): float(np.sum(np.log1p(-np.minimum(p_by[s] * (1 - z), 1 - 1e-15)))) for s in misses
                 for z in powers}
+        logs.update({(s, risk_bound.ONE): max(_log_one(p_by[s]) - lowered, risk_bound.NO_ONE) for s in misses})
+        return logs
 
     for _ in range(30):
         anchor = {s: rng.uniform(0, 1, size=int(rng.integers(0, 12))) for s in misses}
         at = logs_of(anchor)
         fits = {s: risk_bound.fit_miss(miss, np.array([1.0 if z == 1 else np.exp(at[(s, z)])
-                                                       for z in risk_bound.POWERS])) for s, miss in misses.items()}
+                                                       for z in risk_bound.FIT_TERMS])) for s, miss in misses.items()}
         const, coefs = risk_bound.miss_cut(fits, at)
         for _ in range(10):
             p_by = {s: rng.uniform(0, 1, size=int(rng.integers(0, 15))) ** rng.uniform(0.3, 3) for s in misses}
@@ -75,18 +84,70 @@ def test_every_miss_cut_lies_above_the_truth(seed):
                 m = CURVES.curve(s).values(p.size)
                 truth *= 1 - dist @ m
             truth = 1 - truth
-            here = logs_of(p_by)
-            assert truth <= const + sum(c * here[key] for key, c in coefs.items()) + 1e-9
+            for lowered in (0.0, rng.uniform(0, 3)):
+                here = logs_of(p_by, lowered)
+                assert truth <= const + sum(c * here[key] for key, c in coefs.items()) + 1e-9
+
+
+def test_the_one_interview_term_makes_the_fit_tight():
+    """With the indicator of one interview the fits reach a Poisson-binomial's E[miss] within 0.3 points, where
+    sums of powers alone (log-convex in the count) fall short on a curve straight from 0 to 2 interviews."""
+    miss = (1.0, 0.71, 0.42, 0.32, 0.26, 0.22, 0.2, 0.19)
+    rng = np.random.default_rng(1)
+    p = rng.uniform(0.02, 0.2, size=30)
+    dist = poisson_binomial_rows(p[None, :])[0]
+    truth = dist @ np.concatenate([miss, np.full(dist.size - len(miss), miss[-1])])
+    basis = risk_bound.fit_basis(np.arange(dist.size, dtype=float))
+    at = dist @ basis
+    with_one = risk_bound.fit_miss(miss, at) @ at
+    powers_only = risk_bound.fit_miss(miss, at, one=False) @ at
+    assert with_one <= truth + 1e-12 and powers_only <= truth + 1e-12
+    assert truth - with_one < 0.003 < truth - powers_only
 
 
 def test_miss_fits_stay_below_the_miss_curve():
     for curve in (IM, FM):
         miss = tuple(float(1 - v) for v in curve.values(max(curve.ranks)))
         fits = risk_bound.miss_fits(miss)
-        t = np.arange(60)
-        basis = np.column_stack([np.ones(t.size) if z == 1 else z ** t for z in risk_bound.POWERS])
+        basis = risk_bound.fit_basis(np.arange(60, dtype=float))
         below = np.concatenate([miss, np.full(60 - len(miss), miss[-1])])
         assert np.all(fits @ basis.T <= below[None, :] + 1e-12)
+
+
+def test_odds_sums_bound_p_one_below_at_every_node():
+    """W_sj >= kappa_j Omega_s (once_terms): log P(N_s = 1 | z_j) >= L_s0 + log kappa_j + log Omega_s for random
+    lists, signals included; so every chord of log Omega_s over a box holding Omega_s is below it too."""
+    from optimizer.solver.nonlinear import _chances_of, _list_values, _p
+    from optimizer.solver.optimize import PortfolioModel
+
+    candidates = setup_candidates(40, seed=5, specialties=("Internal Medicine", "Family Medicine"),
+                                  eligible_share=1.0)
+    limits = setup_limits(min_programs=2, max_programs=30, budget=5000, bands=OPEN_BANDS)
+    model = PortfolioModel(candidates, limits, value=_p)
+    weights, _values, by_key = risk_bound.node_coefficients(model, 0.8, _p)
+    chances = _chances_of(by_key, 0.8)
+    groups = ["Family Medicine", "Internal Medicine"]
+    once = risk_bound.once_terms(model, chances, groups, True, weights)
+    lp = risk_bound.MatchLP(model, weights, risk_bound.power_terms(model, chances, groups, True),
+                            {s: (1.0, 0.6, 0.4, 0.3) for s in groups}, once)
+    rng = np.random.default_rng(0)
+    pool = [c for _, c in model.items]
+    for _ in range(20):
+        chosen = list(rng.choice(pool, size=int(rng.integers(1, 20)), replace=False))
+        omega = lp.odds_sums(_list_values(model, chosen, {}))
+        for s in groups:
+            q = np.array([chances(c, None) for c in chosen if c.program.specialty == s])
+            if not q.size:
+                assert omega[s] == pytest.approx(0.0, abs=1e-12)
+                continue
+            for j in lp.nodes:
+                exact = _log_one(q[:, j])
+                zero = float(np.sum(np.log1p(-np.minimum(q[:, j], 1 - 1e-15))))
+                assert zero + once[s][1][j] + np.log(omega[s]) <= exact + 1e-9
+                low, high = 0.5 * omega[s], 2.0 * omega[s]
+                beta = (np.log(high) - np.log(low)) / (high - low)
+                chord = np.log(low) + beta * (omega[s] - low)
+                assert zero + once[s][1][j] + chord <= exact + 1e-9
 
 
 @pytest.mark.parametrize("k", [1, 2, 5])
@@ -186,3 +247,23 @@ def test_a_sure_program_cannot_make_three_interviews_out_of_a_mean_of_one():
     sup = risk_bound.capped_tail_sup(3, 40, 1.0, np.array([1.0]))[0]
     many_small = poisson_binomial_rows(np.full((1, 40), 1 / 40))[0][3:].sum()
     assert sup == pytest.approx(many_small, abs=1e-9)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_every_box_of_the_branch_and_bound_stays_above_every_list(seed):
+    """The bound over boxes of odds sums (MatchLP.branch_and_bound), made to split as far as it may (best 0,
+    tolerance 0), is never below a feasible list's P(match): each box's chords are below log there, and the
+    boxes cover every list (brute force over a tiny instance, correlated view)."""
+    from optimizer.solver.nonlinear import _match_lp, _p
+    from optimizer.solver.optimize import PortfolioModel
+
+    candidates = setup_candidates(10, seed=seed, specialties=("Internal Medicine", "Family Medicine"),
+                                  eligible_share=1.0)
+    limits = setup_limits(min_programs=2, max_programs=5, budget=80 + 11 * 4, bands=OPEN_BANDS)
+    values = _brute_force(candidates, limits, Objective.parse("match"), CURVES, 0.8)
+    model = PortfolioModel(candidates, limits, value=_p)
+    weights, _values, by_key = risk_bound.node_coefficients(model, 0.8, _p)
+    lp = _match_lp(model, CURVES, 0.8, weights, by_key)
+    assert lp.omega and all(high > low for low, high in lp.omega_range.values())
+    bound = lp.branch_and_bound(0.0, 0.0, max_boxes=12)
+    assert bound >= max(values) - 1e-9

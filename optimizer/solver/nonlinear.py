@@ -9,8 +9,9 @@ Both are nonlinear in the list. The method, and why its answer comes with a prov
    upper tail (Hoeffding 1956; Anderson and Samuels 1967). (b) Node by node of the applicant's latent strength,
    a linear program over the list's relaxation (optimizer/solver/risk_bound.py): for P(match), cuts that hold
    outcome by outcome (the miss curves bounded below by sums of powers, whose expectations are log-linear in the
-   list), made where lists and the relaxation's solutions are; for P(N >= K), each node's largest tail given its
-   mean, made concave.
+   list, and the indicator of one interview, whose expectation is bounded below in boxes of the odds sums), made
+   where lists and the relaxation's solutions are, then a branch-and-bound over those boxes while the gap is
+   above the tolerance; for P(N >= K), each node's largest tail given its mean, made concave.
 2. Candidates. For concave m, E[m(N)] ~ m(mean) + m''(mean)/2 * variance, and the variance of independent
    decisions, sum p(1 - p), is linear in the list. So each lam in a grid gives a linear problem: maximize
    sum p - lam * p(1 - p), solved exactly; lam > 0 favours sure programs, lam < 0 spread (useful for P(N >= K) when
@@ -126,7 +127,7 @@ def solve_risk(candidates: list[Candidate], limits: Limits, objective: Objective
         lp = _match_lp(model, curve, sigma, weights, by_key)
         if lp is not None:
             lp.add_cuts_at(_list_logs(lp, mean_best.chosen, mean_best.signals, by_key, sigma))
-            found_bound = _kelley(lp)
+            found_bound = lp.kelley(MAX_KELLEY)
             if found_bound is not None:
                 bound = min(bound, found_bound)
     else:
@@ -200,10 +201,17 @@ def solve_risk(candidates: list[Candidate], limits: Limits, objective: Objective
             if bound - best_value <= tolerance(objective) / 2:
                 break
             lp.add_cuts_at(_list_logs(lp, *best, by_key, sigma))
-            found_bound = _kelley(lp)
+            found_bound = lp.kelley(MAX_KELLEY)
             if found_bound is None:
                 break
             bound = min(bound, found_bound)
+    if objective.kind == "match" and lp is not None and bound - best_value > tolerance(objective) / 2:
+        # the odds sums' range in boxes, each with its own chord of log P(N_s = 1) (risk_bound.MatchLP)
+        lp.add_cuts_at(_list_logs(lp, *best, by_key, sigma))
+        boxed = lp.branch_and_bound(best_value, tolerance(objective) - 1e-4,
+                                    around=lp.odds_sums(_list_values(model, *best)))
+        if boxed is not None:
+            bound = min(bound, boxed)
     chosen, signals = best
     if rank is not None:
         # lists that are best if every chance were lower (the range's low end is such a world): more candidates
@@ -242,6 +250,14 @@ def _nearest(model, solution: list[float]):
             v += solution[s_of[(c.program_id, kind)]]
         return v + 1e-3 * _p(c, kind)
     return value
+
+
+def _list_values(model, chosen, signals) -> dict[int, float]:
+    """{variable: 1} for a list's programs and signals in `model` (each program's own signal variable)."""
+    ids = {c.program_id for c in chosen}
+    values = {x: 1.0 for x, c in model.items if c.program_id in ids}
+    values.update({s: 1.0 for s, c, kind in model.signal_vars if signals.get(c.program_id) == kind and c.program_id in ids})
+    return values
 
 
 def _best_ranked(lists, rank, value):
@@ -317,7 +333,8 @@ def _match_lp(model, curve, sigma, weights, by_key):
         one = curve.curve(s) if several else curve
         misses[s] = tuple(float(1.0 - v) for v in one.values(max(one.ranks)))
     chances = _chances_of(by_key, sigma)
-    return risk_bound.MatchLP(model, weights, risk_bound.power_terms(model, chances, groups, several), misses)
+    return risk_bound.MatchLP(model, weights, risk_bound.power_terms(model, chances, groups, several), misses,
+                              risk_bound.once_terms(model, chances, groups, several, weights))
 
 
 def _chances_of(by_key, sigma):
@@ -330,32 +347,25 @@ def _chances_of(by_key, sigma):
 
 
 def _list_logs(lp, chosen, signals, by_key, sigma) -> dict:
-    """L_sz of a list per node (the stats of risk_bound.MatchLP, exactly)."""
+    """L_sz of a list per node (the stats of risk_bound.MatchLP, exactly), and log P(N_s = 1) per node."""
     chances = _chances_of(by_key, sigma)
     nodes = lp.weights.size
     logs = {key: np.zeros(nodes) for key in lp.stats}
     several = len(lp.misses) > 1 or "all" not in lp.misses
+    odds = {key[0]: np.zeros(nodes) for key in lp.stats if key[1] == risk_bound.ONE}
     for c in chosen:
         q = np.clip(chances(c, signals.get(c.program_id)), 0.0, 1.0)
         group = c.program.specialty if several else "all"
         for (s, z) in lp.stats:
-            if s == group:
+            if s == group and z != risk_bound.ONE:
                 logs[(s, z)] += np.log1p(-q * (1.0 - z)) if z > 0 else np.log1p(-np.minimum(q, 1.0 - 1e-15))
+        if group in odds:
+            q = np.minimum(q, 1.0 - 1e-15)
+            odds[group] += q / (1.0 - q)
+    for s, total in odds.items():
+        with np.errstate(divide="ignore"):
+            logs[(s, risk_bound.ONE)] = np.maximum(logs[(s, 0.0)] + np.log(total), risk_bound.NO_ONE)
     return logs
-
-
-def _kelley(lp) -> float | None:
-    """Solve, add the cuts the solution violates, again, until none is (or MAX_KELLEY rounds): the bound."""
-    bound = None
-    for _ in range(MAX_KELLEY):
-        found = lp.solve()
-        if found is None:
-            return bound
-        bound = found if bound is None else min(bound, found)
-        logs, ys = lp.point()
-        if lp.add_cuts_at(logs, ys) == 0:
-            break
-    return bound
 
 
 def exact_direction(chosen, signals, objective: Objective, curve, sigma: float | None, by_key: dict, chance=None):

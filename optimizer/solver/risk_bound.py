@@ -18,8 +18,19 @@ E[z^N_s] = prod_i (1 - p_i(z_j)(1 - z)) = exp(L_sz(x)) with L_sz(x) = sum_{i in 
 linear in the list. Expanding the product over specialties, P(match | z_j) <= 1 - sum_combos K exp(u(x)), each
 u a sum of L's and K >= 0; exp(u) >= e^u0 (1 + u - u0) at any u0. So y_j <= 1 - sum_combos K e^u0 (1 + u(x) - u0)
 is a linear cut valid for every list. It holds outcome by outcome (no Jensen gap); what it gives away is only the
-fit of the miss curve by sums of powers where it is made. Cuts are made at lists found and where the relaxation's
-solution violates them (Kelley's cutting planes), until none is violated.
+fit of the miss curve where it is made. Cuts are made at lists found and where the relaxation's solution violates
+them (Kelley's cutting planes), until none is violated.
+
+Sums of powers alone are log-convex in t, and the miss curves are not (straight from 0 to 2 interviews): that fit
+gave away 2-3 points on the bundled data. So the fit has one more term, the indicator of t = 1 (FIT_TERMS), whose
+expectation is P(N_s = 1) = exp(L_s0) W_sj, W_sj the sum of the listed programs' odds; with it the fit is within
+0.15 points of the truth at the lists found. Odds at node j are odds at a reference node times a factor of the node
+(every chance is expit(a_i + sigma z_j)), so log W_sj >= log kappa_j + log Omega_s, Omega_s the odds sum at the
+reference node, linear in the list (once_terms). log is concave, so the bound holds it from below by its chord
+over a box [low, high] of Omega_s (set_box), and covers the odds sums' range with boxes, split where the
+relaxation's solution lies, until no box's bound is more than the tolerance above the best list found
+(MatchLP.branch_and_bound: a spatial branch-and-bound in 1-3 dimensions, one per specialty). Every cut stays valid
+in every box: in each, every stat is a lower bound of what it stands for.
 
 P(at least K) (NodeBoundLP). Given z_j, N is a sum of independent trials with mean mu_j(x) = sum_i x_i p_i(z_j),
 linear in x, and the largest P(N >= K) of any such sum is a nondecreasing function of the mean alone (attained,
@@ -46,7 +57,15 @@ NODES = 32  # the quadrature of the correlated view as outcomes evaluates it (ou
 AT_LEAST_GRID = 0.02  # step of the mean on which the at-least bound is tabulated (a step function above it)
 CAPPED_COARSE_GRID = 0.25  # the step beyond 2K for the bound with capped chances (coarser: looser, still valid)
 CAPPED_MIN_WEIGHT = 1e-4  # nodes lighter than this keep the uncapped bound (cheaper; it is valid everywhere)
-POWERS = (0.0, 0.2, 0.4, 0.55, 0.7, 0.8, 0.9, 0.95, 1.0)  # the z of the miss curves' fits (a finer grid: < 0.1 pt)
+POWERS = (0.0, 0.3, 0.6, 0.8, 0.9, 1.0)  # the z of the miss curves' fits (a finer grid: < 0.1 pt)
+ONE = -1.0  # the key of the fits' last term, the indicator of exactly one interview (its expectation is P(N = 1))
+FIT_TERMS = POWERS + (ONE,)
+NO_ONE = -30.0  # the stat of log P(N = 1) where a box reaches an odds sum of 0 (e^-30 ~ 1e-13: below the margin)
+TINY = 1e-12  # the smallest coefficient of a stat GLOP is given (_stat)
+MIN_NODE_WEIGHT = 1e-4  # MatchLP's nodes lighter than this get no cuts (their y_j <= 1: < 1e-4 in all, on 32 nodes)
+BOTTOM_SPLIT = 0.6  # a box reaching an odds sum of 0 is split at most at this share of its top (_split_point)
+BOX_ROUNDS = 3  # rounds of cuts in each box (its bound is valid after any number)
+MAX_BOXES = 40  # boxes of the branch-and-bound over the specialties' odds sums (MatchLP.set_box)
 
 
 @dataclass(frozen=True)
@@ -81,12 +100,15 @@ def _base_rows(solver, model) -> list:
 
 
 def _stat(solver, xs, coefs: dict[int, float]):
-    """A variable equal to sum_i coefs[i] x_i (a node's statistic: the cut rows that use it stay short)."""
+    """A variable equal to sum_i coefs[i] x_i (a node's statistic: the cut rows that use it stay short).
+    Coefficients under TINY in size are left out (GLOP loses its precision with them; the most they move a stat,
+    a few hundred times TINY, moves a bound by less than its margin of 1e-6)."""
     stat = solver.NumVar(-solver.infinity(), solver.infinity(), "")
     row = solver.Constraint(0.0, 0.0)
     row.SetCoefficient(stat, -1.0)
     for i, a in coefs.items():
-        row.SetCoefficient(xs[i], float(a))
+        if abs(a) >= TINY:
+            row.SetCoefficient(xs[i], float(a))
     return stat
 
 
@@ -347,22 +369,29 @@ def power_terms(model, node_chances_of, groups: list[str], several: bool):
     return terms
 
 
+def fit_basis(t: np.ndarray) -> np.ndarray:
+    """The fits' terms at counts t, one column per FIT_TERMS: z^t (z = 1 a constant, z = 0 the indicator of t = 0)
+    and the indicator of t = 1."""
+    return np.column_stack([np.ones_like(t) if z == 1.0 else (t == 1).astype(float) if z == ONE else z ** t
+                            for z in FIT_TERMS])
+
+
 @functools.lru_cache(maxsize=256)
 def _miss_fit_problem(miss: tuple[float, ...]):
-    t = np.arange(len(miss), dtype=float)
-    return np.column_stack([np.ones_like(t) if z == 1.0 else z ** t for z in POWERS]), np.asarray(miss)
+    return fit_basis(np.arange(len(miss), dtype=float)), np.asarray(miss)
 
 
-def fit_miss(miss: tuple[float, ...], at: np.ndarray) -> np.ndarray:
-    """c >= 0 with sum_z c_z z^t <= miss[t] at t = 0..len-1 (and beyond, where miss stays at its last value and
-    every power falls), maximizing sum_z c_z at[z] (at[z] = E z^N where the cut is made); solved with GLOP, then
-    scaled down where the solver's tolerance left it a hair above: the fit is always below."""
+def fit_miss(miss: tuple[float, ...], at: np.ndarray, one: bool = True) -> np.ndarray:
+    """c >= 0 over FIT_TERMS with sum_z c_z z^t + c_one [t = 1] <= miss[t] at t = 0..len-1 (and beyond, where miss
+    stays at its last value and every term falls), maximizing c . at (at: each term's expectation where the cut is
+    made, E z^N and P(N = 1)); solved with GLOP, then scaled down where the solver's tolerance left it a hair above:
+    the fit is always below. `one` False: without the last term."""
     # ortools takes 0.07-0.41 s to import (measured): loaded only when this runs
     from ortools.linear_solver import pywraplp
 
     rows, bound = _miss_fit_problem(miss)
     solver = pywraplp.Solver.CreateSolver("GLOP")
-    c = [solver.NumVar(0.0, solver.infinity(), "") for _ in POWERS]
+    c = [solver.NumVar(0.0, solver.infinity() if one or z != ONE else 0.0, "") for z in FIT_TERMS]
     for row, limit in zip(rows, bound):
         constraint = solver.Constraint(-solver.infinity(), float(limit))
         for var, a in zip(c, row):
@@ -373,7 +402,7 @@ def fit_miss(miss: tuple[float, ...], at: np.ndarray) -> np.ndarray:
         objective.SetCoefficient(var, float(a))
     objective.SetMaximization()
     if solver.Solve() != pywraplp.Solver.OPTIMAL:
-        return np.zeros(len(POWERS))
+        return np.zeros(len(FIT_TERMS))
     c = np.maximum([var.solution_value() for var in c], 0.0)
     fitted = rows @ c
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -383,15 +412,17 @@ def fit_miss(miss: tuple[float, ...], at: np.ndarray) -> np.ndarray:
 
 
 def miss_cut(fits: dict[str, np.ndarray], logs_at: dict[tuple[str, float], float]):
-    """The cut y <= const + sum_(s,z) coef_sz L_sz at a point where L_sz = logs_at[(s, z)] (z < 1), from each
-    specialty's fit c_s (fit_miss). Returns (const, {(s, z): coef})."""
+    """The cut y <= const + sum_(s,z) coef_sz L_sz at a point where L_sz = logs_at[(s, z)] (z < 1, and z = ONE:
+    a lower bound of log P(N_s = 1)), from each specialty's fit c_s (fit_miss). Returns (const, {(s, z): coef})."""
     groups = sorted(fits)
-    choices = [[(k, z) for k, z in enumerate(POWERS) if fits[s][k] > 0] for s in groups]
+    choices = [[(k, z) for k, z in enumerate(FIT_TERMS) if fits[s][k] > 0] for s in groups]
     const, coefs = 1.0, {}
     for combo in itertools.product(*choices):
         weight = math.prod(fits[s][k] for s, (k, _z) in zip(groups, combo))
         u0 = sum(logs_at[(s, z)] for s, (_k, z) in zip(groups, combo) if z < 1.0)
         scale = weight * math.exp(u0)
+        if scale < TINY:
+            continue  # a term left out of the sum: what remains is still below the miss (each term is >= 0)
         # - K e^u0 (1 + u - u0)
         const -= scale * (1.0 - u0)
         for s, (_k, z) in zip(groups, combo):
@@ -410,14 +441,61 @@ def miss_fits(miss: tuple[float, ...]) -> np.ndarray:
 def _miss_fits(miss: tuple[float, ...]) -> np.ndarray:
     z = np.asarray(POWERS)
     means = np.concatenate([np.arange(0.1, 3, 0.2), np.arange(3, 12, 0.5), np.arange(12, 61, 2.0)])
-    return np.array([fit_miss(miss, np.exp(-a * (1.0 - z))) for a in means])
+    with_one = [fit_miss(miss, np.append(np.exp(-a * (1.0 - z)), a * np.exp(-a))) for a in means]
+    # and fits without the last term, for where its stat is a poor bound (a box reaching an odds sum of 0)
+    without = [fit_miss(miss, np.append(np.exp(-a * (1.0 - z)), 0.0), one=False) for a in means]
+    return np.array(with_one + without)
+
+
+def once_terms(model, node_chances_of, groups: list[str], several: bool, weights: np.ndarray):
+    """Per specialty, what bounds log P(N_s = 1) below (MatchLP's ONE stats): ({variable: coefficient in the odds
+    sum Omega_s}, log kappa_j per node). Given z_j, P(N_s = 1) = E[0^N] W_sj with W_sj the sum of the listed
+    programs' odds q/(1 - q); every chance is expit(a_i + sigma z_j), so each odds is its value at a reference node
+    times a factor of the node alone, and W_sj >= kappa_j Omega_s, Omega_s the odds sum at the reference node (linear
+    in the list) and kappa_j the smallest ratio over the programs (the same for all of them, up to rounding).
+    Programs certain (or never) to invite count for nothing in Omega_s: it stays a lower bound."""
+    reference = int(np.argmax(weights))
+    columns = _columns(model)
+    odds_of: dict[tuple, np.ndarray] = {}
+
+    def odds(c, kind) -> np.ndarray:
+        key = (c.program_id, kind)
+        if key not in odds_of:
+            q = np.asarray(node_chances_of(c, kind), dtype=float)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                value = q / (1.0 - q)
+            usable = (q[reference] > 1e-12) and (q[reference] < 1.0 - 1e-9) and np.all(np.isfinite(value))
+            odds_of[key] = value if usable else np.zeros_like(q)
+        return odds_of[key]
+
+    out = {s: ({}, np.full(len(weights), np.inf)) for s in groups}
+    for var, c, kind in columns:
+        group = c.program.specialty if several else "all"
+        coefs, kappa = out[group]
+        value = odds(c, kind)
+        base = odds(c, None)
+        change = value[reference] - (base[reference] if kind is not None else 0.0)
+        if change:
+            coefs[var] = coefs.get(var, 0.0) + float(change)
+        for each in (value, base):
+            if each[reference] > 0:
+                np.minimum(kappa, each / each[reference], out=kappa)
+    result = {}
+    for s, (coefs, kappa) in out.items():
+        kappa = np.where(np.isfinite(kappa) & (kappa > 0), kappa, np.exp(NO_ONE))
+        result[s] = (coefs, np.log(kappa) - 1e-12)  # rounded down: still a lower bound
+    return result
 
 
 class MatchLP:
     """max sum_j w_j y_j over the linear relaxation of `model`, y_j under cuts made by miss_cut (the module's
-    note above POWERS): each node's P(match) through the stats L_sz of its specialties."""
+    note above POWERS): each node's P(match) through the stats L_sz of its specialties, and a lower bound of
+    log P(N_s = 1): L_s0 + log kappa_j + a chord of log Omega_s (once_terms) over the box Omega_s is held to
+    (set_box). Every cut is valid in every box (each stat is a lower bound of its log there), so the cuts stay as
+    boxes change; branch_and_bound covers the odds sums' range with boxes, the bound the largest over them."""
 
-    def __init__(self, model, weights: np.ndarray, terms: dict, misses: dict[str, tuple[float, ...]]):
+    def __init__(self, model, weights: np.ndarray, terms: dict, misses: dict[str, tuple[float, ...]],
+                 once: dict | None = None):
         # ortools takes 0.07-0.41 s to import (measured): loaded only when this runs
         from ortools.linear_solver import pywraplp
 
@@ -425,27 +503,104 @@ class MatchLP:
         solver = self.solver = pywraplp.Solver.CreateSolver("GLOP")
         if solver is None:
             raise RuntimeError("this OR-Tools installation has no GLOP solver")
+        # cuts and boxes change a solved program a little at a time: the dual simplex restarts from the last basis
+        # (with presolve, every solve began afresh: 10 times slower on the bundled data, the same bounds)
+        solver.SetSolverSpecificParametersAsString("use_preprocessing: false use_dual_simplex: true")
         self.weights, self.misses = weights, misses
         self.fits = {s: miss_fits(miss) for s, miss in misses.items()}
         self.xs = _base_rows(solver, model)
         self.ys = [solver.NumVar(0.0, 1.0, "") for _ in weights]
+        self.nodes = [j for j, w in enumerate(weights) if w >= MIN_NODE_WEIGHT]
         # each node's L_sz as a variable of its own: the cut rows stay short
-        self.stats = {key: [_stat(solver, self.xs, coefs) for coefs in per_node] for key, per_node in terms.items()}
+        self.stats = {key: [_stat(solver, self.xs, per_node[j]) for j in self.nodes] for key, per_node in terms.items()}
         objective = self.objective = solver.Objective()
-        for y, w in zip(self.ys, weights):
-            objective.SetCoefficient(y, float(w))
+        for j in self.nodes:
+            objective.SetCoefficient(self.ys[j], float(weights[j]))
         objective.SetMaximization()
+        # the nodes without cuts count at their largest, y_j = 1
+        self._light = float(sum(w for j, w in enumerate(weights) if j not in set(self.nodes)))
         self.solution: list[float] | None = None
+        self.omega, self.omega_range, self.log_kappa, self._once_rows, self.box = {}, {}, {}, {}, {}
+        self._omega_total, self._omega_coefs, self._empty = {}, {}, False
+        for s, (coefs, log_kappa) in (once or {}).items():
+            self.omega[s] = _stat(solver, self.xs, coefs)
+            self._omega_coefs[s] = coefs
+            self._omega_total[s] = sum(max(0.0, c) for c in coefs.values())
+            self.log_kappa[s] = log_kappa
+            rows, ones = [], []
+            for zero in self.stats[(s, 0.0)]:
+                one = solver.NumVar(-solver.infinity(), solver.infinity(), "")
+                row = solver.Constraint(0.0, 0.0)  # one - L_s0 - beta Omega_s = log kappa_j + alpha (set_box)
+                row.SetCoefficient(one, 1.0)
+                row.SetCoefficient(zero, -1.0)
+                rows.append(row)
+                ones.append(one)
+            self.stats[(s, ONE)] = ones
+            self._once_rows[s] = rows
+        if self.omega:
+            self.omega_range = self._omega_range()
+            self.set_box(self.omega_range)
+        else:
+            for s in misses:  # no odds sums: the fits' last term is never used
+                self.fits[s] = self.fits[s].copy()
+                self.fits[s][:, -1] = 0.0
+
+    def _omega_range(self) -> dict[str, tuple[float, float]]:
+        """Each odds sum's least and largest value over the relaxation (GLOP); 0 and the sum of every coefficient
+        where GLOP reaches no optimum."""
+        objective, ranges = self.solver.Objective(), {}
+        for s, omega in self.omega.items():
+            ends = []
+            for maximize in (False, True):
+                objective.Clear()
+                objective.SetCoefficient(omega, 1.0)
+                objective.SetOptimizationDirection(maximize)
+                ok = self.solver.Solve() == self._pywraplp.Solver.OPTIMAL
+                ends.append(omega.solution_value() if ok else None)
+            total = self._omega_total[s]
+            low = 0.0 if ends[0] is None else max(0.0, ends[0] * (1 - 1e-6) - 1e-9)
+            high = total if ends[1] is None else ends[1] * (1 + 1e-6) + 1e-9
+            ranges[s] = (low, max(high, low))
+        objective.Clear()
+        for j in self.nodes:
+            objective.SetCoefficient(self.ys[j], float(self.weights[j]))
+        objective.SetMaximization()
+        return ranges
+
+    def odds_sums(self, values: dict[int, float]) -> dict[str, float]:
+        """Each specialty's odds sum Omega_s at a point given as {variable: value} (a list: its variables at 1)."""
+        return {s: sum(c * values.get(var, 0.0) for var, c in coefs.items()) for s, coefs in self._omega_coefs.items()}
+
+    def set_box(self, box: dict[str, tuple[float, float]]) -> None:
+        """Hold each odds sum Omega_s to [low, high] and make its ONE stats the chord of log Omega_s there (below
+        log, concave, on the interval); with low at 0 the stat is NO_ONE (P(N = 1) >= 0)."""
+        for s, (low, high) in box.items():
+            self.omega[s].SetBounds(float(low), float(high))
+            if low <= 1e-12 * max(high, 1e-300):
+                alpha, beta = NO_ONE, 0.0
+            elif high - low <= 1e-9 * high:
+                alpha, beta = math.log(low), 0.0
+            else:
+                beta = (math.log(high) - math.log(low)) / (high - low)
+                alpha = math.log(low) - beta * low
+            for row, log_kappa in zip(self._once_rows[s], self.log_kappa[s][self.nodes]):
+                row.SetCoefficient(self.omega[s], -beta)
+                row.SetBounds(float(log_kappa + alpha), float(log_kappa + alpha))
+        self.box = dict(box)
 
     def add_cuts_at(self, logs: dict[tuple[str, float], np.ndarray], ys: np.ndarray | None = None) -> int:
-        """Cuts at the point whose stats are `logs` ((s, z) -> L_sz per node); with `ys`, only where a node's y is
-        above its cut. Returns how many were added."""
+        """Cuts at the point whose stats are `logs` ((s, z) -> L_sz per node, (s, ONE) -> log P(N_s = 1) or a
+        lower bound); with `ys`, only where a node's y is above its cut. Returns how many were added."""
         infinity, added = self.solver.infinity(), 0
-        for j, y in enumerate(self.ys):
+        for k, j in enumerate(self.nodes):
+            y = self.ys[j]
             fits = {}
             for s, table in self.fits.items():
-                at = np.array([1.0 if z == 1.0 else math.exp(logs[(s, z)][j]) for z in POWERS])
+                at = np.array([1.0 if z == 1.0 else math.exp(logs[(s, z)][j]) if (s, z) in logs else 0.0
+                               for z in FIT_TERMS])
                 fits[s] = table[int(np.argmax(table @ at))]
+                if (s, ONE) not in logs:
+                    fits[s] = np.append(fits[s][:-1], 0.0)
             point = {key: float(values[j]) for key, values in logs.items()}
             const, coefs = miss_cut(fits, point)
             if ys is not None and ys[j] <= const + sum(c * point[key] for key, c in coefs.items()) + 1e-7:
@@ -454,19 +609,135 @@ class MatchLP:
             row = self.solver.Constraint(-infinity, float(const))
             row.SetCoefficient(y, 1.0)
             for key, c in coefs.items():
-                row.SetCoefficient(self.stats[key][j], -float(c))
+                row.SetCoefficient(self.stats[key][k], -float(c))
             added += 1
         return added
 
     def solve(self) -> float | None:
-        """The bound, or None when GLOP does not reach an optimum."""
-        if self.solver.Solve() != self._pywraplp.Solver.OPTIMAL:
+        """The bound, or None when GLOP does not reach an optimum (self._empty: it proved the box empty)."""
+        status = self.solver.Solve()
+        if status not in (self._pywraplp.Solver.OPTIMAL, self._pywraplp.Solver.INFEASIBLE):
+            # GLOP starts from its last basis, which a new box's chords can leave too far off: once from scratch
+            fresh = self._pywraplp.MPSolverParameters()
+            fresh.SetIntegerParam(fresh.INCREMENTALITY, fresh.INCREMENTALITY_OFF)
+            status = self.solver.Solve(fresh)
+        self._empty = status == self._pywraplp.Solver.INFEASIBLE
+        if status != self._pywraplp.Solver.OPTIMAL:
             return None
         self.solution = [x.solution_value() for x in self.xs]
         # a safety margin for GLOP's tolerances (1e-7 on rows; values are probabilities)
-        return min(1.0, self.objective.Value() + 1e-6)
+        return min(1.0, self.objective.Value() + self._light + 1e-6)
+
+    def kelley(self, rounds: int = 30) -> float | None:
+        """Solve, add the cuts the solution violates, again, until none is (or `rounds`): the bound in this box
+        (None when GLOP reaches no optimum)."""
+        bound = None
+        for _ in range(rounds):
+            found = self.solve()
+            if found is None:
+                return bound
+            bound = found if bound is None else min(bound, found)
+            logs, ys = self.point()
+            if self.add_cuts_at(logs, ys) == 0:
+                break
+        return bound
+
+    def branch_and_bound(self, best: float, tolerance: float, around: dict[str, float] | None = None,
+                         max_boxes: int = MAX_BOXES, rounds: int = BOX_ROUNDS) -> float | None:
+        """A bound on every list of the model: the odds sums' range split into boxes, each bounded by `rounds` of
+        kelley in it, the box with the highest bound split next (at its solution's odds sums, where the chord is
+        then exact), until no box's bound is more than `tolerance` above `best` (a value some list reaches) or
+        `max_boxes` are made. `around`: odds sums (those of the best list) where the range is split first. Returns
+        the largest bound of the boxes left (None when GLOP fails at the first)."""
+        import heapq
+
+        if not self.omega:
+            return self.kelley(rounds)
+        order = sorted(self.omega)
+        boxes = [self.omega_range]
+        for s in order:  # split first at the best list's odds sums: its chords are exact there
+            value = (around or {}).get(s)
+            if value is None:
+                continue
+            parts = []
+            for box in boxes:
+                low, high = box[s]
+                if low < value < high:
+                    parts += [dict(box, **{s: (low, value)}), dict(box, **{s: (value, high)})]
+                else:
+                    parts.append(box)
+            boxes = parts
+        heap, made = [], 0
+        for box in boxes:
+            found = self._bound_in(box, rounds)
+            made += 1
+            if found is None:
+                if self._empty:
+                    continue
+                return None
+            heap.append((-found[0], made, box, found[1]))
+        heapq.heapify(heap)
+        while heap:
+            top = -heap[0][0]
+            if top - best <= tolerance or made >= max_boxes:
+                break
+            _, _, box, at = heapq.heappop(heap)
+            s, cut = _split_point(box, at, order)
+            for low, high in ((box[s][0], cut), (cut, box[s][1])):
+                child = dict(box, **{s: (low, high)})
+                found = self._bound_in(child, rounds)
+                made += 1
+                if found is None:
+                    if self._empty:
+                        continue  # no list has its odds sums in this box
+                    found = (top, at)  # GLOP failed here: the parent's bound still holds for the box
+                heapq.heappush(heap, (-min(found[0], top), made, child, found[1]))
+        self.set_box(self.omega_range)
+        return max((-entry[0] for entry in heap), default=best)
+
+    def _bound_in(self, box, rounds: int):
+        """(kelley's bound in the box, the solution's odds sums), or None (self._empty: the box holds no point)."""
+        self.set_box(box)
+        bound = self.kelley(rounds)
+        if bound is None:
+            return None
+        return bound, {s: omega.solution_value() for s, omega in self.omega.items()}
 
     def point(self) -> tuple[dict[tuple[str, float], np.ndarray], np.ndarray]:
-        """The solution's stats and y per node."""
-        logs = {key: np.array([v.solution_value() for v in variables]) for key, variables in self.stats.items()}
+        """The solution's stats (0 at the nodes without cuts) and y per node."""
+        logs = {}
+        for key, variables in self.stats.items():
+            logs[key] = np.zeros(self.weights.size)
+            logs[key][self.nodes] = [v.solution_value() for v in variables]
         return logs, np.array([y.solution_value() for y in self.ys])
+
+
+def _split_point(box: dict, at: dict, order: list[str]) -> tuple[str, float]:
+    """(specialty, value): where to split a box of odds sums. The specialty whose chord costs most at the box's
+    solution: P(N_s = 1) is about proportional to Omega_s, and the chord's stat is log Omega_s less its gap, so
+    the cost is about Omega_s (1 - e^-gap) (the whole Omega_s where the box reaches 0 and the stat is NO_ONE);
+    split at the solution's value (kept off the ends: the chord is then exact there; at most BOTTOM_SPLIT of the
+    top where the box reaches 0)."""
+    best = None
+    for s in order:
+        low, high = box[s]
+        if high <= low:
+            continue
+        value = min(max(at.get(s, low), low + 0.1 * (high - low)), high - 0.1 * (high - low))
+        here = max(at.get(s, 0.0), 0.0)
+        if low <= 0:
+            cost = here
+            # the solution sits near the top (more odds, more interviews): a lower cut leaves a box without a
+            # chord that holds only weaker lists, and one with a chord where the solution is
+            value = min(value, BOTTOM_SPLIT * high)
+        else:
+            beta = (math.log(high) - math.log(low)) / (high - low)
+            point = max(here, low)
+            gap = math.log(point) - (math.log(low) + beta * (point - low))
+            cost = point * (1.0 - math.exp(-gap))
+        if best is None or cost > best[0]:
+            best = (cost, s, value)
+    if best is None:
+        s = order[0]
+        return s, box[s][0]
+    return best[1], best[2]
