@@ -208,8 +208,7 @@ def solve_risk(candidates: list[Candidate], limits: Limits, objective: Objective
     if objective.kind == "match" and lp is not None and bound - best_value > tolerance(objective) / 2:
         # the odds sums' range in boxes, each with its own chord of log P(N_s = 1) (risk_bound.MatchLP)
         lp.add_cuts_at(_list_logs(lp, *best, by_key, sigma))
-        boxed = lp.branch_and_bound(best_value, tolerance(objective) - 1e-4,
-                                    around=lp.odds_sums(_list_values(model, *best)))
+        boxed = lp.branch_and_bound(best_value, tolerance(objective) - 1e-4)
         if boxed is not None:
             bound = min(bound, boxed)
     chosen, signals = best
@@ -250,14 +249,6 @@ def _nearest(model, solution: list[float]):
             v += solution[s_of[(c.program_id, kind)]]
         return v + 1e-3 * _p(c, kind)
     return value
-
-
-def _list_values(model, chosen, signals) -> dict[int, float]:
-    """{variable: 1} for a list's programs and signals in `model` (each program's own signal variable)."""
-    ids = {c.program_id for c in chosen}
-    values = {x: 1.0 for x, c in model.items if c.program_id in ids}
-    values.update({s: 1.0 for s, c, kind in model.signal_vars if signals.get(c.program_id) == kind and c.program_id in ids})
-    return values
 
 
 def _best_ranked(lists, rank, value):

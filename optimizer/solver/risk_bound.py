@@ -386,6 +386,12 @@ def fit_miss(miss: tuple[float, ...], at: np.ndarray, one: bool = True) -> np.nd
     stays at its last value and every term falls), maximizing c . at (at: each term's expectation where the cut is
     made, E z^N and P(N = 1)); solved with GLOP, then scaled down where the solver's tolerance left it a hair above:
     the fit is always below. `one` False: without the last term."""
+    return _fits_at(miss, [at], one)[0]
+
+
+def _fits_at(miss: tuple[float, ...], points, one: bool = True) -> list[np.ndarray]:
+    """fit_miss at each of `points`, on one GLOP program whose objective alone changes (each solve starts from the
+    last one's basis)."""
     # ortools takes 0.07-0.41 s to import (measured): loaded only when this runs
     from ortools.linear_solver import pywraplp
 
@@ -398,17 +404,21 @@ def fit_miss(miss: tuple[float, ...], at: np.ndarray, one: bool = True) -> np.nd
             if a:
                 constraint.SetCoefficient(var, float(a))
     objective = solver.Objective()
-    for var, a in zip(c, at):
-        objective.SetCoefficient(var, float(a))
     objective.SetMaximization()
-    if solver.Solve() != pywraplp.Solver.OPTIMAL:
-        return np.zeros(len(FIT_TERMS))
-    c = np.maximum([var.solution_value() for var in c], 0.0)
-    fitted = rows @ c
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.where(fitted > 0, bound / fitted, np.inf)
-    scale = min(1.0, float(ratio.min()))
-    return c * scale * (1 - 1e-9)
+    out = []
+    for at in points:
+        for var, a in zip(c, at):
+            objective.SetCoefficient(var, float(a))
+        if solver.Solve() != pywraplp.Solver.OPTIMAL:
+            out.append(np.zeros(len(FIT_TERMS)))
+            continue
+        fit = np.maximum([var.solution_value() for var in c], 0.0)
+        fitted = rows @ fit
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = np.where(fitted > 0, bound / fitted, np.inf)
+        scale = min(1.0, float(ratio.min()))
+        out.append(fit * scale * (1 - 1e-9))
+    return out
 
 
 def miss_cut(fits: dict[str, np.ndarray], logs_at: dict[tuple[str, float], float]):
@@ -441,9 +451,9 @@ def miss_fits(miss: tuple[float, ...]) -> np.ndarray:
 def _miss_fits(miss: tuple[float, ...]) -> np.ndarray:
     z = np.asarray(POWERS)
     means = np.concatenate([np.arange(0.1, 3, 0.2), np.arange(3, 12, 0.5), np.arange(12, 61, 2.0)])
-    with_one = [fit_miss(miss, np.append(np.exp(-a * (1.0 - z)), a * np.exp(-a))) for a in means]
+    with_one = _fits_at(miss, [np.append(np.exp(-a * (1.0 - z)), a * np.exp(-a)) for a in means])
     # and fits without the last term, for where its stat is a poor bound (a box reaching an odds sum of 0)
-    without = [fit_miss(miss, np.append(np.exp(-a * (1.0 - z)), 0.0), one=False) for a in means]
+    without = _fits_at(miss, [np.append(np.exp(-a * (1.0 - z)), 0.0) for a in means], one=False)
     return np.array(with_one + without)
 
 
@@ -521,10 +531,9 @@ class MatchLP:
         self._light = float(sum(w for j, w in enumerate(weights) if j not in set(self.nodes)))
         self.solution: list[float] | None = None
         self.omega, self.omega_range, self.log_kappa, self._once_rows, self.box = {}, {}, {}, {}, {}
-        self._omega_total, self._omega_coefs, self._empty = {}, {}, False
+        self._omega_total, self._empty = {}, False
         for s, (coefs, log_kappa) in (once or {}).items():
             self.omega[s] = _stat(solver, self.xs, coefs)
-            self._omega_coefs[s] = coefs
             self._omega_total[s] = sum(max(0.0, c) for c in coefs.values())
             self.log_kappa[s] = log_kappa
             rows, ones = [], []
@@ -566,10 +575,6 @@ class MatchLP:
             objective.SetCoefficient(self.ys[j], float(self.weights[j]))
         objective.SetMaximization()
         return ranges
-
-    def odds_sums(self, values: dict[int, float]) -> dict[str, float]:
-        """Each specialty's odds sum Omega_s at a point given as {variable: value} (a list: its variables at 1)."""
-        return {s: sum(c * values.get(var, 0.0) for var, c in coefs.items()) for s, coefs in self._omega_coefs.items()}
 
     def set_box(self, box: dict[str, tuple[float, float]]) -> None:
         """Hold each odds sum Omega_s to [low, high] and make its ONE stats the chord of log Omega_s there (below
@@ -642,31 +647,18 @@ class MatchLP:
                 break
         return bound
 
-    def branch_and_bound(self, best: float, tolerance: float, around: dict[str, float] | None = None,
-                         max_boxes: int = MAX_BOXES, rounds: int = BOX_ROUNDS) -> float | None:
+    def branch_and_bound(self, best: float, tolerance: float, max_boxes: int = MAX_BOXES,
+                         rounds: int = BOX_ROUNDS) -> float | None:
         """A bound on every list of the model: the odds sums' range split into boxes, each bounded by `rounds` of
         kelley in it, the box with the highest bound split next (at its solution's odds sums, where the chord is
         then exact), until no box's bound is more than `tolerance` above `best` (a value some list reaches) or
-        `max_boxes` are made. `around`: odds sums (those of the best list) where the range is split first. Returns
-        the largest bound of the boxes left (None when GLOP fails at the first)."""
+        `max_boxes` are made. Returns the largest bound of the boxes left (None when GLOP fails at the first)."""
         import heapq
 
         if not self.omega:
             return self.kelley(rounds)
         order = sorted(self.omega)
         boxes = [self.omega_range]
-        for s in order:  # split first at the best list's odds sums: its chords are exact there
-            value = (around or {}).get(s)
-            if value is None:
-                continue
-            parts = []
-            for box in boxes:
-                low, high = box[s]
-                if low < value < high:
-                    parts += [dict(box, **{s: (low, value)}), dict(box, **{s: (value, high)})]
-                else:
-                    parts.append(box)
-            boxes = parts
         heap, made = [], 0
         for box in boxes:
             found = self._bound_in(box, rounds)
