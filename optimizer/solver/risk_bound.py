@@ -46,7 +46,6 @@ the largest means, where the lists for P(at least K) are.
 from __future__ import annotations
 
 import functools
-import itertools
 import math
 from dataclasses import dataclass
 
@@ -428,21 +427,32 @@ def _fits_at(miss: tuple[float, ...], points, one: bool = True) -> list[np.ndarr
 
 def miss_cut(fits: dict[str, np.ndarray], logs_at: dict[tuple[str, float], float]):
     """The cut y <= const + sum_(s,z) coef_sz L_sz at a point where L_sz = logs_at[(s, z)] (z < 1, and z = ONE:
-    a lower bound of log P(N_s = 1)), from each specialty's fit c_s (fit_miss). Returns (const, {(s, z): coef})."""
+    a lower bound of log P(N_s = 1)), from each specialty's fit c_s (fit_miss). Returns (const, {(s, z): coef}).
+
+    The product over specialties of sum_z c_sz e^L_sz expands into one term per choice of a z in each; each term's
+    tangent is K e^u0 (1 + u - u0), K e^u0 the product of the chosen a_sz = c_sz e^L_sz(point). Summed over every
+    choice that factorizes: with A_s = sum_z a_sz, the cut's constant is 1 - prod_s A_s + sum_s (sum_z a_sz L_sz)
+    prod_(r != s) A_r, and L_sz's coefficient -a_sz prod_(r != s) A_r (a few terms per specialty, not their
+    product). A term with a_sz under TINY is left out of its fit: the fit stays below the miss curve."""
     groups = sorted(fits)
-    choices = [[(k, z) for k, z in enumerate(FIT_TERMS) if fits[s][k] > 0] for s in groups]
-    const, coefs = 1.0, {}
-    for combo in itertools.product(*choices):
-        weight = math.prod(fits[s][k] for s, (k, _z) in zip(groups, combo))
-        u0 = sum(logs_at[(s, z)] for s, (_k, z) in zip(groups, combo) if z < 1.0)
-        scale = weight * math.exp(u0)
-        if scale < TINY:
-            continue  # a term left out of the sum: what remains is still below the miss (each term is >= 0)
-        # - K e^u0 (1 + u - u0)
-        const -= scale * (1.0 - u0)
-        for s, (_k, z) in zip(groups, combo):
+    parts: dict[str, list[tuple[float, float, float]]] = {}
+    for s in groups:
+        parts[s] = []
+        for k, z in enumerate(FIT_TERMS):
+            if fits[s][k] <= 0:
+                continue
+            u0 = logs_at[(s, z)] if z < 1.0 else 0.0
+            a = float(fits[s][k]) * math.exp(u0)
+            if a >= TINY:
+                parts[s].append((z, a, u0))
+    totals = {s: sum(a for _z, a, _u0 in parts[s]) for s in groups}
+    others = {s: math.prod(totals[r] for r in groups if r != s) for s in groups}
+    const = 1.0 - math.prod(totals.values()) + sum(sum(a * u0 for _z, a, u0 in parts[s]) * others[s] for s in groups)
+    coefs: dict[tuple[str, float], float] = {}
+    for s in groups:
+        for z, a, _u0 in parts[s]:
             if z < 1.0:
-                coefs[(s, z)] = coefs.get((s, z), 0.0) - scale
+                coefs[(s, z)] = coefs.get((s, z), 0.0) - a * others[s]
     return const, coefs
 
 
