@@ -49,10 +49,11 @@ def test_correlated_p_match_equals_enumeration(seed, sigma):
     assert value == pytest.approx(_enumerated_p_match(p, specialties, sigma), abs=1e-12)
 
 
-def _log_one(p):
-    """log P(N = 1) of independent chances p (-inf without a program)."""
-    p = np.minimum(p, 1 - 1e-15)
-    return float(np.sum(np.log1p(-p)) + np.log(np.sum(p / (1 - p)))) if p.size else -np.inf
+def _log_count(p, k: int) -> float:
+    """log P(N = k) of independent chances p (-inf where N cannot be k)."""
+    dist = poisson_binomial_rows(np.asarray(p, dtype=float)[None, :])[0]
+    with np.errstate(divide="ignore"):
+        return float(np.log(dist[k])) if k < dist.size else -np.inf
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -67,7 +68,8 @@ def test_every_miss_cut_lies_above_the_truth(seed):
     def logs_of(p_by, lowered=0.0):
         logs = {(s, z): float(np.sum(np.log1p(-np.minimum(p_by[s] * (1 - z), 1 - 1e-15)))) for s in misses
                 for z in powers}
-        logs.update({(s, risk_bound.ONE): max(_log_one(p_by[s]) - lowered, risk_bound.NO_ONE) for s in misses})
+        logs.update({(s, key): max(_log_count(p_by[s], int(-key)) - lowered, risk_bound.NO_ONE) for s in misses
+                     for key in risk_bound.COUNTS})
         return logs
 
     for _ in range(30):
@@ -89,20 +91,22 @@ def test_every_miss_cut_lies_above_the_truth(seed):
                 assert truth <= const + sum(c * here[key] for key, c in coefs.items()) + 1e-9
 
 
-def test_the_one_interview_term_makes_the_fit_tight():
-    """With the indicator of one interview the fits reach a Poisson-binomial's E[miss] within 0.3 points, where
-    sums of powers alone (log-convex in the count) fall short on a curve straight from 0 to 2 interviews."""
-    miss = (1.0, 0.71, 0.42, 0.32, 0.26, 0.22, 0.2, 0.19)
+@pytest.mark.parametrize("miss, counts", [((1.0, 0.71, 0.42, 0.32, 0.26, 0.22, 0.2, 0.19), 1),
+                                          ((1.0, 0.74, 0.48, 0.28, 0.16, 0.1, 0.08, 0.07), 3)])
+def test_the_count_indicators_make_the_fit_tight(miss, counts):
+    """With the indicators of 1 (a curve straight from 0 to 2 interviews, as Family Medicine's) or of 1-3 (straight
+    from 0 to 3, as Pediatrics') interviews the fits reach a Poisson-binomial's E[miss] within 0.5 points, where sums
+    of powers alone (log-convex in the count) fall short by more than 1 point."""
     rng = np.random.default_rng(1)
     p = rng.uniform(0.02, 0.2, size=30)
     dist = poisson_binomial_rows(p[None, :])[0]
     truth = dist @ np.concatenate([miss, np.full(dist.size - len(miss), miss[-1])])
     basis = risk_bound.fit_basis(np.arange(dist.size, dtype=float))
     at = dist @ basis
-    with_one = risk_bound.fit_miss(miss, at) @ at
-    powers_only = risk_bound.fit_miss(miss, at, one=False) @ at
-    assert with_one <= truth + 1e-12 and powers_only <= truth + 1e-12
-    assert truth - with_one < 0.003 < truth - powers_only
+    with_counts = risk_bound.fit_miss(miss, at, counts) @ at
+    powers_only = risk_bound.fit_miss(miss, at, 0) @ at
+    assert with_counts <= truth + 1e-12 and powers_only <= truth + 1e-12
+    assert truth - with_counts < 0.005 and truth - powers_only > 0.01
 
 
 def test_miss_fits_stay_below_the_miss_curve():
@@ -114,9 +118,10 @@ def test_miss_fits_stay_below_the_miss_curve():
         assert np.all(fits @ basis.T <= below[None, :] + 1e-12)
 
 
-def test_odds_sums_bound_p_one_below_at_every_node():
-    """W_sj >= kappa_j Omega_s (once_terms): log P(N_s = 1 | z_j) >= L_s0 + log kappa_j + log Omega_s for random
-    lists, signals included; so every chord of log Omega_s over a box holding Omega_s is below it too."""
+def test_the_count_stats_are_below_log_p_in_every_box():
+    """MatchLP's stats of log P(N_s = k), k = 1, 2, 3, as set_box writes them (L_s0 + k log kappa_j + the chords of
+    log Omega_s and log(1 - m Omega2_s / low^2) over the box), are below the exact log P(N_s = k) of random lists
+    whose odds sum lies in the box, at every node."""
     from optimizer.solver.nonlinear import _chances_of, _p
     from optimizer.solver.optimize import PortfolioModel
 
@@ -128,27 +133,31 @@ def test_odds_sums_bound_p_one_below_at_every_node():
     chances = _chances_of(by_key, 0.8)
     groups = ["Family Medicine", "Internal Medicine"]
     once = risk_bound.once_terms(model, chances, groups, True, weights)
-    nodes = [j for j, w in enumerate(weights) if w >= risk_bound.MIN_NODE_WEIGHT]
+    lp = risk_bound.MatchLP(model, weights, risk_bound.power_terms(model, chances, groups, True),
+                            {s: (1.0, 0.6, 0.4, 0.3) for s in groups}, once)
     rng = np.random.default_rng(0)
-    pool = [c for _, c in model.items]
-    for _ in range(20):
-        chosen = list(rng.choice(pool, size=int(rng.integers(1, 20)), replace=False))
-        ids = {c.program_id for c in chosen}
-        omega = {s: sum(coef for x, c in model.items if c.program_id in ids for var, coef in once[s][0].items()
-                        if var == x) for s in groups}
+    pool = [(x, c) for x, c in model.items]
+    checked = 0
+    for _ in range(40):
+        picked = [pool[i] for i in rng.choice(len(pool), size=int(rng.integers(1, 25)), replace=False)]
+        omega = {s: sum(once[s][0].get(x, 0.0) for x, c in picked) for s in groups}
+        squares = {s: sum(once[s][1].get(x, 0.0) for x, c in picked) for s in groups}
+        box = {s: (omega[s] / rng.uniform(1.0, 1.6), omega[s] * rng.uniform(1.0, 1.6)) for s in groups}
+        lp.set_box(box)
         for s in groups:
-            q = np.array([chances(c, None) for c in chosen if c.program.specialty == s])
+            q = np.array([chances(c, None) for _, c in picked if c.program.specialty == s])
             if not q.size:
-                assert omega[s] == pytest.approx(0.0, abs=1e-12)
                 continue
-            for j in nodes:
-                exact = _log_one(q[:, j])
-                zero = float(np.sum(np.log1p(-np.minimum(q[:, j], 1 - 1e-15))))
-                assert zero + once[s][1][j] + np.log(omega[s]) <= exact + 1e-9
-                low, high = 0.5 * omega[s], 2.0 * omega[s]
-                beta = (np.log(high) - np.log(low)) / (high - low)
-                chord = np.log(low) + beta * (omega[s] - low)
-                assert zero + once[s][1][j] + chord <= exact + 1e-9
+            for k, key in enumerate(risk_bound.COUNTS, start=1):
+                for row, j in zip(lp._once_rows[s][k], lp.nodes):
+                    zero = float(np.sum(np.log1p(-np.minimum(q[:, j], 1 - 1e-15))))
+                    # row: stat - L_s0 - a Omega - b Omega2 = constant
+                    stat = (row.lb() + zero - row.GetCoefficient(lp.omega[s]) * omega[s]
+                            - row.GetCoefficient(lp.squares[s]) * squares[s])
+                    # NO_ONE stands for "no bound" (e^-30 ~ 1e-13, below the bound's margin of 1e-6)
+                    assert np.exp(stat) <= np.exp(_log_count(q[:, j], k)) * (1 + 1e-9) + 1e-12
+                    checked += 1
+    assert checked > 500
 
 
 @pytest.mark.parametrize("k", [1, 2, 5])

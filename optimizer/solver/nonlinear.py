@@ -338,24 +338,28 @@ def _chances_of(by_key, sigma):
 
 
 def _list_logs(lp, chosen, signals, by_key, sigma) -> dict:
-    """L_sz of a list per node (the stats of risk_bound.MatchLP, exactly), and log P(N_s = 1) per node."""
+    """L_sz of a list per node (the stats of risk_bound.MatchLP, exactly), and log P(N_s = k) per node for the
+    indicators' stats (risk_bound.COUNTS)."""
     chances = _chances_of(by_key, sigma)
     nodes = lp.weights.size
     logs = {key: np.zeros(nodes) for key in lp.stats}
     several = len(lp.misses) > 1 or "all" not in lp.misses
-    odds = {key[0]: np.zeros(nodes) for key in lp.stats if key[1] == risk_bound.ONE}
+    columns: dict[str, list[np.ndarray]] = {}
     for c in chosen:
         q = np.clip(chances(c, signals.get(c.program_id)), 0.0, 1.0)
         group = c.program.specialty if several else "all"
+        columns.setdefault(group, []).append(q)
         for (s, z) in lp.stats:
-            if s == group and z != risk_bound.ONE:
+            if s == group and z >= 0:
                 logs[(s, z)] += np.log1p(-q * (1.0 - z)) if z > 0 else np.log1p(-np.minimum(q, 1.0 - 1e-15))
-        if group in odds:
-            q = np.minimum(q, 1.0 - 1e-15)
-            odds[group] += q / (1.0 - q)
-    for s, total in odds.items():
-        with np.errstate(divide="ignore"):
-            logs[(s, risk_bound.ONE)] = np.maximum(logs[(s, 0.0)] + np.log(total), risk_bound.NO_ONE)
+    for (s, z) in lp.stats:
+        if z < 0:
+            listed = columns.get(s)
+            dist = (poisson_binomial_rows(np.column_stack(listed)) if listed else np.ones((nodes, 1)))
+            k = int(-z)
+            with np.errstate(divide="ignore"):
+                exact = np.log(dist[:, k]) if k < dist.shape[1] else np.full(nodes, -np.inf)
+            logs[(s, z)] = np.maximum(exact, risk_bound.NO_ONE)
     return logs
 
 

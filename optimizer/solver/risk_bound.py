@@ -21,16 +21,17 @@ is a linear cut valid for every list. It holds outcome by outcome (no Jensen gap
 fit of the miss curve where it is made. Cuts are made at lists found and where the relaxation's solution violates
 them (Kelley's cutting planes), until none is violated.
 
-Sums of powers alone are log-convex in t, and the miss curves are not (straight from 0 to 2 interviews): that fit
-gave away 2-3 points on the bundled data. So the fit has one more term, the indicator of t = 1 (FIT_TERMS), whose
-expectation is P(N_s = 1) = exp(L_s0) W_sj, W_sj the sum of the listed programs' odds; with it the fit is within
-0.15 points of the truth at the lists found. Odds at node j are odds at a reference node times a factor of the node
-(every chance is expit(a_i + sigma z_j)), so log W_sj >= log kappa_j + log Omega_s, Omega_s the odds sum at the
-reference node, linear in the list (once_terms). log is concave, so the bound holds it from below by its chord
-over a box [low, high] of Omega_s (set_box), and covers the odds sums' range with boxes, split where the
-relaxation's solution lies, until no box's bound is more than the tolerance above the best list found
-(MatchLP.branch_and_bound: a spatial branch-and-bound in 1-3 dimensions, one per specialty). Every cut stays valid
-in every box: in each, every stat is a lower bound of what it stands for.
+Sums of powers alone are log-convex in t, and the miss curves are not (straight from 0 to 2 interviews in Family
+Medicine, to 3 in Pediatrics): that fit gave away 2-5 points on the bundled data. So the fit also has the
+indicators of t = 1, 2, 3 (COUNTS), whose expectations are P(N_s = k) = exp(L_s0) e_k(w_sj), e_k the elementary
+symmetric sum of the listed programs' odds; with them the fit is within 0.15-0.25 points of the truth at the lists
+found. Odds at node j are odds at a reference node times a factor of the node (every chance is
+expit(a_i + sigma z_j)), so e_k(w_sj) >= kappa_j^k e_k(omega), and e_1, e_2 and a lower bound of e_3 are functions
+of two sums linear in the list, the odds sum Omega_s and the sum of squared odds Omega2_s (once_terms). Their logs
+are concave in Omega_s: the bound holds them from below by chords over a box [low, high] of Omega_s (set_box), and
+covers the odds sums' range with boxes, split where the relaxation's solution lies, until no box's bound is more
+than the tolerance above the best list found (MatchLP.branch_and_bound: a spatial branch-and-bound, one dimension
+per specialty). Every cut stays valid in every box: in each, every stat is a lower bound of what it stands for.
 
 P(at least K) (NodeBoundLP). Given z_j, N is a sum of independent trials with mean mu_j(x) = sum_i x_i p_i(z_j),
 linear in x, and the largest P(N >= K) of any such sum is a nondecreasing function of the mean alone (attained,
@@ -57,9 +58,11 @@ AT_LEAST_GRID = 0.02  # step of the mean on which the at-least bound is tabulate
 CAPPED_COARSE_GRID = 0.25  # the step beyond 2K for the bound with capped chances (coarser: looser, still valid)
 CAPPED_MIN_WEIGHT = 1e-4  # nodes lighter than this keep the uncapped bound (cheaper; it is valid everywhere)
 POWERS = (0.0, 0.3, 0.6, 0.8, 0.9, 1.0)  # the z of the miss curves' fits (a finer grid: < 0.1 pt)
-ONE = -1.0  # the key of the fits' last term, the indicator of exactly one interview (its expectation is P(N = 1))
-FIT_TERMS = POWERS + (ONE,)
+ONE, TWO, THREE = -1.0, -2.0, -3.0  # keys of the fits' indicators of exactly 1, 2, 3 interviews (P(N = k))
+COUNTS = (ONE, TWO, THREE)
+FIT_TERMS = POWERS + COUNTS
 NO_ONE = -30.0  # the stat of log P(N = 1) where a box reaches an odds sum of 0 (e^-30 ~ 1e-13: below the margin)
+FAST_GLOP = "use_preprocessing: false use_dual_simplex: true"  # MatchLP's GLOP settings (see its __init__)
 TINY = 1e-12  # the smallest coefficient of a stat GLOP is given (_stat)
 MIN_NODE_WEIGHT = 1e-4  # MatchLP's nodes lighter than this get no cuts (their y_j <= 1: < 1e-4 in all, on 32 nodes)
 BOTTOM_SPLIT = 0.6  # a box reaching an odds sum of 0 is split at most at this share of its top (_split_point)
@@ -376,7 +379,7 @@ def power_terms(model, node_chances_of, groups: list[str], several: bool):
 def fit_basis(t: np.ndarray) -> np.ndarray:
     """The fits' terms at counts t, one column per FIT_TERMS: z^t (z = 1 a constant, z = 0 the indicator of t = 0)
     and the indicator of t = 1."""
-    return np.column_stack([np.ones_like(t) if z == 1.0 else (t == 1).astype(float) if z == ONE else z ** t
+    return np.column_stack([np.ones_like(t) if z == 1.0 else (t == -z).astype(float) if z < 0 else z ** t
                             for z in FIT_TERMS])
 
 
@@ -385,15 +388,15 @@ def _miss_fit_problem(miss: tuple[float, ...]):
     return fit_basis(np.arange(len(miss), dtype=float)), np.asarray(miss)
 
 
-def fit_miss(miss: tuple[float, ...], at: np.ndarray, one: bool = True) -> np.ndarray:
+def fit_miss(miss: tuple[float, ...], at: np.ndarray, counts: int = 3) -> np.ndarray:
     """c >= 0 over FIT_TERMS with sum_z c_z z^t + c_one [t = 1] <= miss[t] at t = 0..len-1 (and beyond, where miss
     stays at its last value and every term falls), maximizing c . at (at: each term's expectation where the cut is
     made, E z^N and P(N = 1)); solved with GLOP, then scaled down where the solver's tolerance left it a hair above:
-    the fit is always below. `one` False: without the last term."""
-    return _fits_at(miss, [at], one)[0]
+    the fit is always below. `counts`: how many of the indicators of 1, 2, 3 interviews it may use."""
+    return _fits_at(miss, [at], counts)[0]
 
 
-def _fits_at(miss: tuple[float, ...], points, one: bool = True) -> list[np.ndarray]:
+def _fits_at(miss: tuple[float, ...], points, counts: int = 3) -> list[np.ndarray]:
     """fit_miss at each of `points`, on one GLOP program whose objective alone changes (each solve starts from the
     last one's basis)."""
     # ortools takes 0.07-0.41 s to import (measured): loaded only when this runs
@@ -401,7 +404,7 @@ def _fits_at(miss: tuple[float, ...], points, one: bool = True) -> list[np.ndarr
 
     rows, bound = _miss_fit_problem(miss)
     solver = pywraplp.Solver.CreateSolver("GLOP")
-    c = [solver.NumVar(0.0, solver.infinity() if one or z != ONE else 0.0, "") for z in FIT_TERMS]
+    c = [solver.NumVar(0.0, solver.infinity() if z >= 0 or -z <= counts else 0.0, "") for z in FIT_TERMS]
     for row, limit in zip(rows, bound):
         constraint = solver.Constraint(-solver.infinity(), float(limit))
         for var, a in zip(c, row):
@@ -466,19 +469,26 @@ def miss_fits(miss: tuple[float, ...]) -> np.ndarray:
 def _miss_fits(miss: tuple[float, ...]) -> np.ndarray:
     z = np.asarray(POWERS)
     means = np.concatenate([np.arange(0.1, 3, 0.2), np.arange(3, 12, 0.5), np.arange(12, 61, 2.0)])
-    with_one = _fits_at(miss, [np.append(np.exp(-a * (1.0 - z)), a * np.exp(-a)) for a in means])
-    # and fits without the last term, for where its stat is a poor bound (a box reaching an odds sum of 0)
-    without = _fits_at(miss, [np.append(np.exp(-a * (1.0 - z)), 0.0) for a in means], one=False)
-    return np.array(with_one + without)
+    rows = []
+    # fits with the indicators of up to 3, 1 and 0 interviews: where a box bounds P(N = 2) or P(N = 1) poorly (or
+    # not at all) the fits without them are the best
+    for counts in (3, 1, 0):
+        rows += _fits_at(miss, [np.concatenate([np.exp(-a * (1.0 - z)), [np.exp(-a) * a ** k / math.factorial(k)
+                                                                           for k in (1, 2, 3)]]) for a in means],
+                         counts)
+    return np.array(rows)
 
 
 def once_terms(model, node_chances_of, groups: list[str], several: bool, weights: np.ndarray):
-    """Per specialty, what bounds log P(N_s = 1) below (MatchLP's ONE stats): ({variable: coefficient in the odds
-    sum Omega_s}, log kappa_j per node). Given z_j, P(N_s = 1) = E[0^N] W_sj with W_sj the sum of the listed
-    programs' odds q/(1 - q); every chance is expit(a_i + sigma z_j), so each odds is its value at a reference node
-    times a factor of the node alone, and W_sj >= kappa_j Omega_s, Omega_s the odds sum at the reference node (linear
-    in the list) and kappa_j the smallest ratio over the programs (the same for all of them, up to rounding).
-    Programs certain (or never) to invite count for nothing in Omega_s: it stays a lower bound."""
+    """Per specialty, what bounds log P(N_s = k) below for k = 1, 2, 3 (MatchLP's COUNTS stats):
+    ({variable: coefficient in the odds sum Omega_s}, {variable: coefficient in the sum of squared odds Omega2_s},
+    log kappa_j per node, the largest odds). Given z_j, P(N_s = k) = E[0^N] e_k(w_j), e_k the elementary symmetric
+    sum of the listed programs' odds w = q/(1 - q); every chance is expit(a_i + sigma z_j), so each odds is its
+    value at a reference node times a factor of the node alone: w_ij >= kappa_j omega_i (kappa_j the smallest
+    ratio over the programs, the same for all of them up to rounding), and e_k(w_j) >= kappa_j^k e_k(omega), where
+    e_1 = Omega, e_2 = (Omega^2 - Omega2) / 2 and e_3 >= (Omega^3 - 3 Omega Omega2) / 6 (Newton's identities), Omega
+    and Omega2 linear in the list. Programs certain (or never) to invite count for nothing (odds 0): every e_k
+    stays a lower bound."""
     reference = int(np.argmax(weights))
     columns = _columns(model)
     odds_of: dict[tuple, np.ndarray] = {}
@@ -493,30 +503,32 @@ def once_terms(model, node_chances_of, groups: list[str], several: bool, weights
             odds_of[key] = value if usable else np.zeros_like(q)
         return odds_of[key]
 
-    out = {s: ({}, np.full(len(weights), np.inf)) for s in groups}
+    out = {s: ({}, {}, np.full(len(weights), np.inf), [0.0]) for s in groups}
     for var, c, kind in columns:
         group = c.program.specialty if several else "all"
-        coefs, kappa = out[group]
+        coefs, squares, kappa, largest = out[group]
         value = odds(c, kind)
         base = odds(c, None)
-        change = value[reference] - (base[reference] if kind is not None else 0.0)
-        if change:
-            coefs[var] = coefs.get(var, 0.0) + float(change)
+        before = base[reference] if kind is not None else 0.0
+        if value[reference] - before:
+            coefs[var] = coefs.get(var, 0.0) + float(value[reference] - before)
+            squares[var] = squares.get(var, 0.0) + float(value[reference] ** 2 - before ** 2)
+        largest[0] = max(largest[0], float(value[reference]), float(base[reference]))
         for each in (value, base):
             if each[reference] > 0:
                 np.minimum(kappa, each / each[reference], out=kappa)
     result = {}
-    for s, (coefs, kappa) in out.items():
+    for s, (coefs, squares, kappa, largest) in out.items():
         kappa = np.where(np.isfinite(kappa) & (kappa > 0), kappa, np.exp(NO_ONE))
-        result[s] = (coefs, np.log(kappa) - 1e-12)  # rounded down: still a lower bound
+        result[s] = (coefs, squares, np.log(kappa) - 1e-12, largest[0])  # rounded down: still a lower bound
     return result
 
 
 class MatchLP:
     """max sum_j w_j y_j over the linear relaxation of `model`, y_j under cuts made by miss_cut (the module's
-    note above POWERS): each node's P(match) through the stats L_sz of its specialties, and a lower bound of
-    log P(N_s = 1): L_s0 + log kappa_j + a chord of log Omega_s (once_terms) over the box Omega_s is held to
-    (set_box). Every cut is valid in every box (each stat is a lower bound of its log there), so the cuts stay as
+    note above POWERS): each node's P(match) through the stats L_sz of its specialties, and lower bounds of
+    log P(N_s = k), k = 1, 2, 3: L_s0 + k log kappa_j + chords in Omega_s and Omega2_s (once_terms) over the box
+    Omega_s is held to (set_box). Every cut is valid in every box (each stat is a lower bound of its log there), so the cuts stay as
     boxes change; branch_and_bound covers the odds sums' range with boxes, the bound the largest over them."""
 
     def __init__(self, model, weights: np.ndarray, terms: dict, misses: dict[str, tuple[float, ...]],
@@ -530,7 +542,7 @@ class MatchLP:
             raise RuntimeError("this OR-Tools installation has no GLOP solver")
         # cuts and boxes change a solved program a little at a time: the dual simplex restarts from the last basis
         # (with presolve, every solve began afresh: 10 times slower on the bundled data, the same bounds)
-        solver.SetSolverSpecificParametersAsString("use_preprocessing: false use_dual_simplex: true")
+        solver.SetSolverSpecificParametersAsString(FAST_GLOP)
         self.weights, self.misses = weights, misses
         self.fits = {s: miss_fits(miss) for s, miss in misses.items()}
         self.xs = _base_rows(solver, model)
@@ -546,32 +558,36 @@ class MatchLP:
         self._light = float(sum(w for j, w in enumerate(weights) if j not in set(self.nodes)))
         self.solution: list[float] | None = None
         self.omega, self.omega_range, self.log_kappa, self._once_rows, self.box = {}, {}, {}, {}, {}
-        self._omega_total, self._empty = {}, False
-        for s, (coefs, log_kappa) in (once or {}).items():
+        self.squares, self._largest, self._square_max, self._omega_total, self._empty = {}, {}, {}, {}, False
+        for s, (coefs, squares, log_kappa, largest) in (once or {}).items():
             self.omega[s] = _stat(solver, self.xs, coefs)
+            self.squares[s] = _stat(solver, self.xs, squares)
             self._omega_total[s] = sum(max(0.0, c) for c in coefs.values())
-            self.log_kappa[s] = log_kappa
-            rows, ones = [], []
-            for zero in self.stats[(s, 0.0)]:
-                one = solver.NumVar(-solver.infinity(), solver.infinity(), "")
-                row = solver.Constraint(0.0, 0.0)  # one - L_s0 - beta Omega_s = log kappa_j + alpha (set_box)
-                row.SetCoefficient(one, 1.0)
-                row.SetCoefficient(zero, -1.0)
-                rows.append(row)
-                ones.append(one)
-            self.stats[(s, ONE)] = ones
-            self._once_rows[s] = rows
+            self.log_kappa[s], self._largest[s] = log_kappa, largest
+            self._once_rows[s] = {}
+            for k, key in enumerate(COUNTS, start=1):
+                rows, stats = [], []
+                for zero in self.stats[(s, 0.0)]:
+                    stat = solver.NumVar(-solver.infinity(), solver.infinity(), "")
+                    # stat - L_s0 - (k beta) Omega_s - gamma Omega2_s = k log kappa_j + constant (set_box)
+                    row = solver.Constraint(0.0, 0.0)
+                    row.SetCoefficient(stat, 1.0)
+                    row.SetCoefficient(zero, -1.0)
+                    rows.append(row)
+                    stats.append(stat)
+                self.stats[(s, key)] = stats
+                self._once_rows[s][k] = rows
         if self.omega:
             self.omega_range = self._omega_range()
             self.set_box(self.omega_range)
         else:
-            for s in misses:  # no odds sums: the fits' last term is never used
+            for s in misses:  # no odds sums: the fits' indicators are never used
                 self.fits[s] = self.fits[s].copy()
-                self.fits[s][:, -1] = 0.0
+                self.fits[s][:, len(POWERS):] = 0.0
 
     def _omega_range(self) -> dict[str, tuple[float, float]]:
         """Each odds sum's least and largest value over the relaxation (GLOP); 0 and the sum of every coefficient
-        where GLOP reaches no optimum."""
+        where GLOP reaches no optimum. Also the largest sum of squared odds (self._square_max)."""
         objective, ranges = self.solver.Objective(), {}
         for s, omega in self.omega.items():
             ends = []
@@ -585,6 +601,12 @@ class MatchLP:
             low = 0.0 if ends[0] is None else max(0.0, ends[0] * (1 - 1e-6) - 1e-9)
             high = total if ends[1] is None else ends[1] * (1 + 1e-6) + 1e-9
             ranges[s] = (low, max(high, low))
+            # the largest sum of squared odds: with the largest odds, a bound of Omega2 in each box (set_box)
+            objective.Clear()
+            objective.SetCoefficient(self.squares[s], 1.0)
+            objective.SetMaximization()
+            if self.solver.Solve() == self._pywraplp.Solver.OPTIMAL:
+                self._square_max[s] = self.squares[s].solution_value() * (1 + 1e-6) + 1e-9
         objective.Clear()
         for j in self.nodes:
             objective.SetCoefficient(self.ys[j], float(self.weights[j]))
@@ -592,20 +614,37 @@ class MatchLP:
         return ranges
 
     def set_box(self, box: dict[str, tuple[float, float]]) -> None:
-        """Hold each odds sum Omega_s to [low, high] and make its ONE stats the chord of log Omega_s there (below
-        log, concave, on the interval); with low at 0 the stat is NO_ONE (P(N = 1) >= 0)."""
+        """Hold each odds sum Omega_s to [low, high] and set its COUNTS stats there (below log P(N_s = k)):
+        log Omega >= its chord on the box (log is concave); with u = Omega2 / low^2 <= u_max (Omega2 is at most
+        the largest odds x Omega, and at most its largest over the relaxation), log e_2(omega) >= 2 log Omega + log(1 - u) - log 2 and log e_3(omega) >=
+        3 log Omega + log(1 - 3u) - log 6, each log(1 - m u) above its chord from 0 to u_max. Where the box reaches 0
+        (or u_max is too large for a bound) a stat is NO_ONE (P(N = k) >= 0)."""
         for s, (low, high) in box.items():
             self.omega[s].SetBounds(float(low), float(high))
             if low <= 1e-12 * max(high, 1e-300):
-                alpha, beta = NO_ONE, 0.0
+                alpha, beta = None, 0.0
             elif high - low <= 1e-9 * high:
                 alpha, beta = math.log(low), 0.0
             else:
                 beta = (math.log(high) - math.log(low)) / (high - low)
                 alpha = math.log(low) - beta * low
-            for row, log_kappa in zip(self._once_rows[s], self.log_kappa[s][self.nodes]):
-                row.SetCoefficient(self.omega[s], -beta)
-                row.SetBounds(float(log_kappa + alpha), float(log_kappa + alpha))
+            # Omega2 <= the largest odds x Omega, and <= its largest over the relaxation
+            squares = min(self._largest[s] * high, self._square_max.get(s, math.inf))
+            u_max = squares / low ** 2 if low > 0 else math.inf
+            for k, rows in self._once_rows[s].items():
+                m = {1: 0.0, 2: 1.0, 3: 3.0}[k]
+                if alpha is None or m * u_max >= 0.95:
+                    constant, slope, gamma = NO_ONE, 0.0, 0.0
+                else:
+                    constant = k * alpha - math.lgamma(k + 1)
+                    slope = k * beta
+                    # log(1 - m u) >= u log(1 - m u_max) / u_max on [0, u_max], u = Omega2 / low^2
+                    gamma = math.log1p(-m * u_max) / u_max / low ** 2 if m else 0.0
+                for row, log_kappa in zip(rows, self.log_kappa[s][self.nodes]):
+                    row.SetCoefficient(self.omega[s], -slope)
+                    row.SetCoefficient(self.squares[s], -gamma)
+                    value = k * log_kappa + constant if constant != NO_ONE else NO_ONE
+                    row.SetBounds(float(value), float(value))
         self.box = dict(box)
 
     def add_cuts_at(self, logs: dict[tuple[str, float], np.ndarray], ys: np.ndarray | None = None) -> int:
@@ -620,7 +659,7 @@ class MatchLP:
                                for z in FIT_TERMS])
                 fits[s] = table[int(np.argmax(table @ at))]
                 if (s, ONE) not in logs:
-                    fits[s] = np.append(fits[s][:-1], 0.0)
+                    fits[s] = np.concatenate([fits[s][:len(POWERS)], np.zeros(len(COUNTS))])
             point = {key: float(values[j]) for key, values in logs.items()}
             const, coefs = miss_cut(fits, point)
             if ys is not None and ys[j] <= const + sum(c * point[key] for key, c in coefs.items()) + 1e-7:
@@ -637,10 +676,15 @@ class MatchLP:
         """The bound, or None when GLOP does not reach an optimum (self._empty: it proved the box empty)."""
         status = self.solver.Solve()
         if status not in (self._pywraplp.Solver.OPTIMAL, self._pywraplp.Solver.INFEASIBLE):
-            # GLOP starts from its last basis, which a new box's chords can leave too far off: once from scratch
+            # GLOP starts from its last basis, which a new box's chords can leave too far off: once from scratch,
+            # then with its default settings (presolve, primal simplex), which succeed where the fast ones did not
             fresh = self._pywraplp.MPSolverParameters()
             fresh.SetIntegerParam(fresh.INCREMENTALITY, fresh.INCREMENTALITY_OFF)
             status = self.solver.Solve(fresh)
+            if status not in (self._pywraplp.Solver.OPTIMAL, self._pywraplp.Solver.INFEASIBLE):
+                self.solver.SetSolverSpecificParametersAsString("")
+                status = self.solver.Solve(fresh)
+                self.solver.SetSolverSpecificParametersAsString(FAST_GLOP)
         self._empty = status == self._pywraplp.Solver.INFEASIBLE
         if status != self._pywraplp.Solver.OPTIMAL:
             return None
