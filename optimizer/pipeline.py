@@ -113,7 +113,8 @@ def check_specialties(inputs: Inputs) -> list[str]:
         return [f"the programs sheet has no {' or '.join(missing)} programs, so the list holds only "
                 f"{', '.join(s for s in wanted if s in counts)}. Add {' and '.join(missing)} programs to the sheet "
                 "to apply there too."]
-    raise InputError(Problem(file=str(inputs.table.source), column="specialty", value=", ".join(missing),
+    # no `value`: the message names them, and "found ..." would read as if the sheet had them
+    raise InputError(Problem(file=str(inputs.table.source), column="specialty",
                              message=f"your profile applies to {', '.join(missing)}, but the programs sheet has no "
                                      f"{' or '.join(missing)} programs. The sheet has: {has}. Add those programs "
                                      "to the sheet, or change applicant.specialties in the profile to specialties "
