@@ -9,7 +9,7 @@ Both are nonlinear in the list. The method, and why its answer comes with a prov
    upper tail (Hoeffding 1956; Anderson and Samuels 1967). (b) Node by node of the applicant's latent strength,
    a linear program over the list's relaxation (optimizer/solver/risk_bound.py): for P(match), cuts that hold
    outcome by outcome (the miss curves bounded below by sums of powers, whose expectations are log-linear in the
-   list, and the indicator of one interview, whose expectation is bounded below in boxes of the odds sums), made
+   list, and the indicators of 1-3 interviews, whose expectations are bounded below in boxes of the odds sums), made
    where lists and the relaxation's solutions are, then a branch-and-bound over those boxes while the gap is
    above the tolerance; for P(N >= K), each node's largest tail given its mean, made concave.
 2. Candidates. For concave m, E[m(N)] ~ m(mean) + m''(mean)/2 * variance, and the variance of independent
@@ -206,7 +206,7 @@ def solve_risk(candidates: list[Candidate], limits: Limits, objective: Objective
                 break
             bound = min(bound, found_bound)
     if objective.kind == "match" and lp is not None and bound - best_value > tolerance(objective) / 2:
-        # the odds sums' range in boxes, each with its own chord of log P(N_s = 1) (risk_bound.MatchLP)
+        # the odds sums' range in boxes, each with its own chords of log P(N_s = k) (risk_bound.MatchLP)
         lp.add_cuts_at(_list_logs(lp, *best, by_key, sigma))
         boxed = lp.branch_and_bound(best_value, tolerance(objective) - 1e-4)
         if boxed is not None:
@@ -352,10 +352,10 @@ def _list_logs(lp, chosen, signals, by_key, sigma) -> dict:
         for (s, z) in lp.stats:
             if s == group and z >= 0:
                 logs[(s, z)] += np.log1p(-q * (1.0 - z)) if z > 0 else np.log1p(-np.minimum(q, 1.0 - 1e-15))
-    for (s, z) in lp.stats:
-        if z < 0:
-            listed = columns.get(s)
-            dist = (poisson_binomial_rows(np.column_stack(listed)) if listed else np.ones((nodes, 1)))
+    for s in {s for s, z in lp.stats if z < 0}:
+        listed = columns.get(s)
+        dist = poisson_binomial_rows(np.column_stack(listed)) if listed else np.ones((nodes, 1))
+        for z in risk_bound.COUNTS:
             k = int(-z)
             with np.errstate(divide="ignore"):
                 exact = np.log(dist[:, k]) if k < dist.shape[1] else np.full(nodes, -np.inf)

@@ -378,7 +378,7 @@ def power_terms(model, node_chances_of, groups: list[str], several: bool):
 
 def fit_basis(t: np.ndarray) -> np.ndarray:
     """The fits' terms at counts t, one column per FIT_TERMS: z^t (z = 1 a constant, z = 0 the indicator of t = 0)
-    and the indicator of t = 1."""
+    and the indicators of t = 1, 2, 3 (COUNTS)."""
     return np.column_stack([np.ones_like(t) if z == 1.0 else (t == -z).astype(float) if z < 0 else z ** t
                             for z in FIT_TERMS])
 
@@ -389,9 +389,9 @@ def _miss_fit_problem(miss: tuple[float, ...]):
 
 
 def fit_miss(miss: tuple[float, ...], at: np.ndarray, counts: int = 3) -> np.ndarray:
-    """c >= 0 over FIT_TERMS with sum_z c_z z^t + c_one [t = 1] <= miss[t] at t = 0..len-1 (and beyond, where miss
-    stays at its last value and every term falls), maximizing c . at (at: each term's expectation where the cut is
-    made, E z^N and P(N = 1)); solved with GLOP, then scaled down where the solver's tolerance left it a hair above:
+    """c >= 0 over FIT_TERMS with sum_z c_z z^t + sum_k c_k [t = k] <= miss[t] at t = 0..len-1 (and beyond, where
+    miss stays at its last value and every term falls), maximizing c . at (at: each term's expectation where the cut
+    is made, E z^N and P(N = k)); solved with GLOP, then scaled down where the solver's tolerance left it a hair above:
     the fit is always below. `counts`: how many of the indicators of 1, 2, 3 interviews it may use."""
     return _fits_at(miss, [at], counts)[0]
 
@@ -429,8 +429,8 @@ def _fits_at(miss: tuple[float, ...], points, counts: int = 3) -> list[np.ndarra
 
 
 def miss_cut(fits: dict[str, np.ndarray], logs_at: dict[tuple[str, float], float]):
-    """The cut y <= const + sum_(s,z) coef_sz L_sz at a point where L_sz = logs_at[(s, z)] (z < 1, and z = ONE:
-    a lower bound of log P(N_s = 1)), from each specialty's fit c_s (fit_miss). Returns (const, {(s, z): coef}).
+    """The cut y <= const + sum_(s,z) coef_sz L_sz at a point where L_sz = logs_at[(s, z)] (z < 1, and z in COUNTS:
+    a lower bound of log P(N_s = k)), from each specialty's fit c_s (fit_miss). Returns (const, {(s, z): coef}).
 
     The product over specialties of sum_z c_sz e^L_sz expands into one term per choice of a z in each; each term's
     tangent is K e^u0 (1 + u - u0), K e^u0 the product of the chosen a_sz = c_sz e^L_sz(point). Summed over every
@@ -550,14 +550,13 @@ class MatchLP:
         self.nodes = [j for j, w in enumerate(weights) if w >= MIN_NODE_WEIGHT]
         # each node's L_sz as a variable of its own: the cut rows stay short
         self.stats = {key: [_stat(solver, self.xs, per_node[j]) for j in self.nodes] for key, per_node in terms.items()}
-        objective = self.objective = solver.Objective()
-        for j in self.nodes:
-            objective.SetCoefficient(self.ys[j], float(weights[j]))
-        objective.SetMaximization()
+        self.objective = solver.Objective()
+        self._weigh_nodes()
         # the nodes without cuts count at their largest, y_j = 1
-        self._light = float(sum(w for j, w in enumerate(weights) if j not in set(self.nodes)))
+        heavy = set(self.nodes)
+        self._light = float(sum(w for j, w in enumerate(weights) if j not in heavy))
         self.solution: list[float] | None = None
-        self.omega, self.omega_range, self.log_kappa, self._once_rows, self.box = {}, {}, {}, {}, {}
+        self.omega, self.omega_range, self.log_kappa, self._once_rows = {}, {}, {}, {}
         self.squares, self._largest, self._square_max, self._omega_total, self._empty = {}, {}, {}, {}, False
         for s, (coefs, squares, log_kappa, largest) in (once or {}).items():
             self.omega[s] = _stat(solver, self.xs, coefs)
@@ -607,11 +606,15 @@ class MatchLP:
             objective.SetMaximization()
             if self.solver.Solve() == self._pywraplp.Solver.OPTIMAL:
                 self._square_max[s] = self.squares[s].solution_value() * (1 + 1e-6) + 1e-9
-        objective.Clear()
-        for j in self.nodes:
-            objective.SetCoefficient(self.ys[j], float(self.weights[j]))
-        objective.SetMaximization()
+        self._weigh_nodes()
         return ranges
+
+    def _weigh_nodes(self) -> None:
+        """The bound's objective: sum_j w_j y_j over the nodes with cuts, maximized."""
+        self.objective.Clear()
+        for j in self.nodes:
+            self.objective.SetCoefficient(self.ys[j], float(self.weights[j]))
+        self.objective.SetMaximization()
 
     def set_box(self, box: dict[str, tuple[float, float]]) -> None:
         """Hold each odds sum Omega_s to [low, high] and set its COUNTS stats there (below log P(N_s = k)):
@@ -621,34 +624,27 @@ class MatchLP:
         (or u_max is too large for a bound) a stat is NO_ONE (P(N = k) >= 0)."""
         for s, (low, high) in box.items():
             self.omega[s].SetBounds(float(low), float(high))
-            if low <= 1e-12 * max(high, 1e-300):
-                alpha, beta = None, 0.0
-            elif high - low <= 1e-9 * high:
-                alpha, beta = math.log(low), 0.0
-            else:
-                beta = (math.log(high) - math.log(low)) / (high - low)
-                alpha = math.log(low) - beta * low
+            reaches_zero = low <= 1e-12 * max(high, 1e-300)
+            alpha, beta = (0.0, 0.0) if reaches_zero else _log_chord(low, high)
             # Omega2 <= the largest odds x Omega, and <= its largest over the relaxation
             squares = min(self._largest[s] * high, self._square_max.get(s, math.inf))
             u_max = squares / low ** 2 if low > 0 else math.inf
             for k, rows in self._once_rows[s].items():
                 m = {1: 0.0, 2: 1.0, 3: 3.0}[k]
-                if alpha is None or m * u_max >= 0.95:
-                    constant, slope, gamma = NO_ONE, 0.0, 0.0
+                if reaches_zero or m * u_max >= 0.95:
+                    values, slope, gamma = np.full(len(self.nodes), NO_ONE), 0.0, 0.0
                 else:
-                    constant = k * alpha - math.lgamma(k + 1)
+                    values = k * self.log_kappa[s][self.nodes] + (k * alpha - math.lgamma(k + 1))
                     slope = k * beta
                     # log(1 - m u) >= u log(1 - m u_max) / u_max on [0, u_max], u = Omega2 / low^2
                     gamma = math.log1p(-m * u_max) / u_max / low ** 2 if m else 0.0
-                for row, log_kappa in zip(rows, self.log_kappa[s][self.nodes]):
+                for row, value in zip(rows, values):
                     row.SetCoefficient(self.omega[s], -slope)
                     row.SetCoefficient(self.squares[s], -gamma)
-                    value = k * log_kappa + constant if constant != NO_ONE else NO_ONE
                     row.SetBounds(float(value), float(value))
-        self.box = dict(box)
 
     def add_cuts_at(self, logs: dict[tuple[str, float], np.ndarray], ys: np.ndarray | None = None) -> int:
-        """Cuts at the point whose stats are `logs` ((s, z) -> L_sz per node, (s, ONE) -> log P(N_s = 1) or a
+        """Cuts at the point whose stats are `logs` ((s, z) -> L_sz per node, (s, k in COUNTS) -> log P(N_s = k) or a
         lower bound); with `ys`, only where a node's y is above its cut. Returns how many were added."""
         infinity, added = self.solver.infinity(), 0
         for k, j in enumerate(self.nodes):
@@ -658,8 +654,6 @@ class MatchLP:
                 at = np.array([1.0 if z == 1.0 else math.exp(logs[(s, z)][j]) if (s, z) in logs else 0.0
                                for z in FIT_TERMS])
                 fits[s] = table[int(np.argmax(table @ at))]
-                if (s, ONE) not in logs:
-                    fits[s] = np.concatenate([fits[s][:len(POWERS)], np.zeros(len(COUNTS))])
             point = {key: float(values[j]) for key, values in logs.items()}
             const, coefs = miss_cut(fits, point)
             if ys is not None and ys[j] <= const + sum(c * point[key] for key, c in coefs.items()) + 1e-7:
@@ -717,17 +711,10 @@ class MatchLP:
         if not self.omega:
             return self.kelley(rounds)
         order = sorted(self.omega)
-        boxes = [self.omega_range]
-        heap, made = [], 0
-        for box in boxes:
-            found = self._bound_in(box, rounds)
-            made += 1
-            if found is None:
-                if self._empty:
-                    continue
-                return None
-            heap.append((-found[0], made, box, found[1]))
-        heapq.heapify(heap)
+        found = self._bound_in(self.omega_range, rounds)
+        if found is None:
+            return best if self._empty else None  # no list in the whole range: only `best`'s own value stands
+        heap, made = [(-found[0], 1, self.omega_range, found[1])], 1
         while heap:
             top = -heap[0][0]
             if top - best <= tolerance or made >= max_boxes:
@@ -763,6 +750,15 @@ class MatchLP:
         return logs, np.array([y.solution_value() for y in self.ys])
 
 
+def _log_chord(low: float, high: float) -> tuple[float, float]:
+    """(alpha, beta): the chord alpha + beta x of log x over [low, high], 0 < low (below log there: it is concave);
+    the constant log low where the interval is a point."""
+    if high - low <= 1e-9 * high:
+        return math.log(low), 0.0
+    beta = (math.log(high) - math.log(low)) / (high - low)
+    return math.log(low) - beta * low, beta
+
+
 def _split_point(box: dict, at: dict, order: list[str]) -> tuple[str, float]:
     """(specialty, value): where to split a box of odds sums. The specialty whose chord costs most at the box's
     solution: P(N_s = 1) is about proportional to Omega_s, and the chord's stat is log Omega_s less its gap, so
@@ -782,7 +778,7 @@ def _split_point(box: dict, at: dict, order: list[str]) -> tuple[str, float]:
             # chord that holds only weaker lists, and one with a chord where the solution is
             value = min(value, BOTTOM_SPLIT * high)
         else:
-            beta = (math.log(high) - math.log(low)) / (high - low)
+            _alpha, beta = _log_chord(low, high)
             point = max(here, low)
             gap = math.log(point) - (math.log(low) + beta * (point - low))
             cost = point * (1.0 - math.exp(-gap))
